@@ -1,0 +1,47 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+// src/core must run unchanged in a Web Worker, in Node (CLI, tests) and as a published library:
+// no DOM, no React, no Node-only modules. This is enforced here rather than by convention.
+const coreForbiddenImports = {
+  paths: ['react', 'react-dom', 'zustand', 'comlink', 'idb-keyval', 'fs', 'path', 'os', 'child_process', 'crypto', 'url', 'worker_threads'].map((name) => ({
+    name,
+    message: 'src/core is pure TypeScript: no DOM, React or Node-only imports (inject I/O from src/cli or src/workers).',
+  })),
+  patterns: [
+    { group: ['node:*'], message: 'src/core must not import Node built-ins.' },
+    { group: ['react-dom/*', 'zustand/*', '**/ui/**', '**/workers/**', '**/cli/**'], message: 'src/core must not depend on ui, workers or cli.' },
+  ],
+};
+const coreForbiddenGlobals = ['window', 'document', 'localStorage', 'sessionStorage', 'indexedDB', 'navigator', 'process', 'Buffer', 'require', '__dirname'].map(
+  (name) => ({ name, message: 'src/core must not touch host globals; take them as parameters.' }),
+);
+
+export default tseslint.config(
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'test-results', 'playwright-report', 'bench/out', '.bench-build'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
+    languageOptions: { globals: { ...globals.es2022 } },
+    rules: {
+      'no-restricted-imports': ['error', coreForbiddenImports],
+      'no-restricted-globals': ['error', ...coreForbiddenGlobals],
+    },
+  },
+);

@@ -1,0 +1,51 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Debian chromium, never a downloaded browser (see toolchain notes §6).
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const args = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const DEV = !!process.env.E2E_DEV;
+const PORT = DEV ? 5173 : 4173;
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  timeout: 90_000,
+  reporter: [['list']],
+  use: { baseURL: `http://127.0.0.1:${PORT}`, trace: 'retain-on-failure', launchOptions: { executablePath, args } },
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: /bench\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 }, launchOptions: { executablePath, args } },
+    },
+    ...(process.env.BENCH
+      ? [
+          {
+            name: 'bench',
+            testMatch: /bench\.spec\.ts/,
+            timeout: 600_000,
+            use: { viewport: { width: 1440, height: 900 }, launchOptions: { executablePath, args: [...args, '--js-flags=--expose-gc'] } },
+          },
+        ]
+      : []),
+  ],
+  webServer: {
+    command: DEV ? 'npm run dev' : 'npm run build:app && npm run preview',
+    url: `http://127.0.0.1:${PORT}/`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

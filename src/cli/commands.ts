@@ -1,0 +1,10 @@
+// The fukiscope sub-commands. Each lives in src/cli/commands/<name>.ts; register it here.
+import type { CliIo } from './io';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number> | number;
+}
+
+export const COMMANDS: Record<string, Command> = {};

@@ -1,0 +1,51 @@
+// Entry point of the `fukiscope` command (bundled to dist-cli/fukiscope.mjs, run by bin/fukiscope.mjs).
+import { setDefaultHash } from '../core/hash/hash';
+import { COMMANDS } from './commands';
+import { processIo, UsageError, type CliIo } from './io';
+import { nodeHashBackend } from './node-hash';
+
+const VERSION = '0.1.0';
+
+function help(io: CliIo): void {
+  const names = Object.keys(COMMANDS).sort();
+  const width = Math.max(8, ...names.map((n) => n.length));
+  io.out(
+    `fukiscope ${VERSION}: inspect and compose IGVM files, UKIs and FUKIs; compute SNP/TDX launch measurements.\n\n` +
+      `Usage: fukiscope <command> [options]   (every command takes --json)\n\nCommands:\n` +
+      names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`).join('\n') +
+      `\n\nRun \`fukiscope <command> --help\` for a command's options.\n`,
+  );
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  setDefaultHash(nodeHashBackend);
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`fukiscope: unknown command '${name}'. Run \`fukiscope --help\`.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(cmd.usage.endsWith('\n') ? cmd.usage : cmd.usage + '\n');
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`fukiscope ${name}: ${e.message}\n${cmd.usage}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.err(`fukiscope ${name}: ${msg}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './bytes';
+export * from './writer';
+export * from './crc32';

@@ -1,0 +1,66 @@
+// Validation never throws: every problem found in a file becomes a Diagnostic, and parsing goes on.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `IGVM_BAD_CHECKSUM`. */
+  code: string;
+  message: string;
+  /** File offset the problem is at, when it has one. */
+  offset?: number;
+  length?: number;
+  /** Index of the header (or section, entry…) concerned, when it has one. */
+  index?: number;
+  /** Where the rule comes from: a spec section, e.g. `igvm-format §2.4`. */
+  spec?: string;
+}
+
+/** Upper bound on diagnostics kept per file, so a hostile file cannot make us allocate without limit. */
+export const MAX_DIAGNOSTICS = 2000;
+
+export class Diagnostics {
+  readonly list: Diagnostic[] = [];
+  private dropped = 0;
+
+  add(d: Diagnostic): void {
+    if (this.list.length < MAX_DIAGNOSTICS) this.list.push(d);
+    else this.dropped++;
+  }
+  error(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+    this.add({ severity: 'error', code, message, ...where });
+  }
+  warning(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+    this.add({ severity: 'warning', code, message, ...where });
+  }
+  info(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+    this.add({ severity: 'info', code, message, ...where });
+  }
+  get hasErrors(): boolean {
+    return this.list.some((d) => d.severity === 'error');
+  }
+  /** The list, with a final note when some were dropped past MAX_DIAGNOSTICS. */
+  done(): Diagnostic[] {
+    if (this.dropped > 0) {
+      return [
+        ...this.list,
+        { severity: 'warning', code: 'TOO_MANY_DIAGNOSTICS', message: `${this.dropped} further diagnostics not kept` },
+      ];
+    }
+    return this.list;
+  }
+}
+
+export function hasErrors(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === 'error');
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = [
+    d.index !== undefined ? `#${d.index}` : '',
+    d.offset !== undefined ? `@0x${d.offset.toString(16)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return `${d.severity}: ${d.code}${where ? ` (${where})` : ''}: ${d.message}${d.spec ? ` [${d.spec}]` : ''}`;
+}
