@@ -1,0 +1,5 @@
+export * from './types';
+export * from './snp-ledger';
+export * from './snp';
+export * from './classic';
+export * from './tdvf-mrtd';

@@ -1,0 +1,4 @@
+export * from './vcpu-types';
+export * from './layout';
+export * from './build';
+export * from './decode';
