@@ -1,5 +1,7 @@
 // The fukiscope sub-commands. Each lives in src/cli/commands/<name>.ts; register it here.
 import type { CliIo } from './io';
+import { measureOvmfCommand } from './commands/measure-ovmf';
+import { tdxMrtdCommand } from './commands/tdx-mrtd';
 
 export interface Command {
   summary: string;
@@ -7,4 +9,7 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number> | number;
 }
 
-export const COMMANDS: Record<string, Command> = {};
+export const COMMANDS: Record<string, Command> = {
+  'measure-ovmf': measureOvmfCommand,
+  'tdx-mrtd': tdxMrtdCommand,
+};

@@ -23,20 +23,35 @@ function ignored(diags: Diagnostics, what: string, why: string): void {
 function warnIgnored(o: ClassicOptions, diags: Diagnostics): void {
   const inMode = `in mode '${o.mode}'`;
   if (o.mode === 'snp:ovmf-hash') {
-    for (const [k, v] of Object.entries({ 'vCPU count': o.vcpus, 'vCPU signature': o.vcpuSig, 'VMM type': o.vmm, 'guest features': o.guestFeatures, kernel: o.kernel, 'OVMF hash seed': o.snpOvmfHash })) {
+    for (const [k, v] of Object.entries({
+      'vCPU count': o.vcpus,
+      'vCPU signature': o.vcpuSig,
+      'VMM type': o.vmm,
+      'guest features': o.guestFeatures,
+      kernel: o.kernel,
+      'OVMF hash seed': o.snpOvmfHash,
+    })) {
       if (v !== undefined) ignored(diags, k, `${inMode} (it only hashes the firmware pages)`);
     }
     return;
   }
   if (o.mode === 'sev') {
-    for (const [k, v] of Object.entries({ 'vCPU count': o.vcpus, 'vCPU signature': o.vcpuSig, 'VMM type': o.vmm, 'guest features': o.guestFeatures })) {
+    for (const [k, v] of Object.entries({
+      'vCPU count': o.vcpus,
+      'vCPU signature': o.vcpuSig,
+      'VMM type': o.vmm,
+      'guest features': o.guestFeatures,
+    })) {
       if (v !== undefined) ignored(diags, k, `${inMode} (SEV measures no VMSA)`);
     }
     return;
   }
-  if (o.mode === 'seves' && o.guestFeatures !== undefined) ignored(diags, 'guest features', `${inMode} (SEV-ES VMSAs carry SEV_FEATURES 0)`);
-  if (o.vmm && o.vmm !== 'QEMU' && o.vcpuSig !== undefined) ignored(diags, 'vCPU signature', `with VMM type ${o.vmm} (RDX is 0x600)`);
-  if (o.vcpus === 0) diags.warning('CLASSIC_NO_VCPUS', 'a vCPU count of 0 measures no VMSA: no real guest launches like that');
+  if (o.mode === 'seves' && o.guestFeatures !== undefined)
+    ignored(diags, 'guest features', `${inMode} (SEV-ES VMSAs carry SEV_FEATURES 0)`);
+  if (o.vmm && o.vmm !== 'QEMU' && o.vcpuSig !== undefined)
+    ignored(diags, 'vCPU signature', `with VMM type ${o.vmm} (RDX is 0x600)`);
+  if (o.vcpus === 0)
+    diags.warning('CLASSIC_NO_VCPUS', 'a vCPU count of 0 measures no VMSA: no real guest launches like that');
 }
 
 /** Firmware parse errors that make a SEV measurement meaningless (TDX metadata problems do not). */
@@ -54,39 +69,80 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
   const diags = new Diagnostics();
   const parsed = o.parsed ?? parseFirmware(o.firmware);
   const algorithm = o.mode === 'sev' || o.mode === 'seves' ? 'sha256' : 'sha384-page-info-chain';
-  const result: ClassicResult = { mode: o.mode, digest: undefined, algorithm, steps: [], vmsas: [], diagnostics: [] };
+  const result: ClassicResult = {
+    mode: o.mode,
+    digest: undefined,
+    algorithm,
+    steps: [],
+    vmsas: [],
+    diagnostics: [],
+  };
   const fail = (code: string, message: string, spec?: string): ClassicResult => {
     diags.error(code, message, spec ? { spec } : {});
     return { ...result, diagnostics: diags.done() };
   };
   warnIgnored(o, diags);
-  if (sevParseErrors(parsed, diags)) return fail('CLASSIC_BAD_FIRMWARE', 'the firmware footer table or SEV metadata is damaged (see the errors above)');
+  if (sevParseErrors(parsed, diags))
+    return fail(
+      'CLASSIC_BAD_FIRMWARE',
+      'the firmware footer table or SEV metadata is damaged (see the errors above)',
+    );
   const needsPages = o.mode === 'snp:ovmf-hash' || (o.mode === 'snp' && !o.snpOvmfHash);
-  if (needsPages && o.firmware.length % PAGE_SIZE !== 0) return fail('CLASSIC_FW_NOT_PAGES', `firmware size ${o.firmware.length} is not a multiple of 4096`, 'fuki §4.5');
-  if (o.firmware.length > 0x1_0000_0000) return fail('CLASSIC_FW_TOO_BIG', 'firmware larger than 4 GiB cannot be mapped below 4 GiB');
+  if (needsPages && o.firmware.length % PAGE_SIZE !== 0)
+    return fail(
+      'CLASSIC_FW_NOT_PAGES',
+      `firmware size ${o.firmware.length} is not a multiple of 4096`,
+      'fuki §4.5',
+    );
+  if (o.firmware.length > 0x1_0000_0000)
+    return fail('CLASSIC_FW_TOO_BIG', 'firmware larger than 4 GiB cannot be mapped below 4 GiB');
 
   if (o.mode === 'snp:ovmf-hash') {
     const ledger = new SnpLedger(hash);
     measureFirmwarePages(ledger, o.firmware, parsed);
     return { ...result, digest: ledger.ld, steps: ledger.steps, diagnostics: diags.done() };
   }
-  if (o.snpOvmfHash && o.mode !== 'snp') return fail('CLASSIC_OVMF_HASH_NOT_SNP', 'SNP OVMF hash only works with SNP');
-  if (o.snpOvmfHash && o.snpOvmfHash.length !== SNP_DIGEST_LENGTH) return fail('CLASSIC_BAD_OVMF_HASH', `the OVMF hash must be ${SNP_DIGEST_LENGTH} bytes, got ${o.snpOvmfHash.length}`);
+  if (o.snpOvmfHash && o.mode !== 'snp')
+    return fail('CLASSIC_OVMF_HASH_NOT_SNP', 'SNP OVMF hash only works with SNP');
+  if (o.snpOvmfHash && o.snpOvmfHash.length !== SNP_DIGEST_LENGTH)
+    return fail(
+      'CLASSIC_BAD_OVMF_HASH',
+      `the OVMF hash must be ${SNP_DIGEST_LENGTH} bytes, got ${o.snpOvmfHash.length}`,
+    );
 
   const vmm: VmmType = o.vmm ?? 'QEMU';
   let vmsas: Bytes[] = [];
   if (o.mode !== 'sev') {
-    if (o.vcpus === undefined || !Number.isInteger(o.vcpus) || o.vcpus < 0) return fail('CLASSIC_NO_VCPUS', `missing or invalid vCPU count in guest mode '${o.mode}'`);
-    if (o.vcpuSig === undefined && vmm === 'QEMU') return fail('CLASSIC_NO_VCPU_SIG', `missing vCPU type or signature in guest mode '${o.mode}'`);
-    if (!parsed.apResetBlock) return fail('CLASSIC_NO_RESET_BLOCK', "Can't find SEV_ES_RESET_BLOCK_GUID entry in OVMF table", 'fuki §4.2.1');
+    if (o.vcpus === undefined || !Number.isInteger(o.vcpus) || o.vcpus < 0)
+      return fail('CLASSIC_NO_VCPUS', `missing or invalid vCPU count in guest mode '${o.mode}'`);
+    if (o.vcpuSig === undefined && vmm === 'QEMU')
+      return fail('CLASSIC_NO_VCPU_SIG', `missing vCPU type or signature in guest mode '${o.mode}'`);
+    if (!parsed.apResetBlock)
+      return fail(
+        'CLASSIC_NO_RESET_BLOCK',
+        "Can't find SEV_ES_RESET_BLOCK_GUID entry in OVMF table",
+        'fuki §4.2.1',
+      );
     const sevFeatures = o.mode === 'snp' ? (o.guestFeatures ?? DEFAULT_GUEST_FEATURES) : 0n;
-    if (o.vcpus > 1 && parsed.apResetBlock.eip === 0) return fail('CLASSIC_AP_EIP_ZERO', 'the SEV-ES AP reset address is 0, so APs cannot be built (sev-snp-measure crashes here)');
+    if (o.vcpus > 1 && parsed.apResetBlock.eip === 0)
+      return fail(
+        'CLASSIC_AP_EIP_ZERO',
+        'the SEV-ES AP reset address is 0, so APs cannot be built (sev-snp-measure crashes here)',
+      );
     vmsas = buildVmsaPages(o.vcpus, parsed.apResetBlock.eip, { sevFeatures, vcpuSig: o.vcpuSig ?? 0, vmm });
   }
 
   if (o.mode === 'snp') {
-    if (!parsed.sevMetadata) diags.warning('CLASSIC_NO_SEV_METADATA', 'the firmware has no SEV metadata: only firmware pages and VMSAs are measured (as sev-snp-measure does); QEMU needs the metadata for SNP', { spec: 'fuki §4.2.2' });
-    if (o.kernel && parsed.sevHashTable && parsed.sevHashTable.size < 176) diags.warning('FW_HASH_TABLE_TOO_SMALL', 'QEMU refuses a hash-table area under 176 bytes', { spec: 'fuki §4.2.3' });
+    if (!parsed.sevMetadata)
+      diags.warning(
+        'CLASSIC_NO_SEV_METADATA',
+        'the firmware has no SEV metadata: only firmware pages and VMSAs are measured (as sev-snp-measure does); QEMU needs the metadata for SNP',
+        { spec: 'fuki §4.2.2' },
+      );
+    if (o.kernel && parsed.sevHashTable && parsed.sevHashTable.size < 176)
+      diags.warning('FW_HASH_TABLE_TOO_SMALL', 'QEMU refuses a hash-table area under 176 bytes', {
+        spec: 'fuki §4.2.3',
+      });
     const ledger = new SnpLedger(hash, o.snpOvmfHash);
     if (o.snpOvmfHash) ledger.seed('precomputed OVMF hash (firmware pages not measured here)');
     else measureFirmwarePages(ledger, o.firmware, parsed);
@@ -101,17 +157,38 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
   const steps: ClassicStep[] = [];
   const step = (s: Omit<ClassicStep, 'index'>) => steps.push({ index: steps.length, ...s });
   h.update(o.firmware);
-  step({ source: 'firmware', label: 'firmware image (LAUNCH_UPDATE_DATA)', gpa: BigInt(parsed.baseGpa), length: o.firmware.length });
+  step({
+    source: 'firmware',
+    label: 'firmware image (LAUNCH_UPDATE_DATA)',
+    gpa: BigInt(parsed.baseGpa),
+    length: o.firmware.length,
+  });
   let kernelHashesTable: Bytes | undefined;
   if (o.kernel) {
-    if (!parsed.features.sevKernelHashes) return fail('CLASSIC_NO_SEV_HASH_TABLE', "Kernel specified but OVMF doesn't support kernel/initrd/cmdline measurement", 'fuki §4.3');
+    if (!parsed.features.sevKernelHashes)
+      return fail(
+        'CLASSIC_NO_SEV_HASH_TABLE',
+        "Kernel specified but OVMF doesn't support kernel/initrd/cmdline measurement",
+        'fuki §4.3',
+      );
     kernelHashesTable = buildKernelHashesTable(o.kernel);
     h.update(kernelHashesTable);
-    step({ source: 'kernel-hashes', label: 'kernel-hashes table (LAUNCH_UPDATE_DATA)', gpa: BigInt(parsed.sevHashTable!.gpa), length: kernelHashesTable.length });
+    step({
+      source: 'kernel-hashes',
+      label: 'kernel-hashes table (LAUNCH_UPDATE_DATA)',
+      gpa: BigInt(parsed.sevHashTable!.gpa),
+      length: kernelHashesTable.length,
+    });
   }
   vmsas.forEach((page, vcpu) => {
     h.update(page);
-    step({ source: 'vmsa', label: `VMSA vCPU ${vcpu} (LAUNCH_UPDATE_VMSA)`, gpa: undefined, length: page.length, vcpu });
+    step({
+      source: 'vmsa',
+      label: `VMSA vCPU ${vcpu} (LAUNCH_UPDATE_VMSA)`,
+      gpa: undefined,
+      length: page.length,
+      vcpu,
+    });
   });
   return { ...result, digest: h.digest(), steps, vmsas, kernelHashesTable, diagnostics: diags.done() };
 }

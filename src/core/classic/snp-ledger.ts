@@ -2,7 +2,14 @@
 // live in measure/snp-page-info.ts).
 import type { Bytes } from '../bytes/bytes';
 import type { HashBackend } from '../hash/hash';
-import { PAGE_SIZE, SNP_DIGEST_LENGTH, SNP_PAGE_TYPE, SNP_PAGE_TYPE_NAME, snpExtend, ZERO_CONTENTS } from '../measure/snp-page-info';
+import {
+  PAGE_SIZE,
+  SNP_DIGEST_LENGTH,
+  SNP_PAGE_TYPE,
+  SNP_PAGE_TYPE_NAME,
+  snpExtend,
+  ZERO_CONTENTS,
+} from '../measure/snp-page-info';
 import type { ClassicStep } from './types';
 
 type StepInfo = Pick<ClassicStep, 'source' | 'label' | 'metadataIndex' | 'vcpu'>;
@@ -21,7 +28,14 @@ export class SnpLedger {
 
   /** Records a step that sets the digest without a PAGE_INFO (the `--snp-ovmf-hash` seed). */
   seed(label: string): void {
-    this.steps.push({ index: this.steps.length, source: 'seed', label, gpa: undefined, length: 0, digestAfter: this.ld });
+    this.steps.push({
+      index: this.steps.length,
+      source: 'seed',
+      label,
+      gpa: undefined,
+      length: 0,
+      digestAfter: this.ld,
+    });
   }
 
   update(pageType: number, gpa: bigint, contents: Bytes, info: StepInfo): void {
@@ -53,6 +67,7 @@ export class SnpLedger {
 
   /** Pages with no content hash (ZERO, UNMEASURED) over `size` bytes. */
   emptyPages(pageType: number, gpa: bigint, size: number, info: StepInfo): void {
-    for (let off = 0; off < size; off += PAGE_SIZE) this.update(pageType, gpa + BigInt(off), ZERO_CONTENTS, info);
+    for (let off = 0; off < size; off += PAGE_SIZE)
+      this.update(pageType, gpa + BigInt(off), ZERO_CONTENTS, info);
   }
 }

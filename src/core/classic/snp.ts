@@ -4,7 +4,11 @@ import type { Bytes } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
 import type { ParsedFirmware } from '../firmware/firmware';
 import { SEV_SECTION, type SevMetadataSection } from '../firmware/sev-metadata';
-import { buildKernelHashesPage, buildKernelHashesTable, type KernelHashes } from '../kernel-hashes/kernel-hashes';
+import {
+  buildKernelHashesPage,
+  buildKernelHashesTable,
+  type KernelHashes,
+} from '../kernel-hashes/kernel-hashes';
 import { PAGE_SIZE, SNP_PAGE_TYPE, ZERO_CONTENTS } from '../measure/snp-page-info';
 import { VMSA_GPA, type VmmType } from '../vmsa/build';
 import { SnpLedger } from './snp-ledger';
@@ -34,7 +38,11 @@ function sectionLabel(s: SevMetadataSection): string {
 /**
  * Step 2 of §4.5. Returns undefined after adding an error when sev-snp-measure (or QEMU) would reject the input.
  */
-export function measureSevMetadata(ledger: SnpLedger, input: SnpMetadataInput, diags: Diagnostics): SnpMetadataOutput | undefined {
+export function measureSevMetadata(
+  ledger: SnpLedger,
+  input: SnpMetadataInput,
+  diags: Diagnostics,
+): SnpMetadataOutput | undefined {
   const { parsed, vmm, kernel } = input;
   const sections = parsed.sevMetadata?.sections ?? [];
   const out: SnpMetadataOutput = {};
@@ -42,7 +50,11 @@ export function measureSevMetadata(ledger: SnpLedger, input: SnpMetadataInput, d
     const info = { source: 'sev-metadata' as const, label: sectionLabel(s), metadataIndex: s.index };
     const gpa = BigInt(s.gpa);
     if (s.size % PAGE_SIZE !== 0) {
-      diags.error('CLASSIC_SECTION_NOT_PAGES', `SEV metadata section ${s.index} size 0x${s.size.toString(16)} is not a whole number of pages`, { index: s.index, spec: SPEC });
+      diags.error(
+        'CLASSIC_SECTION_NOT_PAGES',
+        `SEV metadata section ${s.index} size 0x${s.size.toString(16)} is not a whole number of pages`,
+        { index: s.index, spec: SPEC },
+      );
       return undefined;
     }
     switch (s.type) {
@@ -61,33 +73,61 @@ export function measureSevMetadata(ledger: SnpLedger, input: SnpMetadataInput, d
       case SEV_SECTION.SNP_KERNEL_HASHES:
         if (kernel) {
           if (!parsed.sevHashTable) {
-            diags.error('CLASSIC_NO_HASH_TABLE_GUID', "Can't find SEV_HASH_TABLE_RV_GUID entry in OVMF table", { spec: 'fuki §4.2.3' });
+            diags.error(
+              'CLASSIC_NO_HASH_TABLE_GUID',
+              "Can't find SEV_HASH_TABLE_RV_GUID entry in OVMF table",
+              { spec: 'fuki §4.2.3' },
+            );
             return undefined;
           }
           if (s.size !== PAGE_SIZE) {
-            diags.error('CLASSIC_HASH_SECTION_SIZE', `SNP_KERNEL_HASHES section is 0x${s.size.toString(16)} bytes; the hash page is exactly one 4 KiB page`, { index: s.index, spec: SPEC });
+            diags.error(
+              'CLASSIC_HASH_SECTION_SIZE',
+              `SNP_KERNEL_HASHES section is 0x${s.size.toString(16)} bytes; the hash page is exactly one 4 KiB page`,
+              { index: s.index, spec: SPEC },
+            );
             return undefined;
           }
           out.kernelHashesTable = buildKernelHashesTable(kernel);
-          out.kernelHashesPage = buildKernelHashesPage(out.kernelHashesTable, parsed.sevHashTable.gpa & 0xfff);
-          ledger.normalPages(gpa, out.kernelHashesPage, { ...info, source: 'kernel-hashes', label: `kernel-hashes page @0x${s.gpa.toString(16)}` });
+          out.kernelHashesPage = buildKernelHashesPage(
+            out.kernelHashesTable,
+            parsed.sevHashTable.gpa & 0xfff,
+          );
+          ledger.normalPages(gpa, out.kernelHashesPage, {
+            ...info,
+            source: 'kernel-hashes',
+            label: `kernel-hashes page @0x${s.gpa.toString(16)}`,
+          });
         } else {
           ledger.emptyPages(SNP_PAGE_TYPE.ZERO, gpa, s.size, info);
         }
         break;
       default:
-        diags.error('CLASSIC_UNKNOWN_SECTION', `unknown OVMF metadata section type 0x${s.type.toString(16)} (sev-snp-measure and QEMU reject it)`, { index: s.index, spec: 'fuki §4.2.2' });
+        diags.error(
+          'CLASSIC_UNKNOWN_SECTION',
+          `unknown OVMF metadata section type 0x${s.type.toString(16)} (sev-snp-measure and QEMU reject it)`,
+          { index: s.index, spec: 'fuki §4.2.2' },
+        );
         return undefined;
     }
   }
   // EC2 launches every CPUID page after all other sections (§4.5 step 2).
   if (vmm === 'ec2') {
     for (const s of sections) {
-      if (s.type === SEV_SECTION.CPUID) ledger.update(SNP_PAGE_TYPE.CPUID, BigInt(s.gpa), ZERO_CONTENTS, { source: 'sev-metadata', label: `${sectionLabel(s)} (EC2: deferred)`, metadataIndex: s.index });
+      if (s.type === SEV_SECTION.CPUID)
+        ledger.update(SNP_PAGE_TYPE.CPUID, BigInt(s.gpa), ZERO_CONTENTS, {
+          source: 'sev-metadata',
+          label: `${sectionLabel(s)} (EC2: deferred)`,
+          metadataIndex: s.index,
+        });
     }
   }
   if (kernel && !sections.some((s) => s.type === SEV_SECTION.SNP_KERNEL_HASHES)) {
-    diags.error('CLASSIC_NO_SNP_KERNEL_HASHES', "Kernel specified but OVMF metadata doesn't include SNP_KERNEL_HASHES section", { spec: 'fuki §4.3' });
+    diags.error(
+      'CLASSIC_NO_SNP_KERNEL_HASHES',
+      "Kernel specified but OVMF metadata doesn't include SNP_KERNEL_HASHES section",
+      { spec: 'fuki §4.3' },
+    );
     return undefined;
   }
   return out;
@@ -96,6 +136,10 @@ export function measureSevMetadata(ledger: SnpLedger, input: SnpMetadataInput, d
 /** Step 3 of §4.5: one VMSA page per vCPU at KVM's fixed VMSA GPA. */
 export function measureVmsas(ledger: SnpLedger, vmsas: Bytes[]): void {
   vmsas.forEach((page, vcpu) => {
-    ledger.vmsaPage(VMSA_GPA, page, { source: 'vmsa', label: vcpu === 0 ? 'VMSA vCPU 0 (BSP)' : `VMSA vCPU ${vcpu} (AP)`, vcpu });
+    ledger.vmsaPage(VMSA_GPA, page, {
+      source: 'vmsa',
+      label: vcpu === 0 ? 'VMSA vCPU 0 (BSP)' : `VMSA vCPU ${vcpu} (AP)`,
+      vcpu,
+    });
   });
 }

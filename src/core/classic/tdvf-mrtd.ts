@@ -31,20 +31,32 @@ function sectionPage(fw: Uint8Array, s: TdvfSection, page: number): Uint8Array {
   return start < end ? fw.subarray(start, end) : new Uint8Array(0); // tdxExtendPage pads to 4096
 }
 
-export function tdvfMrtd(fw: Uint8Array, order: TdvfPageOrder, parsed: ParsedFirmware = parseFirmware(fw), hash: HashBackend = defaultHash()): TdvfMrtdResult {
+export function tdvfMrtd(
+  fw: Uint8Array,
+  order: TdvfPageOrder,
+  parsed: ParsedFirmware = parseFirmware(fw),
+  hash: HashBackend = defaultHash(),
+): TdvfMrtdResult {
   const diags = new Diagnostics();
-  for (const d of parsed.diagnostics) if (d.code.startsWith('FW_TDX') || d.code.startsWith('FW_FOOTER')) diags.add(d);
+  for (const d of parsed.diagnostics)
+    if (d.code.startsWith('FW_TDX') || d.code.startsWith('FW_FOOTER')) diags.add(d);
   const sections = parsed.tdxMetadata?.sections ?? [];
   const result = { order, mrtd: undefined, sections, pagesAdded: 0, pagesExtended: 0 };
   if (!parsed.tdxMetadata) {
-    diags.error('TDVF_NO_METADATA', 'the firmware has no TDX metadata (TDVF descriptor): not a TDX firmware image');
+    diags.error(
+      'TDVF_NO_METADATA',
+      'the firmware has no TDX metadata (TDVF descriptor): not a TDX firmware image',
+    );
     return { ...result, diagnostics: diags.done() };
   }
   if (diags.hasErrors) return { ...result, diagnostics: diags.done() };
   let total = 0n;
   for (const s of sections) total += s.memSize / 4096n;
   if (total > BigInt(MAX_TDVF_PAGES)) {
-    diags.error('TDVF_TOO_MANY_PAGES', `TDVF sections add ${total} pages, more than the ${MAX_TDVF_PAGES} this tool measures`);
+    diags.error(
+      'TDVF_TOO_MANY_PAGES',
+      `TDVF sections add ${total} pages, more than the ${MAX_TDVF_PAGES} this tool measures`,
+    );
     return { ...result, diagnostics: diags.done() };
   }
   const stream: IncrementalHash = hash.create('sha384');

@@ -19,7 +19,9 @@ describe('parseFirmware on the sev-snp-measure AmdSev fixture (fuki §8.3)', () 
   });
   it('decodes the footer table as §8.3 lists it', () => {
     // The suffix is only the last page of a 4 MiB build, so the TDVF sections point outside it.
-    expect(p.diagnostics.filter((d) => d.severity !== 'info' && !d.code.startsWith('FW_TDX_RAW'))).toEqual([]);
+    expect(p.diagnostics.filter((d) => d.severity !== 'info' && !d.code.startsWith('FW_TDX_RAW'))).toEqual(
+      [],
+    );
     expect(codes(p)).toContain('FW_TDX_RAW_OUT_OF_FILE');
     expect(p.footer!.length).toBe(0x88);
     expect(p.apResetBlock!.eip).toBe(0x0080b004);
@@ -31,7 +33,9 @@ describe('parseFirmware on the sev-snp-measure AmdSev fixture (fuki §8.3)', () 
     expect(toHex(sevEntry.data)).toBe('54050000');
     expect(toHex(p.footer!.entries.find((e) => e.guid === FOOTER_GUID.TDX_METADATA)!.data)).toBe('d0090000');
     expect(p.sevMetadata!.offset).toBe(fw.length - 0x554);
-    expect(toHex(fw.subarray(p.sevMetadata!.offset, p.sevMetadata!.offset + 16))).toBe('41534556640000000100000007000000');
+    expect(toHex(fw.subarray(p.sevMetadata!.offset, p.sevMetadata!.offset + 16))).toBe(
+      '41534556640000000100000007000000',
+    );
     expect(p.footer!.entries.every((e) => e.name !== undefined)).toBe(true);
   });
   it('lists the 7 ASEV sections of §4.3 in table order', () => {
@@ -44,7 +48,13 @@ describe('parseFirmware on the sev-snp-measure AmdSev fixture (fuki §8.3)', () 
       [0x810000, 0x1000, SEV_SECTION.SNP_KERNEL_HASHES],
       [0x811000, 0xf000, SEV_SECTION.SNP_SEC_MEM],
     ]);
-    expect(p.features).toMatchObject({ sevEs: true, snp: true, sevKernelHashes: true, snpKernelHashes: true, tdx: true });
+    expect(p.features).toMatchObject({
+      sevEs: true,
+      snp: true,
+      sevKernelHashes: true,
+      snpKernelHashes: true,
+      tdx: true,
+    });
   });
   it('memory map is sorted and covers image and sections', () => {
     const m = p.memoryMap;
@@ -76,13 +86,22 @@ describe.runIf(corpusAvailable())('parseFirmware on corpus OVMF builds', () => {
     expect(fws.length).toBeGreaterThanOrEqual(4);
     for (const k of fws) {
       const p = parseFirmware(readCorpus(inputs[k]!.path));
-      expect(codes(p).filter((c) => c.startsWith('FW_') && p.diagnostics.find((d) => d.code === c)!.severity === 'error')).toEqual([]);
+      expect(
+        codes(p).filter(
+          (c) => c.startsWith('FW_') && p.diagnostics.find((d) => d.code === c)!.severity === 'error',
+        ),
+      ).toEqual([]);
       expect(p.features.sevEs).toBe(true);
       expect(p.features.tdx).toBe(true);
     }
     const amd = parseFirmware(readCorpus(inputs['ovmf/sid/OVMF.amdsev.fd']!.path));
     expect(amd.features.snpKernelHashes).toBe(true);
-    expect(amd.igvmMetadata!.entries.map((e) => e.typeName)).toEqual(['PARAM_AREA', 'MEMORY_MAP', 'VP_COUNT', 'HOB_AREA']);
+    expect(amd.igvmMetadata!.entries.map((e) => e.typeName)).toEqual([
+      'PARAM_AREA',
+      'MEMORY_MAP',
+      'VP_COUNT',
+      'HOB_AREA',
+    ]);
     const bookworm = parseFirmware(readCorpus(inputs['ovmf/bookworm/OVMF.fd']!.path));
     expect(bookworm.features.snpKernelHashes).toBe(false);
     expect(bookworm.features.sevKernelHashes).toBe(false);
@@ -159,7 +178,7 @@ describe('parseFirmware on damaged input never throws', () => {
     const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xff;
     for (let round = 0; round < 300; round++) {
       const b = new Uint8Array(good);
-      for (let k = 0; k < 8; k++) b[end - 1 - ((rnd() << 3) | (rnd() & 7)) % 2048] = rnd();
+      for (let k = 0; k < 8; k++) b[end - 1 - (((rnd() << 3) | (rnd() & 7)) % 2048)] = rnd();
       expect(() => parseFirmware(b)).not.toThrow();
     }
   });

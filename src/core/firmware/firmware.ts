@@ -61,13 +61,22 @@ export interface FirmwareFeatures {
 
 function dataU32(entry: FooterEntry, index: number, what: string, diags: Diagnostics): number | undefined {
   if (entry.data.length < (index + 1) * 4) {
-    diags.error('FW_FOOTER_SHORT_DATA', `${what} entry holds ${entry.data.length} bytes, needs ${(index + 1) * 4}`, { offset: entry.offset, length: entry.length, spec: 'fuki §4.2.1' });
+    diags.error(
+      'FW_FOOTER_SHORT_DATA',
+      `${what} entry holds ${entry.data.length} bytes, needs ${(index + 1) * 4}`,
+      { offset: entry.offset, length: entry.length, spec: 'fuki §4.2.1' },
+    );
     return undefined;
   }
   return u32(entry.data, index * 4);
 }
 
-function gpaRange(table: FooterTable | undefined, guid: string, what: string, diags: Diagnostics): GpaRange | undefined {
+function gpaRange(
+  table: FooterTable | undefined,
+  guid: string,
+  what: string,
+  diags: Diagnostics,
+): GpaRange | undefined {
   const entry = findFooterEntry(table, guid);
   if (!entry) return undefined;
   const gpa = dataU32(entry, 0, what, diags);
@@ -76,7 +85,12 @@ function gpaRange(table: FooterTable | undefined, guid: string, what: string, di
   return { gpa, size, offset: entry.dataOffset, length: 8 };
 }
 
-function metadataOffset(table: FooterTable | undefined, guid: string, what: string, diags: Diagnostics): number | undefined {
+function metadataOffset(
+  table: FooterTable | undefined,
+  guid: string,
+  what: string,
+  diags: Diagnostics,
+): number | undefined {
   const entry = findFooterEntry(table, guid);
   return entry ? dataU32(entry, 0, what, diags) : undefined;
 }
@@ -95,7 +109,10 @@ function flavourOf(f: Omit<FirmwareFeatures, 'flavour'>, hasFooter: boolean): st
 export function parseFirmware(fw: Uint8Array): ParsedFirmware {
   const diags = new Diagnostics();
   if (fw.length % 4096 !== 0) {
-    diags.warning('FW_SIZE_NOT_PAGE_MULTIPLE', `image size ${fw.length} is not a multiple of 4096; launch measurements need whole pages`);
+    diags.warning(
+      'FW_SIZE_NOT_PAGE_MULTIPLE',
+      `image size ${fw.length} is not a multiple of 4096; launch measurements need whole pages`,
+    );
   }
   const footer = parseFooterTable(fw, diags);
 
@@ -103,7 +120,14 @@ export function parseFirmware(fw: Uint8Array): ParsedFirmware {
   const reset = findFooterEntry(footer, FOOTER_GUID.SEV_ES_RESET_BLOCK);
   if (reset) {
     const eip = dataU32(reset, 0, 'SEV-ES reset block', diags);
-    if (eip !== undefined) apResetBlock = { eip, csBase: (eip & 0xffff0000) >>> 0, ip: eip & 0xffff, offset: reset.dataOffset, length: 4 };
+    if (eip !== undefined)
+      apResetBlock = {
+        eip,
+        csBase: (eip & 0xffff0000) >>> 0,
+        ip: eip & 0xffff,
+        offset: reset.dataOffset,
+        length: 4,
+      };
   }
   const sevHashTable = gpaRange(footer, FOOTER_GUID.SEV_HASH_TABLE, 'SEV hash table', diags);
   const sevSecret = gpaRange(footer, FOOTER_GUID.SEV_SECRET, 'SEV secret', diags);
@@ -122,9 +146,14 @@ export function parseFirmware(fw: Uint8Array): ParsedFirmware {
   const igvmMetadata = igvmOff === undefined ? undefined : parseIgvmMetadata(fw, igvmOff, diags);
 
   if (sevHashTable && sevHashTable.gpa !== 0 && sevHashTable.size < 176) {
-    diags.warning('FW_HASH_TABLE_TOO_SMALL', `SEV hash table area is ${sevHashTable.size} bytes; QEMU needs at least 176`, { ...sevHashTable, spec: 'fuki §4.2.3' });
+    diags.warning(
+      'FW_HASH_TABLE_TOO_SMALL',
+      `SEV hash table area is ${sevHashTable.size} bytes; QEMU needs at least 176`,
+      { ...sevHashTable, spec: 'fuki §4.2.3' },
+    );
   }
-  const snpKernelHashes = sevMetadata?.sections.some((s) => s.type === SEV_SECTION.SNP_KERNEL_HASHES) ?? false;
+  const snpKernelHashes =
+    sevMetadata?.sections.some((s) => s.type === SEV_SECTION.SNP_KERNEL_HASHES) ?? false;
   const partial = {
     sevEs: apResetBlock !== undefined,
     snp: sevMetadata !== undefined,

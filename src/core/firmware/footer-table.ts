@@ -36,25 +36,39 @@ export interface FooterTable {
 export function parseFooterTable(fw: Uint8Array, diags: Diagnostics): FooterTable | undefined {
   const footerOffset = fw.length - FOOTER_TAIL_LENGTH - FOOTER_ENTRY_HEADER_LENGTH;
   if (footerOffset < 0) {
-    diags.warning('FW_TOO_SMALL', `${fw.length} bytes is too small to hold an OVMF footer table`, { spec: SPEC });
+    diags.warning('FW_TOO_SMALL', `${fw.length} bytes is too small to hold an OVMF footer table`, {
+      spec: SPEC,
+    });
     return undefined;
   }
   if (guidToString(fw, footerOffset + 2) !== OVMF_TABLE_FOOTER_GUID) {
-    diags.info('FW_NO_FOOTER_TABLE', 'no OVMF footer GUID table at end − 0x30: not an SEV/TDX-capable OVMF image', {
-      offset: footerOffset + 2,
-      length: 16,
-      spec: SPEC,
-    });
+    diags.info(
+      'FW_NO_FOOTER_TABLE',
+      'no OVMF footer GUID table at end − 0x30: not an SEV/TDX-capable OVMF image',
+      {
+        offset: footerOffset + 2,
+        length: 16,
+        spec: SPEC,
+      },
+    );
     return undefined;
   }
   const totalLength = u16(fw, footerOffset);
   let tableLength = totalLength - FOOTER_ENTRY_HEADER_LENGTH;
   if (tableLength < 0) {
-    diags.error('FW_FOOTER_BAD_LENGTH', `footer table length ${totalLength} is shorter than its own 18-byte footer`, { offset: footerOffset, length: 2, spec: SPEC });
+    diags.error(
+      'FW_FOOTER_BAD_LENGTH',
+      `footer table length ${totalLength} is shorter than its own 18-byte footer`,
+      { offset: footerOffset, length: 2, spec: SPEC },
+    );
     tableLength = 0;
   }
   if (tableLength > footerOffset) {
-    diags.error('FW_FOOTER_BAD_LENGTH', `footer table length ${totalLength} reaches before the start of the file`, { offset: footerOffset, length: 2, spec: SPEC });
+    diags.error(
+      'FW_FOOTER_BAD_LENGTH',
+      `footer table length ${totalLength} reaches before the start of the file`,
+      { offset: footerOffset, length: 2, spec: SPEC },
+    );
     tableLength = footerOffset;
   }
   const start = footerOffset - tableLength;
@@ -65,32 +79,55 @@ export function parseFooterTable(fw: Uint8Array, diags: Diagnostics): FooterTabl
     const length = u16(fw, headerOffset);
     const guid = guidToString(fw, headerOffset + 2);
     if (length < FOOTER_ENTRY_HEADER_LENGTH) {
-      diags.error('FW_FOOTER_BAD_ENTRY_LENGTH', `footer entry ${guid} has length ${length} (< 18); the rest of the table is skipped`, {
-        offset: headerOffset,
-        length: 2,
-        index: entries.length,
-        spec: SPEC,
-      });
+      diags.error(
+        'FW_FOOTER_BAD_ENTRY_LENGTH',
+        `footer entry ${guid} has length ${length} (< 18); the rest of the table is skipped`,
+        {
+          offset: headerOffset,
+          length: 2,
+          index: entries.length,
+          spec: SPEC,
+        },
+      );
       break;
     }
     if (length > end - start) {
-      diags.error('FW_FOOTER_BAD_ENTRY_LENGTH', `footer entry ${guid} has length ${length}, more than the ${end - start} bytes left in the table`, {
-        offset: headerOffset,
-        length: 2,
-        index: entries.length,
-        spec: SPEC,
-      });
+      diags.error(
+        'FW_FOOTER_BAD_ENTRY_LENGTH',
+        `footer entry ${guid} has length ${length}, more than the ${end - start} bytes left in the table`,
+        {
+          offset: headerOffset,
+          length: 2,
+          index: entries.length,
+          spec: SPEC,
+        },
+      );
       break;
     }
     const offset = end - length;
     if (entries.some((e) => e.guid === guid)) {
-      diags.warning('FW_FOOTER_DUPLICATE_GUID', `footer GUID ${guid} occurs twice; lookups use the one nearest the end (as QEMU does)`, { offset, length, spec: SPEC });
+      diags.warning(
+        'FW_FOOTER_DUPLICATE_GUID',
+        `footer GUID ${guid} occurs twice; lookups use the one nearest the end (as QEMU does)`,
+        { offset, length, spec: SPEC },
+      );
     }
-    entries.push({ guid, name: FOOTER_GUID_NAME[guid], offset, length, dataOffset: offset, data: ownBytes(fw.subarray(offset, headerOffset)) });
+    entries.push({
+      guid,
+      name: FOOTER_GUID_NAME[guid],
+      offset,
+      length,
+      dataOffset: offset,
+      data: ownBytes(fw.subarray(offset, headerOffset)),
+    });
     end = offset;
   }
   if (end !== start) {
-    diags.warning('FW_FOOTER_SLACK', `${end - start} bytes at the start of the footer table belong to no entry`, { offset: start, length: end - start, spec: SPEC });
+    diags.warning(
+      'FW_FOOTER_SLACK',
+      `${end - start} bytes at the start of the footer table belong to no entry`,
+      { offset: start, length: end - start, spec: SPEC },
+    );
   }
   entries.reverse();
   return { offset: start, length: tableLength + FOOTER_ENTRY_HEADER_LENGTH, footerOffset, entries };
@@ -99,6 +136,7 @@ export function parseFooterTable(fw: Uint8Array, diags: Diagnostics): FooterTabl
 /** The entry for `guid` nearest the end of the table (QEMU `pc_system_ovmf_table_find` order). */
 export function findFooterEntry(table: FooterTable | undefined, guid: string): FooterEntry | undefined {
   if (!table) return undefined;
-  for (let i = table.entries.length - 1; i >= 0; i--) if (table.entries[i]!.guid === guid) return table.entries[i];
+  for (let i = table.entries.length - 1; i >= 0; i--)
+    if (table.entries[i]!.guid === guid) return table.entries[i];
   return undefined;
 }

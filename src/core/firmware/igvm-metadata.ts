@@ -40,8 +40,20 @@ export interface IgvmMetadata extends MetadataHeader {
   entries: IgvmMetadataEntry[];
 }
 
-export function parseIgvmMetadata(fw: Uint8Array, offsetFromEnd: number, diags: Diagnostics): IgvmMetadata | undefined {
-  const header = readMetadataHeader(fw, offsetFromEnd, 'IGVM', IGVM_METADATA_ENTRY_LENGTH, 'FW_IGVM_METADATA', SPEC, diags);
+export function parseIgvmMetadata(
+  fw: Uint8Array,
+  offsetFromEnd: number,
+  diags: Diagnostics,
+): IgvmMetadata | undefined {
+  const header = readMetadataHeader(
+    fw,
+    offsetFromEnd,
+    'IGVM',
+    IGVM_METADATA_ENTRY_LENGTH,
+    'FW_IGVM_METADATA',
+    SPEC,
+    diags,
+  );
   if (!header) return undefined;
   const entries: IgvmMetadataEntry[] = [];
   for (let index = 0; index < header.count; index++) {
@@ -49,7 +61,12 @@ export function parseIgvmMetadata(fw: Uint8Array, offsetFromEnd: number, diags: 
     const type = u32(fw, offset + 8);
     const typeName = IGVM_METADATA_TYPE_NAME[type];
     if (typeName === undefined) {
-      diags.warning('FW_IGVM_UNKNOWN_ENTRY', `IGVM metadata entry type 0x${type.toString(16)} is unknown`, { offset: offset + 8, length: 4, index, spec: SPEC });
+      diags.warning('FW_IGVM_UNKNOWN_ENTRY', `IGVM metadata entry type 0x${type.toString(16)} is unknown`, {
+        offset: offset + 8,
+        length: 4,
+        index,
+        spec: SPEC,
+      });
     }
     entries.push({
       index,

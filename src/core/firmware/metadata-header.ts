@@ -35,32 +35,52 @@ export function readMetadataHeader(
 ): MetadataHeader | undefined {
   const offset = fw.length - offsetFromEnd;
   if (offsetFromEnd <= 0 || !inBounds(fw, offset, METADATA_HEADER_LENGTH)) {
-    diags.error(`${code}_OUT_OF_FILE`, `${expected} metadata offset 0x${offsetFromEnd.toString(16)} from the end lies outside the file`, { spec });
+    diags.error(
+      `${code}_OUT_OF_FILE`,
+      `${expected} metadata offset 0x${offsetFromEnd.toString(16)} from the end lies outside the file`,
+      { spec },
+    );
     return undefined;
   }
   const signature = cString(fw, offset, 4);
   if (signature !== expected) {
-    diags.error(`${code}_BAD_SIGNATURE`, `expected signature '${expected}', found '${signature}'`, { offset, length: 4, spec });
+    diags.error(`${code}_BAD_SIGNATURE`, `expected signature '${expected}', found '${signature}'`, {
+      offset,
+      length: 4,
+      spec,
+    });
     return undefined;
   }
   const declaredLength = u32(fw, offset + 4);
   const version = u32(fw, offset + 8);
   const declaredCount = u32(fw, offset + 12);
-  if (version !== 1) diags.warning(`${code}_VERSION`, `${expected} metadata version ${version} (only 1 is known)`, { offset: offset + 8, length: 4, spec });
+  if (version !== 1)
+    diags.warning(`${code}_VERSION`, `${expected} metadata version ${version} (only 1 is known)`, {
+      offset: offset + 8,
+      length: 4,
+      spec,
+    });
   const entriesOffset = offset + METADATA_HEADER_LENGTH;
   let count = declaredCount;
   const fitsInLength = Math.max(0, Math.floor((declaredLength - METADATA_HEADER_LENGTH) / entrySize));
   if (count > fitsInLength) {
-    diags.error(`${code}_BAD_LENGTH`, `${declaredCount} entries of ${entrySize} bytes do not fit in the declared length ${declaredLength}`, {
-      offset: offset + 4,
-      length: 4,
-      spec,
-    });
+    diags.error(
+      `${code}_BAD_LENGTH`,
+      `${declaredCount} entries of ${entrySize} bytes do not fit in the declared length ${declaredLength}`,
+      {
+        offset: offset + 4,
+        length: 4,
+        spec,
+      },
+    );
     count = fitsInLength;
   }
   const fitsInFile = Math.floor((fw.length - entriesOffset) / entrySize);
   if (count > fitsInFile) {
-    diags.error(`${code}_TRUNCATED`, `${expected} metadata entries run past the end of the file`, { offset: entriesOffset, spec });
+    diags.error(`${code}_TRUNCATED`, `${expected} metadata entries run past the end of the file`, {
+      offset: entriesOffset,
+      spec,
+    });
     count = fitsInFile;
   }
   return {

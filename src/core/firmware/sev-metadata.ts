@@ -39,8 +39,20 @@ export interface SevMetadata extends MetadataHeader {
   sections: SevMetadataSection[];
 }
 
-export function parseSevMetadata(fw: Uint8Array, offsetFromEnd: number, diags: Diagnostics): SevMetadata | undefined {
-  const header = readMetadataHeader(fw, offsetFromEnd, 'ASEV', SEV_METADATA_ENTRY_LENGTH, 'FW_SEV_METADATA', SPEC, diags);
+export function parseSevMetadata(
+  fw: Uint8Array,
+  offsetFromEnd: number,
+  diags: Diagnostics,
+): SevMetadata | undefined {
+  const header = readMetadataHeader(
+    fw,
+    offsetFromEnd,
+    'ASEV',
+    SEV_METADATA_ENTRY_LENGTH,
+    'FW_SEV_METADATA',
+    SPEC,
+    diags,
+  );
   if (!header) return undefined;
   const sections: SevMetadataSection[] = [];
   for (let index = 0; index < header.count; index++) {
@@ -55,15 +67,23 @@ export function parseSevMetadata(fw: Uint8Array, offsetFromEnd: number, diags: D
       typeName: SEV_SECTION_NAME[u32(fw, offset + 8)],
     };
     if (section.typeName === undefined) {
-      diags.warning('FW_SEV_UNKNOWN_SECTION', `SEV metadata section type 0x${section.type.toString(16)} is unknown`, { offset: offset + 8, length: 4, index, spec: SPEC });
+      diags.warning(
+        'FW_SEV_UNKNOWN_SECTION',
+        `SEV metadata section type 0x${section.type.toString(16)} is unknown`,
+        { offset: offset + 8, length: 4, index, spec: SPEC },
+      );
     }
     if (section.gpa % 4096 !== 0 || section.size % 4096 !== 0) {
-      diags.warning('FW_SEV_SECTION_UNALIGNED', `SEV metadata section ${index} (GPA 0x${section.gpa.toString(16)}, size 0x${section.size.toString(16)}) is not 4 KiB aligned`, {
-        offset,
-        length: SEV_METADATA_ENTRY_LENGTH,
-        index,
-        spec: SPEC,
-      });
+      diags.warning(
+        'FW_SEV_SECTION_UNALIGNED',
+        `SEV metadata section ${index} (GPA 0x${section.gpa.toString(16)}, size 0x${section.size.toString(16)}) is not 4 KiB aligned`,
+        {
+          offset,
+          length: SEV_METADATA_ENTRY_LENGTH,
+          index,
+          spec: SPEC,
+        },
+      );
     }
     sections.push(section);
   }

@@ -9,12 +9,20 @@ export interface FirmwareSummary {
   baseGpa: string;
   flavour: string;
   features: ParsedFirmware['features'];
-  footerTable: { offset: number; entries: { guid: string; name: string; offset: number; data: string }[] } | undefined;
+  footerTable:
+    { offset: number; entries: { guid: string; name: string; offset: number; data: string }[] } | undefined;
   apResetEip: string | undefined;
   sevHashTable: { gpa: string; size: number } | undefined;
   sevSecret: { gpa: string; size: number } | undefined;
   sevSections: { gpa: string; size: string; type: string }[];
-  tdvfSections: { rawOffset: number; rawSize: number; memBase: string; memSize: string; type: string; extendMr: boolean }[];
+  tdvfSections: {
+    rawOffset: number;
+    rawSize: number;
+    memBase: string;
+    memSize: string;
+    type: string;
+    extendMr: boolean;
+  }[];
   igvmMetadata: { type: string; location: string; size: number }[];
   diagnostics: Diagnostic[];
 }
@@ -30,12 +38,21 @@ export function summarizeFirmware(fw: ParsedFirmware): FirmwareSummary {
     features: fw.features,
     footerTable: fw.footer && {
       offset: fw.footer.offset,
-      entries: fw.footer.entries.map((e) => ({ guid: e.guid, name: e.name ?? 'unknown', offset: e.offset, data: toHex(e.data) })),
+      entries: fw.footer.entries.map((e) => ({
+        guid: e.guid,
+        name: e.name ?? 'unknown',
+        offset: e.offset,
+        data: toHex(e.data),
+      })),
     },
     apResetEip: fw.apResetBlock && h(fw.apResetBlock.eip),
     sevHashTable: fw.sevHashTable && { gpa: h(fw.sevHashTable.gpa), size: fw.sevHashTable.size },
     sevSecret: fw.sevSecret && { gpa: h(fw.sevSecret.gpa), size: fw.sevSecret.size },
-    sevSections: (fw.sevMetadata?.sections ?? []).map((s) => ({ gpa: h(s.gpa), size: h(s.size), type: s.typeName ?? h(s.type) })),
+    sevSections: (fw.sevMetadata?.sections ?? []).map((s) => ({
+      gpa: h(s.gpa),
+      size: h(s.size),
+      type: s.typeName ?? h(s.type),
+    })),
     tdvfSections: (fw.tdxMetadata?.sections ?? []).map((s) => ({
       rawOffset: s.rawOffset,
       rawSize: s.rawSize,
@@ -44,7 +61,11 @@ export function summarizeFirmware(fw: ParsedFirmware): FirmwareSummary {
       type: s.typeName ?? String(s.type),
       extendMr: s.extendMr,
     })),
-    igvmMetadata: (fw.igvmMetadata?.entries ?? []).map((e) => ({ type: e.typeName ?? h(e.type), location: h(e.location), size: e.size })),
+    igvmMetadata: (fw.igvmMetadata?.entries ?? []).map((e) => ({
+      type: e.typeName ?? h(e.type),
+      location: h(e.location),
+      size: e.size,
+    })),
     diagnostics: fw.diagnostics,
   };
 }
@@ -52,7 +73,9 @@ export function summarizeFirmware(fw: ParsedFirmware): FirmwareSummary {
 export function formatFirmwareSummary(s: FirmwareSummary): string {
   const lines = [`firmware image: ${s.size} bytes at GPA ${s.baseGpa}–0xffffffff`, `flavour: ${s.flavour}`];
   if (s.footerTable) {
-    lines.push(`footer GUID table @0x${s.footerTable.offset.toString(16)}: ${s.footerTable.entries.length} entries`);
+    lines.push(
+      `footer GUID table @0x${s.footerTable.offset.toString(16)}: ${s.footerTable.entries.length} entries`,
+    );
     for (const e of s.footerTable.entries) lines.push(`  ${e.guid}  ${e.name.padEnd(34)} ${e.data}`);
   }
   if (s.apResetEip) lines.push(`SEV-ES AP reset EIP: ${s.apResetEip}`);
@@ -65,12 +88,15 @@ export function formatFirmwareSummary(s: FirmwareSummary): string {
   if (s.tdvfSections.length) {
     lines.push(`TDX metadata (TDVF): ${s.tdvfSections.length} sections`);
     for (const x of s.tdvfSections) {
-      lines.push(`  ${x.memBase.padStart(10)} +${x.memSize.padEnd(9)} ${x.type.padEnd(8)} raw 0x${x.rawOffset.toString(16)}+0x${x.rawSize.toString(16)}${x.extendMr ? ' MR.EXTEND' : ''}`);
+      lines.push(
+        `  ${x.memBase.padStart(10)} +${x.memSize.padEnd(9)} ${x.type.padEnd(8)} raw 0x${x.rawOffset.toString(16)}+0x${x.rawSize.toString(16)}${x.extendMr ? ' MR.EXTEND' : ''}`,
+      );
     }
   }
   if (s.igvmMetadata.length) {
     lines.push(`edk2 IGVM metadata: ${s.igvmMetadata.length} entries`);
-    for (const x of s.igvmMetadata) lines.push(`  ${x.type.padEnd(10)} ${x.location} size 0x${x.size.toString(16)}`);
+    for (const x of s.igvmMetadata)
+      lines.push(`  ${x.type.padEnd(10)} ${x.location} size 0x${x.size.toString(16)}`);
   }
   for (const d of s.diagnostics) lines.push(formatDiagnostic(d));
   return lines.join('\n') + '\n';

@@ -41,8 +41,20 @@ export interface TdxMetadata extends MetadataHeader {
   sections: TdvfSection[];
 }
 
-export function parseTdxMetadata(fw: Uint8Array, offsetFromEnd: number, diags: Diagnostics): TdxMetadata | undefined {
-  const header = readMetadataHeader(fw, offsetFromEnd, 'TDVF', TDVF_ENTRY_LENGTH, 'FW_TDX_METADATA', SPEC, diags);
+export function parseTdxMetadata(
+  fw: Uint8Array,
+  offsetFromEnd: number,
+  diags: Diagnostics,
+): TdxMetadata | undefined {
+  const header = readMetadataHeader(
+    fw,
+    offsetFromEnd,
+    'TDVF',
+    TDVF_ENTRY_LENGTH,
+    'FW_TDX_METADATA',
+    SPEC,
+    diags,
+  );
   if (!header) return undefined;
   const sections: TdvfSection[] = [];
   for (let index = 0; index < header.count; index++) {
@@ -63,15 +75,28 @@ export function parseTdxMetadata(fw: Uint8Array, offsetFromEnd: number, diags: D
       extendMr: (attributes & TDVF_ATTRIBUTE_MR_EXTEND) !== 0,
     };
     const where = { offset, length: TDVF_ENTRY_LENGTH, index, spec: SPEC };
-    if (section.typeName === undefined) diags.warning('FW_TDX_UNKNOWN_SECTION', `TDVF section type ${type} is unknown`, where);
+    if (section.typeName === undefined)
+      diags.warning('FW_TDX_UNKNOWN_SECTION', `TDVF section type ${type} is unknown`, where);
     if (section.rawOffset + section.rawSize > fw.length) {
-      diags.error('FW_TDX_RAW_OUT_OF_FILE', `TDVF section ${index} data (0x${section.rawOffset.toString(16)} + 0x${section.rawSize.toString(16)}) runs past the end of the file`, where);
+      diags.error(
+        'FW_TDX_RAW_OUT_OF_FILE',
+        `TDVF section ${index} data (0x${section.rawOffset.toString(16)} + 0x${section.rawSize.toString(16)}) runs past the end of the file`,
+        where,
+      );
     }
     if (BigInt(section.rawSize) > section.memSize) {
-      diags.error('FW_TDX_RAW_TOO_BIG', `TDVF section ${index} has more file data (0x${section.rawSize.toString(16)}) than memory (0x${section.memSize.toString(16)})`, where);
+      diags.error(
+        'FW_TDX_RAW_TOO_BIG',
+        `TDVF section ${index} has more file data (0x${section.rawSize.toString(16)}) than memory (0x${section.memSize.toString(16)})`,
+        where,
+      );
     }
     if (section.memBase % 4096n !== 0n || section.memSize % 4096n !== 0n) {
-      diags.error('FW_TDX_SECTION_UNALIGNED', `TDVF section ${index} memory range is not 4 KiB aligned`, where);
+      diags.error(
+        'FW_TDX_SECTION_UNALIGNED',
+        `TDVF section ${index} memory range is not 4 KiB aligned`,
+        where,
+      );
     }
     sections.push(section);
   }

@@ -31,15 +31,23 @@ describe('kernel-hashes table (fuki §4.1, §8.2)', () => {
     expect(Array.from(cmdlineBytes(undefined))).toEqual([0]);
     expect(Array.from(cmdlineBytes(''))).toEqual([0]);
     expect(Array.from(cmdlineBytes('a'))).toEqual([0x61, 0]);
-    expect(toHex(sha256Of(cmdlineBytes(undefined)))).toBe('6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d');
+    expect(toHex(sha256Of(cmdlineBytes(undefined)))).toBe(
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+    );
   });
   it('precomputed digests give the same table; withCmdline only changes the cmdline entry', () => {
     const full = kernelHashes({ kernel: enc('KERNEL'), initrd: enc('INITRD'), append: 'x' });
-    const pre = kernelHashes({ kernel: { sha256: sha256Of(enc('KERNEL')) }, initrd: { sha256: sha256Of(enc('INITRD')) }, append: 'x' });
+    const pre = kernelHashes({
+      kernel: { sha256: sha256Of(enc('KERNEL')) },
+      initrd: { sha256: sha256Of(enc('INITRD')) },
+      append: 'x',
+    });
     expect(equalBytes(buildKernelHashesTable(full), buildKernelHashesTable(pre))).toBe(true);
     const changed = withCmdline(pre, 'console=ttyS0');
     expect(equalBytes(changed.kernel, pre.kernel) && equalBytes(changed.initrd, pre.initrd)).toBe(true);
-    expect(equalBytes(changed.cmdline, kernelHashes({ kernel: enc('K'), append: 'console=ttyS0' }).cmdline)).toBe(true);
+    expect(
+      equalBytes(changed.cmdline, kernelHashes({ kernel: enc('K'), append: 'console=ttyS0' }).cmdline),
+    ).toBe(true);
     expect(() => kernelHashes({ kernel: { sha256: new Uint8Array(5) } })).toThrow(RangeError);
   });
   it('page placement rejects offsets that do not fit', () => {

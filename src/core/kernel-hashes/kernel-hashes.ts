@@ -44,7 +44,8 @@ export function cmdlineBytes(append: string | undefined): Bytes {
 function digestOf(blob: BlobOrDigest | undefined, hash: HashBackend): Bytes {
   if (blob === undefined) return hash.digest('sha256', new Uint8Array(0));
   if (blob instanceof Uint8Array) return hash.digest('sha256', blob);
-  if (blob.sha256.length !== 32) throw new RangeError(`a SHA-256 digest has 32 bytes, got ${blob.sha256.length}`);
+  if (blob.sha256.length !== 32)
+    throw new RangeError(`a SHA-256 digest has 32 bytes, got ${blob.sha256.length}`);
   return new Uint8Array(blob.sha256);
 }
 
@@ -61,7 +62,11 @@ export function kernelHashes(
 }
 
 /** Same hashes with a different command line: only the cmdline digest is recomputed. */
-export function withCmdline(h: KernelHashes, append: string | undefined, hash: HashBackend = defaultHash()): KernelHashes {
+export function withCmdline(
+  h: KernelHashes,
+  append: string | undefined,
+  hash: HashBackend = defaultHash(),
+): KernelHashes {
   return { ...h, cmdline: hash.digest('sha256', cmdlineBytes(append)) };
 }
 
@@ -85,7 +90,9 @@ export function buildKernelHashesTable(h: KernelHashes): Bytes {
 /** A zero page with the table at `offsetInPage` (= hash-table GPA & 0xFFF, 0xC00 for OVMF) (§4.2.3). */
 export function buildKernelHashesPage(table: Uint8Array, offsetInPage: number): Bytes {
   if (!Number.isInteger(offsetInPage) || offsetInPage < 0 || offsetInPage + table.length > HASH_PAGE_SIZE) {
-    throw new RangeError(`hash table of ${table.length} bytes does not fit in the page at offset 0x${offsetInPage.toString(16)}`);
+    throw new RangeError(
+      `hash table of ${table.length} bytes does not fit in the page at offset 0x${offsetInPage.toString(16)}`,
+    );
   }
   const page = new Uint8Array(HASH_PAGE_SIZE);
   page.set(table, offsetInPage);
@@ -118,12 +125,21 @@ const ENTRY_NAME: Record<string, DecodedHashEntry['name']> = {
  * Decodes a table found in memory (e.g. a hash page inside an IGVM file). Entries are walked by their own
  * length field, as OVMF's BlobVerifierLibSevHashes does; returns undefined if the table GUID is absent.
  */
-export function decodeKernelHashesTable(b: Uint8Array, offset: number, diags: Diagnostics): DecodedKernelHashesTable | undefined {
-  if (offset < 0 || offset + 18 > b.length || guidToString(b, offset) !== SEV_HASH_TABLE_GUID) return undefined;
+export function decodeKernelHashesTable(
+  b: Uint8Array,
+  offset: number,
+  diags: Diagnostics,
+): DecodedKernelHashesTable | undefined {
+  if (offset < 0 || offset + 18 > b.length || guidToString(b, offset) !== SEV_HASH_TABLE_GUID)
+    return undefined;
   const declaredLength = u16(b, offset + 16);
   let end = offset + declaredLength;
   if (end > b.length || declaredLength < 18) {
-    diags.error('KH_BAD_TABLE_LENGTH', `kernel-hashes table length ${declaredLength} is impossible here`, { offset: offset + 16, length: 2, spec: SPEC });
+    diags.error('KH_BAD_TABLE_LENGTH', `kernel-hashes table length ${declaredLength} is impossible here`, {
+      offset: offset + 16,
+      length: 2,
+      spec: SPEC,
+    });
     end = Math.min(b.length, Math.max(offset + 18, end));
   }
   const entries: DecodedHashEntry[] = [];
@@ -132,11 +148,28 @@ export function decodeKernelHashesTable(b: Uint8Array, offset: number, diags: Di
     const guid = guidToString(b, at);
     const len = u16(b, at + 16);
     if (len < 18 || at + len > end) {
-      diags.error('KH_BAD_ENTRY_LENGTH', `kernel-hashes entry ${guid} has length ${len}`, { offset: at + 16, length: 2, index: entries.length, spec: SPEC });
+      diags.error('KH_BAD_ENTRY_LENGTH', `kernel-hashes entry ${guid} has length ${len}`, {
+        offset: at + 16,
+        length: 2,
+        index: entries.length,
+        spec: SPEC,
+      });
       break;
     }
-    if (len !== HASH_ENTRY_LENGTH) diags.warning('KH_ENTRY_NOT_SHA256', `entry ${guid} is ${len} bytes, not ${HASH_ENTRY_LENGTH}: OVMF rejects it`, { offset: at, length: len, spec: SPEC });
-    entries.push({ offset: at, length: len, guid, name: ENTRY_NAME[guid], declaredLength: len, sha256: new Uint8Array(b.subarray(at + 18, at + len)) });
+    if (len !== HASH_ENTRY_LENGTH)
+      diags.warning(
+        'KH_ENTRY_NOT_SHA256',
+        `entry ${guid} is ${len} bytes, not ${HASH_ENTRY_LENGTH}: OVMF rejects it`,
+        { offset: at, length: len, spec: SPEC },
+      );
+    entries.push({
+      offset: at,
+      length: len,
+      guid,
+      name: ENTRY_NAME[guid],
+      declaredLength: len,
+      sha256: new Uint8Array(b.subarray(at + 18, at + len)),
+    });
     at += len;
   }
   return { offset, length: end - offset, declaredLength, entries };

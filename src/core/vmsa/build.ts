@@ -50,7 +50,15 @@ function vmmValues(o: VmsaOptions) {
     case 'QEMU':
       return { cs: 0x9b, ss: 0x93, tr: 0x8b, rdx: o.vcpuSig, mxcsr: 0x1f80, fcw: 0x37f, gPat: DEFAULT_G_PAT };
     case 'ec2':
-      return { cs: o.eip === BSP_EIP ? 0x9a : 0x9b, ss: 0x92, tr: 0x83, rdx: 0x600, mxcsr: 0, fcw: 0, gPat: DEFAULT_G_PAT };
+      return {
+        cs: o.eip === BSP_EIP ? 0x9a : 0x9b,
+        ss: 0x92,
+        tr: 0x83,
+        rdx: 0x600,
+        mxcsr: 0,
+        fcw: 0,
+        gPat: DEFAULT_G_PAT,
+      };
     case 'gce':
       return { cs: 0x9b, ss: 0x93, tr: 0x8b, rdx: 0x600, mxcsr: 0, fcw: 0, gPat: GCE_G_PAT };
   }
@@ -61,7 +69,12 @@ export function buildVmsa(o: VmsaOptions): Bytes {
   const page = new Uint8Array(VMSA_SIZE);
   const data: Segment = { selector: 0, attrib: 0x93, limit: 0xffff, base: 0n };
   putSegment(page, 'es', data);
-  putSegment(page, 'cs', { selector: 0xf000, attrib: v.cs, limit: 0xffff, base: BigInt((o.eip & 0xffff0000) >>> 0) });
+  putSegment(page, 'cs', {
+    selector: 0xf000,
+    attrib: v.cs,
+    limit: 0xffff,
+    base: BigInt((o.eip & 0xffff0000) >>> 0),
+  });
   putSegment(page, 'ss', { ...data, attrib: v.ss });
   putSegment(page, 'ds', data);
   putSegment(page, 'fs', data);
@@ -93,8 +106,13 @@ export function buildVmsa(o: VmsaOptions): Bytes {
  * One VMSA per vCPU: vCPU 0 is the BSP at the reset vector, the others are APs at `apEip` (from the SEV-ES
  * reset block). Throws when APs are requested without an AP EIP.
  */
-export function buildVmsaPages(vcpus: number, apEip: number | undefined, o: Omit<VmsaOptions, 'eip'>): Bytes[] {
-  if (vcpus > 1 && !apEip) throw new RangeError('APs need the SEV-ES AP reset address from the firmware, which is missing or 0');
+export function buildVmsaPages(
+  vcpus: number,
+  apEip: number | undefined,
+  o: Omit<VmsaOptions, 'eip'>,
+): Bytes[] {
+  if (vcpus > 1 && !apEip)
+    throw new RangeError('APs need the SEV-ES AP reset address from the firmware, which is missing or 0');
   const bsp = buildVmsa({ ...o, eip: BSP_EIP });
   const ap = vcpus > 1 ? buildVmsa({ ...o, eip: apEip! }) : undefined;
   return Array.from({ length: vcpus }, (_, i) => (i === 0 ? bsp : ap!));

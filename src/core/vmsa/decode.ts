@@ -36,7 +36,12 @@ export interface DecodedVmsa {
 function readField(b: Uint8Array, offset: number, kind: VmsaFieldKind, size: number): VmsaField['value'] {
   switch (kind) {
     case 'segment':
-      return { selector: u16(b, offset), attrib: u16(b, offset + 2), limit: u32(b, offset + 4), base: u64(b, offset + 8) };
+      return {
+        selector: u16(b, offset),
+        attrib: u16(b, offset + 2),
+        limit: u32(b, offset + 4),
+        base: u64(b, offset + 8),
+      };
     case 'u8':
       return u8(b, offset);
     case 'u16':
@@ -54,7 +59,11 @@ function readField(b: Uint8Array, offset: number, kind: VmsaFieldKind, size: num
 export function decodeVmsa(page: Uint8Array, pageOffset = 0): DecodedVmsa {
   const diags = new Diagnostics();
   const avail = Math.max(0, Math.min(VMSA_SIZE, page.length - pageOffset));
-  if (avail < VMSA_SIZE) diags.error('VMSA_TRUNCATED', `a VMSA page is ${VMSA_SIZE} bytes, only ${avail} present`, { offset: pageOffset, spec: 'igvm-format §8.1' });
+  if (avail < VMSA_SIZE)
+    diags.error('VMSA_TRUNCATED', `a VMSA page is ${VMSA_SIZE} bytes, only ${avail} present`, {
+      offset: pageOffset,
+      spec: 'igvm-format §8.1',
+    });
   const b = new Uint8Array(VMSA_SIZE);
   b.set(page.subarray(pageOffset, pageOffset + avail));
   const covered = new Uint8Array(VMSA_SIZE);
@@ -65,7 +74,14 @@ export function decodeVmsa(page: Uint8Array, pageOffset = 0): DecodedVmsa {
     covered.fill(1, def.offset, def.offset + length);
     let set = false;
     for (let i = def.offset; i < def.offset + length; i++) if (b[i] !== 0) set = true;
-    const field: VmsaField = { name: def.name, offset: def.offset, length, kind: def.kind, value: readField(b, def.offset, def.kind, length), set };
+    const field: VmsaField = {
+      name: def.name,
+      offset: def.offset,
+      length,
+      kind: def.kind,
+      value: readField(b, def.offset, def.kind, length),
+      set,
+    };
     fields.push(field);
     if (set) registers[def.name] = field;
   }
@@ -77,8 +93,19 @@ export function decodeVmsa(page: Uint8Array, pageOffset = 0): DecodedVmsa {
     else reservedNonZero.push({ offset: i, length: 1 });
   }
   for (const r of reservedNonZero) {
-    diags.warning('VMSA_RESERVED_SET', `reserved VMSA bytes at 0x${r.offset.toString(16)} (+${r.length}) are not zero`, { offset: pageOffset + r.offset, length: r.length, spec: 'igvm-format §8.1' });
+    diags.warning(
+      'VMSA_RESERVED_SET',
+      `reserved VMSA bytes at 0x${r.offset.toString(16)} (+${r.length}) are not zero`,
+      { offset: pageOffset + r.offset, length: r.length, spec: 'igvm-format §8.1' },
+    );
   }
   const sevFeatures = u64(b, 0x3b0);
-  return { fields, registers, sevFeatures, sevFeatureNames: sevFeatureNames(sevFeatures), reservedNonZero, diagnostics: diags.done() };
+  return {
+    fields,
+    registers,
+    sevFeatures,
+    sevFeatureNames: sevFeatureNames(sevFeatures),
+    reservedNonZero,
+    diagnostics: diags.done(),
+  };
 }

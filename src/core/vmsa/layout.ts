@@ -117,13 +117,22 @@ export const VMSA_FIELDS: readonly VmsaFieldDef[] = [
   { name: 'fpreg_ymm', offset: 0x570, kind: 'bytes', size: 256 },
 ];
 
-export const VMSA_FIELD_SIZE: Record<VmsaFieldKind, number> = { segment: 16, u8: 1, u16: 2, u32: 4, u64: 8, bytes: 0 };
+export const VMSA_FIELD_SIZE: Record<VmsaFieldKind, number> = {
+  segment: 16,
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  u64: 8,
+  bytes: 0,
+};
 
 export function fieldSize(f: VmsaFieldDef): number {
   return f.kind === 'bytes' ? f.size! : VMSA_FIELD_SIZE[f.kind];
 }
 
-export const VMSA_FIELD_BY_NAME: ReadonlyMap<string, VmsaFieldDef> = new Map(VMSA_FIELDS.map((f) => [f.name, f]));
+export const VMSA_FIELD_BY_NAME: ReadonlyMap<string, VmsaFieldDef> = new Map(
+  VMSA_FIELDS.map((f) => [f.name, f]),
+);
 
 /** SEV_FEATURES bits (igvm-format §8.1). */
 export const SEV_FEATURE_BITS: Readonly<Record<number, string>> = {

@@ -5,7 +5,14 @@
 export function cpuSig(family: number, model: number, stepping: number): number {
   const familyLow = family > 0xf ? 0xf : family;
   const familyHigh = family > 0xf ? (family - 0xf) & 0xff : 0;
-  return ((familyHigh << 20) | (((model >> 4) & 0xf) << 16) | (familyLow << 8) | ((model & 0xf) << 4) | (stepping & 0xf)) >>> 0;
+  return (
+    ((familyHigh << 20) |
+      (((model >> 4) & 0xf) << 16) |
+      (familyLow << 8) |
+      ((model & 0xf) << 4) |
+      (stepping & 0xf)) >>>
+    0
+  );
 }
 
 /** Decodes a signature back into family/model/stepping. */

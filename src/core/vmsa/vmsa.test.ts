@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../bytes/bytes';
 import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
-import { BSP_EIP, buildVmsa, buildVmsaPages, cpuSig, decodeCpuSig, decodeVmsa, VCPU_TYPE_NAMES, VCPU_TYPES, VMSA_FIELDS, fieldSize } from './index';
+import {
+  BSP_EIP,
+  buildVmsa,
+  buildVmsaPages,
+  cpuSig,
+  decodeCpuSig,
+  decodeVmsa,
+  VCPU_TYPE_NAMES,
+  VCPU_TYPES,
+  VMSA_FIELDS,
+  fieldSize,
+} from './index';
 
 describe('vCPU signatures (fuki §4.5)', () => {
   it('named types map to the documented signatures', () => {
     expect(VCPU_TYPES['EPYC']).toBe(0x800f12);
-    for (const n of ['EPYC-v1', 'EPYC-v2', 'EPYC-v3', 'EPYC-v4', 'EPYC-IBPB']) expect(VCPU_TYPES[n]).toBe(0x800f12);
+    for (const n of ['EPYC-v1', 'EPYC-v2', 'EPYC-v3', 'EPYC-v4', 'EPYC-IBPB'])
+      expect(VCPU_TYPES[n]).toBe(0x800f12);
     expect(VCPU_TYPES['EPYC-Rome']).toBe(0x830f10);
     expect(VCPU_TYPES['EPYC-Milan']).toBe(0xa00f11);
     expect(VCPU_TYPES['EPYC-Genoa']).toBe(0xa10f10);
@@ -14,7 +26,13 @@ describe('vCPU signatures (fuki §4.5)', () => {
     expect(VCPU_TYPE_NAMES).toHaveLength(16);
   });
   it('cpuSig and decodeCpuSig round-trip', () => {
-    for (const [f, m, s] of [[23, 1, 2], [25, 17, 0], [26, 0, 0], [6, 0x55, 7], [0xf, 0xff, 0xf]] as const) {
+    for (const [f, m, s] of [
+      [23, 1, 2],
+      [25, 17, 0],
+      [26, 0, 0],
+      [6, 0x55, 7],
+      [0xf, 0xff, 0xf],
+    ] as const) {
       expect(decodeCpuSig(cpuSig(f, m, s))).toEqual({ family: f, model: m, stepping: s });
     }
   });
@@ -47,7 +65,9 @@ describe('VMSA layout and builder', () => {
     expect(v.diagnostics).toEqual([]);
   });
   it('EC2 and GCE differences', () => {
-    const ec2 = decodeVmsa(buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'ec2' })).registers;
+    const ec2 = decodeVmsa(
+      buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'ec2' }),
+    ).registers;
     expect((ec2.cs!.value as { attrib: number }).attrib).toBe(0x9a);
     expect((ec2.ss!.value as { attrib: number }).attrib).toBe(0x92);
     expect(ec2.rdx!.value).toBe(0x600n);
@@ -55,7 +75,9 @@ describe('VMSA layout and builder', () => {
     const ec2Ap = decodeVmsa(buildVmsa({ eip: 0x80b004, sevFeatures: 1n, vcpuSig: 0, vmm: 'ec2' })).registers;
     expect((ec2Ap.cs!.value as { attrib: number; base: bigint }).attrib).toBe(0x9b);
     expect((ec2Ap.cs!.value as { base: bigint }).base).toBe(0x800000n);
-    const gce = decodeVmsa(buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'gce' })).registers;
+    const gce = decodeVmsa(
+      buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'gce' }),
+    ).registers;
     expect(gce.g_pat!.value).toBe(0x00070106n);
   });
   it('APs need an AP EIP', () => {

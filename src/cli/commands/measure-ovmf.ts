@@ -1,0 +1,243 @@
+// `fukiscope measure-ovmf`: classic QEMU `-bios` SEV / SEV-ES / SEV-SNP launch digests with the options, value
+// spellings, checks and output of virtee/sev-snp-measure (fuki-uki-kernel-hashes.md §4.4–§4.5).
+import { parseArgs } from 'node:util';
+import { fromHex, toHex } from '../../core/bytes/bytes';
+import { formatDiagnostic } from '../../core/diagnostics';
+import { measureClassic, type ClassicMode, type ClassicResult } from '../../core/classic';
+import { parseFirmware } from '../../core/firmware/firmware';
+import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
+import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
+import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
+import type { Command } from '../commands';
+import { toJson, UsageError, type CliIo } from '../io';
+
+const MODES = ['sev', 'seves', 'snp', 'snp:ovmf-hash'] as const;
+/** sev-snp-measure's verbose names (SevMode enum). */
+const MODE_NAME: Record<ClassicMode, string> = {
+  sev: 'SEV',
+  seves: 'SEV_ES',
+  snp: 'SEV_SNP',
+  'snp:ovmf-hash': 'SEV_SNP',
+};
+
+const usage = `Usage: fukiscope measure-ovmf --mode MODE --ovmf PATH [options]
+
+Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-measure.
+
+  --mode {sev,seves,snp,snp:ovmf-hash}   guest mode (required)
+  --ovmf PATH                OVMF image (required)
+  --vcpus N                  number of vCPUs (required except in sev mode)
+  --vcpu-type CPUTYPE        ${VCPU_TYPE_NAMES.join(', ')}
+  --vcpu-sig VALUE           vCPU signature (CPUID 1 EAX; 0x.. accepted)
+  --vcpu-family N --vcpu-model N --vcpu-stepping N   signature from family/model/stepping
+  --vmm-type VMMTYPE         QEMU (default), ec2, gce
+  --guest-features VALUE     SNP SEV_FEATURES of the VMSAs (default 0x1; 0x21 = with DebugSwap)
+  --kernel PATH --initrd PATH --append CMDLINE   direct boot with kernel-hashes=on
+  --snp-ovmf-hash HEX        SNP: start from this precomputed OVMF hash (see --mode snp:ovmf-hash)
+  --output-format {hex,base64}   digest format (default hex)
+  --dump-vmsa                write the measured VMSAs to vmsa<N>.bin (seves, snp)
+  -v, --verbose              print "Calculated <MODE> guest measurement: <digest>"
+  --ledger                   with --json: include every measured step (GPA, page type, contents hash)
+  --json                     machine-readable output`;
+
+/** Python `int(s, 0)`: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
+export function parsePythonInt(s: string, option: string): bigint {
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)\s*$/.exec(s);
+  if (!m || /__|_$|^0[xob]_?$/i.test(m[2]!)) throw new UsageError(`${option}: invalid int value '${s}'`);
+  const v = BigInt(m[2]!.replace(/_/g, ''));
+  return m[1] === '-' ? -v : v;
+}
+
+function parseDecimal(s: string | undefined, option: string): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new UsageError(`${option}: invalid int value '${s}'`);
+  return Number.parseInt(s, 10);
+}
+
+function printDiagnostics(result: ClassicResult, io: CliIo): void {
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error') io.err(`Error: ${d.message}\n`);
+    else if (d.severity === 'warning') io.err(`${formatDiagnostic(d)}\n`);
+  }
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values: v } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      mode: { type: 'string' },
+      vcpus: { type: 'string' },
+      'vcpu-type': { type: 'string' },
+      'vcpu-sig': { type: 'string' },
+      'vcpu-family': { type: 'string' },
+      'vcpu-model': { type: 'string' },
+      'vcpu-stepping': { type: 'string' },
+      'vmm-type': { type: 'string' },
+      ovmf: { type: 'string' },
+      kernel: { type: 'string' },
+      initrd: { type: 'string' },
+      append: { type: 'string' },
+      'guest-features': { type: 'string' },
+      'output-format': { type: 'string', default: 'hex' },
+      'snp-ovmf-hash': { type: 'string' },
+      'dump-vmsa': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      ledger: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!v.mode) throw new UsageError('the following arguments are required: --mode');
+  const mode = v.mode as ClassicMode;
+  if (!(MODES as readonly string[]).includes(v.mode)) {
+    throw new UsageError(
+      v.mode === 'snp:svsm'
+        ? "mode 'snp:svsm' (coconut-svsm) is not supported"
+        : `argument --mode: invalid choice: '${mode}' (choose from ${MODES.join(', ')})`,
+    );
+  }
+  if (!v.ovmf) throw new UsageError('the following arguments are required: --ovmf');
+  if (v['vcpu-type'] !== undefined && VCPU_TYPES[v['vcpu-type']] === undefined) {
+    throw new UsageError(
+      `argument --vcpu-type: invalid choice: '${v['vcpu-type']}' (choose from ${VCPU_TYPE_NAMES.join(', ')})`,
+    );
+  }
+  if (v['output-format'] !== 'hex' && v['output-format'] !== 'base64')
+    throw new UsageError(`argument --output-format: invalid choice: '${v['output-format']}'`);
+  const vcpus = parseDecimal(v.vcpus, '--vcpus');
+  const guestFeatures =
+    v['guest-features'] !== undefined ? parsePythonInt(v['guest-features'], '--guest-features') : undefined;
+  const rawSig = v['vcpu-sig'] !== undefined ? parsePythonInt(v['vcpu-sig'], '--vcpu-sig') : undefined;
+  const family = parseDecimal(v['vcpu-family'], '--vcpu-family');
+  const model = parseDecimal(v['vcpu-model'], '--vcpu-model');
+  const stepping = parseDecimal(v['vcpu-stepping'], '--vcpu-stepping');
+  if (guestFeatures !== undefined && (guestFeatures < 0n || guestFeatures >= 1n << 64n))
+    throw new UsageError('--guest-features must fit in 64 bits');
+  if (rawSig !== undefined && (rawSig < 0n || rawSig > 0xffffffffn))
+    throw new UsageError('--vcpu-sig must fit in 32 bits');
+
+  const firmware = io.readFile(v.ovmf);
+  const parsed = parseFirmware(firmware);
+  const warn = (msg: string) => io.err(`warning: ${msg}\n`);
+
+  let result: ClassicResult;
+  if (mode === 'snp:ovmf-hash') {
+    // sev-snp-measure answers this mode before looking at any other option.
+    result = measureClassic({ mode, firmware, parsed });
+    for (const o of [
+      'vcpus',
+      'vcpu-type',
+      'vcpu-sig',
+      'vcpu-family',
+      'kernel',
+      'initrd',
+      'append',
+      'guest-features',
+      'snp-ovmf-hash',
+      'vmm-type',
+    ] as const) {
+      if (v[o] !== undefined)
+        warn(`--${o} is ignored in mode 'snp:ovmf-hash' (it only hashes the firmware pages)`);
+    }
+    if (v['dump-vmsa']) warn("--dump-vmsa is ignored in mode 'snp:ovmf-hash' (no VMSA is measured)");
+  } else {
+    if (v.initrd && !v.kernel) throw new UsageError('--kernel required when using --initrd');
+    if (v.append && !v.kernel) throw new UsageError('--kernel required when using --append');
+    if (mode !== 'sev' && vcpus === undefined)
+      throw new UsageError(`missing --vcpus N in guest mode '${mode}'`);
+    const vmmName = v['vmm-type'] ?? 'QEMU';
+    if (!(VMM_TYPES as readonly string[]).includes(vmmName))
+      throw new UsageError(`unknown VMM type '${vmmName}' (choose from ${VMM_TYPES.join(', ')})`);
+    const vmm = vmmName as VmmType;
+    // Precedence as in sev-snp-measure: --vcpu-family, then --vcpu-sig, then --vcpu-type.
+    let vcpuSig: number | undefined;
+    if (family !== undefined) {
+      if (model === undefined || stepping === undefined)
+        throw new UsageError('--vcpu-family needs --vcpu-model and --vcpu-stepping');
+      vcpuSig = cpuSig(family, model, stepping);
+      if (rawSig !== undefined || v['vcpu-type'])
+        warn('--vcpu-family takes precedence over --vcpu-sig/--vcpu-type, which are ignored');
+    } else if (rawSig !== undefined) {
+      vcpuSig = Number(rawSig);
+      if (v['vcpu-type']) warn('--vcpu-sig takes precedence over --vcpu-type, which is ignored');
+    } else if (v['vcpu-type']) {
+      vcpuSig = VCPU_TYPES[v['vcpu-type']];
+    } else if (mode !== 'sev' && vmm === 'QEMU') {
+      throw new UsageError(`missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '${mode}'`);
+    }
+    if (family === undefined && (model !== undefined || stepping !== undefined))
+      warn('--vcpu-model/--vcpu-stepping are ignored without --vcpu-family');
+    if (v['dump-vmsa'] && mode === 'sev')
+      throw new UsageError('--dump-vmsa is not available in the selected mode');
+    const kernel = v.kernel
+      ? kernelHashes({
+          kernel: io.readFile(v.kernel),
+          initrd: v.initrd ? io.readFile(v.initrd) : undefined,
+          append: v.append,
+        })
+      : undefined;
+    const snpOvmfHash =
+      v['snp-ovmf-hash'] !== undefined ? hexOption(v['snp-ovmf-hash'], '--snp-ovmf-hash') : undefined;
+    result = measureClassic({
+      mode,
+      firmware,
+      parsed,
+      vcpus,
+      vcpuSig,
+      vmm: v['vmm-type'] === undefined ? undefined : vmm,
+      guestFeatures,
+      kernel,
+      snpOvmfHash,
+    });
+    if (v['dump-vmsa'] && result.digest)
+      result.vmsas.forEach((page, i) => io.writeFile(`vmsa${i}.bin`, page));
+  }
+
+  if (v.json) {
+    io.out(toJson(jsonReport(result, parsed.features.flavour, v.ledger)) + '\n');
+    return result.digest ? 0 : 1;
+  }
+  printDiagnostics(result, io);
+  if (!result.digest) return 1;
+  const text = v['output-format'] === 'base64' ? base64(result.digest) : toHex(result.digest);
+  io.out(v.verbose ? `Calculated ${MODE_NAME[mode]} guest measurement: ${text}\n` : `${text}\n`);
+  return 0;
+}
+
+function hexOption(s: string, option: string) {
+  try {
+    return fromHex(s);
+  } catch {
+    throw new UsageError(`${option}: not a hex string`);
+  }
+}
+
+function base64(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += String.fromCharCode(x);
+  return btoa(s);
+}
+
+function jsonReport(r: ClassicResult, flavour: string, withLedger: boolean) {
+  const bySource: Record<string, number> = {};
+  for (const s of r.steps) bySource[s.source] = (bySource[s.source] ?? 0) + 1;
+  return {
+    mode: r.mode,
+    digest: r.digest,
+    algorithm: r.algorithm,
+    firmware: flavour,
+    vcpus: r.vmsas.length,
+    kernelHashesTable: r.kernelHashesTable,
+    stepCounts: bySource,
+    steps: withLedger
+      ? r.steps.map((s) => ({ ...s, digestAfter: undefined, digest: s.digestAfter }))
+      : undefined,
+    diagnostics: r.diagnostics,
+  };
+}
+
+export const measureOvmfCommand: Command = {
+  summary: 'classic SEV/SEV-ES/SNP launch digest of OVMF (+ kernel hashes), sev-snp-measure compatible',
+  usage,
+  run,
+};

@@ -1,0 +1,49 @@
+// `fukiscope tdx-mrtd FW`: the MRTD of a TDVF firmware image in either VMM page order (igvm-format §14.4).
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from '../../core/diagnostics';
+import { TDVF_PAGE_ORDERS, tdvfMrtd, type TdvfPageOrder } from '../../core/classic/tdvf-mrtd';
+import { toHex } from '../../core/bytes/bytes';
+import type { Command } from '../commands';
+import { toJson, UsageError, type CliIo } from '../io';
+
+const usage = `Usage: fukiscope tdx-mrtd FIRMWARE [--order single-pass|two-pass] [--json]
+
+MRTD (SHA-384, lowercase hex) of a TDVF image (e.g. OVMF.inteltdx.fd) as QEMU/KVM builds the TD:
+  single-pass  each page's MEM.PAGE.ADD followed by its 16 MR.EXTENDs (default; td-shim's calculator)
+  two-pass     per section all MEM.PAGE.ADDs, then all MR.EXTENDs (quex-tech reproduce.mjs)
+Which one a real TD reports depends on the VMM's page-add order.`;
+
+function run(args: string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { order: { type: 'string', default: 'single-pass' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected exactly one firmware file');
+  if (!(TDVF_PAGE_ORDERS as readonly string[]).includes(values.order))
+    throw new UsageError(`--order must be one of ${TDVF_PAGE_ORDERS.join(', ')}`);
+  const r = tdvfMrtd(io.readFile(positionals[0]!), values.order as TdvfPageOrder);
+  if (values.json) {
+    io.out(
+      toJson({
+        order: r.order,
+        mrtd: r.mrtd,
+        pagesAdded: r.pagesAdded,
+        pagesExtended: r.pagesExtended,
+        sections: r.sections,
+        diagnostics: r.diagnostics,
+      }) + '\n',
+    );
+    return r.mrtd ? 0 : 1;
+  }
+  for (const d of r.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+  if (!r.mrtd) return 1;
+  io.out(toHex(r.mrtd) + '\n');
+  return 0;
+}
+
+export const tdxMrtdCommand: Command = {
+  summary: 'MRTD of a TDVF firmware image (single-pass or two-pass page order)',
+  usage,
+  run,
+};
