@@ -10,44 +10,42 @@ import { PAGE_SIZE, SNP_DIGEST_LENGTH } from '../measure/snp-page-info';
 import { buildVmsaPages, type VmmType } from '../vmsa/build';
 import { SnpLedger } from './snp-ledger';
 import { measureFirmwarePages, measureSevMetadata, measureVmsas } from './snp';
-import type { ClassicOptions, ClassicResult, ClassicStep } from './types';
+import type { ClassicMode, ClassicOptions, ClassicResult, ClassicStep } from './types';
 
 /** SNP guest features default of sev-snp-measure's CLI (§4.5: SNPActive only). */
 export const DEFAULT_GUEST_FEATURES = 0x1n;
+
+const OPTION_LABEL: Partial<Record<keyof ClassicOptions, string>> = {
+  vcpus: 'vCPU count',
+  vcpuSig: 'vCPU signature',
+  vmm: 'VMM type',
+  guestFeatures: 'guest features',
+  kernel: 'kernel',
+  snpOvmfHash: 'OVMF hash seed',
+};
+
+/** Options each mode accepts but does not use (sev-snp-measure drops them silently), and why. */
+const IGNORED_BY_MODE: Record<ClassicMode, { options: (keyof ClassicOptions)[]; why: string }> = {
+  'snp:ovmf-hash': {
+    options: ['vcpus', 'vcpuSig', 'vmm', 'guestFeatures', 'kernel', 'snpOvmfHash'],
+    why: 'it only hashes the firmware pages',
+  },
+  sev: { options: ['vcpus', 'vcpuSig', 'vmm', 'guestFeatures'], why: 'SEV measures no VMSA' },
+  seves: { options: ['guestFeatures'], why: 'SEV-ES VMSAs carry SEV_FEATURES 0' },
+  snp: { options: [], why: '' },
+};
 
 function ignored(diags: Diagnostics, what: string, why: string): void {
   diags.warning('CLASSIC_IGNORED_INPUT', `${what} is ignored ${why}`);
 }
 
-/** Warnings for inputs a mode does not use (sev-snp-measure accepts and drops them silently). */
+/** Warnings for inputs that the chosen mode or VMM does not use. */
 function warnIgnored(o: ClassicOptions, diags: Diagnostics): void {
-  const inMode = `in mode '${o.mode}'`;
-  if (o.mode === 'snp:ovmf-hash') {
-    for (const [k, v] of Object.entries({
-      'vCPU count': o.vcpus,
-      'vCPU signature': o.vcpuSig,
-      'VMM type': o.vmm,
-      'guest features': o.guestFeatures,
-      kernel: o.kernel,
-      'OVMF hash seed': o.snpOvmfHash,
-    })) {
-      if (v !== undefined) ignored(diags, k, `${inMode} (it only hashes the firmware pages)`);
-    }
-    return;
+  const rule = IGNORED_BY_MODE[o.mode];
+  for (const k of rule.options) {
+    if (o[k] !== undefined) ignored(diags, OPTION_LABEL[k]!, `in mode '${o.mode}' (${rule.why})`);
   }
-  if (o.mode === 'sev') {
-    for (const [k, v] of Object.entries({
-      'vCPU count': o.vcpus,
-      'vCPU signature': o.vcpuSig,
-      'VMM type': o.vmm,
-      'guest features': o.guestFeatures,
-    })) {
-      if (v !== undefined) ignored(diags, k, `${inMode} (SEV measures no VMSA)`);
-    }
-    return;
-  }
-  if (o.mode === 'seves' && o.guestFeatures !== undefined)
-    ignored(diags, 'guest features', `${inMode} (SEV-ES VMSAs carry SEV_FEATURES 0)`);
+  if (o.mode === 'sev' || o.mode === 'snp:ovmf-hash') return;
   if (o.vmm && o.vmm !== 'QEMU' && o.vcpuSig !== undefined)
     ignored(diags, 'vCPU signature', `with VMM type ${o.vmm} (RDX is 0x600)`);
   if (o.vcpus === 0)

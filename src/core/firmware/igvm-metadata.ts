@@ -4,10 +4,16 @@
 // parameter area.
 import { u32 } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
-import { readMetadataHeader, type MetadataHeader } from './metadata-header';
+import { readMetadataEntries, type MetadataFormat, type MetadataHeader } from './metadata-header';
 
 const SPEC = 'fuki §5.4';
 export const IGVM_METADATA_ENTRY_LENGTH = 12;
+const FORMAT: MetadataFormat = {
+  signature: 'IGVM',
+  entrySize: IGVM_METADATA_ENTRY_LENGTH,
+  code: 'FW_IGVM_METADATA',
+  spec: SPEC,
+};
 
 export const IGVM_METADATA_TYPE = {
   PARAM_AREA: 0x100,
@@ -45,39 +51,29 @@ export function parseIgvmMetadata(
   offsetFromEnd: number,
   diags: Diagnostics,
 ): IgvmMetadata | undefined {
-  const header = readMetadataHeader(
-    fw,
-    offsetFromEnd,
-    'IGVM',
-    IGVM_METADATA_ENTRY_LENGTH,
-    'FW_IGVM_METADATA',
-    SPEC,
-    diags,
-  );
-  if (!header) return undefined;
-  const entries: IgvmMetadataEntry[] = [];
-  for (let index = 0; index < header.count; index++) {
-    const offset = header.entriesOffset + index * IGVM_METADATA_ENTRY_LENGTH;
+  const read = readMetadataEntries(fw, offsetFromEnd, FORMAT, diags, (offset, index): IgvmMetadataEntry => {
     const type = u32(fw, offset + 8);
     const typeName = IGVM_METADATA_TYPE_NAME[type];
     if (typeName === undefined) {
-      diags.warning('FW_IGVM_UNKNOWN_ENTRY', `IGVM metadata entry type 0x${type.toString(16)} is unknown`, {
-        offset: offset + 8,
-        length: 4,
-        index,
-        spec: SPEC,
-      });
+      const where = { offset: offset + 8, length: 4, index, spec: SPEC };
+      diags.warning(
+        'FW_IGVM_UNKNOWN_ENTRY',
+        `IGVM metadata entry type 0x${type.toString(16)} is unknown`,
+        where,
+      );
     }
-    entries.push({
+    const isArea = type === IGVM_METADATA_TYPE.PARAM_AREA || type === IGVM_METADATA_TYPE.HOB_AREA;
+    const length = IGVM_METADATA_ENTRY_LENGTH;
+    return {
       index,
       offset,
-      length: IGVM_METADATA_ENTRY_LENGTH,
+      length,
       location: u32(fw, offset),
       size: u32(fw, offset + 4),
       type,
       typeName,
-      isArea: type === IGVM_METADATA_TYPE.PARAM_AREA || type === IGVM_METADATA_TYPE.HOB_AREA,
-    });
-  }
-  return { ...header, entries };
+      isArea,
+    };
+  });
+  return read && { ...read.header, entries: read.entries };
 }

@@ -6,6 +6,14 @@ import type { Diagnostics } from '../diagnostics';
 
 export const METADATA_HEADER_LENGTH = 16;
 
+/** What distinguishes the three blocks: signature, entry size, diagnostic code prefix, spec reference. */
+export interface MetadataFormat {
+  signature: string;
+  entrySize: number;
+  code: string;
+  spec: string;
+}
+
 export interface MetadataHeader {
   /** File offset of the signature. */
   offset: number;
@@ -27,12 +35,10 @@ export interface MetadataHeader {
 export function readMetadataHeader(
   fw: Uint8Array,
   offsetFromEnd: number,
-  expected: string,
-  entrySize: number,
-  code: string,
-  spec: string,
+  format: MetadataFormat,
   diags: Diagnostics,
 ): MetadataHeader | undefined {
+  const { signature: expected, entrySize, code, spec } = format;
   const offset = fw.length - offsetFromEnd;
   if (offsetFromEnd <= 0 || !inBounds(fw, offset, METADATA_HEADER_LENGTH)) {
     diags.error(
@@ -93,4 +99,21 @@ export function readMetadataHeader(
     count,
     entriesOffset,
   };
+}
+
+/** Reads the header, then decodes each of its `count` entries with `decodeEntry(fileOffset, index)`. */
+export function readMetadataEntries<T>(
+  fw: Uint8Array,
+  offsetFromEnd: number,
+  format: MetadataFormat,
+  diags: Diagnostics,
+  decodeEntry: (offset: number, index: number) => T,
+): { header: MetadataHeader; entries: T[] } | undefined {
+  const header = readMetadataHeader(fw, offsetFromEnd, format, diags);
+  if (!header) return undefined;
+  const entries: T[] = [];
+  for (let index = 0; index < header.count; index++) {
+    entries.push(decodeEntry(header.entriesOffset + index * format.entrySize, index));
+  }
+  return { header, entries };
 }

@@ -2,10 +2,16 @@
 // OvmfPkg/ResetVector/X64/OvmfSevMetadata.nasm.inc): entries {u32 GPA, u32 size, u32 type}.
 import { u32 } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
-import { readMetadataHeader, type MetadataHeader } from './metadata-header';
+import { readMetadataEntries, type MetadataFormat, type MetadataHeader } from './metadata-header';
 
 const SPEC = 'fuki §4.2.2';
 export const SEV_METADATA_ENTRY_LENGTH = 12;
+const FORMAT: MetadataFormat = {
+  signature: 'ASEV',
+  entrySize: SEV_METADATA_ENTRY_LENGTH,
+  code: 'FW_SEV_METADATA',
+  spec: SPEC,
+};
 
 /** Section types (§4.2.2). */
 export const SEV_SECTION = {
@@ -44,48 +50,34 @@ export function parseSevMetadata(
   offsetFromEnd: number,
   diags: Diagnostics,
 ): SevMetadata | undefined {
-  const header = readMetadataHeader(
-    fw,
-    offsetFromEnd,
-    'ASEV',
-    SEV_METADATA_ENTRY_LENGTH,
-    'FW_SEV_METADATA',
-    SPEC,
-    diags,
-  );
-  if (!header) return undefined;
-  const sections: SevMetadataSection[] = [];
-  for (let index = 0; index < header.count; index++) {
-    const offset = header.entriesOffset + index * SEV_METADATA_ENTRY_LENGTH;
-    const section: SevMetadataSection = {
+  const read = readMetadataEntries(fw, offsetFromEnd, FORMAT, diags, (offset, index): SevMetadataSection => {
+    const type = u32(fw, offset + 8);
+    const section = {
       index,
       offset,
       length: SEV_METADATA_ENTRY_LENGTH,
       gpa: u32(fw, offset),
       size: u32(fw, offset + 4),
-      type: u32(fw, offset + 8),
-      typeName: SEV_SECTION_NAME[u32(fw, offset + 8)],
+      type,
+      typeName: SEV_SECTION_NAME[type],
     };
+    const where = { offset, length: SEV_METADATA_ENTRY_LENGTH, index, spec: SPEC };
     if (section.typeName === undefined) {
       diags.warning(
         'FW_SEV_UNKNOWN_SECTION',
-        `SEV metadata section type 0x${section.type.toString(16)} is unknown`,
-        { offset: offset + 8, length: 4, index, spec: SPEC },
+        `SEV metadata section type 0x${type.toString(16)} is unknown`,
+        where,
       );
     }
     if (section.gpa % 4096 !== 0 || section.size % 4096 !== 0) {
+      const range = `GPA 0x${section.gpa.toString(16)}, size 0x${section.size.toString(16)}`;
       diags.warning(
         'FW_SEV_SECTION_UNALIGNED',
-        `SEV metadata section ${index} (GPA 0x${section.gpa.toString(16)}, size 0x${section.size.toString(16)}) is not 4 KiB aligned`,
-        {
-          offset,
-          length: SEV_METADATA_ENTRY_LENGTH,
-          index,
-          spec: SPEC,
-        },
+        `SEV metadata section ${index} (${range}) is not 4 KiB aligned`,
+        where,
       );
     }
-    sections.push(section);
-  }
-  return { ...header, sections };
+    return section;
+  });
+  return read && { ...read.header, sections: read.entries };
 }

@@ -3,10 +3,16 @@
 // {u32 DataOffset, u32 RawDataSize, u64 MemoryAddress, u64 MemoryDataSize, u32 Type, u32 Attributes}.
 import { u32, u64 } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
-import { readMetadataHeader, type MetadataHeader } from './metadata-header';
+import { readMetadataEntries, type MetadataFormat, type MetadataHeader } from './metadata-header';
 
 const SPEC = 'TDVF design guide §11';
 export const TDVF_ENTRY_LENGTH = 32;
+const FORMAT: MetadataFormat = {
+  signature: 'TDVF',
+  entrySize: TDVF_ENTRY_LENGTH,
+  code: 'FW_TDX_METADATA',
+  spec: SPEC,
+};
 
 export const TDVF_SECTION_NAME: Record<number, string> = {
   0: 'BFV',
@@ -46,19 +52,7 @@ export function parseTdxMetadata(
   offsetFromEnd: number,
   diags: Diagnostics,
 ): TdxMetadata | undefined {
-  const header = readMetadataHeader(
-    fw,
-    offsetFromEnd,
-    'TDVF',
-    TDVF_ENTRY_LENGTH,
-    'FW_TDX_METADATA',
-    SPEC,
-    diags,
-  );
-  if (!header) return undefined;
-  const sections: TdvfSection[] = [];
-  for (let index = 0; index < header.count; index++) {
-    const offset = header.entriesOffset + index * TDVF_ENTRY_LENGTH;
+  const read = readMetadataEntries(fw, offsetFromEnd, FORMAT, diags, (offset, index): TdvfSection => {
     const type = u32(fw, offset + 24);
     const attributes = u32(fw, offset + 28);
     const section: TdvfSection = {
@@ -98,7 +92,7 @@ export function parseTdxMetadata(
         where,
       );
     }
-    sections.push(section);
-  }
-  return { ...header, sections };
+    return section;
+  });
+  return read && { ...read.header, sections: read.entries };
 }
