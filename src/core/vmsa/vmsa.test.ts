@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../bytes/bytes';
 import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 import {
+  diffVmsa,
   BSP_EIP,
   buildVmsa,
   buildVmsaPages,
@@ -111,5 +112,20 @@ describe.runIf(corpusAvailable())('decodeVmsa on sev-snp-measure VMSA dumps', ()
         expect(v.registers.rip!.value).toBe(i === 0 ? 0xfff0n : 0xb004n);
       }
     }
+  });
+});
+
+describe('diffVmsa', () => {
+  it('names the registers that differ between QEMU and EC2 BSP VMSAs', () => {
+    const q = buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'QEMU' });
+    const e = buildVmsa({ eip: BSP_EIP, sevFeatures: 1n, vcpuSig: 0xa00f11, vmm: 'ec2' });
+    const d = diffVmsa(q, e);
+    expect(d.equal).toBe(false);
+    expect(d.fields.map((f) => f.name).sort()).toEqual(['cs', 'mxcsr', 'rdx', 'ss', 'tr', 'x87_fcw']);
+    expect(d.fields.find((f) => f.name === 'rdx')).toMatchObject({ a: 0xa00f11n, b: 0x600n });
+    expect(diffVmsa(q, q).equal).toBe(true);
+    const r = new Uint8Array(q);
+    r[0xc8] = 7;
+    expect(diffVmsa(q, r).reservedOffsets).toEqual([0xc8]);
   });
 });
