@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { equalBytes, textEncoder, toHex } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
 import { sha256Of, sha384Of } from '../hash/hash';
@@ -93,4 +94,41 @@ describe.runIf(corpusAvailable())('kernel-hashes against sev-snp-measure (corpus
       expect(toHex(sha256Of(table))).toBe(c.table_sha256);
     });
   }
+});
+
+describe('kernel-hashes properties (fast-check)', () => {
+  it('decode(build(h)) returns the three digests at any page offset that fits', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.string(),
+        fc.integer({ min: 0, max: 4096 - PADDED_HASH_TABLE_LENGTH }),
+        (k, i, append, offset) => {
+          const h = kernelHashes({ kernel: { sha256: k }, initrd: { sha256: i }, append });
+          const d = new Diagnostics();
+          const t = decodeKernelHashesTable(
+            buildKernelHashesPage(buildKernelHashesTable(h), offset),
+            offset,
+            d,
+          )!;
+          expect(d.list).toEqual([]);
+          expect(t.entries.map((e) => toHex(e.sha256))).toEqual([toHex(h.cmdline), toHex(i), toHex(k)]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+  it('decoding arbitrary bytes never throws', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat(400), (b, off) => {
+        const page = new Uint8Array(b);
+        if (page.length >= 18)
+          page.set(buildKernelHashesTable(kernelHashes({ kernel: new Uint8Array(0) })).subarray(0, 16), 0);
+        decodeKernelHashesTable(page, off % (page.length + 1), new Diagnostics());
+        decodeKernelHashesTable(page, 0, new Diagnostics());
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
