@@ -202,3 +202,18 @@ describe.runIf(corpusAvailable())('classic digests against sev-snp-measure (corp
     expect(hex(r.digest)).toBe(snpCase.expected);
   });
 });
+
+describe('classic limits against hostile input', () => {
+  it('refuses absurd vCPU counts and metadata that covers too many pages', () => {
+    const fw = fixture();
+    expect(codes(measureClassic({ mode: 'snp', firmware: fw, vcpus: 1e9, vcpuSig: 1 }))).toContain(
+      'CLASSIC_TOO_MANY_VCPUS',
+    );
+    const b = new Uint8Array(fw);
+    const meta = fw.length - 0x554;
+    for (let i = 0; i < 7; i++) b.set([0, 0xf0, 0xff, 0xff], meta + 16 + i * 12 + 4); // size 0xfffff000 each
+    const r = measureClassic({ mode: 'snp', firmware: b, vcpus: 1, vcpuSig: 1 });
+    expect(r.digest).toBeUndefined();
+    expect(codes(r)).toContain('CLASSIC_TOO_MANY_PAGES');
+  });
+});

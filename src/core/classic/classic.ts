@@ -14,6 +14,8 @@ import type { ClassicMode, ClassicOptions, ClassicResult, ClassicStep } from './
 
 /** SNP guest features default of sev-snp-measure's CLI (§4.5: SNPActive only). */
 export const DEFAULT_GUEST_FEATURES = 0x1n;
+/** KVM_MAX_VCPUS on x86 (Linux arch/x86/include/asm/kvm_host.h); also bounds the VMSA loop. */
+export const MAX_VCPUS = 4096;
 
 const OPTION_LABEL: Partial<Record<keyof ClassicOptions, string>> = {
   vcpus: 'vCPU count',
@@ -113,6 +115,11 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
   if (o.mode !== 'sev') {
     if (o.vcpus === undefined || !Number.isInteger(o.vcpus) || o.vcpus < 0)
       return fail('CLASSIC_NO_VCPUS', `missing or invalid vCPU count in guest mode '${o.mode}'`);
+    if (o.vcpus > MAX_VCPUS)
+      return fail(
+        'CLASSIC_TOO_MANY_VCPUS',
+        `${o.vcpus} vCPUs is more than KVM's x86 maximum of ${MAX_VCPUS}`,
+      );
     if (o.vcpuSig === undefined && vmm === 'QEMU')
       return fail('CLASSIC_NO_VCPU_SIG', `missing vCPU type or signature in guest mode '${o.mode}'`);
     if (!parsed.apResetBlock)

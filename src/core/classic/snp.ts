@@ -15,6 +15,9 @@ import { SnpLedger } from './snp-ledger';
 
 const SPEC = 'fuki §4.5';
 
+/** Upper bound on pages the SEV metadata may ask us to measure (16 GiB), so a hostile table cannot stall us. */
+export const MAX_METADATA_PAGES = 1 << 22;
+
 /** Step 1 of §4.5: the firmware image as NORMAL pages, mapped to end at 4 GiB. */
 export function measureFirmwarePages(ledger: SnpLedger, fw: Uint8Array, parsed: ParsedFirmware): void {
   ledger.normalPages(BigInt(parsed.baseGpa), fw, { source: 'firmware', label: 'firmware page' });
@@ -46,6 +49,15 @@ export function measureSevMetadata(
   const { parsed, vmm, kernel } = input;
   const sections = parsed.sevMetadata?.sections ?? [];
   const out: SnpMetadataOutput = {};
+  const pages = sections.reduce((n, s) => n + Math.ceil(s.size / PAGE_SIZE), 0);
+  if (pages > MAX_METADATA_PAGES) {
+    diags.error(
+      'CLASSIC_TOO_MANY_PAGES',
+      `SEV metadata sections cover ${pages} pages, more than the ${MAX_METADATA_PAGES} this tool measures`,
+      { spec: SPEC },
+    );
+    return undefined;
+  }
   for (const s of sections) {
     const info = { source: 'sev-metadata' as const, label: sectionLabel(s), metadataIndex: s.index };
     const gpa = BigInt(s.gpa);
