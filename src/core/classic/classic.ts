@@ -54,13 +54,13 @@ function warnIgnored(o: ClassicOptions, diags: Diagnostics): void {
     diags.warning('CLASSIC_NO_VCPUS', 'a vCPU count of 0 measures no VMSA: no real guest launches like that');
 }
 
-/** Firmware parse errors that make a SEV measurement meaningless (TDX metadata problems do not). */
+/** Copies the parse diagnostics that matter for SEV; true if one of them is an error that makes the digest meaningless. */
 function sevParseErrors(parsed: ParsedFirmware, diags: Diagnostics): boolean {
   let bad = false;
   for (const d of parsed.diagnostics) {
-    const relevant = !d.code.startsWith('FW_TDX') && !d.code.startsWith('FW_IGVM');
-    diags.add(relevant ? d : { ...d, severity: d.severity === 'error' ? 'warning' : d.severity });
-    if (relevant && d.severity === 'error') bad = true;
+    if (d.code.startsWith('FW_TDX') || d.code.startsWith('FW_IGVM')) continue; // the inspector shows these
+    diags.add(d);
+    if (d.severity === 'error') bad = true;
   }
   return bad;
 }
@@ -144,10 +144,6 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
         'the firmware has no SEV metadata: only firmware pages and VMSAs are measured (as sev-snp-measure does); QEMU needs the metadata for SNP',
         { spec: 'fuki §4.2.2' },
       );
-    if (o.kernel && parsed.sevHashTable && parsed.sevHashTable.size < 176)
-      diags.warning('FW_HASH_TABLE_TOO_SMALL', 'QEMU refuses a hash-table area under 176 bytes', {
-        spec: 'fuki §4.2.3',
-      });
     const ledger = new SnpLedger(hash, o.snpOvmfHash);
     if (o.snpOvmfHash) ledger.seed('precomputed OVMF hash (firmware pages not measured here)');
     else measureFirmwarePages(ledger, o.firmware, parsed);
