@@ -103,7 +103,12 @@ describe('fukiscope measure-ovmf option checks (as sev-snp-measure)', () => {
   };
   it('usage errors exit 2', async () => {
     expect((await run('--ovmf', ovmf)).stderr).toContain('--mode');
-    expect((await run('--mode', 'snp:svsm', '--ovmf', ovmf)).code).toBe(2);
+    const svsm = ['--mode', 'snp:svsm', '--vcpus', '1', '--vcpu-type', 'EPYC', '--ovmf', ovmf];
+    expect((await run(...svsm)).stderr).toContain('snp:svsm mode requires --vars-size or --vars-file');
+    expect((await run(...svsm, '--vars-size', '4096')).stderr).toContain('snp:svsm mode requires --svsm');
+    expect((await run(...svsm, '--vars-size', '4096', '--vars-file', ovmf)).stderr).toContain(
+      'not allowed with',
+    );
     expect((await run('--mode', 'bogus', '--ovmf', ovmf)).code).toBe(2);
     expect((await run('--mode', 'snp', '--ovmf', ovmf, '--vcpu-type', 'EPYC-v4')).stderr).toContain(
       "missing --vcpus N in guest mode 'snp'",

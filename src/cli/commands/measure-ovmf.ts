@@ -3,17 +3,18 @@
 import { parseArgs } from 'node:util';
 import { fromHex, toHex } from '../../core/bytes/bytes';
 import { formatDiagnostic } from '../../core/diagnostics';
-import { measureClassic, type ClassicMode, type ClassicResult } from '../../core/classic';
-import { parseFirmware } from '../../core/firmware/firmware';
+import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
-const MODES = ['sev', 'seves', 'snp', 'snp:ovmf-hash'] as const;
+const MODES = ['sev', 'seves', 'snp', 'snp:ovmf-hash', 'snp:svsm'] as const;
+type Mode = (typeof MODES)[number];
 /** sev-snp-measure's verbose names (SevMode enum). */
-const MODE_NAME: Record<ClassicMode, string> = {
+const MODE_NAME: Record<Mode, string> = {
+  'snp:svsm': 'SEV_SNP_SVSM',
   sev: 'SEV',
   seves: 'SEV_ES',
   snp: 'SEV_SNP',
@@ -24,7 +25,7 @@ const usage = `Usage: fukiscope measure-ovmf --mode MODE --ovmf PATH [options]
 
 Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-measure.
 
-  --mode {sev,seves,snp,snp:ovmf-hash}   guest mode (required)
+  --mode {sev,seves,snp,snp:ovmf-hash,snp:svsm}   guest mode (required)
   --ovmf PATH                OVMF image (required)
   --vcpus N                  number of vCPUs (required except in sev mode)
   --vcpu-type CPUTYPE        ${VCPU_TYPE_NAMES.join(', ')}
@@ -34,8 +35,10 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --guest-features VALUE     SNP SEV_FEATURES of the VMSAs (default 0x1; 0x21 = with DebugSwap)
   --kernel PATH --initrd PATH --append CMDLINE   direct boot with kernel-hashes=on
   --snp-ovmf-hash HEX        SNP: start from this precomputed OVMF hash (see --mode snp:ovmf-hash)
+  --svsm PATH                snp:svsm: the coconut-svsm image (mapped below the OVMF variable store)
+  --vars-size SIZE | --vars-file PATH   snp:svsm: size of the OVMF variable store
   --output-format {hex,base64}   digest format (default hex)
-  --dump-vmsa                write the measured VMSAs to vmsa<N>.bin (seves, snp)
+  --dump-vmsa                write the measured VMSAs to vmsa<N>.bin (seves, snp, snp:svsm)
   -v, --verbose              print "Calculated <MODE> guest measurement: <digest>"
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
@@ -54,48 +57,131 @@ function parseDecimal(s: string | undefined, option: string): number | undefined
   return Number.parseInt(s, 10);
 }
 
-function printDiagnostics(result: ClassicResult, io: CliIo): void {
+function printDiagnostics(result: AnyResult, io: CliIo): void {
   for (const d of result.diagnostics) {
     if (d.severity === 'error') io.err(`Error: ${d.message}\n`);
     else if (d.severity === 'warning') io.err(`${formatDiagnostic(d)}\n`);
   }
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
-  const { values: v } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      mode: { type: 'string' },
-      vcpus: { type: 'string' },
-      'vcpu-type': { type: 'string' },
-      'vcpu-sig': { type: 'string' },
-      'vcpu-family': { type: 'string' },
-      'vcpu-model': { type: 'string' },
-      'vcpu-stepping': { type: 'string' },
-      'vmm-type': { type: 'string' },
-      ovmf: { type: 'string' },
-      kernel: { type: 'string' },
-      initrd: { type: 'string' },
-      append: { type: 'string' },
-      'guest-features': { type: 'string' },
-      'output-format': { type: 'string', default: 'hex' },
-      'snp-ovmf-hash': { type: 'string' },
-      'dump-vmsa': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', short: 'v', default: false },
-      ledger: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (!v.mode) throw new UsageError('the following arguments are required: --mode');
-  const mode = v.mode as ClassicMode;
-  if (!(MODES as readonly string[]).includes(v.mode)) {
-    throw new UsageError(
-      v.mode === 'snp:svsm'
-        ? "mode 'snp:svsm' (coconut-svsm) is not supported"
-        : `argument --mode: invalid choice: '${mode}' (choose from ${MODES.join(', ')})`,
-    );
+const OPTIONS = {
+  mode: { type: 'string' },
+  vcpus: { type: 'string' },
+  'vcpu-type': { type: 'string' },
+  'vcpu-sig': { type: 'string' },
+  'vcpu-family': { type: 'string' },
+  'vcpu-model': { type: 'string' },
+  'vcpu-stepping': { type: 'string' },
+  'vmm-type': { type: 'string' },
+  ovmf: { type: 'string' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string' },
+  append: { type: 'string' },
+  'guest-features': { type: 'string' },
+  'output-format': { type: 'string', default: 'hex' },
+  'snp-ovmf-hash': { type: 'string' },
+  'dump-vmsa': { type: 'boolean', default: false },
+  svsm: { type: 'string' },
+  'vars-size': { type: 'string' },
+  'vars-file': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  ledger: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<
+  typeof parseArgs<{ args: string[]; strict: true; options: typeof OPTIONS }>
+>['values'];
+type Warn = (message: string) => void;
+/** What every mode returns: ClassicResult, or the SVSM variant of it. */
+type AnyResult = Omit<ClassicResult, 'mode'> & { mode: string };
+
+/** `--vcpu-family`, then `--vcpu-sig`, then `--vcpu-type`, as sev-snp-measure's get_vcpu_sig. */
+function resolveVcpuSig(v: Values, mode: Mode, vmm: VmmType, warn: Warn): number | undefined {
+  const rawSig = v['vcpu-sig'] !== undefined ? parsePythonInt(v['vcpu-sig'], '--vcpu-sig') : undefined;
+  if (rawSig !== undefined && (rawSig < 0n || rawSig > 0xffffffffn))
+    throw new UsageError('--vcpu-sig must fit in 32 bits');
+  const family = parseDecimal(v['vcpu-family'], '--vcpu-family');
+  const model = parseDecimal(v['vcpu-model'], '--vcpu-model');
+  const stepping = parseDecimal(v['vcpu-stepping'], '--vcpu-stepping');
+  if (family === undefined && (model !== undefined || stepping !== undefined))
+    warn('--vcpu-model/--vcpu-stepping are ignored without --vcpu-family');
+  if (family !== undefined) {
+    if (model === undefined || stepping === undefined)
+      throw new UsageError('--vcpu-family needs --vcpu-model and --vcpu-stepping');
+    if (rawSig !== undefined || v['vcpu-type'])
+      warn('--vcpu-family takes precedence over --vcpu-sig/--vcpu-type, which are ignored');
+    return cpuSig(family, model, stepping);
   }
+  if (rawSig !== undefined) {
+    if (v['vcpu-type']) warn('--vcpu-sig takes precedence over --vcpu-type, which is ignored');
+    return Number(rawSig);
+  }
+  if (v['vcpu-type']) return VCPU_TYPES[v['vcpu-type']];
+  if (mode !== 'sev' && vmm === 'QEMU')
+    throw new UsageError(`missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '${mode}'`);
+  return undefined;
+}
+
+function runOvmfHash(v: Values, io: CliIo, warn: Warn): ClassicResult {
+  // sev-snp-measure answers this mode before looking at any other option.
+  const ignored = [
+    'vcpus',
+    'vcpu-type',
+    'vcpu-sig',
+    'vcpu-family',
+    'kernel',
+    'initrd',
+    'append',
+    'guest-features',
+    'snp-ovmf-hash',
+    'vmm-type',
+    'svsm',
+  ] as const;
+  for (const o of ignored)
+    if (v[o] !== undefined)
+      warn(`--${o} is ignored in mode 'snp:ovmf-hash' (it only hashes the firmware pages)`);
+  if (v['dump-vmsa']) warn("--dump-vmsa is ignored in mode 'snp:ovmf-hash' (no VMSA is measured)");
+  return measureClassic({ mode: 'snp:ovmf-hash', firmware: io.readFile(v.ovmf!) });
+}
+
+function runSvsm(
+  v: Values,
+  io: CliIo,
+  warn: Warn,
+  vcpus: number,
+  vcpuSig: number | undefined,
+  vmm: VmmType,
+): AnyResult {
+  if (v['vars-size'] !== undefined && v['vars-file'] !== undefined)
+    throw new UsageError('argument --vars-file: not allowed with argument --vars-size');
+  const varsSize =
+    v['vars-file'] !== undefined
+      ? io.readFile(v['vars-file']).length
+      : parseDecimal(v['vars-size'], '--vars-size');
+  if (!varsSize) throw new UsageError('snp:svsm mode requires --vars-size or --vars-file');
+  if (!v.svsm) throw new UsageError('snp:svsm mode requires --svsm');
+  if (vmm !== 'QEMU') throw new UsageError('SVSM mode is only implemented for QEMU');
+  if (v['snp-ovmf-hash'] !== undefined) throw new UsageError('SNP OVMF hash only works with SNP');
+  for (const o of ['kernel', 'initrd', 'append'] as const)
+    if (v[o] !== undefined) warn(`--${o} is ignored in mode 'snp:svsm'`);
+  if (v['guest-features'] !== undefined)
+    warn("--guest-features is ignored in mode 'snp:svsm' (its VMSAs carry SEV_FEATURES 0x1)");
+  return measureSvsm({
+    ovmf: io.readFile(v.ovmf!),
+    svsm: io.readFile(v.svsm),
+    varsSize,
+    vcpus,
+    vcpuSig: vcpuSig ?? 0,
+  });
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values: v } = parseArgs({ args, strict: true, options: OPTIONS });
+  if (!v.mode) throw new UsageError('the following arguments are required: --mode');
+  if (!(MODES as readonly string[]).includes(v.mode))
+    throw new UsageError(`argument --mode: invalid choice: '${v.mode}' (choose from ${MODES.join(', ')})`);
+  const mode = v.mode as Mode;
   if (!v.ovmf) throw new UsageError('the following arguments are required: --ovmf');
   if (v['vcpu-type'] !== undefined && VCPU_TYPES[v['vcpu-type']] === undefined) {
     throw new UsageError(
@@ -104,97 +190,61 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (v['output-format'] !== 'hex' && v['output-format'] !== 'base64')
     throw new UsageError(`argument --output-format: invalid choice: '${v['output-format']}'`);
-  const vcpus = parseDecimal(v.vcpus, '--vcpus');
-  const guestFeatures =
-    v['guest-features'] !== undefined ? parsePythonInt(v['guest-features'], '--guest-features') : undefined;
-  const rawSig = v['vcpu-sig'] !== undefined ? parsePythonInt(v['vcpu-sig'], '--vcpu-sig') : undefined;
-  const family = parseDecimal(v['vcpu-family'], '--vcpu-family');
-  const model = parseDecimal(v['vcpu-model'], '--vcpu-model');
-  const stepping = parseDecimal(v['vcpu-stepping'], '--vcpu-stepping');
-  if (guestFeatures !== undefined && (guestFeatures < 0n || guestFeatures >= 1n << 64n))
-    throw new UsageError('--guest-features must fit in 64 bits');
-  if (rawSig !== undefined && (rawSig < 0n || rawSig > 0xffffffffn))
-    throw new UsageError('--vcpu-sig must fit in 32 bits');
+  const warn: Warn = (msg) => io.err(`warning: ${msg}\n`);
 
-  const firmware = io.readFile(v.ovmf);
-  const parsed = parseFirmware(firmware);
-  const warn = (msg: string) => io.err(`warning: ${msg}\n`);
-
-  let result: ClassicResult;
+  let result: AnyResult;
   if (mode === 'snp:ovmf-hash') {
-    // sev-snp-measure answers this mode before looking at any other option.
-    result = measureClassic({ mode, firmware, parsed });
-    for (const o of [
-      'vcpus',
-      'vcpu-type',
-      'vcpu-sig',
-      'vcpu-family',
-      'kernel',
-      'initrd',
-      'append',
-      'guest-features',
-      'snp-ovmf-hash',
-      'vmm-type',
-    ] as const) {
-      if (v[o] !== undefined)
-        warn(`--${o} is ignored in mode 'snp:ovmf-hash' (it only hashes the firmware pages)`);
-    }
-    if (v['dump-vmsa']) warn("--dump-vmsa is ignored in mode 'snp:ovmf-hash' (no VMSA is measured)");
+    result = runOvmfHash(v, io, warn);
   } else {
     if (v.initrd && !v.kernel) throw new UsageError('--kernel required when using --initrd');
     if (v.append && !v.kernel) throw new UsageError('--kernel required when using --append');
+    const vcpus = parseDecimal(v.vcpus, '--vcpus');
     if (mode !== 'sev' && vcpus === undefined)
       throw new UsageError(`missing --vcpus N in guest mode '${mode}'`);
     const vmmName = v['vmm-type'] ?? 'QEMU';
     if (!(VMM_TYPES as readonly string[]).includes(vmmName))
       throw new UsageError(`unknown VMM type '${vmmName}' (choose from ${VMM_TYPES.join(', ')})`);
     const vmm = vmmName as VmmType;
-    // Precedence as in sev-snp-measure: --vcpu-family, then --vcpu-sig, then --vcpu-type.
-    let vcpuSig: number | undefined;
-    if (family !== undefined) {
-      if (model === undefined || stepping === undefined)
-        throw new UsageError('--vcpu-family needs --vcpu-model and --vcpu-stepping');
-      vcpuSig = cpuSig(family, model, stepping);
-      if (rawSig !== undefined || v['vcpu-type'])
-        warn('--vcpu-family takes precedence over --vcpu-sig/--vcpu-type, which are ignored');
-    } else if (rawSig !== undefined) {
-      vcpuSig = Number(rawSig);
-      if (v['vcpu-type']) warn('--vcpu-sig takes precedence over --vcpu-type, which is ignored');
-    } else if (v['vcpu-type']) {
-      vcpuSig = VCPU_TYPES[v['vcpu-type']];
-    } else if (mode !== 'sev' && vmm === 'QEMU') {
-      throw new UsageError(`missing --vcpu-type or --vcpu-sig or --vcpu-family in guest mode '${mode}'`);
-    }
-    if (family === undefined && (model !== undefined || stepping !== undefined))
-      warn('--vcpu-model/--vcpu-stepping are ignored without --vcpu-family');
+    const vcpuSig = resolveVcpuSig(v, mode, vmm, warn);
     if (v['dump-vmsa'] && mode === 'sev')
       throw new UsageError('--dump-vmsa is not available in the selected mode');
-    const kernel = v.kernel
-      ? kernelHashes({
-          kernel: io.readFile(v.kernel),
-          initrd: v.initrd ? io.readFile(v.initrd) : undefined,
-          append: v.append,
-        })
-      : undefined;
-    const snpOvmfHash =
-      v['snp-ovmf-hash'] !== undefined ? hexOption(v['snp-ovmf-hash'], '--snp-ovmf-hash') : undefined;
-    result = measureClassic({
-      mode,
-      firmware,
-      parsed,
-      vcpus,
-      vcpuSig,
-      vmm: v['vmm-type'] === undefined ? undefined : vmm,
-      guestFeatures,
-      kernel,
-      snpOvmfHash,
-    });
+    if (mode === 'snp:svsm') {
+      result = runSvsm(v, io, warn, vcpus!, vcpuSig, vmm);
+    } else {
+      const guestFeatures =
+        v['guest-features'] !== undefined
+          ? parsePythonInt(v['guest-features'], '--guest-features')
+          : undefined;
+      if (guestFeatures !== undefined && (guestFeatures < 0n || guestFeatures >= 1n << 64n))
+        throw new UsageError('--guest-features must fit in 64 bits');
+      const kernel = v.kernel
+        ? kernelHashes({
+            kernel: io.readFile(v.kernel),
+            initrd: v.initrd ? io.readFile(v.initrd) : undefined,
+            append: v.append,
+          })
+        : undefined;
+      const snpOvmfHash =
+        v['snp-ovmf-hash'] !== undefined ? hexOption(v['snp-ovmf-hash'], '--snp-ovmf-hash') : undefined;
+      const vmmOption = v['vmm-type'] === undefined ? undefined : vmm;
+      const firmware = io.readFile(v.ovmf);
+      result = measureClassic({
+        mode,
+        firmware,
+        vcpus,
+        vcpuSig,
+        vmm: vmmOption,
+        guestFeatures,
+        kernel,
+        snpOvmfHash,
+      });
+    }
     if (v['dump-vmsa'] && result.digest)
       result.vmsas.forEach((page, i) => io.writeFile(`vmsa${i}.bin`, page));
   }
 
   if (v.json) {
-    io.out(toJson(jsonReport(result, parsed.features.flavour, v.ledger)) + '\n');
+    io.out(toJson(jsonReport(result, v.ledger)) + '\n');
     return result.digest ? 0 : 1;
   }
   printDiagnostics(result, io);
@@ -218,14 +268,13 @@ function base64(b: Uint8Array): string {
   return btoa(s);
 }
 
-function jsonReport(r: ClassicResult, flavour: string, withLedger: boolean) {
+function jsonReport(r: AnyResult, withLedger: boolean) {
   const bySource: Record<string, number> = {};
   for (const s of r.steps) bySource[s.source] = (bySource[s.source] ?? 0) + 1;
   return {
     mode: r.mode,
     digest: r.digest,
     algorithm: r.algorithm,
-    firmware: flavour,
     vcpus: r.vmsas.length,
     kernelHashesTable: r.kernelHashesTable,
     stepCounts: bySource,

@@ -3,3 +3,4 @@ export * from './snp-ledger';
 export * from './snp';
 export * from './classic';
 export * from './tdvf-mrtd';
+export * from './svsm';

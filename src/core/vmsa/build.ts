@@ -64,42 +64,102 @@ function vmmValues(o: VmsaOptions) {
   }
 }
 
-export function buildVmsa(o: VmsaOptions): Bytes {
-  const v = vmmValues(o);
+/** Everything a VMSA builder sets; all other bytes stay zero. */
+interface VmsaRegisters {
+  segments: Record<'es' | 'cs' | 'ss' | 'ds' | 'fs' | 'gs' | 'gdtr' | 'ldtr' | 'idtr' | 'tr', Segment>;
+  cr0: number;
+  rip: number;
+  gPat: bigint;
+  rdx: number;
+  sevFeatures: bigint;
+  mxcsr: number;
+  fcw: number;
+}
+
+function writeVmsa(r: VmsaRegisters): Bytes {
   const page = new Uint8Array(VMSA_SIZE);
-  const data: Segment = { selector: 0, attrib: 0x93, limit: 0xffff, base: 0n };
-  putSegment(page, 'es', data);
-  putSegment(page, 'cs', {
-    selector: 0xf000,
-    attrib: v.cs,
-    limit: 0xffff,
-    base: BigInt((o.eip & 0xffff0000) >>> 0),
-  });
-  putSegment(page, 'ss', { ...data, attrib: v.ss });
-  putSegment(page, 'ds', data);
-  putSegment(page, 'fs', data);
-  putSegment(page, 'gs', data);
-  putSegment(page, 'gdtr', { selector: 0, attrib: 0, limit: 0xffff, base: 0n });
-  putSegment(page, 'ldtr', { selector: 0, attrib: 0x82, limit: 0xffff, base: 0n });
-  putSegment(page, 'idtr', { selector: 0, attrib: 0, limit: 0xffff, base: 0n });
-  putSegment(page, 'tr', { selector: 0, attrib: v.tr, limit: 0xffff, base: 0n });
+  for (const [name, seg] of Object.entries(r.segments)) putSegment(page, name, seg);
   const u64s: [string, bigint | number][] = [
     ['efer', 0x1000], // KVM sets EFER.SVME
     ['cr4', 0x40], // KVM sets CR4.MCE
-    ['cr0', 0x10],
+    ['cr0', r.cr0],
     ['dr7', 0x400],
     ['dr6', 0xffff0ff0],
     ['rflags', 0x2],
-    ['rip', o.eip & 0xffff],
-    ['g_pat', v.gPat],
-    ['rdx', v.rdx],
-    ['sev_features', o.sevFeatures],
+    ['rip', r.rip],
+    ['g_pat', r.gPat],
+    ['rdx', r.rdx],
+    ['sev_features', r.sevFeatures],
     ['xcr0', 0x1],
   ];
   for (const [name, value] of u64s) put64(page, offsetOf(name), value);
-  put32(page, offsetOf('mxcsr'), v.mxcsr);
-  put16(page, offsetOf('x87_fcw'), v.fcw);
+  put32(page, offsetOf('mxcsr'), r.mxcsr);
+  put16(page, offsetOf('x87_fcw'), r.fcw);
   return page;
+}
+
+const seg = (selector: number, attrib: number, limit: number, base = 0n): Segment => ({
+  selector,
+  attrib,
+  limit,
+  base,
+});
+
+/** Real-mode reset state of a BSP (eip = reset vector) or an AP (eip from the SEV-ES reset block) (§4.5). */
+export function buildVmsa(o: VmsaOptions): Bytes {
+  const v = vmmValues(o);
+  const data = seg(0, 0x93, 0xffff);
+  return writeVmsa({
+    segments: {
+      es: data,
+      cs: seg(0xf000, v.cs, 0xffff, BigInt((o.eip & 0xffff0000) >>> 0)),
+      ss: seg(0, v.ss, 0xffff),
+      ds: data,
+      fs: data,
+      gs: data,
+      gdtr: seg(0, 0, 0xffff),
+      ldtr: seg(0, 0x82, 0xffff),
+      idtr: seg(0, 0, 0xffff),
+      tr: seg(0, v.tr, 0xffff),
+    },
+    cr0: 0x10,
+    rip: o.eip & 0xffff,
+    gPat: v.gPat,
+    rdx: v.rdx,
+    sevFeatures: o.sevFeatures,
+    mxcsr: v.mxcsr,
+    fcw: v.fcw,
+  });
+}
+
+/**
+ * The VMSA of every vCPU of a coconut-svsm launch (`--mode snp:svsm`): 32-bit protected mode with flat segments at
+ * the SVSM entry point, SEV_FEATURES 0x1 (as sev-snp-measure vmsa.py VMSA_SVSM). x87 FCW stays 0: sev-snp-measure
+ * passes it under a name its structure does not have, so it is never set; we reproduce its digests.
+ */
+export function buildSvsmVmsa(eip: number, vcpuSig: number): Bytes {
+  const flat = seg(16, 0xc93, 0xffffffff);
+  return writeVmsa({
+    segments: {
+      es: flat,
+      cs: seg(8, 0xc9b, 0xffffffff),
+      ss: flat,
+      ds: flat,
+      fs: flat,
+      gs: seg(0, 0x93, 0xffff),
+      gdtr: seg(0, 0, 0xffff),
+      ldtr: seg(0, 0x82, 0xffff),
+      idtr: seg(0, 0, 0xffff),
+      tr: seg(0, 0x8b, 0xffff),
+    },
+    cr0: 0x11,
+    rip: eip,
+    gPat: DEFAULT_G_PAT,
+    rdx: vcpuSig,
+    sevFeatures: 0x1n,
+    mxcsr: 0x1f80,
+    fcw: 0,
+  });
 }
 
 /**
