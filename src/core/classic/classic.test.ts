@@ -121,6 +121,9 @@ describe('classic errors and warnings (mirroring sev-snp-measure)', () => {
     expect(plain.diagnostics.find((d) => d.severity === 'error')!.message).toBe(
       "Can't find SEV_ES_RESET_BLOCK_GUID entry in OVMF table",
     );
+    expect(plain.diagnostics.find((d) => d.code === 'CLASSIC_HINT')!.message).toMatch(
+      /no OVMF footer GUID table/,
+    );
     const kernel = kernelHashes({ kernel: enc('K') });
     const sevNoTable = measureClassic({ mode: 'sev', firmware: new Uint8Array(8192), kernel });
     expect(sevNoTable.diagnostics.find((d) => d.severity === 'error')!.message).toBe(

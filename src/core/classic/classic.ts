@@ -10,12 +10,8 @@ import { PAGE_SIZE, SNP_DIGEST_LENGTH } from '../measure/snp-page-info';
 import { buildVmsaPages, type VmmType } from '../vmsa/build';
 import { SnpLedger } from './snp-ledger';
 import { measureFirmwarePages, measureSevMetadata, measureVmsas } from './snp';
+import { DEFAULT_GUEST_FEATURES, MAX_VCPUS, NO_KERNEL_HASHES_HINT } from './constants';
 import type { ClassicMode, ClassicOptions, ClassicResult, ClassicStep } from './types';
-
-/** SNP guest features default of sev-snp-measure's CLI (§4.5: SNPActive only). */
-export const DEFAULT_GUEST_FEATURES = 0x1n;
-/** KVM_MAX_VCPUS on x86 (Linux arch/x86/include/asm/kvm_host.h); also bounds the VMSA loop. */
-export const MAX_VCPUS = 4096;
 
 const OPTION_LABEL: Partial<Record<keyof ClassicOptions, string>> = {
   vcpus: 'vCPU count',
@@ -77,8 +73,9 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
     vmsas: [],
     diagnostics: [],
   };
-  const fail = (code: string, message: string, spec?: string): ClassicResult => {
+  const fail = (code: string, message: string, spec?: string, hint?: string): ClassicResult => {
     diags.error(code, message, spec ? { spec } : {});
+    if (hint) diags.warning('CLASSIC_HINT', hint, spec ? { spec } : {});
     return { ...result, diagnostics: diags.done() };
   };
   warnIgnored(o, diags);
@@ -127,6 +124,9 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
         'CLASSIC_NO_RESET_BLOCK',
         "Can't find SEV_ES_RESET_BLOCK_GUID entry in OVMF table",
         'fuki §4.2.1',
+        parsed.footer
+          ? 'the OVMF footer table has no SEV-ES AP reset block entry: this build cannot start SEV-ES/SNP APs'
+          : 'the image has no OVMF footer GUID table (0x30 bytes before its end): it is not an SEV-capable OVMF build',
       );
     const sevFeatures = o.mode === 'snp' ? (o.guestFeatures ?? DEFAULT_GUEST_FEATURES) : 0n;
     if (o.vcpus > 1 && parsed.apResetBlock.eip === 0)
@@ -171,6 +171,7 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
         'CLASSIC_NO_SEV_HASH_TABLE',
         "Kernel specified but OVMF doesn't support kernel/initrd/cmdline measurement",
         'fuki §4.3',
+        NO_KERNEL_HASHES_HINT,
       );
     kernelHashesTable = buildKernelHashesTable(o.kernel);
     h.update(kernelHashesTable);

@@ -1,4 +1,5 @@
 export * from './types';
+export * from './constants';
 export * from './snp-ledger';
 export * from './snp';
 export * from './classic';

@@ -12,11 +12,9 @@ import {
 import { PAGE_SIZE, SNP_PAGE_TYPE, ZERO_CONTENTS } from '../measure/snp-page-info';
 import { VMSA_GPA, type VmmType } from '../vmsa/build';
 import { SnpLedger } from './snp-ledger';
+import { MAX_METADATA_PAGES, NO_KERNEL_HASHES_HINT } from './constants';
 
 const SPEC = 'fuki §4.5';
-
-/** Upper bound on pages the SEV metadata may ask us to measure (16 GiB), so a hostile table cannot stall us. */
-export const MAX_METADATA_PAGES = 1 << 22;
 
 /** Step 1 of §4.5: the firmware image as NORMAL pages, mapped to end at 4 GiB. */
 export function measureFirmwarePages(ledger: SnpLedger, fw: Uint8Array, parsed: ParsedFirmware): void {
@@ -140,6 +138,7 @@ export function measureSevMetadata(
       "Kernel specified but OVMF metadata doesn't include SNP_KERNEL_HASHES section",
       { spec: 'fuki §4.3' },
     );
+    diags.warning('CLASSIC_HINT', NO_KERNEL_HASHES_HINT, { spec: 'fuki §4.3' });
     return undefined;
   }
   return out;

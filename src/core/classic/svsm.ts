@@ -8,7 +8,7 @@ import { FOUR_GIB, parseFirmware } from '../firmware/firmware';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import { PAGE_SIZE } from '../measure/snp-page-info';
 import { buildSvsmVmsa } from '../vmsa/build';
-import { MAX_VCPUS } from './classic';
+import { MAX_VCPUS } from './constants';
 import { SnpLedger } from './snp-ledger';
 import { measureSevMetadata, measureVmsas } from './snp';
 import type { ClassicResult } from './types';
