@@ -1,8 +1,123 @@
-export function App() {
+import { useEffect } from 'react';
+import { clearAll, closeFile, openDemo, restoreSession, startSessionSync } from './actions';
+import { DropZone, OpenFilesButton } from './components/DropZone';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { Tabs } from './components/Tabs';
+import { bytesLabel } from './format';
+import { useApp } from './store';
+import { FileView } from './views/FileView';
+
+function EngineBanner() {
+  const message = useApp((s) => s.engineError);
+  const dismiss = useApp((s) => s.setEngineError);
+  if (!message) return null;
   return (
-    <main>
-      <h1>Fukiscope</h1>
-      <p>Inspector and composer for IGVM files, UKIs and FUKIs.</p>
-    </main>
+    <div className="banner" role="alert">
+      <span>{message}</span>
+      <button type="button" className="link" onClick={() => dismiss(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+function Toolbar() {
+  const persist = useApp((s) => s.settings.persist);
+  const setSettings = useApp((s) => s.setSettings);
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <h1>Fukiscope</h1>
+        <span className="tagline">IGVM, UKI and FUKI inspector. Your files never leave this browser.</span>
+      </div>
+      <nav className="actions" aria-label="File actions">
+        <OpenFilesButton />
+        <button type="button" onClick={() => void openDemo()}>
+          Open demo
+        </button>
+        <label className="check" title="Keep open files in this browser's storage (IndexedDB) across reloads">
+          <input type="checkbox" checked={persist} onChange={(e) => setSettings({ persist: e.currentTarget.checked })} />
+          Remember files
+        </label>
+        <button type="button" className="quiet" onClick={() => void clearAll()}>
+          Clear session
+        </button>
+      </nav>
+    </header>
+  );
+}
+
+function EmptyState() {
+  return (
+    <section className="empty" aria-label="No file open">
+      <h2>Drop IGVM, UKI, add-on, OVMF or kernel files anywhere</h2>
+      <p>Several at once are fine. Or use “Open files…”, or look at the demo IGVM built in your browser.</p>
+      <div className="empty-actions">
+        <OpenFilesButton />
+        <button type="button" onClick={() => void openDemo()}>
+          Open demo
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function FileTabs() {
+  const files = useApp((s) => s.files);
+  const activeId = useApp((s) => s.activeId);
+  const setActive = useApp((s) => s.setActive);
+  return (
+    <Tabs
+      label="Open files"
+      idPrefix="file"
+      className="file-tabs"
+      active={activeId}
+      onSelect={setActive}
+      items={files.map((f) => ({
+        id: f.id,
+        title: `${f.name} (${bytesLabel(f.size)})`,
+        label: (
+          <>
+            <span className={`kind-dot kind-${f.result?.kind ?? f.status}`} aria-hidden="true" />
+            {f.name}
+            {f.status === 'error' && <span className="badge error">error</span>}
+            {f.result && f.result.diagnostics.some((d) => d.severity === 'error') && <span className="badge error">!</span>}
+          </>
+        ),
+        after: (
+          <button type="button" className="tab-close" aria-label={`Close ${f.name}`} onClick={() => closeFile(f.id)}>
+            ×
+          </button>
+        ),
+      }))}
+    />
+  );
+}
+
+export function App() {
+  useEffect(() => {
+    const stop = startSessionSync();
+    void restoreSession();
+    return stop;
+  }, []);
+  const active = useApp((s) => s.files.find((f) => f.id === s.activeId));
+  const count = useApp((s) => s.files.length);
+  return (
+    <DropZone>
+      <div className="app">
+        <Toolbar />
+        <EngineBanner />
+        {count > 0 && <FileTabs />}
+        <main id="file-panel" role={count > 0 ? 'tabpanel' : undefined} aria-labelledby={active ? `file-tab-${active.id}` : undefined}>
+          {active ? (
+            <ErrorBoundary key={active.id} title={`Could not show ${active.name}`}>
+              <FileView file={active} />
+            </ErrorBoundary>
+          ) : (
+            <EmptyState />
+          )}
+        </main>
+      </div>
+    </DropZone>
   );
 }

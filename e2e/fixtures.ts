@@ -1,0 +1,53 @@
+// Shared Playwright fixture: every test fails if the page makes a request outside the local origin, and
+// helpers drop real files through a DataTransfer (dragenter → dragover → drop, toolchain notes §2).
+import { test as base, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+export const CORPUS = process.env.FUKISCOPE_CORPUS ?? resolve('../shared/corpus');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Manifest = Record<string, any>;
+export function manifest(): Manifest {
+  return JSON.parse(readFileSync(resolve(CORPUS, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+export const test = base.extend<{ foreignRequests: string[] }>({
+  foreignRequests: [
+    async ({ page, baseURL }, use) => {
+      const origin = new URL(baseURL!).origin;
+      const foreign: string[] = [];
+      page.on('request', (r) => {
+        const url = r.url();
+        if (url.startsWith('data:') || url.startsWith('blob:')) return;
+        if (new URL(url).origin !== origin) foreign.push(url);
+      });
+      await use(foreign);
+      expect(foreign, 'requests outside the local origin').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+/** Drops files on the drop zone the way a browser does: a DataTransfer with Files, then drag events. */
+export async function dropFiles(page: Page, files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+  await page.evaluate(async (items) => {
+    const dt = new DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], it.name));
+    }
+    const zone = document.querySelector('[data-testid="dropzone"]')!;
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, payload);
+}
+
+export function corpusFile(rel: string): { name: string; bytes: Uint8Array } {
+  return { name: basename(rel), bytes: readFileSync(resolve(CORPUS, rel)) };
+}

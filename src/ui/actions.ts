@@ -1,0 +1,129 @@
+// Module-level actions (zustand "no store actions" practice): they bridge the store and the engine worker.
+import { engine } from './engine';
+import { deleteFileBlob, loadFileBlob, loadSession, saveFileBlob, saveState, clearSession as wipeSession } from './session';
+import { useApp } from './store';
+
+let counter = 0;
+function newId(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}-${counter}`;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function openBlob(id: string, name: string, blob: Blob, activate: boolean): Promise<void> {
+  const s = useApp.getState();
+  s.addFile({ id, name, size: blob.size, status: 'loading' });
+  if (activate) s.setActive(id);
+  const job = Date.now() + counter++;
+  s.startJob({ id: job, fileId: id, label: `Opening ${name}`, done: 0, total: blob.size });
+  try {
+    const result = await engine.open(id, blob, name, (p) => useApp.getState().progressJob(job, p.done, p.total));
+    useApp.getState().updateFile(id, { status: 'ready', result });
+  } catch (e) {
+    useApp.getState().updateFile(id, { status: 'error', error: errorText(e) });
+  } finally {
+    useApp.getState().endJob(job);
+  }
+}
+
+/** Opens dropped or picked files, each in its own tab; the last one becomes active. */
+export async function openFiles(files: readonly File[]): Promise<void> {
+  const persist = useApp.getState().settings.persist;
+  await Promise.all(
+    files.map(async (file, i) => {
+      const id = newId();
+      if (persist) void saveFileBlob(id, file).catch(() => undefined);
+      await openBlob(id, file.name, file, i === files.length - 1);
+    }),
+  );
+}
+
+/** Opens the embedded demo IGVM, built at run time by our own codec inside the worker. `quiet` (first visit):
+ * if the demo cannot be built, show the empty start screen instead of an error. */
+export async function openDemo(quiet = false): Promise<void> {
+  const existing = useApp.getState().files.find((f) => f.demo);
+  if (existing) {
+    useApp.getState().setActive(existing.id);
+    return;
+  }
+  const id = newId();
+  const s = useApp.getState();
+  s.addFile({ id, name: 'demo.igvm', size: 0, status: 'loading', demo: true });
+  s.setActive(id);
+  try {
+    const result = await engine.openDemo(id);
+    useApp.getState().updateFile(id, { status: 'ready', result, size: result.size });
+  } catch (e) {
+    if (quiet) useApp.getState().removeFile(id);
+    else useApp.getState().updateFile(id, { status: 'error', error: errorText(e) });
+  }
+}
+
+export function closeFile(id: string): void {
+  engine.close(id);
+  useApp.getState().removeFile(id);
+  void deleteFileBlob(id).catch(() => undefined);
+}
+
+/** Forgets every open file and the stored session. */
+export async function clearAll(): Promise<void> {
+  for (const f of useApp.getState().files) engine.close(f.id);
+  useApp.getState().clearFiles();
+  await wipeSession().catch(() => undefined);
+}
+
+/** Restores the previous session from IndexedDB; on a first visit, opens the demo. */
+export async function restoreSession(): Promise<void> {
+  const saved = await loadSession();
+  if (!saved || saved.files.length === 0) {
+    if (!saved) await openDemo(true);
+    if (saved) useApp.getState().setSettings(saved.settings);
+    return;
+  }
+  const s = useApp.getState();
+  s.setSettings(saved.settings);
+  for (const [id, v] of Object.entries(saved.views)) s.patchView(id, v);
+  await Promise.all(
+    saved.files.map(async (f) => {
+      if (f.demo) {
+        const result = await engine.openDemo(f.id).catch(() => undefined);
+        useApp.getState().addFile({ id: f.id, name: f.name, size: result?.size ?? 0, status: result ? 'ready' : 'error', result, demo: true });
+        return;
+      }
+      const blob = await loadFileBlob(f.id).catch(() => undefined);
+      if (blob) await openBlob(f.id, f.name, blob, false);
+    }),
+  );
+  // Tabs restored in their saved order, whatever order the opens finished in.
+  const order = new Map(saved.files.map((f, i) => [f.id, i]));
+  useApp.setState((st) => ({ files: [...st.files].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9)) }));
+  const active = saved.activeId && useApp.getState().files.some((f) => f.id === saved.activeId) ? saved.activeId : (useApp.getState().files[0]?.id ?? null);
+  useApp.getState().setActive(active);
+}
+
+/** Saves the session (debounced) whenever files, views or settings change. */
+export function startSessionSync(): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return useApp.subscribe((st, prev) => {
+    if (st.files === prev.files && st.views === prev.views && st.settings === prev.settings && st.activeId === prev.activeId) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const s = useApp.getState();
+      if (!s.settings.persist) {
+        void wipeSession()
+          .then(() => saveState({ files: [], activeId: null, views: {}, settings: s.settings }))
+          .catch(() => undefined);
+        return;
+      }
+      void saveState({
+        files: s.files.filter((f) => f.status !== 'loading' || f.demo).map((f) => ({ id: f.id, name: f.name, demo: f.demo })),
+        activeId: s.activeId,
+        views: s.views,
+        settings: s.settings,
+      }).catch(() => undefined);
+    }, 250);
+  });
+}

@@ -1,0 +1,65 @@
+import type { Diagnostic } from '../../core/diagnostics';
+import { hex } from '../format';
+
+const ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+// Public reference text behind our spec notes, by prefix of the diagnostic's `spec` ("igvm-format §2.4"…).
+const SPEC_SOURCES: [prefix: string, url: string][] = [
+  ['igvm', 'https://docs.rs/igvm_defs/latest/igvm_defs/'],
+  ['fuki', 'https://uapi-group.org/specifications/specs/unified_kernel_image/'],
+  ['pe', 'https://learn.microsoft.com/en-us/windows/win32/debug/pe-format'],
+];
+
+/** A diagnostic's spec reference, linked to the public text it restates (opens only on click). */
+function SpecRef({ spec }: { spec: string }) {
+  const url = SPEC_SOURCES.find(([p]) => spec.toLowerCase().startsWith(p))?.[1];
+  const title = `Specification section this rule comes from: ${spec}`;
+  return url ? (
+    <a className="spec-ref" href={url} target="_blank" rel="noreferrer noopener" title={title}>
+      {spec}
+    </a>
+  ) : (
+    <span className="spec-ref" title={title}>
+      {spec}
+    </span>
+  );
+}
+
+export function DiagnosticsList({ diagnostics, onOffset }: { diagnostics: Diagnostic[]; onOffset?(offset: number, length: number, index?: number): void }) {
+  if (diagnostics.length === 0) {
+    return <p className="ok-note">No problems found.</p>;
+  }
+  const sorted = [...diagnostics].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) counts[d.severity]++;
+  return (
+    <div className="diagnostics">
+      <p className="diag-counts" aria-live="polite">
+        <span className="sev sev-error">{counts.error} errors</span> <span className="sev sev-warning">{counts.warning} warnings</span>{' '}
+        <span className="sev sev-info">{counts.info} notes</span>
+      </p>
+      <ul aria-label="Diagnostics">
+        {sorted.slice(0, 500).map((d, i) => (
+          <li key={i} className={`diag diag-${d.severity}`}>
+            <span className={`sev sev-${d.severity}`}>{d.severity}</span>
+            <code className="diag-code">{d.code}</code>
+            <span className="diag-msg">{d.message}</span>
+            <span className="diag-where">
+              {d.index !== undefined && <span className="muted">header #{d.index}</span>}
+              {d.offset !== undefined &&
+                (onOffset ? (
+                  <button type="button" className="link small" onClick={() => onOffset(d.offset!, d.length ?? 8, d.index)}>
+                    @{hex(d.offset)}
+                  </button>
+                ) : (
+                  <span className="mono">@{hex(d.offset)}</span>
+                ))}
+              {d.spec && <SpecRef spec={d.spec} />}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {sorted.length > 500 && <p className="muted">{sorted.length - 500} more not shown.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+// A virtualized hex view of a file that lives in the engine worker: only the visible rows are rendered and
+// their bytes are fetched from the worker in 64 KiB chunks. A highlighted range scrolls into view.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { engine } from '../engine';
+import { hex } from '../format';
+
+const ROW = 16;
+const ROW_PX = 20;
+const CHUNK = 64 * 1024;
+
+function ascii(b: number): string {
+  return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+}
+
+export function HexView({ fileId, size, highlight, label = 'Hex view' }: { fileId: string; size: number; highlight?: { offset: number; length: number }; label?: string }) {
+  const parent = useRef<HTMLDivElement>(null);
+  const [chunks, setChunks] = useState<Map<number, Uint8Array>>(() => new Map());
+  const pending = useRef(new Set<number>());
+  const rows = Math.ceil(size / ROW);
+  const virt = useVirtualizer({ count: rows, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 20 });
+  const items = virt.getVirtualItems();
+
+  // Fetch the chunks the visible rows need.
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    const need: number[] = [];
+    for (let c = Math.floor((first * ROW) / CHUNK); c <= Math.floor((last * ROW) / CHUNK); c++) {
+      if (!chunks.has(c) && !pending.current.has(c) && c * CHUNK < size) need.push(c);
+    }
+    for (const c of need) {
+      pending.current.add(c);
+      engine
+        .read(fileId, c * CHUNK, Math.min(CHUNK, size - c * CHUNK))
+        .then((bytes) => setChunks((m) => new Map(m).set(c, bytes)))
+        .catch(() => undefined)
+        .finally(() => pending.current.delete(c));
+    }
+  }, [first, last, chunks, fileId, size]);
+
+  const hlStart = highlight?.offset ?? -1;
+  const hlEnd = highlight ? highlight.offset + highlight.length : -1;
+  useEffect(() => {
+    if (hlStart >= 0) virt.scrollToIndex(Math.floor(hlStart / ROW), { align: 'center' });
+  }, [hlStart, virt]);
+
+  const byteAt = (o: number): number | undefined => chunks.get(Math.floor(o / CHUNK))?.[o % CHUNK];
+  const offWidth = Math.max(8, size.toString(16).length);
+
+  return (
+    <div className="hex" ref={parent} role="region" aria-label={label} tabIndex={0} data-testid="hex-view">
+      <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+        {items.map((it) => {
+          const base = it.index * ROW;
+          const cells: { o: number; b: number | undefined }[] = [];
+          for (let o = base; o < Math.min(base + ROW, size); o++) cells.push({ o, b: byteAt(o) });
+          return (
+            <div key={it.key} className="hex-row" style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}>
+              <span className="hex-off">{hex(base, offWidth).slice(2)}</span>
+              <span className="hex-bytes">
+                {cells.map(({ o, b }) => (
+                  <span key={o} className={o >= hlStart && o < hlEnd ? 'hl' : b === 0 ? 'z' : undefined}>
+                    {b === undefined ? '··' : b.toString(16).padStart(2, '0')}
+                  </span>
+                ))}
+              </span>
+              <span className="hex-ascii">
+                {cells.map(({ o, b }) => (
+                  <span key={o} className={o >= hlStart && o < hlEnd ? 'hl' : undefined}>
+                    {b === undefined ? ' ' : ascii(b)}
+                  </span>
+                ))}
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

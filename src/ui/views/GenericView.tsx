@@ -1,0 +1,47 @@
+// Files without a dedicated view yet: summary, diagnostics, decoded structure (when the engine has one), hex.
+import { lazy, Suspense } from 'react';
+import type { OpenResult } from '../../workers/protocol';
+import { DiagnosticsList } from '../components/Diagnostics';
+import { FieldTable, FieldTree } from '../components/FieldTable';
+import { HexView } from '../components/HexView';
+import { useApp, useFileView } from '../store';
+import { FileHeader } from './FileHeader';
+
+const MeasurePanel = lazy(() => import('./MeasurePanel'));
+
+export default function GenericView({ result }: { result: OpenResult }) {
+  const view = useFileView(result.id);
+  const patch = useApp((s) => s.patchView);
+  const show = (offset: number, length: number) => patch(result.id, { hex: { offset, length } });
+  return (
+    <div className="file-view">
+      <FileHeader result={result} />
+      <div className="grid-2">
+        <section className="card" aria-labelledby={`sum-${result.id}`}>
+          <h3 id={`sum-${result.id}`}>Summary</h3>
+          <FieldTable fields={result.summary} onOffset={show} />
+          <h3>Diagnostics</h3>
+          <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
+          {result.structure && result.structure.length > 0 && (
+            <>
+              <h3>Structure</h3>
+              <FieldTree groups={result.structure} onOffset={show} />
+            </>
+          )}
+        </section>
+        <section className="card" aria-label="Bytes">
+          <h3>Bytes</h3>
+          <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
+        </section>
+      </div>
+      {result.measurable.length > 0 && (
+        <div className="generic-measure">
+          <h3>Launch measurement</h3>
+          <Suspense fallback={<p role="status">Loading…</p>}>
+            <MeasurePanel result={result} />
+          </Suspense>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+// Launch measurement of one file: platform, profile and what-if controls, the digest (recomputed live in the
+// engine worker), the ID-block check, and the ledger: coalesced runs (virtualized), each expandable into its
+// steps, linked to the header table, page map and hex view.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult } from '../../workers/protocol';
+import { JobCancelledError } from '../../workers/client';
+import { DiagnosticsList } from '../components/Diagnostics';
+import { engine } from '../engine';
+import { useApp, useFileView } from '../store';
+
+const ROW_PX = 28;
+
+type Row = { kind: 'run'; first: number; count: number } | { kind: 'step'; index: number };
+
+function short(h: string): string {
+  return h ? h.slice(0, 16) + '…' : '—';
+}
+
+function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
+  const parent = useRef<HTMLDivElement>(null);
+  const patch = useApp((s) => s.patchView);
+  const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
+  const rows = useMemo(() => {
+    const list: Row[] = [];
+    for (const r of out.runs) {
+      list.push({ kind: 'run', ...r });
+      if (r.count > 1 && open.has(r.first)) for (let i = r.first; i < r.first + r.count; i++) list.push({ kind: 'step', index: i });
+    }
+    return list;
+  }, [out.runs, open]);
+  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 12 });
+  const toggle = (first: number) =>
+    setOpen((s) => {
+      const n = new Set(s);
+      if (n.has(first)) n.delete(first);
+      else n.add(first);
+      return n;
+    });
+  const cells = (e: LedgerEntry, last: LedgerEntry, label: React.ReactNode) => (
+    <>
+      <span role="gridcell" className="c-idx">
+        {label}
+      </span>
+      <span role="gridcell" className="c-gpa mono">
+        {e.gpa && e.headerIndex !== undefined && result.igvm ? (
+          <button type="button" className="link" onClick={() => patch(result.id, { tab: 'memory', headerIndex: e.headerIndex, run: undefined })}>
+            {e.gpa}
+          </button>
+        ) : (
+          e.gpa || '—'
+        )}
+      </span>
+      <span role="gridcell" className="c-kind" title={e.source}>
+        {e.pageType}
+      </span>
+      <span role="gridcell" className="c-idx">
+        {e.headerIndex !== undefined ? (
+          <button type="button" className="link" onClick={() => patch(result.id, { tab: 'headers', headerIndex: e.headerIndex, hex: e.headerOffset !== undefined ? { offset: e.headerOffset, length: 8 } : undefined })}>
+            #{e.headerIndex}
+          </button>
+        ) : (
+          <span className="muted small">{e.source}</span>
+        )}
+      </span>
+      <span role="gridcell" className="c-hash mono" title={e.contentHash}>
+        {short(e.contentHash)}
+      </span>
+      <span role="gridcell" className="c-hash mono" title={last.running}>
+        {short(last.running)}
+      </span>
+    </>
+  );
+  return (
+    <>
+      <div className="vt-head ledger" role="presentation">
+        <span className="c-idx">Step</span>
+        <span className="c-gpa">GPA</span>
+        <span className="c-kind">Page type</span>
+        <span className="c-idx">Source</span>
+        <span className="c-hash">Content hash</span>
+        <span className="c-hash">Running value after</span>
+      </div>
+      <div className="vt-body ledger" ref={parent} role="grid" aria-label="Measurement ledger" aria-rowcount={rows.length} tabIndex={0} data-testid="ledger">
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {virt.getVirtualItems().map((it) => {
+            const row = rows[it.index]!;
+            const style = { transform: `translateY(${it.start}px)`, height: ROW_PX };
+            if (row.kind === 'step') {
+              const e = out.entries[row.index]!;
+              return (
+                <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
+                  {cells(e, e, <span className="muted">{row.index}</span>)}
+                </div>
+              );
+            }
+            const first = out.entries[row.first]!;
+            const last = out.entries[row.first + row.count - 1]!;
+            const expanded = open.has(row.first);
+            const label =
+              row.count > 1 ? (
+                <button type="button" className="link" aria-expanded={expanded} onClick={() => toggle(row.first)} title={expanded ? 'Collapse' : 'Expand into single steps'}>
+                  {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
+                </button>
+              ) : (
+                row.first
+              );
+            return (
+              <div key={`r${row.first}`} role="row" className="vt-row ledger" style={style}>
+                {cells(first, last, label)}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange(v: string): void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {options.map((p) => (
+          <option key={p}>{p}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ClassicControls({ choice, o, set }: { choice: MeasureChoice; o: MeasureOptions; set(p: Partial<MeasureOptions>): void }) {
+  if (!choice.classic) return null;
+  return (
+    <>
+      <label>
+        vCPUs{' '}
+        <input type="number" min={1} max={512} value={o.vcpus ?? 1} style={{ width: '4.5rem' }} onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })} />
+      </label>
+      <Select label="vCPU type" value={o.vcpuType ?? 'EPYC-v4'} options={choice.classic.vcpuTypes} onChange={(v) => set({ vcpuType: v })} />
+      <Select label="VMM" value={o.vmm ?? 'QEMU'} options={choice.classic.vmms} onChange={(v) => set({ vmm: v })} />
+      {choice.platform === 'snp' && (
+        <label>
+          Guest features{' '}
+          <input
+            type="text"
+            defaultValue={o.guestFeatures ?? '0x1'}
+            style={{ width: '6rem' }}
+            className="mono"
+            aria-describedby="gf-help"
+            onBlur={(e) => /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) && set({ guestFeatures: e.currentTarget.value })}
+          />
+          <span id="gf-help" hidden>
+            SEV_FEATURES of the VMSAs, hex
+          </span>
+        </label>
+      )}
+    </>
+  );
+}
+
+export default function MeasurePanel({ result }: { result: OpenResult }) {
+  const view = useFileView(result.id);
+  const patch = useApp((s) => s.patchView);
+  const settings = useApp((s) => s.settings);
+  const setSettings = useApp((s) => s.setSettings);
+  const choices = result.measurable;
+  const choice = choices.find((c) => c.platform === view.platform) ?? choices[0]!;
+  const profile = choice.profiles.includes(settings.snpProfile) ? settings.snpProfile : choice.profiles[0];
+  const order = choice.tdxOrders.includes(settings.tdxOrder) ? settings.tdxOrder : choice.tdxOrders[0];
+  const [what, setWhat] = useState<MeasureOptions>({ platform: '', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU' });
+  const options: MeasureOptions = { ...what, platform: choice.platform, profile, tdxOrder: order };
+  const key = JSON.stringify(options);
+  const [state, setState] = useState<{ busy: boolean; job?: number; done: number; total: number; out?: MeasureResult; error?: string }>({ busy: false, done: 0, total: 0 });
+
+  useEffect(() => {
+    let live = true;
+    const { job, result: p } = engine.measure(result.id, JSON.parse(key) as MeasureOptions, (pr) => live && setState((s) => ({ ...s, done: pr.done, total: pr.total })));
+    setState((s) => ({ ...s, busy: true, job, done: 0, total: 0 }));
+    p.then((out) => live && setState({ busy: false, done: 0, total: 0, out })).catch(
+      (e: unknown) => live && setState({ busy: false, done: 0, total: 0, error: e instanceof JobCancelledError ? 'Cancelled.' : e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [result.id, key]);
+
+  const out = state.out;
+  return (
+    <div className="measure">
+      <section className="card" aria-label="Measurement settings">
+        <div className="filters">
+          <Select label="Measurement" value={choice.platform} options={choices.map((c) => c.platform)} onChange={(v) => patch(result.id, { platform: v })} />
+          {choice.profiles.length > 0 && <Select label="Profile" value={profile!} options={choice.profiles} onChange={(v) => setSettings({ snpProfile: v })} />}
+          {choice.tdxOrders.length > 0 && <Select label="Page-add order" value={order!} options={choice.tdxOrders} onChange={(v) => setSettings({ tdxOrder: v })} />}
+          <ClassicControls choice={choice} o={options} set={(p) => setWhat((w) => ({ ...w, ...p }))} />
+          {state.busy && (
+            <>
+              <progress max={state.total || 1} value={state.done} aria-label="Measuring" />
+              <button type="button" onClick={() => state.job && engine.cancel(state.job)}>
+                Cancel
+              </button>
+            </>
+          )}
+        </div>
+        {state.error && (
+          <p className="error-message" role="alert">
+            {state.error}
+          </p>
+        )}
+        {out && (
+          <div className="digest-block" aria-busy={state.busy}>
+            <div className="digest-label">
+              {out.label}{' '}
+              <span className="muted small">
+                ({out.algorithm}, {out.entries.length.toLocaleString('en')} steps, {out.ms.toFixed(0)} ms)
+              </span>
+            </div>
+            <output className="digest mono" data-testid="digest" aria-label={`${out.label} digest`}>
+              {out.digest || 'no digest: see the diagnostics below'}
+            </output>
+            {out.idBlock && (
+              <p className={out.idBlock.matches ? 'ok-note' : 'error-message'} data-testid="id-block-check">
+                {out.idBlock.matches ? '✓ Matches the launch digest the SNP ID block expects.' : `✗ The SNP ID block expects ${out.idBlock.expected}.`}
+              </p>
+            )}
+          </div>
+        )}
+      </section>
+      {out && (
+        <section className="card table-card" aria-label="Ledger">
+          <h3>
+            Ledger{' '}
+            <span className="muted small">
+              {out.runs.length.toLocaleString('en')} runs of {out.entries.length.toLocaleString('en')} steps
+            </span>
+          </h3>
+          {out.diagnostics.length > 0 && <DiagnosticsList diagnostics={out.diagnostics} onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })} />}
+          <Ledger key={key} result={result} out={out} />
+        </section>
+      )}
+    </div>
+  );
+}

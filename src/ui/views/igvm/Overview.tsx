@@ -1,0 +1,132 @@
+import type { IgvmView, OpenResult } from '../../../workers/protocol';
+import { DiagnosticsList } from '../../components/Diagnostics';
+import { FieldTable, FieldTree } from '../../components/FieldTable';
+import { hex } from '../../format';
+import { useApp } from '../../store';
+
+export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView }) {
+  const patch = useApp((s) => s.patchView);
+  const toHeader = (index: number) => {
+    const h = igvm.headers[index];
+    patch(result.id, { tab: 'headers', headerIndex: index, hex: h ? { offset: h.offset, length: h.length } : undefined });
+  };
+  const show = (offset: number, length: number, index?: number) =>
+    index !== undefined ? toHeader(index) : patch(result.id, { tab: 'hex', hex: { offset, length } });
+  return (
+    <div className="overview">
+      <div className="grid-3">
+        <section className="card" aria-labelledby={`s-${result.id}`}>
+          <h3 id={`s-${result.id}`}>File</h3>
+          <FieldTable fields={result.summary} onOffset={(o, l) => show(o, l)} />
+        </section>
+        <section className="card" aria-labelledby={`p-${result.id}`}>
+          <h3 id={`p-${result.id}`}>Platforms</h3>
+          <table className="grid" data-testid="platforms">
+            <thead>
+              <tr>
+                <th scope="col">Platform</th>
+                <th scope="col">Mask</th>
+                <th scope="col">VTL</th>
+                <th scope="col">Shared GPA boundary</th>
+              </tr>
+            </thead>
+            <tbody>
+              {igvm.platforms.map((p) => (
+                <tr key={p.mask}>
+                  <td>
+                    <span className={`plat plat-${p.type}`}>{p.type}</span>
+                  </td>
+                  <td className="mono">{hex(p.mask)}</td>
+                  <td>{p.highestVtl}</td>
+                  <td className="mono">{p.sharedGpaBoundary}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Header counts</h3>
+          <table className="grid compact" data-testid="header-counts">
+            <tbody>
+              {igvm.counts.map((c) => (
+                <tr key={c.label}>
+                  <th scope="row">{c.label}</th>
+                  <td className="num" data-count={c.label}>
+                    {c.value.toLocaleString('en')}
+                  </td>
+                </tr>
+              ))}
+              <tr className="total">
+                <th scope="row">Directives in total</th>
+                <td className="num" data-testid="directive-total">
+                  {igvm.directiveTotal.toLocaleString('en')}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </section>
+        <section className="card" aria-labelledby={`d-${result.id}`}>
+          <h3 id={`d-${result.id}`}>Diagnostics</h3>
+          <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
+        </section>
+      </div>
+      <div className="grid-2">
+        <section className="card" aria-labelledby={`pa-${result.id}`}>
+          <h3 id={`pa-${result.id}`}>Parameter areas</h3>
+          {igvm.parameterAreas.length === 0 ? (
+            <p className="muted">None: the loader fills no host data into this guest.</p>
+          ) : (
+            igvm.parameterAreas.map((a) => (
+              <div key={a.index} className="param-area">
+                <h4>
+                  Area {a.index} · {a.bytes / 4096} page{a.bytes === 4096 ? '' : 's'}{' '}
+                  <button type="button" className="link small" onClick={() => toHeader(a.headerIndex)}>
+                    header #{a.headerIndex}
+                  </button>
+                </h4>
+                <p className="muted small">Host-filled at load time: its presence is measured, its contents are not.</p>
+                <ul className="plain">
+                  {a.parameters.map((p) => (
+                    <li key={p.headerIndex}>
+                      <span className="mono">+{hex(p.byteOffset)}</span> {p.kind}{' '}
+                      <button type="button" className="link small" onClick={() => toHeader(p.headerIndex)}>
+                        #{p.headerIndex}
+                      </button>
+                    </li>
+                  ))}
+                  {a.inserts.map((ins) => (
+                    <li key={`i${ins.headerIndex}`}>
+                      inserted at <span className="mono">{ins.gpa}</span> for mask <span className="mono">{hex(ins.mask)}</span>{' '}
+                      <button type="button" className="link small" onClick={() => toHeader(ins.headerIndex)}>
+                        #{ins.headerIndex}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))
+          )}
+        </section>
+        <section className="card" aria-labelledby={`vp-${result.id}`}>
+          <h3 id={`vp-${result.id}`}>VP contexts</h3>
+          {igvm.vpContexts.length === 0 && <p className="muted">None (TDX and some native files use the architectural reset state).</p>}
+          {igvm.vpContexts.map((vp) => (
+            <div key={vp.headerIndex} className="vp" data-testid="vp-context">
+              <h4>
+                {vp.platform} VP {vp.vpIndex} at <span className="mono">{vp.gpa}</span>{' '}
+                <button type="button" className="link small" onClick={() => toHeader(vp.headerIndex)}>
+                  header #{vp.headerIndex}
+                </button>
+              </h4>
+              <FieldTree groups={vp.groups} onOffset={(o, l) => show(o, l)} />
+            </div>
+          ))}
+        </section>
+      </div>
+      {igvm.tree.length > 0 && (
+        <section className="card" aria-label="Header tree">
+          <h3>Header tree</h3>
+          <FieldTree groups={igvm.tree} onOffset={(o, l) => show(o, l)} open={false} />
+        </section>
+      )}
+    </div>
+  );
+}

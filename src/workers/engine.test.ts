@@ -1,0 +1,72 @@
+// The engine as the UI sees it (plain data out), on real corpus files: the numbers the app shows must be the
+// ones independent tools computed (manifest.json). Values are computed here, never copied.
+import { describe, expect, it } from 'vitest';
+import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
+import { Engine, MAX_READ } from './engine';
+
+const d = corpusAvailable() ? describe : describe.skip;
+
+d('engine on firmware images', () => {
+  it('opens OVMF as firmware and measures what sev-snp-measure measured, for every case without a kernel', async () => {
+    const m = manifest();
+    const cases = (m.ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]).filter(
+      (c) => c.expected && ['snp', 'seves', 'sev'].includes(c.params.mode as string) && !c.params.kernel && !c.params.snp_ovmf_hash && !c.params.vcpu_sig && !c.params.vcpu_family,
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    const engine = new Engine();
+    for (const c of cases) {
+      const path = (c.params.ovmf as { path: string }).path;
+      const r = await engine.open(c.id, path, readCorpus(path));
+      expect(r.kind).toBe('firmware');
+      expect(r.measurable.map((x) => x.platform)).toContain(c.params.mode);
+      const out = engine.measure(c.id, {
+        platform: c.params.mode as string,
+        vcpus: c.params.vcpus as number,
+        vcpuType: c.params.vcpu_type as string,
+        vmm: (c.params.vmm_type as string | undefined) ?? 'QEMU',
+        guestFeatures: c.params.guest_features as string | undefined,
+      });
+      expect(out.digest, c.id).toBe(c.expected);
+      if (c.params.mode === 'snp') {
+        // Thousands of firmware pages coalesce into a few runs; the last running value is the digest.
+        expect(out.runs.length).toBeLessThan(out.entries.length / 10);
+        expect(out.entries.at(-1)!.running).toBe(out.digest);
+      }
+    }
+  });
+
+  it('gives the TDX MRTD in both page orders', async () => {
+    const engine = new Engine();
+    for (const t of manifest().tdx_ovmf as { firmware: { path: string }; mrtd_single_pass: string; mrtd_two_pass: string }[]) {
+      await engine.open('fw', t.firmware.path, readCorpus(t.firmware.path));
+      expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'single-pass' }).digest).toBe(t.mrtd_single_pass);
+      expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'two-pass' }).digest).toBe(t.mrtd_two_pass);
+    }
+  });
+
+  it('hashes the file with SHA-256 as the manifest records', async () => {
+    const m = manifest();
+    const input = m.inputs['ovmf/sid/OVMF.amdsev.fd'] as { path: string; sha256: string };
+    const r = await new Engine().open('a', 'OVMF.amdsev.fd', readCorpus(input.path));
+    expect(r.sha256).toBe(input.sha256);
+  });
+});
+
+describe('engine basics', () => {
+  it('reports unknown bytes with an error diagnostic instead of failing', async () => {
+    const r = await new Engine().open('x', 'noise.bin', new Uint8Array([1, 2, 3, 4, 5, 250, 251, 252, 0, 7]));
+    expect(r.kind).toBe('unknown');
+    expect(r.diagnostics.some((x) => x.severity === 'error')).toBe(true);
+  });
+
+  it('reads byte ranges clamped to the file and to MAX_READ', async () => {
+    const e = new Engine();
+    const bytes = new Uint8Array(MAX_READ + 100).map((_, i) => i & 0xff);
+    e.load('b', bytes);
+    expect(Array.from(e.read('b', 10, 4))).toEqual([10, 11, 12, 13]);
+    expect(e.read('b', 0, MAX_READ * 2).length).toBe(MAX_READ);
+    expect(e.read('b', MAX_READ + 90, 50).length).toBe(10);
+    expect(e.read('b', -5, 2).length).toBe(2);
+    expect(() => e.read('nope', 0, 1)).toThrow(/not open/);
+  });
+});

@@ -1,0 +1,131 @@
+// The engine behind the worker: keeps each open file's bytes, detects its kind by content, builds the plain
+// view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
+// src/core (no DOM), so it is unit-tested in Node too.
+import { toHex } from '../core/bytes/bytes';
+import { detectFileKind } from './detect';
+import type { Diagnostic } from '../core/diagnostics';
+import type { ParsedFirmware } from '../core/firmware';
+import { inspectFirmware } from './inspect/firmware';
+import { measureFirmware } from './inspect/firmware-measure';
+import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+
+/** The hex view reads at most this much per call. */
+export const MAX_READ = 1 << 20;
+
+const KIND_LABEL: Record<FileKind, string> = {
+  igvm: 'IGVM',
+  pe: 'PE / EFI binary',
+  firmware: 'OVMF / TDVF firmware',
+  cpio: 'cpio archive (initrd)',
+  gzip: 'gzip data',
+  text: 'Text',
+  unknown: 'Unknown data',
+};
+
+interface OpenEntry {
+  name: string;
+  bytes: Uint8Array;
+  igvm?: undefined;
+  firmware?: ParsedFirmware;
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', copy)));
+}
+
+function textSummary(bytes: Uint8Array): string {
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 200));
+  return head.length < 200 ? head : head + '…';
+}
+
+export class Engine {
+  private readonly files = new Map<string, OpenEntry>();
+
+  load(id: string, bytes: Uint8Array, name = id): void {
+    this.files.set(id, { name, bytes });
+  }
+
+  async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
+    const entry: OpenEntry = { name, bytes };
+    this.files.set(id, entry);
+    onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
+    const sha256 = await sha256Hex(bytes);
+    onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
+    const kind = detectFileKind(bytes);
+    const base: OpenResult = {
+      id,
+      name,
+      size: bytes.length,
+      kind,
+      kindLabel: KIND_LABEL[kind] ?? kind,
+      sha256,
+      summary: [{ label: 'Size', value: `${bytes.length.toLocaleString('en')} bytes` }],
+      diagnostics: [],
+      measurable: [],
+    };
+    let result: OpenResult;
+    switch (kind) {
+      case 'firmware': {
+        const fw = inspectFirmware(bytes);
+        entry.firmware = fw.parsed;
+        result = { ...base, ...fw.view, summary: [...base.summary, ...fw.view.summary] };
+        break;
+      }
+      case 'text':
+        result = { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
+        break;
+      case 'unknown':
+        result = {
+          ...base,
+          diagnostics: [
+            {
+              severity: 'error',
+              code: 'UNKNOWN_FILE_KIND',
+              message: 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+              offset: 0,
+              length: Math.min(16, bytes.length),
+            },
+          ],
+        };
+        break;
+      default:
+        result = base;
+    }
+    onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
+    return result;
+  }
+
+  async openDemo(_id: string): Promise<OpenResult> {
+    throw new Error('The demo needs the IGVM codec, which has not landed yet.');
+  }
+
+  read(id: string, offset: number, length: number): Uint8Array<ArrayBuffer> {
+    const e = this.need(id);
+    const start = Math.max(0, Math.min(offset, e.bytes.length));
+    const end = Math.min(e.bytes.length, start + Math.max(0, Math.min(length, MAX_READ)));
+    return e.bytes.slice(start, end);
+  }
+
+  headerDetail(_id: string, _index: number): FieldGroup | null {
+    return null;
+  }
+
+  measure(id: string, options: MeasureOptions, _onProgress?: (p: Progress) => void): MeasureResult {
+    const e = this.need(id);
+    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options);
+    throw new Error('This kind of file has no launch measurement.');
+  }
+
+  close(id: string): void {
+    this.files.delete(id);
+  }
+
+  private need(id: string): OpenEntry {
+    const e = this.files.get(id);
+    if (!e) throw new Error(`file ${id} is not open in the engine`);
+    return e;
+  }
+}
+
+export type { Diagnostic };

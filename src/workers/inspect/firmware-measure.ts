@@ -1,0 +1,82 @@
+// Classic (QEMU -bios) launch measurements of an OVMF/TDVF image for the firmware view: SNP / SEV-ES / SEV
+// through core/classic (sev-snp-measure's rules), TDX MRTD in both page orders. What-if controls (vCPUs,
+// vCPU type, VMM, guest features) arrive as MeasureOptions; the result is plain ledger data.
+import { toHex } from '../../core/bytes/bytes';
+import { measureClassic, tdvfMrtd, TDVF_PAGE_ORDERS, type ClassicMode, type TdvfPageOrder } from '../../core/classic';
+import type { ParsedFirmware } from '../../core/firmware';
+import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
+import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
+import { coalesceLedger } from '../ledger';
+import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
+
+const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
+
+/** What can be measured for this firmware, from its features. */
+export function firmwareChoices(fw: ParsedFirmware): MeasureChoice[] {
+  const out: MeasureChoice[] = [];
+  if (fw.features.snp) out.push({ platform: 'snp', label: 'SEV-SNP launch digest', profiles: [], tdxOrders: [], classic: CLASSIC });
+  if (fw.features.sevEs) out.push({ platform: 'seves', label: 'SEV-ES launch digest', profiles: [], tdxOrders: [], classic: CLASSIC });
+  if (fw.footer) out.push({ platform: 'sev', label: 'SEV launch digest', profiles: [], tdxOrders: [] });
+  if (fw.features.tdx) out.push({ platform: 'tdx', label: 'TDX MRTD', profiles: [], tdxOrders: [...TDVF_PAGE_ORDERS] });
+  return out;
+}
+
+function measureTdvf(bytes: Uint8Array, parsed: ParsedFirmware, order: TdvfPageOrder): MeasureResult {
+  const t0 = performance.now();
+  const r = tdvfMrtd(bytes, order, parsed);
+  const entries: LedgerEntry[] = [];
+  for (const s of r.sections) {
+    entries.push({
+      gpa: '0x' + s.memBase.toString(16),
+      pageType: `${s.typeName ?? s.type} × ${s.memSize / 4096n} pages`,
+      source: s.extendMr ? 'TDH.MEM.PAGE.ADD + TDH.MR.EXTEND' : 'TDH.MEM.PAGE.ADD only',
+      contentHash: '',
+      running: '',
+    });
+  }
+  return {
+    platform: 'tdx',
+    label: `TDX MRTD (${order})`,
+    algorithm: 'SHA-384 over 128-byte records',
+    digest: r.mrtd ? toHex(r.mrtd) : '',
+    ms: performance.now() - t0,
+    entries,
+    runs: entries.map((_, i) => ({ first: i, count: 1 })),
+    diagnostics: r.diagnostics,
+  };
+}
+
+export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: MeasureOptions): MeasureResult {
+  if (o.platform === 'tdx') return measureTdvf(bytes, parsed, (o.tdxOrder as TdvfPageOrder) ?? 'single-pass');
+  const t0 = performance.now();
+  const mode = o.platform as ClassicMode;
+  const classic = mode === 'snp' || mode === 'seves';
+  const r = measureClassic({
+    mode,
+    firmware: bytes,
+    parsed,
+    ...(classic && {
+      vcpus: o.vcpus ?? 1,
+      vcpuSig: o.vmm && o.vmm !== 'QEMU' ? undefined : VCPU_TYPES[o.vcpuType ?? 'EPYC-v4'],
+      vmm: (o.vmm as VmmType) ?? 'QEMU',
+    }),
+    ...(mode === 'snp' && o.guestFeatures && { guestFeatures: BigInt(o.guestFeatures) }),
+  });
+  const entries: LedgerEntry[] = r.steps.map((s) => ({
+    gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),
+    pageType: s.pageTypeName ?? s.label,
+    source: s.source + (s.vcpu !== undefined ? ` (vCPU ${s.vcpu})` : ''),
+    contentHash: s.contents ? toHex(s.contents) : '',
+    running: s.digestAfter ? toHex(s.digestAfter) : '',
+  }));
+  return {
+    platform: o.platform,
+    label: { snp: 'SEV-SNP launch digest', seves: 'SEV-ES launch digest', sev: 'SEV launch digest', 'snp:ovmf-hash': 'SNP OVMF hash' }[mode] ?? mode,
+    algorithm: r.algorithm,
+    digest: r.digest ? toHex(r.digest) : '',
+    ms: performance.now() - t0,
+    entries,
+    runs: coalesceLedger(entries),
+    diagnostics: r.diagnostics,
+  };
+}

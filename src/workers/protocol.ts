@@ -1,0 +1,191 @@
+// The plain, structured-clone data the engine worker returns to the UI. Nothing here holds a class instance
+// or a bigint-keyed structure the UI would have to understand: u64 values arrive as hex strings so React can
+// render them directly and they survive postMessage unchanged.
+import type { Diagnostic } from '../core/diagnostics';
+
+export type FileKind = 'igvm' | 'pe' | 'firmware' | 'cpio' | 'gzip' | 'text' | 'unknown';
+
+/** One label/value line of a summary table. */
+export interface Field {
+  label: string;
+  value: string;
+  /** File offset the value was read from, when it has one (lets the hex view jump to it). */
+  offset?: number;
+  length?: number;
+}
+
+/** A titled group of fields (a node of the header tree, a parameter area, a VMSA register group…). */
+export interface FieldGroup {
+  title: string;
+  fields: Field[];
+  offset?: number;
+  length?: number;
+  children?: FieldGroup[];
+}
+
+export interface HeaderRow {
+  index: number;
+  /** 'platform' | 'initialization' | 'directive' */
+  section: string;
+  /** Model kind name, e.g. PageData, SnpVpContext (matches the manifest's directive_counts keys). */
+  kind: string;
+  type: number;
+  offset: number;
+  length: number;
+  mask?: number;
+  /** Guest-physical address as 0x… hex, when the header places something in guest memory. */
+  gpa?: string;
+  /** File data the header points at. */
+  dataOffset?: number;
+  dataLength?: number;
+  /** One-line description for the table. */
+  detail: string;
+}
+
+/** Page kinds of the guest-physical page map (igvm-format §7, §14.2.3). */
+export type PageKind =
+  | 'normal'
+  | 'zero'
+  | 'unmeasured'
+  | 'secrets'
+  | 'cpuid'
+  | 'shared'
+  | 'vmsa'
+  | 'parameter'
+  | 'required'
+  | 'other';
+
+export interface PageRun {
+  /** First GPA, 0x… hex. */
+  start: string;
+  /** Number of 4 KiB pages. */
+  pages: number;
+  kind: PageKind;
+  /** Indices of the headers behind this run (first and last, plus count). */
+  firstHeader: number;
+  lastHeader: number;
+  headerCount: number;
+}
+
+export interface PageMapView {
+  mask: number;
+  label: string;
+  runs: PageRun[];
+}
+
+export interface PlatformRow {
+  mask: number;
+  type: string;
+  version: number;
+  highestVtl: number;
+  sharedGpaBoundary: string;
+}
+
+export interface ParameterAreaRow {
+  index: number;
+  headerIndex: number;
+  bytes: number;
+  dataOffset?: number;
+  /** Parameters the loader writes into this area. */
+  parameters: { kind: string; headerIndex: number; byteOffset: number }[];
+  /** Where it is inserted into guest memory (per mask). */
+  inserts: { gpa: string; mask: number; headerIndex: number }[];
+}
+
+export interface VpContextView {
+  headerIndex: number;
+  mask: number;
+  platform: string;
+  vpIndex: number;
+  gpa: string;
+  dataOffset?: number;
+  groups: FieldGroup[];
+}
+
+export interface IgvmView {
+  version: number;
+  architecture: string;
+  platforms: PlatformRow[];
+  counts: { label: string; value: number }[];
+  directiveTotal: number;
+  headers: HeaderRow[];
+  pageMaps: PageMapView[];
+  parameterAreas: ParameterAreaRow[];
+  vpContexts: VpContextView[];
+  tree: FieldGroup[];
+}
+
+export interface MeasureOptions {
+  platform: string;
+  /** SNP profile of an IGVM measurement (igvm, igvmmeasure, native-zero…). */
+  profile?: string;
+  /** TDX page-add order: single-pass | two-pass. */
+  tdxOrder?: string;
+  /** Classic (-bios) launches: vCPU count, vCPU type name, VMM type, SNP guest features (hex). */
+  vcpus?: number;
+  vcpuType?: string;
+  vmm?: string;
+  guestFeatures?: string;
+}
+
+/** One measured operation. */
+export interface LedgerEntry {
+  gpa: string;
+  pageType: string;
+  /** What produced the step: header kind for IGVM, metadata section / VMSA for firmware. */
+  source: string;
+  headerIndex?: number;
+  headerOffset?: number;
+  /** Content hash (hex), '' when the page type has none. */
+  contentHash: string;
+  /** Running value after the step, '' when the algorithm has none (TDX: one streaming hash). */
+  running: string;
+}
+
+/** Consecutive ledger entries of one kind at contiguous GPAs, shown as one row. */
+export interface LedgerRun {
+  first: number;
+  count: number;
+}
+
+export interface MeasureResult {
+  platform: string;
+  label: string;
+  algorithm: string;
+  digest: string;
+  ms: number;
+  entries: LedgerEntry[];
+  runs: LedgerRun[];
+  idBlock?: { expected: string; matches: boolean };
+  diagnostics: Diagnostic[];
+}
+
+export interface MeasureChoice {
+  platform: string;
+  label: string;
+  profiles: string[];
+  tdxOrders: string[];
+  /** Classic launch controls (vCPUs, vCPU type, VMM, guest features) apply. */
+  classic?: { vcpuTypes: string[]; vmms: string[] };
+}
+
+export interface OpenResult {
+  id: string;
+  name: string;
+  size: number;
+  kind: FileKind;
+  kindLabel: string;
+  sha256: string;
+  summary: Field[];
+  diagnostics: Diagnostic[];
+  igvm?: IgvmView;
+  /** Generic structure for kinds without a dedicated view (firmware, PE, …): a tree of field groups. */
+  structure?: FieldGroup[];
+  measurable: MeasureChoice[];
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+  label: string;
+}
