@@ -169,6 +169,15 @@ export interface MeasureChoice {
   classic?: { vcpuTypes: string[]; vmms: string[] };
 }
 
+/** A guest-physical range described by file metadata (firmware sections, footer-table locations…). */
+export interface MemoryRangeRow {
+  start: string;
+  end: string;
+  /** Which table says so: image, sev-metadata, tdx-metadata, igvm-metadata, footer-table. */
+  source: string;
+  kind: string;
+}
+
 export interface OpenResult {
   id: string;
   name: string;
@@ -181,6 +190,7 @@ export interface OpenResult {
   igvm?: IgvmView;
   /** Generic structure for kinds without a dedicated view (firmware, PE, …): a tree of field groups. */
   structure?: FieldGroup[];
+  memoryRanges?: MemoryRangeRow[];
   measurable: MeasureChoice[];
 }
 

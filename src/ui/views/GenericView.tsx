@@ -1,9 +1,11 @@
-// Files without a dedicated view yet: summary, diagnostics, decoded structure (when the engine has one), hex.
+// Files without a dedicated multi-tab view (firmware, and kinds whose core has not landed): summary,
+// diagnostics, memory map and launch measurement when the engine has them, decoded structure, bytes.
 import { lazy, Suspense } from 'react';
 import type { OpenResult } from '../../workers/protocol';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTable, FieldTree } from '../components/FieldTable';
 import { HexView } from '../components/HexView';
+import { RangeMap } from '../components/RangeMap';
 import { useApp, useFileView } from '../store';
 import { FileHeader } from './FileHeader';
 
@@ -22,24 +24,37 @@ export default function GenericView({ result }: { result: OpenResult }) {
           <FieldTable fields={result.summary} onOffset={show} />
           <h3>Diagnostics</h3>
           <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
-          {result.structure && result.structure.length > 0 && (
-            <>
-              <h3>Structure</h3>
-              <FieldTree groups={result.structure} onOffset={show} />
-            </>
-          )}
         </section>
-        <section className="card" aria-label="Bytes">
-          <h3>Bytes</h3>
-          <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
-        </section>
+        {result.memoryRanges ? (
+          <section className="card" aria-labelledby={`mm-${result.id}`}>
+            <h3 id={`mm-${result.id}`}>Guest-physical memory map</h3>
+            <RangeMap ranges={result.memoryRanges} />
+          </section>
+        ) : (
+          <section className="card" aria-label="Bytes">
+            <h3>Bytes</h3>
+            <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
+          </section>
+        )}
       </div>
       {result.measurable.length > 0 && (
-        <div className="generic-measure">
+        <section className="generic-measure" aria-label="Launch measurement">
           <h3>Launch measurement</h3>
           <Suspense fallback={<p role="status">Loading…</p>}>
             <MeasurePanel result={result} />
           </Suspense>
+        </section>
+      )}
+      {result.memoryRanges && (
+        <div className="grid-2">
+          <section className="card" aria-label="Structure">
+            <h3>Structure</h3>
+            {result.structure && result.structure.length > 0 ? <FieldTree groups={result.structure} onOffset={show} /> : <p className="muted">Nothing more decoded.</p>}
+          </section>
+          <section className="card" aria-label="Bytes">
+            <h3>Bytes</h3>
+            <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
+          </section>
         </div>
       )}
     </div>

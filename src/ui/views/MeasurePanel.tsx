@@ -14,7 +14,7 @@ const ROW_PX = 28;
 type Row = { kind: 'run'; first: number; count: number } | { kind: 'step'; index: number };
 
 function short(h: string): string {
-  return h ? h.slice(0, 16) + '…' : '—';
+  return h ? h.slice(0, 32) + '…' : '—';
 }
 
 function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {

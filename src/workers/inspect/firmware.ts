@@ -5,7 +5,7 @@ import type { Field, FieldGroup, OpenResult } from '../protocol';
 
 const hex = (v: number | bigint) => '0x' + v.toString(16);
 
-export function inspectFirmware(bytes: Uint8Array): { parsed: ParsedFirmware; view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable'> } {
+export function inspectFirmware(bytes: Uint8Array): { parsed: ParsedFirmware; view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable' | 'memoryRanges'> } {
   const fw = parseFirmware(bytes);
   const s = summarizeFirmware(fw);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
@@ -19,12 +19,8 @@ export function inspectFirmware(bytes: Uint8Array): { parsed: ParsedFirmware; vi
     { label: 'TDX (TDVF metadata)', value: yes(fw.features.tdx) },
     { label: 'IGVM metadata', value: yes(fw.features.igvm) },
   ];
-  const structure: FieldGroup[] = [
-    {
-      title: 'Memory map',
-      fields: fw.memoryMap.map((r) => ({ label: `${hex(r.gpa)} – ${hex(r.gpa + r.size)}`, value: `${r.kind} (${r.source}${r.index !== undefined ? ` #${r.index}` : ''})` })),
-    },
-  ];
+  const memoryRanges = fw.memoryMap.map((r) => ({ start: hex(r.gpa), end: hex(r.gpa + r.size), source: r.source, kind: r.kind + (r.index !== undefined ? ` #${r.index}` : '') }));
+  const structure: FieldGroup[] = [];
   if (fw.footer) {
     structure.push({
       title: `Footer GUID table (${fw.footer.entries.length} entries)`,
@@ -38,5 +34,5 @@ export function inspectFirmware(bytes: Uint8Array): { parsed: ParsedFirmware; vi
       fields: s.tdvfSections.map((t) => ({ label: `${t.type} ${t.memBase}`, value: `+${t.memSize}, raw 0x${t.rawOffset.toString(16)}+0x${t.rawSize.toString(16)}${t.extendMr ? ', MR.EXTEND' : ''}` })),
     });
   }
-  return { parsed: fw, view: { summary, diagnostics: fw.diagnostics, structure, measurable: firmwareChoices(fw) } };
+  return { parsed: fw, view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw) } };
 }
