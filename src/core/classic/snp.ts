@@ -4,11 +4,8 @@ import type { Bytes } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
 import type { ParsedFirmware } from '../firmware/firmware';
 import { SEV_SECTION, type SevMetadataSection } from '../firmware/sev-metadata';
-import {
-  buildKernelHashesPage,
-  buildKernelHashesTable,
-  type KernelHashes,
-} from '../kernel-hashes/kernel-hashes';
+import type { KernelHashes } from '../kernel-hashes/kernel-hashes';
+import { placeKernelHashes } from '../kernel-hashes/placement';
 import { PAGE_SIZE, SNP_PAGE_TYPE, ZERO_CONTENTS } from '../measure/snp-page-info';
 import { VMSA_GPA, type VmmType } from '../vmsa/build';
 import { SnpLedger } from './snp-ledger';
@@ -82,28 +79,11 @@ export function measureSevMetadata(
         break;
       case SEV_SECTION.SNP_KERNEL_HASHES:
         if (kernel) {
-          if (!parsed.sevHashTable) {
-            diags.error(
-              'CLASSIC_NO_HASH_TABLE_GUID',
-              "Can't find SEV_HASH_TABLE_RV_GUID entry in OVMF table",
-              { spec: 'fuki §4.2.3' },
-            );
-            return undefined;
-          }
-          if (s.size !== PAGE_SIZE) {
-            diags.error(
-              'CLASSIC_HASH_SECTION_SIZE',
-              `SNP_KERNEL_HASHES section is 0x${s.size.toString(16)} bytes; the hash page is exactly one 4 KiB page`,
-              { index: s.index, spec: SPEC },
-            );
-            return undefined;
-          }
-          out.kernelHashesTable = buildKernelHashesTable(kernel);
-          out.kernelHashesPage = buildKernelHashesPage(
-            out.kernelHashesTable,
-            parsed.sevHashTable.gpa & 0xfff,
-          );
-          ledger.normalPages(gpa, out.kernelHashesPage, {
+          const placed = placeKernelHashes(parsed, s, kernel, diags);
+          if (!placed) return undefined;
+          out.kernelHashesTable = placed.table;
+          out.kernelHashesPage = placed.page;
+          ledger.normalPages(gpa, placed.page, {
             ...info,
             source: 'kernel-hashes',
             label: `kernel-hashes page @0x${s.gpa.toString(16)}`,

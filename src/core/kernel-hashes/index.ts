@@ -1,1 +1,2 @@
 export * from './kernel-hashes';
+export * from './placement';
