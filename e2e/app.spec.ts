@@ -121,3 +121,21 @@ test('OVMF: classic SNP digest equals sev-snp-measure, live with the vCPU count;
   await page.getByRole('button', { name: 'Clear session' }).click();
   await expect(page.getByRole('tab', { name: /OVMF\.amdsev\.fd/ })).toHaveCount(0);
 });
+
+test('a crashed engine worker is reported and restarted with the open files reloaded', async ({ page }) => {
+  const rel = 'inputs/ovmf/sid/OVMF.amdsev.fd';
+  await page.goto('/?debug');
+  await dropFiles(page, [corpusFile(rel)]);
+  const digest = page.getByTestId('digest');
+  await expect(digest).toHaveText(/^[0-9a-f]{96}$/, { timeout: 30_000 });
+  const before = await digest.textContent();
+  await page.evaluate(() => (window as unknown as { fukiscopeDebug: { crashEngine(): Promise<void> } }).fukiscopeDebug.crashEngine());
+  await expect(page.getByRole('alert').filter({ hasText: 'engine worker crashed' })).toBeVisible();
+  // A new measurement needs the restarted worker to hold the file again.
+  await page.getByLabel('vCPUs').fill('2');
+  await expect(digest).not.toHaveText(before!, { timeout: 30_000 });
+  await expect(digest).toHaveText(/^[0-9a-f]{96}$/);
+  await page.getByLabel('vCPUs').fill('1');
+  await expect(digest).toHaveText(before!, { timeout: 30_000 });
+  await expect(page.getByTestId('vmsa').first()).toContainText('rip');
+});

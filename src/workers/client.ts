@@ -75,8 +75,12 @@ export class EngineClient {
     for (const [id, src] of this.sources) {
       if (id === except || this.loaded.has(id)) continue;
       this.loaded.add(id);
-      if ('blob' in src) await this.race(live, live.remote.load(id, src.blob));
-      else await this.race(live, live.remote.openDemo(id));
+      // One file failing to reload must not fail calls about the others.
+      const reload = 'blob' in src ? live.remote.load(id, src.blob) : live.remote.openDemo(id);
+      await this.race(live, reload).catch((e: unknown) => {
+        if (e instanceof EngineCrashedError) throw e;
+        this.loaded.delete(id);
+      });
     }
     return live;
   }
@@ -94,10 +98,11 @@ export class EngineClient {
   }
 
   async openDemo(id: string): Promise<OpenResult> {
-    this.sources.set(id, { demo: true });
     const live = await this.ready(id);
+    const result = await this.race(live, live.remote.openDemo(id));
+    this.sources.set(id, { demo: true });
     this.loaded.add(id);
-    return this.race(live, live.remote.openDemo(id));
+    return result;
   }
 
   async read(id: string, offset: number, length: number): Promise<Uint8Array> {

@@ -62,7 +62,7 @@ describe('engine basics', () => {
   it('reads byte ranges clamped to the file and to MAX_READ', async () => {
     const e = new Engine();
     const bytes = new Uint8Array(MAX_READ + 100).map((_, i) => i & 0xff);
-    e.load('b', bytes);
+    await e.load('b', bytes);
     expect(Array.from(e.read('b', 10, 4))).toEqual([10, 11, 12, 13]);
     expect(e.read('b', 0, MAX_READ * 2).length).toBe(MAX_READ);
     expect(e.read('b', MAX_READ + 90, 50).length).toBe(10);

@@ -42,8 +42,9 @@ function textSummary(bytes: Uint8Array): string {
 export class Engine {
   private readonly files = new Map<string, OpenEntry>();
 
-  load(id: string, bytes: Uint8Array, name = id): void {
-    this.files.set(id, { name, bytes });
+  /** Re-loads a file after a worker restart: the same parse as open(), without returning the view. */
+  async load(id: string, bytes: Uint8Array, name = id): Promise<void> {
+    await this.open(id, name, bytes);
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {

@@ -12,7 +12,7 @@ const api = {
   },
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob) {
-    engine.load(id, new Uint8Array(await blob.arrayBuffer()));
+    await engine.load(id, new Uint8Array(await blob.arrayBuffer()));
   },
   openDemo(id: string) {
     return engine.openDemo(id);

@@ -157,6 +157,8 @@ export interface MeasureResult {
   entries: LedgerEntry[];
   runs: LedgerRun[];
   idBlock?: { expected: string; matches: boolean };
+  /** Decoded VMSA pages the measurement built or read (BSP first), as register groups. */
+  vmsas?: { title: string; groups: FieldGroup[] }[];
   diagnostics: Diagnostic[];
 }
 

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult } from '../../workers/protocol';
 import { JobCancelledError } from '../../workers/client';
 import { DiagnosticsList } from '../components/Diagnostics';
+import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
 import { useApp, useFileView } from '../store';
 
@@ -238,6 +239,20 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           </h3>
           {out.diagnostics.length > 0 && <DiagnosticsList diagnostics={out.diagnostics} onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })} />}
           <Ledger key={key} result={result} out={out} />
+        </section>
+      )}
+      {out?.vmsas && out.vmsas.length > 0 && (
+        <section className="card vmsa-card" aria-label="VMSA pages">
+          <h3>VMSA pages measured</h3>
+          <p className="muted small">Initial register state of each vCPU as the VMM builds it; offsets are inside the 4 KiB page.</p>
+          <div className="grid-2 tight">
+            {out.vmsas.map((v) => (
+              <div key={v.title} data-testid="vmsa">
+                <h4>{v.title}</h4>
+                <FieldTree groups={v.groups} />
+              </div>
+            ))}
+          </div>
         </section>
       )}
     </div>

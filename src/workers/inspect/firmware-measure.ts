@@ -7,6 +7,7 @@ import type { ParsedFirmware } from '../../core/firmware';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { coalesceLedger } from '../ledger';
+import { vmsaGroups } from './vmsa';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
 
 const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
@@ -77,6 +78,8 @@ export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: Me
     ms: performance.now() - t0,
     entries,
     runs: coalesceLedger(entries),
+    // BSP and first AP: every further AP page is the same as the first.
+    vmsas: r.vmsas.slice(0, 2).map((page, i) => ({ title: i === 0 ? 'BSP (vCPU 0)' : 'APs (vCPU 1…)', groups: vmsaGroups(page, 0).groups })),
     diagnostics: r.diagnostics,
   };
 }
