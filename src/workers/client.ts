@@ -76,7 +76,7 @@ export class EngineClient {
       if (id === except || this.loaded.has(id)) continue;
       this.loaded.add(id);
       // One file failing to reload must not fail calls about the others.
-      const reload = 'blob' in src ? live.remote.load(id, src.blob) : live.remote.openDemo(id);
+      const reload: Promise<unknown> = 'blob' in src ? live.remote.load(id, src.blob) : live.remote.openDemo(id);
       await this.race(live, reload).catch((e: unknown) => {
         if (e instanceof EngineCrashedError) throw e;
         this.loaded.delete(id);
