@@ -70,6 +70,9 @@ describe.runIf(corpusAvailable())(
       const io = captureIo();
       await main(['measure-ovmf', ...ourArgv(seedCase.argv)], io);
       expect(io.stdout).toBe(`${seedCase.expected}\n`);
+      const plain = captureIo();
+      await main(['measure-ovmf', ...ourArgv(seedCase.argv), '-v', '--output-format', 'base64'], plain);
+      expect(plain.stdout).toBe(io.stdout);
       const snp = cases.find(
         (x) =>
           x.params.mode === 'snp' &&

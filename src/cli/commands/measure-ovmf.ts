@@ -142,6 +142,7 @@ function runOvmfHash(v: Values, io: CliIo, warn: Warn): ClassicResult {
     if (v[o] !== undefined)
       warn(`--${o} is ignored in mode 'snp:ovmf-hash' (it only hashes the firmware pages)`);
   if (v['dump-vmsa']) warn("--dump-vmsa is ignored in mode 'snp:ovmf-hash' (no VMSA is measured)");
+  if (v.verbose || v['output-format'] !== 'hex') warn("mode 'snp:ovmf-hash' always prints plain hex");
   return measureClassic({ mode: 'snp:ovmf-hash', firmware: io.readFile(v.ovmf!) });
 }
 
@@ -249,6 +250,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   printDiagnostics(result, io);
   if (!result.digest) return 1;
+  if (mode === 'snp:ovmf-hash') {
+    // sev-snp-measure prints this mode's hash as bare hex, whatever -v and --output-format say.
+    io.out(`${toHex(result.digest)}\n`);
+    return 0;
+  }
   const text = v['output-format'] === 'base64' ? base64(result.digest) : toHex(result.digest);
   io.out(v.verbose ? `Calculated ${MODE_NAME[mode]} guest measurement: ${text}\n` : `${text}\n`);
   return 0;
