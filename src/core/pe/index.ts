@@ -1,0 +1,5 @@
+export * from './constants';
+export * from './types';
+export * from './parse';
+export * from './certificates';
+export * from './access';
