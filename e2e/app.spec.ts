@@ -139,3 +139,24 @@ test('a crashed engine worker is reported and restarted with the open files relo
   await expect(digest).toHaveText(before!, { timeout: 30_000 });
   await expect(page.getByTestId('vmsa').first()).toContainText('rip');
 });
+
+test('OVMF direct boot: kernel, initrd and command line from other dropped files give sev-snp-measure’s digest', async ({ page }, info) => {
+  const c = (manifest().ovmf_measure as { expected?: string; params: Record<string, unknown> }[]).find((x) => x.expected && x.params.mode === 'snp' && x.params.kernel && x.params.initrd && x.params.append)!;
+  const p = (k: string) => (c.params[k] as { path: string }).path;
+  await page.goto('/');
+  const [fw, kernel, initrd] = [corpusFile(p('ovmf')), corpusFile(p('kernel')), corpusFile(p('initrd'))];
+  await dropFiles(page, [kernel, initrd]);
+  await expect(page.getByRole('tab', { name: new RegExp(initrd.name.replace(/\./g, '\\.')) })).toBeVisible();
+  await dropFiles(page, [fw]);
+  await expect(page.getByTestId('file-kind')).toHaveText('OVMF / TDVF firmware');
+  await page.getByLabel('vCPUs').fill(String(c.params.vcpus));
+  await page.getByLabel('vCPU type').selectOption(c.params.vcpu_type as string);
+  await page.getByRole('combobox', { name: 'Kernel' }).selectOption({ label: kernel.name });
+  await page.getByRole('combobox', { name: 'Initrd' }).selectOption({ label: initrd.name });
+  const cmd = page.getByLabel('Command line');
+  await cmd.fill(c.params.append as string);
+  await cmd.press('Enter');
+  await expect(page.getByTestId('digest')).toHaveText(c.expected!, { timeout: 30_000 });
+  await page.getByTestId('digest').scrollIntoViewIfNeeded();
+  await shot(page, info, 'firmware-direct-boot');
+});

@@ -70,3 +70,30 @@ describe('engine basics', () => {
     expect(() => e.read('nope', 0, 1)).toThrow(/not open/);
   });
 });
+
+d('engine: direct boot through the kernel-hashes table', () => {
+  it('measures OVMF + kernel + initrd + command line as sev-snp-measure did', async () => {
+    const cases = (manifest().ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]).filter(
+      (c) => c.expected && c.params.mode === 'snp' && c.params.kernel && !c.params.vcpu_sig,
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    const engine = new Engine();
+    for (const c of cases) {
+      const p = (k: string) => (c.params[k] as { path: string } | undefined)?.path;
+      await engine.load('fw', readCorpus(p('ovmf')!));
+      await engine.load('k', readCorpus(p('kernel')!));
+      if (p('initrd')) await engine.load('i', readCorpus(p('initrd')!));
+      const out = engine.measure('fw', {
+        platform: 'snp',
+        vcpus: c.params.vcpus as number,
+        vcpuType: c.params.vcpu_type as string,
+        kernelFile: 'k',
+        initrdFile: p('initrd') ? 'i' : undefined,
+        append: c.params.append as string | undefined,
+      });
+      expect(out.digest, c.id).toBe(c.expected);
+      engine.close('k');
+      engine.close('i');
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { detectFileKind } from './detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
-import { measureFirmware } from './inspect/firmware-measure';
+import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 
 /** The hex view reads at most this much per call. */
@@ -41,6 +41,7 @@ function textSummary(bytes: Uint8Array): string {
 
 export class Engine {
   private readonly files = new Map<string, OpenEntry>();
+  private readonly blobHashes: BlobHashCache = new Map();
 
   /** Re-loads a file after a worker restart: the same parse as open(), without returning the view. */
   async load(id: string, bytes: Uint8Array, name = id): Promise<void> {
@@ -114,12 +115,13 @@ export class Engine {
 
   measure(id: string, options: MeasureOptions, _onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
-    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options);
+    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
     throw new Error('This kind of file has no launch measurement.');
   }
 
   close(id: string): void {
     this.files.delete(id);
+    forgetBlobHashes(this.blobHashes, id);
   }
 
   private need(id: string): OpenEntry {

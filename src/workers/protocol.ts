@@ -126,6 +126,10 @@ export interface MeasureOptions {
   vcpuType?: string;
   vmm?: string;
   guestFeatures?: string;
+  /** Direct boot through the kernel-hashes table: other open files (by id) and the -append string. */
+  kernelFile?: string;
+  initrdFile?: string;
+  append?: string;
 }
 
 /** One measured operation. */

@@ -131,16 +131,39 @@ function Select({ label, value, options, onChange }: { label: string; value: str
   );
 }
 
-function ClassicControls({ choice, o, set }: { choice: MeasureChoice; o: MeasureOptions; set(p: Partial<MeasureOptions>): void }) {
-  if (!choice.classic) return null;
+function FilePick({ label, value, self, onChange }: { label: string; value?: string; self: string; onChange(id?: string): void }) {
+  const all = useApp((s) => s.files);
+  const files = useMemo(() => all.filter((f) => f.id !== self && f.status === 'ready'), [all, self]);
+  return (
+    <label>
+      {label}{' '}
+      <select value={value ?? ''} onChange={(e) => onChange(e.currentTarget.value || undefined)}>
+        <option value="">none</option>
+        {files.map((f) => (
+          <option key={f.id} value={f.id}>
+            {f.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ClassicControls({ self, choice, o, set }: { self: string; choice: MeasureChoice; o: MeasureOptions; set(p: Partial<MeasureOptions>): void }) {
+  if (!choice.classic && choice.platform !== 'sev') return null;
+  const commit = (v: string) => set({ append: v || undefined });
   return (
     <>
-      <label>
-        vCPUs{' '}
-        <input type="number" min={1} max={512} value={o.vcpus ?? 1} style={{ width: '4.5rem' }} onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })} />
-      </label>
-      <Select label="vCPU type" value={o.vcpuType ?? 'EPYC-v4'} options={choice.classic.vcpuTypes} onChange={(v) => set({ vcpuType: v })} />
-      <Select label="VMM" value={o.vmm ?? 'QEMU'} options={choice.classic.vmms} onChange={(v) => set({ vmm: v })} />
+      {choice.classic && (
+        <>
+          <label>
+            vCPUs{' '}
+            <input type="number" min={1} max={512} value={o.vcpus ?? 1} style={{ width: '4.5rem' }} onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })} />
+          </label>
+          <Select label="vCPU type" value={o.vcpuType ?? 'EPYC-v4'} options={choice.classic.vcpuTypes} onChange={(v) => set({ vcpuType: v })} />
+          <Select label="VMM" value={o.vmm ?? 'QEMU'} options={choice.classic.vmms} onChange={(v) => set({ vmm: v })} />
+        </>
+      )}
       {choice.platform === 'snp' && (
         <label>
           Guest features{' '}
@@ -149,14 +172,31 @@ function ClassicControls({ choice, o, set }: { choice: MeasureChoice; o: Measure
             defaultValue={o.guestFeatures ?? '0x1'}
             style={{ width: '6rem' }}
             className="mono"
-            aria-describedby="gf-help"
+            title="SEV_FEATURES of the VMSAs, hex"
             onBlur={(e) => /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) && set({ guestFeatures: e.currentTarget.value })}
           />
-          <span id="gf-help" hidden>
-            SEV_FEATURES of the VMSAs, hex
-          </span>
         </label>
       )}
+      <fieldset className="direct-boot">
+        <legend>Direct boot (kernel-hashes table)</legend>
+        <FilePick label="Kernel" value={o.kernelFile} self={self} onChange={(id) => set({ kernelFile: id, ...(id ? {} : { initrdFile: undefined }) })} />
+        {o.kernelFile && (
+          <>
+            <FilePick label="Initrd" value={o.initrdFile} self={self} onChange={(id) => set({ initrdFile: id })} />
+            <label>
+              Command line{' '}
+              <input
+                type="text"
+                className="mono"
+                defaultValue={o.append ?? ''}
+                style={{ width: '22rem' }}
+                onBlur={(e) => commit(e.currentTarget.value)}
+                onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)}
+              />
+            </label>
+          </>
+        )}
+      </fieldset>
     </>
   );
 }
@@ -195,7 +235,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           <Select label="Measurement" value={choice.platform} options={choices.map((c) => c.platform)} onChange={(v) => patch(result.id, { platform: v })} />
           {choice.profiles.length > 0 && <Select label="Profile" value={profile!} options={choice.profiles} onChange={(v) => setSettings({ snpProfile: v })} />}
           {choice.tdxOrders.length > 0 && <Select label="Page-add order" value={order!} options={choice.tdxOrders} onChange={(v) => setSettings({ tdxOrder: v })} />}
-          <ClassicControls choice={choice} o={options} set={(p) => setWhat((w) => ({ ...w, ...p }))} />
+          <ClassicControls self={result.id} choice={choice} o={options} set={(p) => setWhat((w) => ({ ...w, ...p }))} />
           {state.busy && (
             <>
               <progress max={state.total || 1} value={state.done} aria-label="Measuring" />
@@ -218,7 +258,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                 ({out.algorithm}, {out.entries.length.toLocaleString('en')} steps, {out.ms.toFixed(0)} ms)
               </span>
             </div>
-            <output className="digest mono" data-testid="digest" aria-label={`${out.label} digest`}>
+            <output className="digest mono" data-testid="digest" aria-label={out.label}>
               {out.digest || 'no digest: see the diagnostics below'}
             </output>
             {out.idBlock && (

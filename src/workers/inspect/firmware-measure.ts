@@ -6,6 +6,7 @@ import { measureClassic, tdvfMrtd, TDVF_PAGE_ORDERS, type ClassicMode, type Tdvf
 import type { ParsedFirmware } from '../../core/firmware';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
+import { kernelHashes, withCmdline, type KernelHashes } from '../../core/kernel-hashes';
 import { coalesceLedger } from '../ledger';
 import { vmsaGroups } from './vmsa';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
@@ -47,7 +48,24 @@ function measureTdvf(bytes: Uint8Array, parsed: ParsedFirmware, order: TdvfPageO
   };
 }
 
-export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: MeasureOptions): MeasureResult {
+/** Reads another open file's bytes by id (kernel, initrd for the kernel-hashes table). */
+export type FileBytes = (id: string) => Uint8Array;
+
+/** Kernel/initrd SHA-256s per "kernelId\0initrdId", so editing the command line rehashes only the command line. */
+export type BlobHashCache = Map<string, KernelHashes>;
+
+function directBoot(o: MeasureOptions, fileBytes: FileBytes, blobHashes: BlobHashCache): KernelHashes | undefined {
+  if (!o.kernelFile) return undefined;
+  const key = `${o.kernelFile}\0${o.initrdFile ?? ''}`;
+  let h = blobHashes.get(key);
+  if (!h) {
+    h = kernelHashes({ kernel: fileBytes(o.kernelFile), initrd: o.initrdFile ? fileBytes(o.initrdFile) : undefined });
+    blobHashes.set(key, h);
+  }
+  return withCmdline(h, o.append);
+}
+
+export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: MeasureOptions, fileBytes: FileBytes, cache: BlobHashCache): MeasureResult {
   if (o.platform === 'tdx') return measureTdvf(bytes, parsed, (o.tdxOrder as TdvfPageOrder) ?? 'single-pass');
   const t0 = performance.now();
   const mode = o.platform as ClassicMode;
@@ -62,6 +80,7 @@ export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: Me
       vmm: (o.vmm as VmmType) ?? 'QEMU',
     }),
     ...(mode === 'snp' && o.guestFeatures && { guestFeatures: BigInt(o.guestFeatures) }),
+    kernel: directBoot(o, fileBytes, cache),
   });
   const entries: LedgerEntry[] = r.steps.map((s) => ({
     gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),
@@ -82,4 +101,9 @@ export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: Me
     vmsas: r.vmsas.slice(0, 2).map((page, i) => ({ title: i === 0 ? 'BSP (vCPU 0)' : 'APs (vCPU 1…)', groups: vmsaGroups(page, 0).groups })),
     diagnostics: r.diagnostics,
   };
+}
+
+/** Drops cached kernel/initrd hashes of a closed file. */
+export function forgetBlobHashes(blobHashes: BlobHashCache, id: string): void {
+  for (const key of blobHashes.keys()) if (key.split('\0').includes(id)) blobHashes.delete(key);
 }
