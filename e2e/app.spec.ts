@@ -160,3 +160,17 @@ test('OVMF direct boot: kernel, initrd and command line from other dropped files
   await page.getByTestId('digest').scrollIntoViewIfNeeded();
   await shot(page, info, 'firmware-direct-boot');
 });
+
+test('a UKI shows its layout, section hashes as ukify inspect printed them, and its Authenticode digest', async ({ page }, info) => {
+  const e = (manifest().pe as { path: string; ukify_inspect: Record<string, { sha256: string }>; authenticode: Record<string, Record<string, string>> }[]).find((x) => x.path === 'pe/uki-262.efi')!;
+  await page.goto('/');
+  await dropFiles(page, [corpusFile(e.path)]);
+  await expect(page.getByTestId('file-kind')).toHaveText(/UKI/);
+  const table = page.getByTestId('pe-sections');
+  for (const [name, want] of Object.entries(e.ukify_inspect)) {
+    await expect(table.locator(`tr[data-section="${name}"] [data-sha256]`), name).toHaveAttribute('data-sha256', want.sha256);
+  }
+  await expect(page.getByTestId('authenticode').locator('[data-alg="sha256"]')).toHaveText(e.authenticode.sha256!['systemd-pcrlock 262 lock-pe']!);
+  await page.getByTestId('pe-layout').getByRole('listitem', { name: /^\.linux/ }).click();
+  await shot(page, info, 'uki');
+});

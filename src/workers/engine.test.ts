@@ -97,3 +97,29 @@ d('engine: direct boot through the kernel-hashes table', () => {
     }
   });
 });
+
+d('engine on PE files (UKIs, add-ons, kernel)', () => {
+  it('shows the section hashes ukify inspect printed and the Authenticode digests the signing tools agree on', async () => {
+    const engine = new Engine();
+    const entries = manifest().pe as { path: string; ukify_inspect?: Record<string, { sha256: string; text?: string } | { sha256: string; text?: string }[]>; authenticode?: Record<string, Record<string, string>> }[];
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) {
+      const r = await engine.open(e.path, e.path, readCorpus(e.path));
+      expect(r.kind, e.path).toBe('pe');
+      for (const [name, value] of Object.entries(e.ukify_inspect ?? {})) {
+        if (name.startsWith('_')) continue; // multi-profile listings
+        // A section that may repeat (.efifw, .dtbauto) is listed as an array, in file order.
+        const wants = Array.isArray(value) ? value : [value];
+        const rows = r.pe!.sections.filter((s) => s.name === name);
+        expect(rows.length, `${e.path} ${name}`).toBe(wants.length);
+        wants.forEach((want, i) => {
+          expect(rows[i]!.sha256, `${e.path} ${name}`).toBe(want.sha256);
+          if (want.text !== undefined && rows[i]!.text !== undefined) expect(rows[i]!.text).toBe(want.text);
+        });
+      }
+      const sha256 = e.authenticode?.sha256?.['sbsign --detached'] ?? e.authenticode?.sha256?.['systemd-pcrlock 262 lock-pe'];
+      if (sha256) expect(r.pe!.authenticode.find((a) => a.algorithm === 'sha256')!.pad8, e.path).toBe(sha256);
+      engine.close(e.path);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { detectFileKind } from './detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
+import { inspectPe } from './inspect/pe';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 
@@ -72,6 +73,11 @@ export class Engine {
         const fw = inspectFirmware(bytes);
         entry.firmware = fw.parsed;
         result = { ...base, ...fw.view, summary: [...base.summary, ...fw.view.summary] };
+        break;
+      }
+      case 'pe': {
+        const pe = await inspectPe(bytes);
+        result = { ...base, ...pe, summary: [...base.summary, ...pe.summary] };
         break;
       }
       case 'text':

@@ -175,6 +175,47 @@ export interface MeasureChoice {
   classic?: { vcpuTypes: string[]; vmms: string[] };
 }
 
+export interface PeSectionRow {
+  index: number;
+  name: string;
+  /** Raw data in the file. */
+  offset: number;
+  length: number;
+  virtualAddress: number;
+  virtualSize: number;
+  flags: string;
+  sha256: string;
+  /** Decoded text for text sections (.cmdline, .osrel, .uname, .sbat…), cut at 4 KiB. */
+  text?: string;
+}
+
+export interface PeSignatureRow {
+  index: number;
+  offset: number;
+  length: number;
+  digestAlgorithm: string;
+  /** The signed image digest equals this file's Authenticode digest. */
+  matches?: boolean;
+  signer?: string;
+  issuer?: string;
+  validity?: string;
+  signingTime?: string;
+  certificates: number;
+}
+
+export interface PeView {
+  format: string;
+  machine: string;
+  subsystem: number;
+  entryPoint: string;
+  sections: PeSectionRow[];
+  /** Layout bar segments over the whole file: headers, sections, certificate table, overlay. */
+  layout: { label: string; offset: number; length: number; kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols' }[];
+  authenticode: { algorithm: string; pad8: string; none: string }[];
+  paddingMatters: boolean;
+  signatures: PeSignatureRow[];
+}
+
 /** A guest-physical range described by file metadata (firmware sections, footer-table locations…). */
 export interface MemoryRangeRow {
   start: string;
@@ -197,6 +238,7 @@ export interface OpenResult {
   /** Generic structure for kinds without a dedicated view (firmware, PE, …): a tree of field groups. */
   structure?: FieldGroup[];
   memoryRanges?: MemoryRangeRow[];
+  pe?: PeView;
   measurable: MeasureChoice[];
 }
 

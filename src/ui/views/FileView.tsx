@@ -6,6 +6,7 @@ import { useApp, type OpenFile } from '../store';
 
 const IgvmView = lazy(() => import('./igvm/IgvmView'));
 const GenericView = lazy(() => import('./GenericView'));
+const PeView = lazy(() => import('./pe/PeView'));
 
 function Loading({ file }: { file: OpenFile }) {
   const job = useApp((s) => s.jobs.find((j) => j.fileId === file.id));
@@ -27,7 +28,7 @@ export function FileView({ file }: { file: OpenFile }) {
   }
   return (
     <Suspense fallback={<Loading file={file} />}>
-      {file.result.kind === 'igvm' && file.result.igvm ? <IgvmView result={file.result} /> : <GenericView result={file.result} />}
+      {file.result.igvm ? <IgvmView result={file.result} /> : file.result.pe ? <PeView result={file.result} /> : <GenericView result={file.result} />}
     </Suspense>
   );
 }

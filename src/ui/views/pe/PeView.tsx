@@ -1,0 +1,181 @@
+// PE / UKI / add-on view: the file as a layout bar (headers, sections, certificate table, overlay), the
+// section table with SHA-256 and decoded text, Authenticode digests (both padding conventions) and the
+// embedded signatures, linked to the hex view.
+import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
+import { DiagnosticsList } from '../../components/Diagnostics';
+import { FieldTable } from '../../components/FieldTable';
+import { HexView } from '../../components/HexView';
+import { bytesLabel, hex } from '../../format';
+import { useApp, useFileView } from '../../store';
+import { FileHeader } from '../FileHeader';
+
+function LayoutBar({ pe, size, onPick }: { pe: PeData; size: number; onPick(offset: number, length: number): void }) {
+  return (
+    <div className="pe-layout" role="list" aria-label="File layout" data-testid="pe-layout">
+      {pe.layout.map((l) => {
+        const label = `${l.label}: ${hex(l.offset)} +${hex(l.length)} (${bytesLabel(l.length)})`;
+        return (
+          <button
+            key={`${l.label}-${l.offset}`}
+            type="button"
+            role="listitem"
+            className={`pe-seg seg-${l.kind}`}
+            style={{ left: `${(l.offset / size) * 100}%`, width: `${(l.length / size) * 100}%` }}
+            title={label}
+            aria-label={label}
+            onClick={() => onPick(l.offset, l.length)}
+          >
+            <span>{l.length / size > 0.04 ? l.label : ''}</span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export default function PeView({ result }: { result: OpenResult }) {
+  const pe = result.pe!;
+  const view = useFileView(result.id);
+  const patch = useApp((s) => s.patchView);
+  const show = (offset: number, length: number) => patch(result.id, { hex: { offset, length } });
+  return (
+    <div className="file-view">
+      <FileHeader result={result} />
+      <section className="card layout-card" aria-label="Layout">
+        <h3>Layout</h3>
+        <LayoutBar pe={pe} size={result.size} onPick={show} />
+        <div className="axis mono small muted">
+          <span>0x0</span>
+          <span>{hex(result.size)}</span>
+        </div>
+      </section>
+      <div className="grid-2">
+        <section className="card" aria-labelledby={`pes-${result.id}`}>
+          <h3 id={`pes-${result.id}`}>Summary</h3>
+          <FieldTable fields={result.summary} onOffset={show} />
+          <h3>Diagnostics</h3>
+          <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
+        </section>
+        <section className="card" aria-label="Signatures and Authenticode">
+          <h3>Authenticode digests</h3>
+          {pe.paddingMatters && <p className="muted small">The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign, osslsigncode pad; pesign -h does not). Both are shown.</p>}
+          <table className="grid compact" data-testid="authenticode">
+            <thead>
+              <tr>
+                <th scope="col">Hash</th>
+                <th scope="col">Padded to 8</th>
+                {pe.paddingMatters && <th scope="col">Unpadded</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {pe.authenticode.map((a) => (
+                <tr key={a.algorithm}>
+                  <th scope="row">{a.algorithm}</th>
+                  <td className="mono hash-cell" data-alg={a.algorithm}>
+                    {a.pad8}
+                  </td>
+                  {pe.paddingMatters && <td className="mono hash-cell">{a.none}</td>}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Signatures</h3>
+          {pe.signatures.length === 0 && <p className="muted">Not signed.</p>}
+          {pe.signatures.map((s) => (
+            <div key={s.index} className="sig" data-testid="signature">
+              <p>
+                <span className={s.matches ? 'ok-note' : 'error-message'}>{s.matches ? '✓ covers this file' : '✗ does not cover this file'}</span>{' '}
+                <span className="muted small">
+                  ({s.digestAlgorithm}, {s.certificates} certificates){' '}
+                  <button type="button" className="link small" onClick={() => show(s.offset, s.length)}>
+                    @{hex(s.offset)}
+                  </button>
+                </span>
+              </p>
+              <table className="fields">
+                <tbody>
+                  {s.signer && (
+                    <tr>
+                      <th scope="row">Signer</th>
+                      <td className="mono">{s.signer}</td>
+                    </tr>
+                  )}
+                  {s.issuer && (
+                    <tr>
+                      <th scope="row">Issuer</th>
+                      <td className="mono">{s.issuer}</td>
+                    </tr>
+                  )}
+                  {s.validity && (
+                    <tr>
+                      <th scope="row">Valid</th>
+                      <td>{s.validity}</td>
+                    </tr>
+                  )}
+                  {s.signingTime && (
+                    <tr>
+                      <th scope="row">Signed at</th>
+                      <td>{s.signingTime}</td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </section>
+      </div>
+      <div className="grid-2">
+        <section className="card" aria-label="Sections">
+          <h3>Sections</h3>
+          <table className="grid compact" data-testid="pe-sections">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">File offset</th>
+                <th scope="col">Size</th>
+                <th scope="col">RVA</th>
+                <th scope="col">Flags</th>
+                <th scope="col">SHA-256</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pe.sections.map((s) => (
+                <tr key={s.index} data-section={s.name}>
+                  <th scope="row">
+                    <button type="button" className="link" onClick={() => show(s.offset, s.length)}>
+                      {s.name || `#${s.index}`}
+                    </button>
+                  </th>
+                  <td className="mono">{hex(s.offset)}</td>
+                  <td>{bytesLabel(s.length)}</td>
+                  <td className="mono">{hex(s.virtualAddress)}</td>
+                  <td className="small">{s.flags}</td>
+                  <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
+                    {s.sha256.slice(0, 16)}…
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {pe.sections.some((s) => s.text !== undefined) && (
+            <>
+              <h3>Text sections</h3>
+              {pe.sections
+                .filter((s) => s.text !== undefined)
+                .map((s) => (
+                  <details key={s.index} open={s.name === '.cmdline' || s.name === '.uname'}>
+                    <summary className="mono">{s.name}</summary>
+                    <pre className="text-section">{s.text}</pre>
+                  </details>
+                ))}
+            </>
+          )}
+        </section>
+        <section className="card" aria-label="Bytes">
+          <h3>Bytes</h3>
+          <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
+        </section>
+      </div>
+    </div>
+  );
+}

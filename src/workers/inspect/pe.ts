@@ -1,0 +1,89 @@
+// A PE/EFI binary (kernel, UKI, add-on, stub) as plain view data: section layout and hashes, decoded text
+// sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
+// src/core/authenticode).
+import { toHex } from '../../core/bytes/bytes';
+import { authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
+import { parsePe, SCN_CNT_CODE, SCN_CNT_INITIALIZED_DATA, SCN_MEM_EXECUTE, SCN_MEM_READ, SCN_MEM_WRITE, type PeFile } from '../../core/pe';
+import type { Field, OpenResult, PeSectionRow, PeView } from '../protocol';
+
+/** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
+const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
+const MAX_TEXT = 4096;
+
+function flags(c: number): string {
+  const out = [];
+  if (c & SCN_CNT_CODE) out.push('code');
+  if (c & SCN_CNT_INITIALIZED_DATA) out.push('data');
+  if (c & SCN_MEM_READ) out.push('R');
+  if (c & SCN_MEM_WRITE) out.push('W');
+  if (c & SCN_MEM_EXECUTE) out.push('X');
+  return out.join(' ');
+}
+
+async function sha256(b: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b.slice())));
+}
+
+function layout(pe: PeFile): PeView['layout'] {
+  const out: PeView['layout'] = [];
+  const headersEnd = pe.optional?.sizeOfHeaders ?? pe.sectionTable?.offset ?? 0;
+  if (headersEnd > 0) out.push({ label: 'headers', offset: 0, length: headersEnd, kind: 'headers' });
+  for (const s of pe.sections) if (s.sizeOfRawData > 0) out.push({ label: s.name, offset: s.pointerToRawData, length: Math.min(s.sizeOfRawData, pe.fileSize - s.pointerToRawData), kind: 'section' });
+  if (pe.symbolTable) out.push({ label: 'symbols', ...pe.symbolTable, kind: 'symbols' });
+  if (pe.certificateTable) out.push({ label: 'certificates', ...pe.certificateTable, kind: 'certificates' });
+  if (pe.overlay) out.push({ label: 'overlay', ...pe.overlay, kind: 'overlay' });
+  return out.filter((l) => l.length > 0).sort((a, b) => a.offset - b.offset);
+}
+
+export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'summary' | 'diagnostics' | 'pe' | 'kindLabel'>> {
+  const pe = parsePe(bytes);
+  const names = new Set(pe.sections.map((s) => s.name));
+  const kindLabel = names.has('.linux') ? 'UKI (unified kernel image)' : names.has('.cmdline') || names.has('.dtb') || names.has('.ucode') ? 'UKI add-on' : 'PE / EFI binary';
+  const sections: PeSectionRow[] = [];
+  for (const s of pe.sections) {
+    const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
+    const row: PeSectionRow = {
+      index: s.index,
+      name: s.name,
+      offset: s.data.offset,
+      length: s.data.length,
+      virtualAddress: s.virtualAddress,
+      virtualSize: s.virtualSize,
+      flags: flags(s.characteristics),
+      sha256: await sha256(data),
+    };
+    if (TEXT_SECTIONS.has(s.name)) row.text = new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(0, MAX_TEXT)).replace(/\0+$/, '');
+    sections.push(row);
+  }
+  const auth = pe.ok ? authenticodeDigests(bytes, pe) : undefined;
+  const sigs = pe.ok ? embeddedSignatures(bytes, pe) : [];
+  const view: PeView = {
+    format: pe.optional ? (pe.optional.pe32plus ? 'PE32+' : 'PE32') : 'unknown',
+    machine: pe.coff?.machineName ?? '?',
+    subsystem: pe.optional?.subsystem ?? 0,
+    entryPoint: '0x' + (pe.optional?.addressOfEntryPoint ?? 0).toString(16),
+    sections,
+    layout: layout(pe),
+    authenticode: auth ? Object.entries(auth.digests).map(([algorithm, d]) => ({ algorithm, pad8: toHex(d.pad8), none: toHex(d.none) })) : [],
+    paddingMatters: auth?.paddingMatters ?? false,
+    signatures: sigs.map((s) => ({
+      index: s.index,
+      offset: s.content.offset,
+      length: s.content.length,
+      digestAlgorithm: String(s.digestAlgorithm ?? '?'),
+      matches: s.matches,
+      signer: s.signer?.subject,
+      issuer: s.signer?.issuer,
+      validity: s.signer ? `${s.signer.notBefore} – ${s.signer.notAfter}` : undefined,
+      signingTime: s.signingTime,
+      certificates: s.certificates.length,
+    })),
+  };
+  const summary: Field[] = [
+    { label: 'Format', value: `${view.format}, ${view.machine}` },
+    { label: 'Entry point (RVA)', value: view.entryPoint },
+    { label: 'Sections', value: String(sections.length), ...(pe.sectionTable && { offset: pe.sectionTable.offset, length: pe.sectionTable.length }) },
+    { label: 'Signatures', value: sigs.length === 0 ? 'unsigned' : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)` },
+  ];
+  return { kindLabel, summary, diagnostics: [...pe.diagnostics, ...sigs.flatMap((s) => s.diagnostics)], pe: view };
+}
