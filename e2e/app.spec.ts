@@ -171,6 +171,8 @@ test('a UKI shows its layout, section hashes as ukify inspect printed them, and 
     await expect(table.locator(`tr[data-section="${name}"] [data-sha256]`), name).toHaveAttribute('data-sha256', want.sha256);
   }
   await expect(page.getByTestId('authenticode').locator('[data-alg="sha256"]')).toHaveText(e.authenticode.sha256!['systemd-pcrlock 262 lock-pe']!);
+  const pcr = (e as unknown as { pcr11: Record<string, Record<string, string>> }).pcr11;
+  await expect(page.getByTestId('pcr11').locator('[data-phase="enter-initrd"]')).toHaveText(pcr['enter-initrd']!.sha256!);
   await page.getByTestId('pe-layout').getByRole('listitem', { name: /^\.linux/ }).click();
   await shot(page, info, 'uki');
 });

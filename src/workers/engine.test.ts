@@ -103,6 +103,7 @@ d('engine on PE files (UKIs, add-ons, kernel)', () => {
     const engine = new Engine();
     const entries = manifest().pe as { path: string; ukify_inspect?: Record<string, { sha256: string; text?: string } | { sha256: string; text?: string }[]>; authenticode?: Record<string, Record<string, string>> }[];
     expect(entries.length).toBeGreaterThan(0);
+    let checkedPcr = 0;
     for (const e of entries) {
       const r = await engine.open(e.path, e.path, readCorpus(e.path));
       expect(r.kind, e.path).toBe('pe');
@@ -119,7 +120,18 @@ d('engine on PE files (UKIs, add-ons, kernel)', () => {
       }
       const sha256 = e.authenticode?.sha256?.['sbsign --detached'] ?? e.authenticode?.sha256?.['systemd-pcrlock 262 lock-pe'];
       if (sha256) expect(r.pe!.authenticode.find((a) => a.algorithm === 'sha256')!.pad8, e.path).toBe(sha256);
+      // PCR 11 per boot phase as systemd-measure 252/257/262 calculated it.
+      const pcr = (e as { pcr11?: Record<string, Record<string, string>> }).pcr11;
+      if (pcr) {
+        const pred = r.pe!.uki!.pcr11[0]!;
+        for (const [phase, banks] of Object.entries(pcr)) {
+          const got = phase.startsWith('(none)') ? pred.sections : pred.phases.find((p) => p.path === phase)?.values;
+          expect(got, `${e.path} ${phase}`).toEqual(banks);
+        }
+        checkedPcr++;
+      }
       engine.close(e.path);
     }
+    expect(checkedPcr).toBeGreaterThan(0);
   });
 });

@@ -214,6 +214,27 @@ export interface PeView {
   authenticode: { algorithm: string; pad8: string; none: string }[];
   paddingMatters: boolean;
   signatures: PeSignatureRow[];
+  /** UKI view (src/core/uki): what kind of systemd PE this is and what it would put in PCR 11. */
+  uki?: UkiView;
+}
+
+export interface PcrValues {
+  /** Bank name (sha1, sha256, sha384, sha512) → hex. */
+  [bank: string]: string;
+}
+
+export interface UkiView {
+  kind: string;
+  stubInfo?: string;
+  profiles: { index: number; id?: string; title?: string }[];
+  efifw: { fwid: string; size: number; offset: number }[];
+  /** PCR 11 predictions, one per profile (undefined = no profiles). */
+  pcr11: {
+    profile?: number;
+    measured: string[];
+    sections: PcrValues;
+    phases: { path: string; values: PcrValues }[];
+  }[];
 }
 
 /** A guest-physical range described by file metadata (firmware sections, footer-table locations…). */

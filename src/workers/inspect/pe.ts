@@ -4,7 +4,9 @@
 import { toHex } from '../../core/bytes/bytes';
 import { authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
 import { parsePe, SCN_CNT_CODE, SCN_CNT_INITIALIZED_DATA, SCN_MEM_EXECUTE, SCN_MEM_READ, SCN_MEM_WRITE, type PeFile } from '../../core/pe';
-import type { Field, OpenResult, PeSectionRow, PeView } from '../protocol';
+import { parseUki, type UkiModel } from '../../core/uki/model';
+import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
+import type { Field, OpenResult, PcrValues, PeSectionRow, PeView, UkiView } from '../protocol';
 
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
 const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
@@ -35,10 +37,37 @@ function layout(pe: PeFile): PeView['layout'] {
   return out.filter((l) => l.length > 0).sort((a, b) => a.offset - b.offset);
 }
 
+const UKI_KIND_LABEL: Record<string, string> = {
+  uki: 'UKI (unified kernel image)',
+  addon: 'UKI add-on',
+  'profile-pe': 'UKI profile PE',
+  pe: 'PE / EFI binary',
+};
+
+function hexBanks(v: Partial<BankValues>): PcrValues {
+  const out: PcrValues = {};
+  for (const [bank, bytes] of Object.entries(v)) if (bytes) out[bank] = toHex(bytes);
+  return out;
+}
+
+/** The systemd view of the PE: kind, profiles, .efifw blobs and PCR 11 per profile (fuki §3.1, §3.2). */
+function ukiView(bytes: Uint8Array, model: UkiModel): UkiView {
+  const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
+  const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
+    .filter((s) => s.efifw)
+    .map((s) => ({ fwid: s.efifw!.fwid, size: s.efifw!.payload.length, offset: s.pe.data.offset + s.efifw!.payload.offset }));
+  const targets = model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
+  const pcr11 = targets.map((profile) => {
+    const p = ukiPcr11(bytes, model, { profile });
+    return { profile, measured: p.measured, sections: hexBanks(p.sections), phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })) };
+  });
+  return { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11 };
+}
+
 export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'summary' | 'diagnostics' | 'pe' | 'kindLabel'>> {
   const pe = parsePe(bytes);
-  const names = new Set(pe.sections.map((s) => s.name));
-  const kindLabel = names.has('.linux') ? 'UKI (unified kernel image)' : names.has('.cmdline') || names.has('.dtb') || names.has('.ucode') ? 'UKI add-on' : 'PE / EFI binary';
+  const model = pe.ok ? parseUki(bytes, pe) : undefined;
+  const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
     const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
@@ -66,6 +95,7 @@ export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'su
     layout: layout(pe),
     authenticode: auth ? Object.entries(auth.digests).map(([algorithm, d]) => ({ algorithm, pad8: toHex(d.pad8), none: toHex(d.none) })) : [],
     paddingMatters: auth?.paddingMatters ?? false,
+    uki: model && model.kind !== 'pe' ? ukiView(bytes, model) : undefined,
     signatures: sigs.map((s) => ({
       index: s.index,
       offset: s.content.offset,
@@ -85,5 +115,6 @@ export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'su
     { label: 'Sections', value: String(sections.length), ...(pe.sectionTable && { offset: pe.sectionTable.offset, length: pe.sectionTable.length }) },
     { label: 'Signatures', value: sigs.length === 0 ? 'unsigned' : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)` },
   ];
-  return { kindLabel, summary, diagnostics: [...pe.diagnostics, ...sigs.flatMap((s) => s.diagnostics)], pe: view };
+  if (model?.stubInfo) summary.push({ label: 'systemd-stub', value: model.stubInfo });
+  return { kindLabel, summary, diagnostics: [...(model?.diagnostics ?? pe.diagnostics), ...sigs.flatMap((s) => s.diagnostics)], pe: view };
 }

@@ -8,6 +8,7 @@ import { HexView } from '../../components/HexView';
 import { bytesLabel, hex } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
+import { UkiPanel } from './UkiPanel';
 
 function LayoutBar({ pe, size, onPick }: { pe: PeData; size: number; onPick(offset: number, length: number): void }) {
   return (
@@ -57,6 +58,11 @@ export default function PeView({ result }: { result: OpenResult }) {
           <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
         </section>
         <section className="card" aria-label="Signatures and Authenticode">
+          {pe.uki && (
+            <div className="uki-inline">
+              <UkiPanel uki={pe.uki} onOffset={show} />
+            </div>
+          )}
           <h3>Authenticode digests</h3>
           {pe.paddingMatters && <p className="muted small">The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign, osslsigncode pad; pesign -h does not). Both are shown.</p>}
           <table className="grid compact" data-testid="authenticode">

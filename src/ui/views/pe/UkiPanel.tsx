@@ -1,0 +1,87 @@
+// The systemd side of a UKI/add-on: kind, stub, profiles, embedded firmware (.efifw) and the PCR 11 values
+// systemd-measure would predict for each boot phase, per profile and hash bank.
+import { useState } from 'react';
+import type { UkiView } from '../../../workers/protocol';
+import { bytesLabel, hex } from '../../format';
+
+const BANKS = ['sha256', 'sha384', 'sha1', 'sha512'];
+
+export function UkiPanel({ uki, onOffset }: { uki: UkiView; onOffset(offset: number, length: number): void }) {
+  const [bank, setBank] = useState('sha256');
+  const [which, setWhich] = useState(0);
+  const pred = uki.pcr11[which] ?? uki.pcr11[0];
+  return (
+    <section className="card" aria-label="UKI measurements">
+      <h3>PCR 11 prediction</h3>
+      {!pred ? (
+        <p className="muted">{uki.kind === 'addon' ? 'Add-ons are measured into PCR 12 by systemd-stub, not PCR 11.' : 'Nothing of this file goes into PCR 11.'}</p>
+      ) : (
+        <>
+          <div className="filters">
+            {uki.pcr11.length > 1 && (
+              <label>
+                Profile{' '}
+                <select value={which} onChange={(e) => setWhich(Number(e.currentTarget.value))}>
+                  {uki.pcr11.map((p, i) => {
+                    const prof = uki.profiles.find((x) => x.index === p.profile);
+                    return (
+                      <option key={i} value={i}>
+                        {p.profile}
+                        {prof?.title ? `: ${prof.title}` : prof?.id ? `: ${prof.id}` : ''}
+                      </option>
+                    );
+                  })}
+                </select>
+              </label>
+            )}
+            <label>
+              Bank{' '}
+              <select value={bank} onChange={(e) => setBank(e.currentTarget.value)}>
+                {BANKS.map((b) => (
+                  <option key={b}>{b}</option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <p className="muted small">Measured, in this order: {pred.measured.join(' ')}</p>
+          <table className="grid compact" data-testid="pcr11">
+            <tbody>
+              <tr>
+                <th scope="row" className="small">UKI sections only (before systemd-pcrphase)</th>
+                <td className="mono hash-cell" data-phase="">
+                  {pred.sections[bank]}
+                </td>
+              </tr>
+              {pred.phases.map((ph) => (
+                <tr key={ph.path}>
+                  <th scope="row" className="mono small">
+                    {ph.path}
+                  </th>
+                  <td className="mono hash-cell" data-phase={ph.path}>
+                    {ph.values[bank]}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {uki.efifw.length > 0 && (
+        <>
+          <h3>Embedded firmware (.efifw)</h3>
+          <p className="muted small">systemd-stub measures the selected .efifw into PCR 11, but ukify’s prediction above leaves it out.</p>
+          <ul className="plain">
+            {uki.efifw.map((f) => (
+              <li key={f.offset}>
+                <span className="mono">{f.fwid}</span> · {bytesLabel(f.size)}{' '}
+                <button type="button" className="link small" onClick={() => onOffset(f.offset, f.size)}>
+                  @{hex(f.offset)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
