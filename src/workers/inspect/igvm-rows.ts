@@ -1,0 +1,149 @@
+// IGVM model → the plain rows the inspector renders: header table rows, platforms, parameter areas with their
+// parameters and inserts, VP contexts with decoded registers (igvm-format §3–§8).
+import {
+  IGVM_PAGE_DATA_TYPE_NAME,
+  IGVM_PLATFORM_TYPE_NAME,
+  decodePageDataFlags,
+  isVpContext,
+  sectionOfType,
+  supportedPlatforms,
+  type IgvmFile,
+  type IgvmHeader,
+} from '../../core/igvm/types';
+import type { Diagnostic } from '../../core/diagnostics';
+import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
+import { objectGroup } from './igvm-fields';
+import { vmsaGroups } from './vmsa';
+
+const hex = (v: bigint | number) => '0x' + v.toString(16);
+
+function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
+  const f = decodePageDataFlags(h.flags);
+  const parts: string[] = [IGVM_PAGE_DATA_TYPE_NAME[h.dataType] ?? `type ${h.dataType}`];
+  if (f.is2MbPage) parts.push('2 MiB');
+  if (f.unmeasured) parts.push('unmeasured');
+  if (f.shared) parts.push('shared');
+  parts.push(h.fileOffset === 0 ? 'zero page' : `data @${hex(h.fileOffset)}`);
+  return parts.join(', ');
+}
+
+function detail(h: IgvmHeader): string {
+  switch (h.kind) {
+    case 'SupportedPlatform':
+      return `${h.platformName ?? `platform ${h.platformType}`}, VTL ${h.highestVtl}, version ${h.platformVersion}`;
+    case 'GuestPolicy':
+      return `policy ${hex(h.policy)}`;
+    case 'PageData':
+      return pageDetail(h);
+    case 'ParameterArea':
+      return `area ${h.parameterAreaIndex}, ${h.numberOfBytes / 4096n} pages${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
+    case 'ParameterInsert':
+      return `area ${h.parameterAreaIndex}`;
+    case 'RequiredMemory':
+      return `${h.numberOfBytes / 4096} pages${h.flags & 1 ? ', VTL2 protectable' : ''}`;
+    case 'ErrorRange':
+      return `${h.sizeBytes} bytes`;
+    case 'SnpIdBlock':
+      return `ld ${Array.from(h.ld.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}…, guest SVN ${h.guestSvn}`;
+    case 'VbsMeasurement':
+      return `product ${h.productId}, module ${h.moduleId}, SVN ${h.securityVersion}`;
+    case 'Unknown':
+      return `unknown type ${hex(h.type)}${h.optional ? ' (optional)' : ''}, ${h.bodyLength} bytes`;
+    case 'CorimDocument':
+    case 'CorimSignature':
+      return `${h.sizeBytes} bytes @${hex(h.fileOffset)}`;
+    default:
+      if (isVpContext(h)) return `VP ${h.vpIndex}${h.fileOffset ? `, data @${hex(h.fileOffset)}` : ''}`;
+      if ('parameterAreaIndex' in h && 'byteOffset' in h) return `area ${h.parameterAreaIndex} +${hex(h.byteOffset)}`;
+      return '';
+  }
+}
+
+function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLength: number } | undefined {
+  const view =
+    'data' in h && h.data instanceof Uint8Array ? h.data : 'vmsa' in h ? h.vmsa : 'page' in h ? h.page : 'context' in h && h.context instanceof Uint8Array ? h.context : undefined;
+  if (!view || view.buffer !== file.buffer) return undefined;
+  return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
+}
+
+export function headerRows(file: IgvmFile): HeaderRow[] {
+  return file.headers.map((h) => {
+    const gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? hex(h.gpa) : undefined;
+    const mask = 'compatibilityMask' in h ? h.compatibilityMask : undefined;
+    return {
+      index: h.index,
+      section: h.kind === 'Unknown' ? h.section : (sectionOfType(h.type) ?? 'directive'),
+      kind: h.kind,
+      type: h.type,
+      offset: h.offset,
+      length: h.length,
+      ...(mask !== undefined && { mask }),
+      ...(gpa !== undefined && { gpa }),
+      ...dataSpan(h, file.bytes),
+      detail: detail(h),
+    };
+  });
+}
+
+export function platformRows(file: IgvmFile): PlatformRow[] {
+  return supportedPlatforms(file).map((p) => ({
+    mask: p.compatibilityMask,
+    type: p.platformName ?? IGVM_PLATFORM_TYPE_NAME[p.platformType] ?? `type ${p.platformType}`,
+    version: p.platformVersion,
+    highestVtl: p.highestVtl,
+    sharedGpaBoundary: hex(p.sharedGpaBoundary),
+  }));
+}
+
+export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
+  const areas = new Map<number, ParameterAreaRow>();
+  for (const h of file.directives) {
+    if (h.kind === 'ParameterArea') {
+      areas.set(h.parameterAreaIndex, {
+        index: h.parameterAreaIndex,
+        headerIndex: h.index,
+        bytes: Number(h.numberOfBytes),
+        ...(h.data && { dataOffset: h.data.byteOffset - file.bytes.byteOffset }),
+        parameters: [],
+        inserts: [],
+      });
+    } else if (h.kind === 'ParameterInsert') {
+      areas.get(h.parameterAreaIndex)?.inserts.push({ gpa: hex(h.gpa), mask: h.compatibilityMask, headerIndex: h.index });
+    } else if ('parameterAreaIndex' in h && 'byteOffset' in h) {
+      areas.get(h.parameterAreaIndex)?.parameters.push({ kind: h.kind, headerIndex: h.index, byteOffset: h.byteOffset });
+    }
+  }
+  return [...areas.values()];
+}
+
+export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
+  const views: VpContextView[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const platformName = (mask: number) => platformRows(file).find((p) => p.mask === mask)?.type ?? `mask ${hex(mask)}`;
+  for (const h of file.directives) {
+    if (!isVpContext(h)) continue;
+    const base = { headerIndex: h.index, mask: h.compatibilityMask, platform: platformName(h.compatibilityMask), vpIndex: h.vpIndex, gpa: hex(h.gpa), ...(h.fileOffset && { dataOffset: h.fileOffset }) };
+    if (h.kind === 'SnpVpContext') {
+      const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
+      views.push({ ...base, groups: v.groups });
+      diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
+    } else if (h.kind === 'X64NativeVpContext') {
+      views.push({ ...base, groups: [objectGroup('Registers', h.context, file.bytes, { offset: h.fileOffset, length: 232 })] });
+    } else if (h.kind === 'X64VbsVpContext' || h.kind === 'AArch64VbsVpContext') {
+      views.push({
+        ...base,
+        groups: [
+          {
+            title: `VTL ${h.vtl} registers`,
+            offset: h.fileOffset,
+            length: h.context.length,
+            fields: h.registers.map((r) => ({ label: r.nameText ?? `0x${r.name.toString(16)}`, value: '0x' + [...r.value].reverse().map((b) => b.toString(16).padStart(2, '0')).join('').replace(/^0+(?=.)/, '') })),
+          },
+        ],
+      });
+    } else {
+      views.push({ ...base, groups: [objectGroup('Context', h, file.bytes)] });
+    }
+  }
+  return { views, diagnostics };
+}
