@@ -3,3 +3,4 @@ export * from './types';
 export * from './parse';
 export * from './certificates';
 export * from './access';
+export * from './edit';

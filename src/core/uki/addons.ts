@@ -1,0 +1,130 @@
+// UKI add-ons (fuki §2.7, §1.6): which sections systemd-stub takes from each add-on, the final kernel command
+// line (UKI `.cmdline`, then global add-ons, then per-UKI add-ons, each group sorted by file name) and the
+// initrd order, plus the PCR 12 events the stub logs for them.
+import { Diagnostics, type Diagnostic } from '../diagnostics';
+import { sectionBytes } from '../pe/access';
+import { effectiveSections, parseUki, pick, type UkiModel } from './model';
+import { PCR12_TAGS, utf16z, type Pcr12Event } from './pcr';
+import { sectionText } from './text';
+
+const SPEC = 'fuki §2.7';
+
+export interface UkiInput {
+  file: Uint8Array;
+  model?: UkiModel;
+}
+
+export interface AddonInput extends UkiInput {
+  /** The add-on's file name (`*.addon.efi`): the sort key. */
+  fileName: string;
+  /** `global` = ESP/loader/addons/, `per-uki` = <uki>.efi.extra.d/ (§2.7). */
+  scope: 'global' | 'per-uki';
+}
+
+export interface InitrdPart {
+  source: string;
+  kind: 'ucode' | 'initrd';
+  data: Uint8Array;
+}
+
+export interface MergedBoot {
+  /** The command line the kernel gets (SMBIOS extras not included: they are dropped in CVMs). */
+  cmdline: string;
+  /** Initrds in the order the kernel receives them (boot-loader initrds and generated cpios not included). */
+  initrds: InitrdPart[];
+  /** Add-ons in processing order. */
+  order: string[];
+  pcr12: Pcr12Event[];
+  diagnostics: Diagnostic[];
+}
+
+/** systemd-stub's cmdline clean-up: control characters become spaces, trailing whitespace goes. */
+export function mangleCmdline(s: string): string {
+  let out = '';
+  for (const ch of s) out += ch.charCodeAt(0) < 0x20 || ch === '\x7f' ? ' ' : ch;
+  return out.replace(/\s+$/, '');
+}
+
+const byName = (a: AddonInput, b: AddonInput): number =>
+  a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
+
+/** Combines a UKI (for one profile) with its add-ons the way systemd-stub does. */
+export function mergeAddons(
+  uki: UkiInput,
+  addons: AddonInput[],
+  opts: { profile?: number } = {},
+): MergedBoot {
+  const d = new Diagnostics();
+  const model = uki.model ?? parseUki(uki.file);
+  const eff = effectiveSections(model, opts.profile);
+  const text = (file: Uint8Array, name: string, sections = eff): string | undefined => {
+    const s = pick(sections, name);
+    return s ? sectionText(sectionBytes(file, s.pe)) : undefined;
+  };
+  const ukiCmdline = text(uki.file, '.cmdline');
+  const ukiUname = text(uki.file, '.uname');
+  const parts: string[] = ukiCmdline ? [mangleCmdline(ukiCmdline)] : [];
+  const pcr12: Pcr12Event[] = [];
+  const ucodeAddons: InitrdPart[] = [];
+  const initrdAddons: InitrdPart[] = [];
+  const ordered = [
+    ...addons.filter((a) => a.scope === 'global').sort(byName),
+    ...addons.filter((a) => a.scope === 'per-uki').sort(byName),
+  ];
+  for (const a of ordered) {
+    const m = a.model ?? parseUki(a.file);
+    const label = `${a.scope} add-on ${a.fileName}`;
+    if (m.base.some((s) => s.name === '.linux') || m.kind === 'uki') {
+      d.error('ADDON_HAS_LINUX', `${label} contains .linux; systemd-stub refuses it`, { spec: SPEC });
+      continue;
+    }
+    const addonUname = text(a.file, '.uname', m.base);
+    if (addonUname !== undefined && ukiUname !== undefined && addonUname !== ukiUname) {
+      d.error(
+        'ADDON_UNAME_MISMATCH',
+        `${label}: .uname ${addonUname} differs from the UKI's ${ukiUname}; systemd-stub ignores the add-on`,
+        { spec: SPEC },
+      );
+      continue;
+    }
+    if (!m.base.some((s) => ['.cmdline', '.dtb', '.dtbauto', '.initrd', '.ucode'].includes(s.name)))
+      d.warning('ADDON_EMPTY', `${label} has none of .cmdline .dtb .dtbauto .initrd .ucode`, { spec: SPEC });
+    const c = text(a.file, '.cmdline', m.base);
+    if (c !== undefined) {
+      const mangled = mangleCmdline(c);
+      if (mangled) parts.push(mangled);
+      pcr12.push({ description: `${label}: .cmdline`, kind: 'cmdline', data: utf16z(mangled) });
+    }
+    for (const s of m.base) {
+      const data = sectionBytes(a.file, s.pe);
+      if (s.name === '.dtb' || s.name === '.dtbauto')
+        pcr12.push({
+          description: `${label}: ${s.name}`,
+          kind: 'devicetree',
+          tag: PCR12_TAGS.devicetreeAddon,
+          data,
+        });
+      if (s.name === '.initrd') {
+        initrdAddons.push({ source: label, kind: 'initrd', data });
+        pcr12.push({ description: `${label}: .initrd`, kind: 'initrd', tag: PCR12_TAGS.initrdAddon, data });
+      }
+      if (s.name === '.ucode') {
+        ucodeAddons.push({ source: label, kind: 'ucode', data });
+        pcr12.push({ description: `${label}: .ucode`, kind: 'ucode', tag: PCR12_TAGS.ucodeAddon, data });
+      }
+    }
+  }
+  const initrds: InitrdPart[] = [...ucodeAddons.reverse()];
+  const ucode = pick(eff, '.ucode');
+  if (ucode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionBytes(uki.file, ucode.pe) });
+  const initrd = pick(eff, '.initrd');
+  if (initrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionBytes(uki.file, initrd.pe) });
+  initrds.push(...initrdAddons);
+  return {
+    cmdline: parts.join(' '),
+    initrds,
+    order: ordered.map((a) => `${a.scope}/${a.fileName}`),
+    pcr12,
+    diagnostics: [...model.diagnostics.filter((x) => x.severity === 'error'), ...d.done()],
+  };
+}
