@@ -1,0 +1,63 @@
+// Shared state of one parse: the input, the diagnostics collector and bounded file-data reads (§4).
+import { safeNumber } from '../bytes/bytes';
+import type { Diagnostics } from '../diagnostics';
+import type { IgvmArchitecture } from './types';
+
+export const SPEC = 'igvm-format';
+
+export interface ParseContext {
+  bytes: Uint8Array;
+  diags: Diagnostics;
+  formatVersion: 1 | 2;
+  architecture: IgvmArchitecture;
+  /** `variable_header_offset + variable_header_size` (§4). */
+  fileDataOffset: number;
+  /** compatibility mask → platform type, from platform headers read so far (§11 step 4). */
+  maskToPlatform: Map<number, number>;
+}
+
+export interface Where {
+  index: number;
+  offset: number;
+}
+
+export function at(w: Where, section: string): { index: number; offset: number; spec: string } {
+  return { index: w.index, offset: w.offset, spec: `${SPEC} §${section}` };
+}
+
+/**
+ * Reads `length` bytes of file data at absolute `fileOffset` (§4). 0 means "no data" (undefined, no diagnostic).
+ * Offsets into the header area and ranges past the end are errors (RS `InvalidDataSize`); nothing is copied.
+ */
+export function readFileData(
+  ctx: ParseContext,
+  fileOffset: number,
+  length: bigint | number,
+  w: Where,
+  what: string,
+): Uint8Array | undefined {
+  if (fileOffset === 0) return undefined;
+  if (fileOffset < ctx.fileDataOffset) {
+    ctx.diags.error(
+      'IGVM_DATA_OFFSET_IN_HEADERS',
+      `${what}: file_offset 0x${fileOffset.toString(16)} points before the file data section (0x${ctx.fileDataOffset.toString(16)})`,
+      at(w, '4'),
+    );
+    return undefined;
+  }
+  const n = BigInt(length);
+  if (BigInt(fileOffset) + n > BigInt(ctx.bytes.length)) {
+    ctx.diags.error(
+      'IGVM_DATA_OUT_OF_RANGE',
+      `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${ctx.bytes.length} bytes)`,
+      at(w, '4'),
+    );
+    return undefined;
+  }
+  const len = safeNumber(n);
+  return ctx.bytes.subarray(fileOffset, fileOffset + len);
+}
+
+export const isPow2 = (v: number): boolean => v !== 0 && (v & (v - 1)) === 0;
+export const pageAligned = (v: bigint | number): boolean => BigInt(v) % 4096n === 0n;
+export const hex = (v: bigint | number): string => `0x${v.toString(16)}`;

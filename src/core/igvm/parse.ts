@@ -1,0 +1,175 @@
+// parseIgvm: fixed header, variable header framing and section order, per-type decoding, whole-file rules
+// (§2–§11). Never throws on bad input: returns what it could decode plus diagnostics.
+import { alignUp, isAllZero, u32 } from '../bytes/bytes';
+import { Diagnostics } from '../diagnostics';
+import { at, hex, type ParseContext } from './context';
+import { decodeErrorRange, decodePageData, decodeParameter, decodeParameterArea, decodeParameterInsert, decodeRequiredMemory, decodeSnpIdBlock, decodeVbsMeasurement } from './directives';
+import { parseFixedHeader } from './fixed-header';
+import { decodeCcaPolicy, decodeCorimData, decodeGuestPolicy, decodePageTableRelocation, decodeRelocatableRegion } from './initialization';
+import { decodeSupportedPlatform } from './platform';
+import {
+  IGVM_BODY_SIZE,
+  IGVM_PARAMETER_KIND_BY_TYPE,
+  IGVM_VARIABLE_HEADER_SIZE,
+  IGVM_VHT,
+  IGVM_VHT_OPTIONAL_BIT,
+  sectionOfType,
+  type IgvmDirectiveHeader,
+  type IgvmFile,
+  type IgvmHeader,
+  type IgvmHeaderBase,
+  type IgvmInitializationHeader,
+  type IgvmParseResult,
+  type IgvmPlatformHeader,
+  type IgvmSection,
+  type IgvmUnknownHeader,
+} from './types';
+import { validateIgvmFile } from './validate';
+import { decodeVpContext } from './vp-context';
+
+const SECTION_ORDER: Record<IgvmSection, number> = { platform: 0, initialization: 1, directive: 2 };
+
+export interface ParseIgvmOptions {
+  /** Keep `raw` record views on every header (default true; cheap: views, not copies). */
+  keepRaw?: boolean;
+}
+
+export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): IgvmParseResult {
+  const diags = new Diagnostics();
+  const fixed = parseFixedHeader(bytes, diags);
+  if (!fixed) return { diagnostics: diags.done() };
+  const ctx: ParseContext = {
+    bytes,
+    diags,
+    formatVersion: fixed.formatVersion,
+    architecture: fixed.architecture,
+    fileDataOffset: fixed.fileDataOffset,
+    maskToPlatform: new Map(),
+  };
+  const file: IgvmFile = {
+    formatVersion: fixed.formatVersion,
+    architecture: fixed.architecture,
+    pageSize: fixed.pageSize,
+    size: bytes.length,
+    fixedHeader: fixed.header,
+    platforms: [],
+    initialization: [],
+    directives: [],
+    headers: [],
+    computedChecksum: fixed.computedChecksum,
+    fileDataOffset: fixed.fileDataOffset,
+    bytes,
+  };
+  readVariableHeaders(ctx, file, fixed.vhStart, fixed.vhEnd, options.keepRaw ?? true);
+  validateIgvmFile(file, diags);
+  return { file, diagnostics: diags.done() };
+}
+
+function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, end: number, keepRaw: boolean): void {
+  const b = ctx.bytes;
+  const d = ctx.diags;
+  let pos = start;
+  let section: IgvmSection = 'platform';
+  let paddingWarnings = 0;
+  if (start % 8 !== 0)
+    d.error('IGVM_VH_UNALIGNED', `variable headers start at ${start}, not a multiple of 8`, { offset: start, spec: 'igvm-format §3.1' });
+  for (let index = 0; pos < end; index++) {
+    if (end - pos < IGVM_VARIABLE_HEADER_SIZE) {
+      d.error('IGVM_VH_TRUNCATED', `${end - pos} stray bytes at the end of the variable header section`, { index, offset: pos, spec: 'igvm-format §3.2' });
+      break;
+    }
+    const type = u32(b, pos);
+    const bodyLength = u32(b, pos + 4);
+    const body = pos + IGVM_VARIABLE_HEADER_SIZE;
+    const length = IGVM_VARIABLE_HEADER_SIZE + alignUp(bodyLength, 8);
+    if (bodyLength > end - body) {
+      d.error('IGVM_VH_OVERFLOW', `header type ${hex(type)} with length ${bodyLength} runs past the variable header section`, { index, offset: pos, spec: 'igvm-format §3.1' });
+      break;
+    }
+    const base: IgvmHeaderBase = { kind: 'Unknown', type, index, offset: pos, length, bodyLength };
+    if (keepRaw) base.raw = b.subarray(pos, Math.min(pos + length, end));
+    const padEnd = pos + length;
+    if (padEnd > end)
+      d.error('IGVM_VH_OVERFLOW', 'the padding of the last header runs past the variable header section', at(base, '3.1'));
+    else if (!isAllZero(b.subarray(body + bodyLength, padEnd)) && paddingWarnings++ < 8)
+      d.warning('IGVM_NONZERO_PADDING', 'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does', at(base, '3.1'));
+
+    // Section and order (§3.2).
+    const optional = (type & IGVM_VHT_OPTIONAL_BIT) !== 0;
+    const typeSection = optional ? undefined : sectionOfType(type);
+    let header: IgvmHeader;
+    if (typeSection === undefined) {
+      if (optional)
+        d.warning('IGVM_OPTIONAL_HEADER', `optional header type ${hex(type)} kept but not interpreted (the Rust parser rejects the optional bit)`, at(base, '3.2'));
+      else d.error('IGVM_BAD_HEADER_SECTION', `header type ${hex(type)} is outside the platform, initialization and directive ranges`, at(base, '3.2'));
+      header = unknown(b, base, section, optional);
+    } else {
+      if (SECTION_ORDER[typeSection] < SECTION_ORDER[section])
+        d.error('IGVM_HEADER_ORDER', `${typeSection} header ${hex(type)} after a ${section} header`, at(base, '3.2'));
+      else section = typeSection;
+      header = decodeHeader(ctx, base, body, typeSection);
+    }
+    file.headers.push(header);
+    const listSection = header.kind === 'Unknown' ? header.section : typeSection!;
+    if (listSection === 'platform') file.platforms.push(header as IgvmPlatformHeader);
+    else if (listSection === 'initialization') file.initialization.push(header as IgvmInitializationHeader);
+    else file.directives.push(header as IgvmDirectiveHeader);
+    pos += length;
+  }
+}
+
+function unknown(b: Uint8Array, base: IgvmHeaderBase, section: IgvmSection, optional: boolean): IgvmUnknownHeader {
+  const body = base.offset + IGVM_VARIABLE_HEADER_SIZE;
+  return { ...base, kind: 'Unknown', optional, section, body: b.subarray(body, body + base.bodyLength) };
+}
+
+function decodeHeader(ctx: ParseContext, base: IgvmHeaderBase, body: number, section: IgvmSection): IgvmHeader {
+  const t = base.type;
+  const expected = IGVM_BODY_SIZE[t];
+  if (expected === undefined) {
+    ctx.diags.error(
+      'IGVM_UNKNOWN_HEADER_TYPE',
+      t === IGVM_VHT.SHARED_BOUNDARY_GPA_RESERVED ? 'header type 0x306 is reserved ("do not use")' : `unknown ${section} header type ${hex(t)}`,
+      at(base, '3.3'),
+    );
+    return unknown(ctx.bytes, base, section, false);
+  }
+  if (base.bodyLength !== expected) {
+    ctx.diags.error('IGVM_BAD_HEADER_LENGTH', `header type ${hex(t)} has length ${base.bodyLength}, expected ${expected}`, at(base, '3.1'));
+    return unknown(ctx.bytes, base, section, false);
+  }
+  switch (t) {
+    case IGVM_VHT.SUPPORTED_PLATFORM:
+      return decodeSupportedPlatform(ctx, base, body);
+    case IGVM_VHT.GUEST_POLICY:
+      return decodeGuestPolicy(ctx, base, body);
+    case IGVM_VHT.RELOCATABLE_REGION:
+      return decodeRelocatableRegion(ctx, base, body);
+    case IGVM_VHT.PAGE_TABLE_RELOCATION_REGION:
+      return decodePageTableRelocation(ctx, base, body);
+    case IGVM_VHT.CORIM_DOCUMENT:
+      return decodeCorimData(ctx, base, body, 'CorimDocument');
+    case IGVM_VHT.CORIM_SIGNATURE:
+      return decodeCorimData(ctx, base, body, 'CorimSignature');
+    case IGVM_VHT.CCA_POLICY:
+      return decodeCcaPolicy(ctx, base, body);
+    case IGVM_VHT.PARAMETER_AREA:
+      return decodeParameterArea(ctx, base, body);
+    case IGVM_VHT.PAGE_DATA:
+      return decodePageData(ctx, base, body);
+    case IGVM_VHT.PARAMETER_INSERT:
+      return decodeParameterInsert(ctx, base, body);
+    case IGVM_VHT.VP_CONTEXT:
+      return decodeVpContext(ctx, base, body);
+    case IGVM_VHT.REQUIRED_MEMORY:
+      return decodeRequiredMemory(ctx, base, body);
+    case IGVM_VHT.SNP_ID_BLOCK:
+      return decodeSnpIdBlock(ctx, base, body);
+    case IGVM_VHT.ERROR_RANGE:
+      return decodeErrorRange(ctx, base, body);
+    case IGVM_VHT.VBS_MEASUREMENT:
+      return decodeVbsMeasurement(ctx, base, body);
+  }
+  if (IGVM_PARAMETER_KIND_BY_TYPE[t]) return decodeParameter(ctx, base, body);
+  return unknown(ctx.bytes, base, section, false);
+}

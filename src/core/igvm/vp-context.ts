@@ -1,0 +1,173 @@
+// IGVM_VHS_VP_CONTEXT (§7.7): the 20-byte body plus data whose format follows the platform of the mask —
+// SNP/SEV-ES VMSA (§8.1), native x64 context (§8.2), VBS register list (§8.3), CCA context.
+import { isAllZero, u16, u32, u64, u8 } from '../bytes/bytes';
+import { at, hex, pageAligned, readFileData, type ParseContext } from './context';
+import {
+  CCA_VP_CONTEXT_SIZE,
+  IGVM_PLATFORM_TYPE,
+  IGVM_PLATFORM_TYPE_NAME,
+  NATIVE_X64_VP_CONTEXT_SIZE,
+  SNP_VMSA_SIZE,
+  VBS_VP_CONTEXT_HEADER_SIZE,
+  VBS_VP_CONTEXT_REGISTER_SIZE,
+  type IgvmHeaderBase,
+  type IgvmVpContext,
+  type IgvmVpContextFields,
+  type NativeVpContextX64,
+  type VbsVpRegister,
+} from './types';
+import { VBS_AARCH64_REGISTER_NAMES, VBS_X64_REGISTER_NAMES } from './vbs-registers';
+
+export function decodeNativeContext(p: Uint8Array): NativeVpContextX64 {
+  const q = (i: number) => u64(p, i * 8);
+  return {
+    rax: q(0), rcx: q(1), rdx: q(2), rbx: q(3), rsp: q(4), rbp: q(5), rsi: q(6), rdi: q(7),
+    r8: q(8), r9: q(9), r10: q(10), r11: q(11), r12: q(12), r13: q(13), r14: q(14), r15: q(15),
+    rip: u64(p, 0x80),
+    rflags: u64(p, 0x88),
+    idtrBase: u64(p, 0x90),
+    idtrLimit: u16(p, 0x98),
+    reserved: [u16(p, 0x9a), u16(p, 0x9c)],
+    gdtrLimit: u16(p, 0x9e),
+    gdtrBase: u64(p, 0xa0),
+    codeSelector: u16(p, 0xa8),
+    codeAttributes: u16(p, 0xaa),
+    codeBase: u32(p, 0xac),
+    codeLimit: u32(p, 0xb0),
+    dataSelector: u16(p, 0xb4),
+    dataAttributes: u16(p, 0xb6),
+    dataBase: u32(p, 0xb8),
+    dataLimit: u32(p, 0xbc),
+    gsBase: u64(p, 0xc0),
+    cr0: u64(p, 0xc8),
+    cr3: u64(p, 0xd0),
+    cr4: u64(p, 0xd8),
+    efer: u64(p, 0xe0),
+  };
+}
+
+/** Upper bound on VBS registers, before any array is allocated (the file size bounds it too). */
+export const MAX_VBS_REGISTERS = 4096;
+
+export function decodeVpContext(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmVpContext {
+  const b = ctx.bytes;
+  const d = ctx.diags;
+  const w = at(base, '7.7');
+  const fields: Omit<IgvmVpContextFields, 'kind'> = {
+    ...base,
+    gpa: u64(b, body),
+    compatibilityMask: u32(b, body + 8),
+    fileOffset: u32(b, body + 12),
+    vpIndex: u16(b, body + 16),
+    reserved: u16(b, body + 18),
+  };
+  const padEnd = base.offset + base.length;
+  if (padEnd <= b.length) fields.padding = b.subarray(body + 20, padEnd);
+  const platform = ctx.maskToPlatform.get(fields.compatibilityMask);
+  const name = platform === undefined ? undefined : IGVM_PLATFORM_TYPE_NAME[platform];
+  if (platform === undefined || platform === IGVM_PLATFORM_TYPE.TDX || name === undefined) {
+    d.error(
+      'IGVM_VP_CONTEXT_PLATFORM',
+      platform === undefined
+        ? `VP context mask ${hex(fields.compatibilityMask)} is not exactly one declared platform's mask`
+        : `VP contexts are not defined for ${name ?? `platform type ${platform}`}`,
+      w,
+    );
+    return {
+      ...fields,
+      kind: 'VpContext',
+      platformType: platform,
+      data: readFileData(ctx, fields.fileOffset, Math.min(SNP_VMSA_SIZE, Math.max(0, b.length - fields.fileOffset)), base, 'VP context'),
+    };
+  }
+  fields.platformType = platform;
+  const archIs = (a: 'X64' | 'AArch64', what: string) => {
+    if (ctx.architecture !== a) d.error('IGVM_HEADER_ARCH', `${what} VP context in a ${ctx.architecture} file`, w);
+  };
+  if (platform === IGVM_PLATFORM_TYPE.SEV_SNP || platform === IGVM_PLATFORM_TYPE.SEV_ES) {
+    if (!pageAligned(fields.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `VMSA gpa ${hex(fields.gpa)} is not 4 KiB aligned`, w);
+    const vmsa = readVpData(ctx, fields.fileOffset, SNP_VMSA_SIZE, base, 'VMSA');
+    return { ...fields, kind: 'SnpVpContext', vmsa };
+  }
+  if (fields.gpa !== 0n) d.warning('IGVM_VP_CONTEXT_GPA', `gpa ${hex(fields.gpa)} should be 0 for ${name} VP contexts`, w);
+  if (platform === IGVM_PLATFORM_TYPE.NATIVE || platform === IGVM_PLATFORM_TYPE.SEV) {
+    archIs('X64', 'a native x64');
+    if (ctx.formatVersion === 1)
+      d.info('IGVM_NATIVE_CONTEXT_V1', 'a native x64 VP context is only defined for format v2 (accepted by the Rust parser)', at(base, '13'));
+    const page = readVpData(ctx, fields.fileOffset, SNP_VMSA_SIZE, base, 'native VP context');
+    if (!isAllZero(page.subarray(NATIVE_X64_VP_CONTEXT_SIZE)))
+      d.error('IGVM_VP_CONTEXT_TAIL', 'bytes after the 232-byte native context must be zero', at(base, '8.2'));
+    const context = decodeNativeContext(page);
+    if (context.codeAttributes & 0xf00)
+      d.warning('IGVM_NATIVE_CODE_ATTRIBUTES', 'code_attributes bits 11:8 must be 0', at(base, '8.2'));
+    return { ...fields, kind: 'X64NativeVpContext', context, page };
+  }
+  if (platform === IGVM_PLATFORM_TYPE.CCA) {
+    archIs('AArch64', 'a CCA');
+    const page = readVpData(ctx, fields.fileOffset, SNP_VMSA_SIZE, base, 'CCA VP context');
+    if (!isAllZero(page.subarray(CCA_VP_CONTEXT_SIZE)))
+      d.error('IGVM_VP_CONTEXT_TAIL', 'bytes after the 80-byte CCA context must be zero', w);
+    return { ...fields, kind: 'AArch64CcaVpContext', page };
+  }
+  return decodeVbsContext(ctx, base, fields);
+}
+
+/** Reads `n` bytes of VP data; missing data (offset 0 or out of range) reads as zeros so decoding goes on. */
+function readVpData(ctx: ParseContext, fileOffset: number, n: number, base: IgvmHeaderBase, what: string): Uint8Array {
+  if (fileOffset === 0) {
+    ctx.diags.warning('IGVM_VP_CONTEXT_NO_DATA', `${what} has file_offset 0; read as zeros`, at(base, '4'));
+    return new Uint8Array(n);
+  }
+  return readFileData(ctx, fileOffset, n, base, what) ?? new Uint8Array(n);
+}
+
+function decodeVbsContext(
+  ctx: ParseContext,
+  base: IgvmHeaderBase,
+  fields: Omit<IgvmVpContextFields, 'kind'>,
+): IgvmVpContext {
+  const b = ctx.bytes;
+  const d = ctx.diags;
+  const w = at(base, '8.3');
+  const x64 = ctx.architecture === 'X64';
+  const kind = x64 ? 'X64VbsVpContext' : 'AArch64VbsVpContext';
+  const names = x64 ? VBS_X64_REGISTER_NAMES : VBS_AARCH64_REGISTER_NAMES;
+  const head = readFileData(ctx, fields.fileOffset, VBS_VP_CONTEXT_HEADER_SIZE, base, 'VBS VP context');
+  if (fields.fileOffset === 0) d.error('IGVM_VBS_NO_REGISTERS', 'VBS VP context has no data', w);
+  const count = head ? u32(head, 0) : 0;
+  const maxFit = Math.floor(Math.max(0, b.length - fields.fileOffset - VBS_VP_CONTEXT_HEADER_SIZE) / VBS_VP_CONTEXT_REGISTER_SIZE);
+  const registers: VbsVpRegister[] = [];
+  let context: Uint8Array = head ?? new Uint8Array(0);
+  if (head && count === 0) d.error('IGVM_VBS_NO_REGISTERS', 'VBS VP context register_count is 0', w);
+  if (head && count > 0) {
+    if (count > maxFit || count > MAX_VBS_REGISTERS) {
+      d.error('IGVM_DATA_OUT_OF_RANGE', `VBS register_count ${count} does not fit in the file`, w);
+    } else {
+      context = b.subarray(fields.fileOffset, fields.fileOffset + VBS_VP_CONTEXT_HEADER_SIZE + count * VBS_VP_CONTEXT_REGISTER_SIZE);
+      for (let i = 0; i < count; i++) {
+        const o = VBS_VP_CONTEXT_HEADER_SIZE + i * VBS_VP_CONTEXT_REGISTER_SIZE;
+        const name = u32(context, o + 1);
+        registers.push({
+          vtl: u8(context, o),
+          name,
+          nameText: names[name],
+          mbz: context.subarray(o + 5, o + 16),
+          value: context.subarray(o + 16, o + 32),
+        });
+      }
+    }
+  }
+  const vtl = registers[0]?.vtl ?? 0;
+  if (registers.some((r) => r.vtl !== vtl)) d.error('IGVM_VBS_MIXED_VTL', 'VBS registers do not all have the same VTL', w);
+  if (vtl > 2) d.error('IGVM_BAD_VTL', `VBS register VTL ${vtl} must be 0, 1 or 2`, w);
+  if (fields.vpIndex !== 0) d.error('IGVM_VBS_VP_INDEX', `VBS VP context vp_index ${fields.vpIndex} must be 0`, w);
+  const unsupported = registers.filter((r) => r.nameText === undefined);
+  if (unsupported.length > 0)
+    d.error(
+      x64 ? 'IGVM_UNSUPPORTED_X64_REGISTER' : 'IGVM_UNSUPPORTED_AARCH64_REGISTER',
+      `unsupported register name(s): ${unsupported.slice(0, 8).map((r) => hex(r.name)).join(', ')}`,
+      w,
+    );
+  if (registers.some((r) => !isAllZero(r.mbz))) d.warning('IGVM_VBS_MBZ', 'VBS register mbz bytes are not zero', w);
+  return { ...fields, kind, vtl, registers, context };
+}
