@@ -36,12 +36,23 @@ export const ZERO_CONTENTS: Bytes = new Uint8Array(SNP_DIGEST_LENGTH);
  * VMPL3/2/1 perms + reserved (4 bytes, zero) ‖ GPA u64.
  */
 export function snpPageInfo(digestCur: Uint8Array, contents: Uint8Array, pageType: number, gpa: bigint): Bytes {
-  const info = new Uint8Array(PAGE_INFO_LENGTH);
+  return writeSnpPageInfo(new Uint8Array(PAGE_INFO_LENGTH), digestCur, contents, pageType, gpa);
+}
+
+/** Fills a reusable 0x70-byte PAGE_INFO buffer (hot loops avoid one allocation per page); returns it. */
+export function writeSnpPageInfo<T extends Uint8Array>(
+  info: T,
+  digestCur: Uint8Array,
+  contents: Uint8Array,
+  pageType: number,
+  gpa: bigint,
+): T {
   info.set(digestCur.subarray(0, SNP_DIGEST_LENGTH), 0);
   info.set(contents.subarray(0, SNP_DIGEST_LENGTH), 0x30);
   put16(info, 0x60, PAGE_INFO_LENGTH);
   info[0x62] = pageType;
   info[0x63] = 0; // IMI_PAGE
+  info.fill(0, 0x64, 0x68); // VMPL permissions / reserved (§14.2.1)
   put64(info, 0x68, gpa);
   return info;
 }

@@ -1,0 +1,130 @@
+// Launch measurements of an IGVM file, per declared platform (igvm-format-and-measurement.md §9, §14–§16).
+import { equalBytes, type Bytes } from '../bytes/bytes';
+import type { Diagnostic } from '../diagnostics';
+import { defaultHash, type HashBackend } from '../hash/hash';
+import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform } from '../igvm/types';
+import type { LedgerEntry } from './ledger';
+import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
+import { sevDigestOfOps, sevLedger, sevOps } from './sev';
+import { snpOps } from './snp';
+import { SnpChain } from './snp-chain';
+import { platformsOf, type MeasureSource } from './source';
+import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
+import { vbsDigestOfOps, vbsOps } from './vbs';
+
+export type MeasureAlgorithm = 'snp-launch-digest' | 'tdx-mrtd' | 'vbs-boot-digest' | 'igvmmeasure-sev-sha256' | 'igvmmeasure-sev-es-sha256';
+
+export interface MeasureOptions {
+  /** Only these platform types (default: every declared platform that has an algorithm). */
+  platforms?: readonly IgvmPlatformTypeName[];
+  snpProfile?: SnpProfile;
+  /** Overrides individual SNP variants on top of the profile. */
+  snp?: Partial<SnpOptions>;
+  tdxOrder?: TdxOrder;
+  /** igvmmeasure --check-kvm rules as diagnostics (SNP, SEV-ES, SEV). */
+  checkKvm?: boolean;
+  ledger?: boolean;
+  hash?: HashBackend;
+}
+
+export interface IdBlockCheck {
+  headerIndex: number;
+  ld: Uint8Array;
+  matches: boolean;
+}
+
+export interface PlatformMeasurement {
+  platform: IgvmPlatformTypeName;
+  compatibilityMask: number;
+  algorithm: MeasureAlgorithm;
+  digest: Bytes;
+  /** Number of measured operations. */
+  steps: number;
+  /** SNP: the profile and the variant options in force; TDX: the page order. */
+  profile?: SnpProfile;
+  snpOptions?: SnpOptions;
+  tdxOrder?: TdxOrder;
+  /** True for digests that reproduce a tool's behaviour rather than a hardware measurement (SEV, SEV-ES; §14.3). */
+  toolBehaviour?: boolean;
+  /** SNP: comparison with the last SNP_ID_BLOCK's `ld` (§15). */
+  idBlock?: IdBlockCheck;
+  ledger?: LedgerEntry[];
+  /** SNP: the engine, for incremental recompute (`updatePage`). */
+  chain?: SnpChain;
+  diagnostics: Diagnostic[];
+}
+
+const ALGORITHM: Partial<Record<number, MeasureAlgorithm>> = {
+  [IGVM_PLATFORM_TYPE.SEV_SNP]: 'snp-launch-digest',
+  [IGVM_PLATFORM_TYPE.TDX]: 'tdx-mrtd',
+  [IGVM_PLATFORM_TYPE.VSM_ISOLATION]: 'vbs-boot-digest',
+  [IGVM_PLATFORM_TYPE.SEV]: 'igvmmeasure-sev-sha256',
+  [IGVM_PLATFORM_TYPE.SEV_ES]: 'igvmmeasure-sev-es-sha256',
+};
+
+export function measureIgvm(src: MeasureSource, o: MeasureOptions = {}): PlatformMeasurement[] {
+  const out: PlatformMeasurement[] = [];
+  for (const p of platformsOf(src)) {
+    const name = IGVM_PLATFORM_TYPE_NAME[p.platformType];
+    if (!name || !ALGORITHM[p.platformType]) continue;
+    if (o.platforms && !o.platforms.includes(name)) continue;
+    out.push(measurePlatform(src, p, o));
+  }
+  return out;
+}
+
+export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o: MeasureOptions = {}): PlatformMeasurement {
+  const hash = o.hash ?? defaultHash();
+  const platform = IGVM_PLATFORM_TYPE_NAME[p.platformType]!;
+  const base = { platform, compatibilityMask: p.compatibilityMask, algorithm: ALGORITHM[p.platformType]! };
+  switch (p.platformType) {
+    case IGVM_PLATFORM_TYPE.SEV_SNP: {
+      const profile = o.snpProfile ?? 'igvm';
+      const opts = snpOptions(profile, o.snp);
+      const t = snpOps(src, p, { ...opts, checkKvm: o.checkKvm });
+      const chain = SnpChain.measure(t.ops, hash);
+      const digest = chain.digest;
+      return {
+        ...base,
+        digest,
+        steps: t.ops.length,
+        profile,
+        snpOptions: opts,
+        idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
+        ledger: o.ledger ? chain.ledger() : undefined,
+        chain,
+        diagnostics: t.diagnostics,
+      };
+    }
+    case IGVM_PLATFORM_TYPE.TDX: {
+      const order = o.tdxOrder ?? 'single-pass';
+      const t = tdxOps(src, p);
+      return {
+        ...base,
+        digest: tdxMrtdOfOps(t.ops, order, hash),
+        steps: t.ops.length,
+        tdxOrder: order,
+        ledger: o.ledger ? tdxLedger(t.ops) : undefined,
+        diagnostics: t.diagnostics,
+      };
+    }
+    case IGVM_PLATFORM_TYPE.VSM_ISOLATION: {
+      const t = vbsOps(src, p);
+      const r = vbsDigestOfOps(t.ops, hash, o.ledger);
+      return { ...base, digest: r.digest, steps: t.ops.length, ledger: r.ledger, diagnostics: t.diagnostics };
+    }
+    default: {
+      // SEV / SEV-ES: igvmmeasure's SHA-256 (§14.3); --check-kvm applies to its VMSAs as well (§16.3).
+      const ops = sevOps(src, p);
+      const kvm = o.checkKvm ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) => d.code.startsWith('KVM_')) : [];
+      return {
+        ...base,
+        digest: sevDigestOfOps(ops, hash),
+        steps: ops.length,
+        toolBehaviour: true,
+        ledger: o.ledger ? sevLedger(ops) : undefined,
+        diagnostics: kvm,
+      };
+    }
+  }
+}

@@ -1,0 +1,190 @@
+// The SNP launch-digest engine over a flat operation list (igvm-format-and-measurement.md §14.2.5):
+// content hashes and running digests are kept in two flat arrays so that a changed page only re-hashes
+// that page and re-chains from its step (incremental recompute), and so that page hashes can be computed
+// elsewhere (WebCrypto batches, a worker pool) and passed in.
+import type { Bytes } from '../bytes/bytes';
+import { defaultHash, type HashBackend } from '../hash/hash';
+import type { LedgerEntry } from './ledger';
+import {
+  PAGE_INFO_LENGTH,
+  PAGE_SIZE,
+  SNP_DIGEST_LENGTH,
+  SNP_PAGE_TYPE,
+  SNP_PAGE_TYPE_NAME,
+  writeSnpPageInfo,
+  zeroPageContents,
+} from './snp-page-info';
+
+/** One SNP_LAUNCH_UPDATE of one 4K page. */
+export interface SnpOp {
+  /** Source header index (file order, all variable headers) and its record's file offset. */
+  header: number;
+  offset: number;
+  gpa: bigint;
+  /** AMD page type (§14.2.2). */
+  pageType: number;
+  /**
+   * What CONTENTS holds: SHA-384 of `data` zero-padded to 4K ('data': NORMAL pages with data, VMSA pages),
+   * SHA-384 of a zero page ('zero-page': file_offset-0 NORMAL pages), or 48 zero bytes ('none').
+   */
+  content: 'data' | 'zero-page' | 'none';
+  /** The page bytes (a view, up to 4096) when content is 'data'. */
+  data?: Uint8Array;
+}
+
+const D = SNP_DIGEST_LENGTH;
+
+/** Pages that need a SHA-384 (content 'data'), in step order; `pages[i]` is exactly 4096 bytes. */
+export function collectPagesToHash(ops: readonly SnpOp[]): { steps: number[]; pages: Uint8Array[] } {
+  const steps: number[] = [];
+  const pages: Uint8Array[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.content !== 'data') continue;
+    steps.push(i);
+    pages.push(pageOf(op.data));
+  }
+  return { steps, pages };
+}
+
+function pageOf(data: Uint8Array | undefined): Uint8Array {
+  if (data && data.length === PAGE_SIZE) return data;
+  const p = new Uint8Array(PAGE_SIZE);
+  if (data) p.set(data.subarray(0, PAGE_SIZE));
+  return p;
+}
+
+export interface PageUpdate {
+  /** The new final launch digest. */
+  digest: Bytes;
+  /** First step whose running digest changed (ops.length when nothing changed). */
+  firstChangedStep: number;
+}
+
+export class SnpChain {
+  readonly ops: readonly SnpOp[];
+  /** CONTENTS per step, 48 bytes each (zero for 'none'). */
+  readonly contents: Uint8Array;
+  /** Running launch digest after each step, 48 bytes each. */
+  readonly digests: Uint8Array;
+  private readonly hash: HashBackend;
+  private readonly info = new Uint8Array(PAGE_INFO_LENGTH);
+
+  private constructor(ops: readonly SnpOp[], hash: HashBackend) {
+    this.ops = ops;
+    this.hash = hash;
+    this.contents = new Uint8Array(ops.length * D);
+    this.digests = new Uint8Array(ops.length * D);
+  }
+
+  /** Hashes every page with `hash` and chains. */
+  static measure(ops: readonly SnpOp[], hash: HashBackend = defaultHash()): SnpChain {
+    const chain = new SnpChain(ops, hash);
+    const zero = zeroPageContents();
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.content === 'data') chain.contents.set(hash.digest('sha384', pageOf(op.data)), i * D);
+      else if (op.content === 'zero-page') chain.contents.set(zero, i * D);
+    }
+    chain.chainFrom(0);
+    return chain;
+  }
+
+  /**
+   * Chains with page hashes computed elsewhere: `hashes[k]` is the SHA-384 of `collectPagesToHash(ops).pages[k]`
+   * (an array of 48-byte digests or one flat array of k × 48 bytes).
+   */
+  static withContentHashes(ops: readonly SnpOp[], hashes: readonly Uint8Array[] | Uint8Array, hash: HashBackend = defaultHash()): SnpChain {
+    const chain = new SnpChain(ops, hash);
+    const zero = zeroPageContents();
+    const flat = hashes instanceof Uint8Array ? hashes : undefined;
+    let k = 0;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
+      if (op.content === 'data') {
+        const h = flat ? flat.subarray(k * D, k * D + D) : (hashes as readonly Uint8Array[])[k];
+        if (!h || h.length !== D) throw new RangeError(`content hash ${k} missing or not 48 bytes`);
+        chain.contents.set(h, i * D);
+        k++;
+      } else if (op.content === 'zero-page') chain.contents.set(zero, i * D);
+    }
+    const given = flat ? flat.length / D : (hashes as readonly Uint8Array[]).length;
+    if (given !== k) throw new RangeError(`expected ${k} content hashes, got ${given}`);
+    chain.chainFrom(0);
+    return chain;
+  }
+
+  get length(): number {
+    return this.ops.length;
+  }
+
+  /** The final launch digest (48 zero bytes for an empty list, the initial LD). */
+  get digest(): Bytes {
+    const n = this.ops.length;
+    return n === 0 ? new Uint8Array(D) : this.digests.slice((n - 1) * D, n * D);
+  }
+
+  digestAfter(step: number): Bytes {
+    return this.digests.slice(step * D, step * D + D);
+  }
+
+  /** Re-chains from `start` using the cached CONTENTS (one SHA-384 of a 112-byte PAGE_INFO per step). */
+  chainFrom(start: number): void {
+    const { ops, contents, digests, info, hash } = this;
+    let prev: Uint8Array = start === 0 ? new Uint8Array(D) : digests.subarray((start - 1) * D, start * D);
+    for (let i = start; i < ops.length; i++) {
+      const op = ops[i]!;
+      writeSnpPageInfo(info, prev, contents.subarray(i * D, i * D + D), op.pageType, op.gpa);
+      digests.set(hash.digest('sha384', info), i * D);
+      prev = digests.subarray(i * D, i * D + D);
+    }
+  }
+
+  /**
+   * New bytes for the page measured at `step`: re-hashes that page only, keeps every other cached content hash,
+   * and re-chains from that step. Steps whose CONTENTS does not depend on the bytes (UNMEASURED, ZERO, SECRETS,
+   * CPUID) leave the digest unchanged.
+   */
+  updatePage(step: number, data: Uint8Array): PageUpdate {
+    const op = this.ops[step];
+    if (!op) throw new RangeError(`no step ${step}`);
+    if (op.pageType !== SNP_PAGE_TYPE.NORMAL && op.pageType !== SNP_PAGE_TYPE.VMSA) {
+      return { digest: this.digest, firstChangedStep: this.ops.length };
+    }
+    const h = this.hash.digest('sha384', pageOf(data));
+    const old = this.contents.subarray(step * D, step * D + D);
+    if (equal48(old, h)) return { digest: this.digest, firstChangedStep: this.ops.length };
+    old.set(h);
+    (this.ops as SnpOp[])[step] = { ...op, content: 'data', data };
+    this.chainFrom(step);
+    return { digest: this.digest, firstChangedStep: step };
+  }
+
+  /** The step that measures the page at `gpa` with its contents (the last one when a GPA is measured twice). */
+  stepOfGpa(gpa: bigint): number | undefined {
+    for (let i = this.ops.length - 1; i >= 0; i--) if (this.ops[i]!.gpa === gpa) return i;
+    return undefined;
+  }
+
+  ledger(): LedgerEntry[] {
+    return this.ops.map((op, i) => ({
+      step: i,
+      header: op.header,
+      offset: op.offset,
+      gpa: op.gpa,
+      type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`,
+      ...(op.content === 'none' ? {} : { contentHash: this.contents.slice(i * D, i * D + D) }),
+      value: this.digests.slice(i * D, i * D + D),
+    }));
+  }
+}
+
+function equal48(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < D; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Convenience: measure with page hashes supplied (see `collectPagesToHash`). */
+export function measureWithContentHashes(ops: readonly SnpOp[], hashes: readonly Uint8Array[] | Uint8Array, hash?: HashBackend): SnpChain {
+  return SnpChain.withContentHashes(ops, hashes, hash);
+}

@@ -1,0 +1,156 @@
+// IGVM directives → SNP page operations (igvm-format-and-measurement.md §14.2.3, §14.2.5), per profile (§20),
+// plus igvmmeasure's --check-kvm rules (§16.3) as diagnostics.
+import { u64 } from '../bytes/bytes';
+import { Diagnostics, type Diagnostic } from '../diagnostics';
+import {
+  IGVM_PAGE_DATA_TYPE,
+  IGVM_PAGE_FLAG,
+  type IgvmHeader,
+  type IgvmPageData,
+  type IgvmSnpIdBlock,
+  type IgvmSupportedPlatform,
+} from '../igvm/types';
+import { MAX_MEASURE_OPS, type SnpOptions } from './options';
+import type { SnpOp } from './snp-chain';
+import { SNP_PAGE_TYPE } from './snp-page-info';
+import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+
+/** The GPA QEMU/KVM measures the boot VMSA at (§14.7, §16.3). */
+export const KVM_VMSA_GPA = 0xfffffffff000n;
+/** CR0 values KVM accepts in the file's VMSA (§16.3); CR0 is at VMSA offset 0x158 (§8.1). */
+const KVM_VMSA_CR0 = [0x31n, 0x30n];
+const VMSA_CR0_OFFSET = 0x158;
+const PAGES_PER_2MB = 512;
+
+export interface SnpTranslation {
+  ops: SnpOp[];
+  /** The last SNP_ID_BLOCK whose mask overlaps the platform (§15, §16.2), if any. */
+  idBlock?: IgvmSnpIdBlock;
+  diagnostics: Diagnostic[];
+}
+
+export interface SnpTranslateOptions extends SnpOptions {
+  /** igvmmeasure --check-kvm (§16.3). */
+  checkKvm?: boolean;
+}
+
+export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: SnpTranslateOptions): SnpTranslation {
+  const diags = new Diagnostics();
+  const mask = platform.compatibilityMask;
+  const ops: SnpOp[] = [];
+  const areas = new ParameterAreas();
+  let idBlock: IgvmSnpIdBlock | undefined;
+  let vmsaCount = 0;
+  const where = (h: IgvmHeader, spec: string) => ({ index: h.index, offset: h.offset, spec });
+
+  if (o.requireGuestPolicy && !src.initialization.some((h) => h.kind === 'GuestPolicy' && maskApplies(h, mask, o.maskTest)))
+    diags.warning('SNP_MISSING_GUEST_POLICY', 'no GUEST_POLICY for SEV-SNP: the igvm crate refuses to measure this file (MissingGuestPolicy)', {
+      spec: 'igvm-format §14.2.3',
+    });
+
+  const push = (op: SnpOp): boolean => {
+    if (ops.length >= MAX_MEASURE_OPS) return false;
+    ops.push(op);
+    return true;
+  };
+
+  for (const h of src.directives) {
+    if (ops.length >= MAX_MEASURE_OPS) {
+      diags.error('MEASURE_TOO_MANY_OPS', `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`, where(h, 'igvm-format §14'));
+      break;
+    }
+    if (h.kind === 'ParameterArea') {
+      areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
+      continue;
+    }
+    // igvmmeasure measures every SnpVpContext regardless of its mask (§14.2.3, §19.3).
+    if (h.kind === 'SnpVpContext' && !o.vmsaMaskFilter) {
+      vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
+      push({ header: h.index, offset: h.offset, gpa: h.gpa, pageType: SNP_PAGE_TYPE.VMSA, content: 'data', data: h.vmsa });
+      continue;
+    }
+    if (!maskApplies(h, mask, o.maskTest)) continue;
+    switch (h.kind) {
+      case 'PageData':
+        pageOps(h, o, diags).forEach(push);
+        break;
+      case 'ParameterInsert': {
+        if (o.checkKvm && vmsaCount > 0)
+          diags.error('KVM_INVALID_VMSA_ORDER', 'KVM Check failed: InvalidVmsaOrder (PARAMETER_INSERT after the VMSA)', where(h, 'igvm-format §16.3'));
+        const pages = o.parameterInsertPages === 'first' ? 1 : pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §7.5');
+        for (let k = 0; k < pages; k++)
+          if (!push({ header: h.index, offset: h.offset, gpa: h.gpa + BigInt(k) * 4096n, pageType: SNP_PAGE_TYPE.UNMEASURED, content: 'none' })) break;
+        break;
+      }
+      case 'SnpVpContext':
+        vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
+        push({ header: h.index, offset: h.offset, gpa: h.gpa, pageType: SNP_PAGE_TYPE.VMSA, content: 'data', data: h.vmsa });
+        break;
+      case 'SnpIdBlock':
+        idBlock = h;
+        break;
+      default:
+        break;
+    }
+  }
+  return { ops, idBlock, diagnostics: diags.done() };
+}
+
+function vmsaCheck(h: IgvmHeader & { gpa: bigint; vmsa: Uint8Array }, count: number, o: SnpTranslateOptions, diags: Diagnostics): number {
+  if (!o.checkKvm) return count + 1;
+  const at = { index: h.index, offset: h.offset, spec: 'igvm-format §16.3' };
+  if (count >= 1) diags.error('KVM_INVALID_VMSA_COUNT', 'KVM Check failed: InvalidVmsaCount (QEMU/KVM takes one VMSA from the file)', at);
+  if (h.gpa !== KVM_VMSA_GPA)
+    diags.error('KVM_INVALID_VMSA_GPA', `KVM Check failed: InvalidVmsaGpa (0x${h.gpa.toString(16).toUpperCase().padStart(16, '0')})`, at);
+  const cr0 = h.vmsa.length >= VMSA_CR0_OFFSET + 8 ? u64(h.vmsa, VMSA_CR0_OFFSET) : 0n;
+  if (!KVM_VMSA_CR0.includes(cr0)) diags.error('KVM_INVALID_VMSA_CR0', `KVM Check failed: InvalidVmsaCr0 (cr0 0x${cr0.toString(16)})`, at);
+  return count + 1;
+}
+
+/** One PAGE_DATA → 0, 1 or 512 operations (§14.2.3). */
+function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics): SnpOp[] {
+  if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0 && o.sharedPages === 'skip') return [];
+  const base = { header: h.index, offset: h.offset };
+  const one = (gpa: bigint): SnpOp | undefined => {
+    switch (h.dataType) {
+      case IGVM_PAGE_DATA_TYPE.SECRETS:
+        return { ...base, gpa, pageType: SNP_PAGE_TYPE.SECRETS, content: 'none' };
+      case IGVM_PAGE_DATA_TYPE.CPUID_DATA:
+      case IGVM_PAGE_DATA_TYPE.CPUID_XF:
+        return { ...base, gpa, pageType: SNP_PAGE_TYPE.CPUID, content: 'none' };
+      case IGVM_PAGE_DATA_TYPE.NORMAL:
+        break;
+      default:
+        diags.warning('SNP_PAGE_DATA_TYPE_IGNORED', `page data type ${h.dataType} is not measured`, {
+          index: h.index,
+          offset: h.offset,
+          spec: 'igvm-format §14.2.3',
+        });
+        return undefined;
+    }
+    if ((h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0) return { ...base, gpa, pageType: SNP_PAGE_TYPE.UNMEASURED, content: 'none' };
+    if (!h.data) return o.zeroPages === 'native'
+      ? { ...base, gpa, pageType: SNP_PAGE_TYPE.ZERO, content: 'none' }
+      : { ...base, gpa, pageType: SNP_PAGE_TYPE.NORMAL, content: 'zero-page' };
+    return { ...base, gpa, pageType: SNP_PAGE_TYPE.NORMAL, content: 'data', data: h.data };
+  };
+  const is2mb = (h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE) !== 0;
+  if (is2mb && o.twoMbPages === 'expand') {
+    if (h.data) {
+      diags.error('SNP_2MB_PAGE_WITH_DATA', 'igvmmeasure panics on a 2MB page with file data (it expects 2MB of data); measured as one 4K page', {
+        index: h.index,
+        offset: h.offset,
+        spec: 'igvm-format §14.2.3',
+      });
+    } else {
+      const out: SnpOp[] = [];
+      for (let k = 0; k < PAGES_PER_2MB; k++) {
+        const op = one(h.gpa + BigInt(k) * 4096n);
+        if (op) out.push(op);
+      }
+      return out;
+    }
+  }
+  const op = one(h.gpa);
+  return op ? [op] : [];
+}
