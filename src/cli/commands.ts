@@ -2,6 +2,8 @@
 import type { CliIo } from './io';
 import { measureOvmfCommand } from './commands/measure-ovmf';
 import { tdxMrtdCommand } from './commands/tdx-mrtd';
+import { peCommand } from './commands/pe';
+import { ukiCommand } from './commands/uki';
 
 export interface Command {
   summary: string;
@@ -12,4 +14,6 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   'measure-ovmf': measureOvmfCommand,
   'tdx-mrtd': tdxMrtdCommand,
+  pe: peCommand,
+  uki: ukiCommand,
 };

@@ -7,3 +7,4 @@ export * from './model';
 export * from './pcr';
 export * from './addons';
 export * from './build';
+export * from './summary';

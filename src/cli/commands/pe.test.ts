@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../main';
+import { captureIo } from '../../test-support/cli';
+import { corpusAvailable, corpusPath, manifest, type Manifest } from '../../test-support/corpus';
+
+const SECTIONS_ONLY = /^\(none\)/;
+
+describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () => {
+  for (const e of corpusAvailable() ? (manifest().pe as Manifest[]) : []) {
+    it(e.path, async () => {
+      const io = captureIo();
+      expect(await main(['pe', corpusPath(e.path), '--json'], io)).toBe(0);
+      const j = JSON.parse(io.stdout);
+      expect(j.sha256).toBe(e.sha256);
+      if (e.pe_headers)
+        expect(j.sections.map((s: Manifest) => [s.name, s.virtualSize, s.sha256])).toEqual(
+          e.pe_headers.sections.map((s: Manifest) => [s.name, s.virtual_size, s.sha256_virtual_size_content]),
+        );
+      expect(j.authenticode.digests.sha256.pad8).toBe(e.authenticode.sha256['osslsigncode extract-data']);
+      expect(j.authenticode.digests.sha256.none).toBe(e.authenticode.sha256['pesign -h']);
+      expect(j.authenticode.digests.sha512.pad8).toBe(e.authenticode.sha512['osslsigncode extract-data']);
+      const ossl = (e.signatures as Manifest[]).find((s) => s.tool === 'osslsigncode verify');
+      expect(j.signatures.length).toBe(ossl ? 1 : 0);
+      if (ossl) {
+        expect(j.signatures[0].signer.subject).toBe(ossl.signer_subject);
+        expect(j.signatures[0].matches).toBe(true);
+      }
+      if (e.pcr11) {
+        const row = j.pcr11[0];
+        for (const [key, banks] of Object.entries(e.pcr11 as Record<string, Record<string, string>>))
+          expect(SECTIONS_ONLY.test(key) ? row.sections : row.phases[key]).toEqual(banks);
+      }
+      if (e.path.includes('efifw'))
+        expect(j.pcr11.map((r: Manifest) => r.mode)).toEqual(['ukify', 'stub-with-efifw']);
+    });
+  }
+
+  it('text output, options and errors', async () => {
+    const io = captureIo();
+    expect(await main(['pe', corpusPath('pe/uki-262.efi'), '--bank', 'sha256'], io)).toBe(0);
+    expect(io.stdout).toContain('.linux');
+    expect(io.stdout).toContain('enter-initrd:leave-initrd:sysinit:ready');
+    expect(io.stdout).not.toMatch(/ready +sha1/);
+    expect(io.stdout).toMatch(/ready +sha256/);
+    expect(await main(['pe'], captureIo())).toBe(2);
+    expect(await main(['pe', corpusPath('pe/uki-262.efi'), '--bank', 'md5'], captureIo())).toBe(2);
+    const bad = captureIo();
+    expect(await main(['pe', corpusPath('inputs/misc/cmdline.txt')], bad)).toBe(1);
+    expect(bad.stderr).toContain('PE_NO_MZ');
+  });
+});

@@ -1,0 +1,104 @@
+// `fukiscope uki build`: a UKI (or, with --addon, an add-on) from a systemd stub plus sections, laid out like
+// ukify (fuki §2.5); prints the result's sections, Authenticode digest and PCR 11.
+import { parseArgs } from 'node:util';
+import { concatBytes, textEncoder, type Bytes } from '../../core/bytes/bytes';
+import { formatDiagnostic, hasErrors } from '../../core/diagnostics';
+import { buildUki, type SectionInput } from '../../core/uki/build';
+import { encodeEfifw } from '../../core/uki/efifw';
+import { summarizePe } from '../../core/uki/summary';
+import type { Command } from '../commands';
+import { toJson, UsageError, type CliIo } from '../io';
+import { formatPeSummary } from './pe';
+
+const usage = `Usage: fukiscope uki build --stub STUB --output OUT [options] [--json]
+
+  --linux KERNEL          kernel image (.linux; required unless --addon)
+  --initrd FILE           initrd (.initrd); repeatable, joined with 4-byte padding like ukify
+  --cmdline TEXT|@FILE    kernel command line (.cmdline)
+  --os-release FILE|@FILE os-release (.osrel)
+  --uname U               kernel release (.uname; default: read from the kernel)
+  --sbat FILE|@FILE       extra SBAT CSV merged after the stub's (default: the ukify UKI/add-on line)
+  --efifw FWID:FILE       firmware blob (.efifw, systemd-stub header); repeatable
+  --hwids FILE            a prebuilt .hwids section
+  --section NAME:TEXT|NAME:@FILE   any other section; repeatable
+  --addon                 build an add-on (from addon<arch>.efi.stub; no .linux)`;
+
+function run(args: string[], io: CliIo): number {
+  const [verb, ...rest] = args;
+  if (verb !== 'build') throw new UsageError(`unknown verb ${verb ?? '(none)'}; expected "build"`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      stub: { type: 'string' },
+      output: { type: 'string' },
+      linux: { type: 'string' },
+      initrd: { type: 'string', multiple: true },
+      cmdline: { type: 'string' },
+      'os-release': { type: 'string' },
+      uname: { type: 'string' },
+      sbat: { type: 'string' },
+      efifw: { type: 'string', multiple: true },
+      hwids: { type: 'string' },
+      section: { type: 'string', multiple: true },
+      addon: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (!values.stub || !values.output) throw new UsageError('--stub and --output are required');
+  if (!values.addon && !values.linux) throw new UsageError('--linux is required for a UKI (or use --addon)');
+  if (values.addon && values.linux) throw new UsageError('an add-on cannot carry --linux');
+  const file = (p: string): Bytes => io.readFile(p.startsWith('@') ? p.slice(1) : p);
+  const textOrFile = (v: string): Uint8Array =>
+    v.startsWith('@') ? io.readFile(v.slice(1)) : textEncoder.encode(v);
+  const sections: SectionInput[] = [];
+  if (values.linux) sections.push({ name: '.linux', data: file(values.linux) });
+  if (values.initrd?.length) {
+    const parts = values.initrd.map((p) => {
+      const b = file(p);
+      return values.initrd!.length > 1 ? concatBytes(b, new Uint8Array((4 - (b.length % 4)) % 4)) : b;
+    });
+    sections.push({ name: '.initrd', data: concatBytes(...parts) });
+  }
+  if (values.cmdline !== undefined) sections.push({ name: '.cmdline', data: textOrFile(values.cmdline) });
+  if (values['os-release'] !== undefined) sections.push({ name: '.osrel', data: file(values['os-release']) });
+  if (values.uname !== undefined) sections.push({ name: '.uname', data: values.uname });
+  if (values.hwids !== undefined) sections.push({ name: '.hwids', data: file(values.hwids) });
+  for (const spec of values.efifw ?? []) {
+    const i = spec.indexOf(':');
+    if (i <= 0) throw new UsageError(`--efifw expects FWID:FILE, got ${spec}`);
+    sections.push({ name: '.efifw', data: encodeEfifw(spec.slice(0, i), file(spec.slice(i + 1))) });
+  }
+  for (const spec of values.section ?? []) {
+    const i = spec.indexOf(':');
+    if (i <= 0) throw new UsageError(`--section expects NAME:TEXT or NAME:@FILE, got ${spec}`);
+    sections.push({ name: spec.slice(0, i), data: textOrFile(spec.slice(i + 1)) });
+  }
+  const sbat = values.sbat !== undefined ? [new TextDecoder().decode(file(values.sbat))] : undefined;
+  let r;
+  try {
+    r = buildUki({ stub: io.readFile(values.stub), sections, kind: values.addon ? 'addon' : 'uki', sbat });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const d of r.diagnostics)
+    if (d.severity !== 'info' && !values.json) io.err(formatDiagnostic(d) + '\n');
+  if (!r.file || hasErrors(r.diagnostics)) {
+    if (values.json) io.out(toJson({ output: null, diagnostics: r.diagnostics }) + '\n');
+    return 1;
+  }
+  io.writeFile(values.output, r.file);
+  const s = summarizePe({ file: r.file, pe: r.pe });
+  if (values.json)
+    io.out(toJson({ output: values.output, ...s, diagnostics: [...r.diagnostics, ...s.diagnostics] }) + '\n');
+  else io.out(`wrote ${values.output}\n` + formatPeSummary(s));
+  return 0;
+}
+
+export const ukiCommand: Command = {
+  summary: 'build a UKI or add-on from a systemd stub plus sections (ukify layout)',
+  usage,
+  run,
+};
