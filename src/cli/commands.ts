@@ -1,5 +1,6 @@
 // The fukiscope sub-commands. Each lives in src/cli/commands/<name>.ts; register it here.
 import type { CliIo } from './io';
+import { measureCommand } from './commands/measure';
 import { measureOvmfCommand } from './commands/measure-ovmf';
 import { tdxMrtdCommand } from './commands/tdx-mrtd';
 import { peCommand } from './commands/pe';
@@ -12,6 +13,7 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  measure: measureCommand,
   'measure-ovmf': measureOvmfCommand,
   'tdx-mrtd': tdxMrtdCommand,
   pe: peCommand,
