@@ -1,3 +1,6 @@
 export * from './types';
 export { parseIgvm, type ParseIgvmOptions } from './parse';
 export { igvmChecksum } from './fixed-header';
+export { serializeIgvm, encodeNativeContext, encodeVbsContext, headerTypeOf } from './serialize';
+export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
+export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
