@@ -17,6 +17,11 @@ export function sectionBytes(file: Uint8Array, s: PeSection, opts: { zeroFill?: 
   return out;
 }
 
+/** A view (no copy) of the min(VirtualSize, SizeOfRawData) bytes a file holds for a section. */
+export function sectionView(file: Uint8Array, s: PeSection): Uint8Array {
+  return file.subarray(s.data.offset, s.data.offset + s.data.length);
+}
+
 /** The first section with this name (the stub's lookup rule, fuki §2.1). */
 export function findSection(pe: PeFile, name: string): PeSection | undefined {
   return pe.sections.find((s) => s.name === name);

@@ -2,7 +2,7 @@
 // decoded text/structured sections, and what kind of file it is (UKI, add-on, profile PE, plain PE).
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { parsePe } from '../pe/parse';
-import { sectionBytes } from '../pe/access';
+import { sectionView } from '../pe/access';
 import type { PeFile, PeSection } from '../pe/types';
 import { decodeEfifw, type EfifwBlob } from './efifw';
 import { decodeHwids, type HwidEntry } from './hwids';
@@ -58,7 +58,7 @@ export interface UkiModel {
 }
 
 function decodeSection(file: Uint8Array, s: PeSection, d: Diagnostics): UkiSection {
-  const data = sectionBytes(file, s);
+  const data = sectionView(file, s);
   const u: UkiSection = { name: s.name, pe: s, size: s.virtualSize };
   if (s.virtualSize > s.sizeOfRawData)
     d.warning(
@@ -114,7 +114,7 @@ export function parseUki(file: Uint8Array, pe: PeFile = parsePe(file)): UkiModel
   }
   let scope = model.base;
   for (const s of pe.sections) {
-    if (s.name === '.sdmagic') model.stubInfo = sectionText(sectionBytes(file, s));
+    if (s.name === '.sdmagic') model.stubInfo = sectionText(sectionView(file, s));
     if (!isUkiSection(s.name)) {
       model.otherSections.push(s);
       continue;
