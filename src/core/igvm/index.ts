@@ -3,4 +3,5 @@ export { parseIgvm, type ParseIgvmOptions } from './parse';
 export { igvmChecksum } from './fixed-header';
 export { serializeIgvm, encodeNativeContext, encodeVbsContext, headerTypeOf } from './serialize';
 export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
-export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
+export { IgvmBuilder, type PageOptions } from './builder';
+export { workedExample } from './examples';
