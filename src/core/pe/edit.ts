@@ -1,8 +1,9 @@
 // Adding and replacing PE sections the way ukify does (fuki §2.5): strip a trailing COFF symbol table, align
 // raw data to FileAlignment, append 40-byte headers into the header slack, place data at the next aligned
 // file offset and VA, fix NumberOfSections / SizeOfInitializedData / SizeOfImage, CheckSum = 0. A section
-// that grows past its raw size is moved to the end together with every section after it, which is only
-// allowed for data sections nothing in the image points into (not the stub's code, relocations, …).
+// that outgrows its raw area or VA gap is laid out again together with every section after it (new file
+// offsets and VAs), which is only allowed for data sections nothing in the image points into (not the
+// stub's code, relocations, …).
 import { alignUp, put16, put32, textEncoder, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { endOfSectionData, parsePe } from './parse';
@@ -258,7 +259,7 @@ export function editSections(file: Uint8Array, edits: SectionEdit[], opts: EditO
   };
 }
 
-/** Adds a section, or replaces the first one of that name (moving it to the end if it has to grow). */
+/** Adds a section, or replaces the first one of that name (re-laying it and its successors out if it grows). */
 export function addOrReplaceSection(file: Uint8Array, section: SectionEdit): EditResult {
   return editSections(file, [{ ...section, mode: section.mode ?? 'auto' }], {
     replaceScope: Number.MAX_SAFE_INTEGER,

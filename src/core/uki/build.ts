@@ -8,6 +8,7 @@ import { findSection, sectionBytes } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
 import {
+  isUkiSection,
   ADDON_INFORMATIONAL_SECTIONS,
   ADDON_PAYLOAD_SECTIONS,
   PROFILE_IMPORTED_SECTIONS,
@@ -97,12 +98,12 @@ export function buildUki(opts: BuildUkiOptions): BuildResult {
   if (kind === 'uki' && !linux) return fail('UKI_BUILD_NO_LINUX', 'a UKI needs a .linux section');
   if (kind === 'addon') {
     if (linux) return fail('UKI_BUILD_ADDON_WITH_LINUX', 'an add-on must not contain .linux (fuki §2.7)');
+    // UKI-only sections have no effect in an add-on; unknown extras (ukify --section) are allowed.
     for (const s of sections)
       if (
+        isUkiSection(s.name) &&
         !ADDON_PAYLOAD_SECTIONS.has(s.name) &&
-        !ADDON_INFORMATIONAL_SECTIONS.has(s.name) &&
-        s.name.startsWith('.') &&
-        ['.osrel', '.splash', '.pcrsig', '.pcrpkey', '.profile', '.hwids', '.efifw'].includes(s.name)
+        !ADDON_INFORMATIONAL_SECTIONS.has(s.name)
       )
         d.warning('ADDON_SECTION_IGNORED', `${s.name} in an add-on is ignored by systemd-stub`, {
           spec: 'fuki §2.7',
