@@ -5,3 +5,4 @@ export { serializeIgvm, encodeNativeContext, encodeVbsContext, headerTypeOf } fr
 export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
 export { IgvmBuilder, type PageOptions } from './builder';
 export { workedExample } from './examples';
+export { igvmPageMap, pageKind, type IgvmPageKind, type IgvmPageRun } from './page-map';
