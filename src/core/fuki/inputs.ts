@@ -1,0 +1,60 @@
+// Where the kernel, initrd and command line of a composition come from: given directly, or taken from a UKI and
+// its add-ons the way systemd-stub hands them to the kernel (fuki-uki-kernel-hashes.md §1.6, §2.7, §4.1).
+// Which bytes a FUKI hash page should carry is not specified anywhere (§6 item 8); we hash what the kernel gets:
+// `.linux`, the initrds concatenated in stub order (ucode first), and the final command line.
+import { Diagnostics } from '../diagnostics';
+import { sectionBytes } from '../pe/access';
+import { mergeAddons, type AddonInput } from '../uki/addons';
+import { effectiveSections, parseUki, pick } from '../uki/model';
+
+export interface BootBlobs {
+  kernel: Uint8Array;
+  /** Initrd parts in the order the kernel receives them (hashed as one concatenation). */
+  initrds: Uint8Array[];
+  cmdline: string;
+  /** Where each part came from, for the receipt. */
+  provenance: { kernel: string; initrds: string[]; cmdline: string };
+}
+
+export interface DirectBoot {
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  cmdline?: string;
+}
+
+export function directBootBlobs(b: DirectBoot): BootBlobs {
+  return {
+    kernel: b.kernel,
+    initrds: b.initrd ? [b.initrd] : [],
+    cmdline: b.cmdline ?? '',
+    provenance: { kernel: 'kernel file', initrds: b.initrd ? ['initrd file'] : [], cmdline: 'given' },
+  };
+}
+
+/** The boot blobs of a UKI (one profile) with a set of add-ons applied. */
+export function ukiBootBlobs(
+  uki: Uint8Array,
+  addons: AddonInput[],
+  diagnostics: Diagnostics,
+  profile?: number,
+): BootBlobs | undefined {
+  const model = parseUki(uki);
+  for (const d of model.diagnostics) if (d.severity === 'error') diagnostics.add(d);
+  const linux = pick(effectiveSections(model, profile), '.linux');
+  if (!linux) {
+    diagnostics.error('FUKI_UKI_NO_LINUX', 'the UKI has no .linux section: no kernel to hash', { spec: 'fuki §2.3' });
+    return undefined;
+  }
+  const merged = mergeAddons({ file: uki, model }, addons, { profile });
+  for (const d of merged.diagnostics) diagnostics.add(d);
+  return {
+    kernel: sectionBytes(uki, linux.pe),
+    initrds: merged.initrds.map((p) => p.data),
+    cmdline: merged.cmdline,
+    provenance: {
+      kernel: 'UKI .linux',
+      initrds: merged.initrds.map((p) => `${p.source} (${p.kind})`),
+      cmdline: merged.order.length ? `UKI .cmdline + ${merged.order.join(', ')}` : 'UKI .cmdline',
+    },
+  };
+}
