@@ -176,7 +176,7 @@ describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
     expect(r.diagnostics.some((d) => d.code === 'FUKI_NO_KERNEL_HASHES_SECTION')).toBe(true);
   });
 
-  it('TDX variant from TDVF metadata gives td-shim's single-pass TDVF MRTD', () => {
+  it('TDX variant from TDVF metadata gives the td-shim single-pass TDVF MRTD', () => {
     const fw = readCorpus('inputs/ovmf/sid/OVMF.inteltdx.ms.fd');
     const r = new ComposeSession(nodeHashBackend).compose({ firmware: fw, settings: DEFAULT_SETTINGS });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
