@@ -144,7 +144,8 @@ function label(r: PlatformMeasurement): string {
 
 function printText(r: PlatformMeasurement, bare: boolean, ledger: boolean, io: CliIo): void {
   io.out(bare ? `${toHex(r.digest)}\n` : `${label(r)}: ${toHex(r.digest)}\n`);
-  if (r.idBlock) io.out(`  SNP ID block ld ${r.idBlock.matches ? 'matches' : `DOES NOT MATCH (ld ${toHex(r.idBlock.ld)})`}\n`);
+  if (r.idBlock && !r.idBlock.matches) io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
+  else if (r.idBlock && !bare) io.out(`  SNP ID block ld matches\n`);
   if (!ledger || !r.ledger) return;
   io.out(`  ${r.steps} steps; runs (first step, headers, gpa, bytes, type, value after):\n`);
   for (const run of coalesceLedger(r.ledger)) {

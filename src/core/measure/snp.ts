@@ -72,7 +72,7 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
     if (!maskApplies(h, mask, o.maskTest)) continue;
     switch (h.kind) {
       case 'PageData':
-        pageOps(h, o, diags).forEach(push);
+        pageOps(h, o, diags, ops);
         break;
       case 'ParameterInsert': {
         if (o.checkKvm && vmsaCount > 0)
@@ -107,50 +107,49 @@ function vmsaCheck(h: IgvmHeader & { gpa: bigint; vmsa: Uint8Array }, count: num
   return count + 1;
 }
 
-/** One PAGE_DATA → 0, 1 or 512 operations (§14.2.3). */
-function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics): SnpOp[] {
-  if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0 && o.sharedPages === 'skip') return [];
-  const base = { header: h.index, offset: h.offset };
-  const one = (gpa: bigint): SnpOp | undefined => {
-    switch (h.dataType) {
-      case IGVM_PAGE_DATA_TYPE.SECRETS:
-        return { ...base, gpa, pageType: SNP_PAGE_TYPE.SECRETS, content: 'none' };
-      case IGVM_PAGE_DATA_TYPE.CPUID_DATA:
-      case IGVM_PAGE_DATA_TYPE.CPUID_XF:
-        return { ...base, gpa, pageType: SNP_PAGE_TYPE.CPUID, content: 'none' };
-      case IGVM_PAGE_DATA_TYPE.NORMAL:
-        break;
-      default:
-        diags.warning('SNP_PAGE_DATA_TYPE_IGNORED', `page data type ${h.dataType} is not measured`, {
-          index: h.index,
-          offset: h.offset,
-          spec: 'igvm-format §14.2.3',
-        });
-        return undefined;
-    }
-    if ((h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0) return { ...base, gpa, pageType: SNP_PAGE_TYPE.UNMEASURED, content: 'none' };
-    if (!h.data) return o.zeroPages === 'native'
-      ? { ...base, gpa, pageType: SNP_PAGE_TYPE.ZERO, content: 'none' }
-      : { ...base, gpa, pageType: SNP_PAGE_TYPE.NORMAL, content: 'zero-page' };
-    return { ...base, gpa, pageType: SNP_PAGE_TYPE.NORMAL, content: 'data', data: h.data };
-  };
-  const is2mb = (h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE) !== 0;
-  if (is2mb && o.twoMbPages === 'expand') {
-    if (h.data) {
+/** One PAGE_DATA → 0, 1 or 512 operations pushed onto `out` (§14.2.3). Hot path: no intermediate arrays. */
+function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics, out: SnpOp[]): void {
+  if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0 && o.sharedPages === 'skip') return;
+  let pageType: number;
+  let content: SnpOp['content'] = 'none';
+  switch (h.dataType) {
+    case IGVM_PAGE_DATA_TYPE.SECRETS:
+      pageType = SNP_PAGE_TYPE.SECRETS;
+      break;
+    case IGVM_PAGE_DATA_TYPE.CPUID_DATA:
+    case IGVM_PAGE_DATA_TYPE.CPUID_XF:
+      pageType = SNP_PAGE_TYPE.CPUID;
+      break;
+    case IGVM_PAGE_DATA_TYPE.NORMAL:
+      if ((h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0) pageType = SNP_PAGE_TYPE.UNMEASURED;
+      else if (h.data) {
+        pageType = SNP_PAGE_TYPE.NORMAL;
+        content = 'data';
+      } else if (o.zeroPages === 'native') pageType = SNP_PAGE_TYPE.ZERO;
+      else {
+        pageType = SNP_PAGE_TYPE.NORMAL;
+        content = 'zero-page';
+      }
+      break;
+    default:
+      diags.warning('SNP_PAGE_DATA_TYPE_IGNORED', `page data type ${h.dataType} is not measured`, {
+        index: h.index,
+        offset: h.offset,
+        spec: 'igvm-format §14.2.3',
+      });
+      return;
+  }
+  const data = content === 'data' ? h.data : undefined;
+  let count = 1;
+  if ((h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE) !== 0 && o.twoMbPages === 'expand') {
+    if (h.data)
       diags.error('SNP_2MB_PAGE_WITH_DATA', 'igvmmeasure panics on a 2MB page with file data (it expects 2MB of data); measured as one 4K page', {
         index: h.index,
         offset: h.offset,
         spec: 'igvm-format §14.2.3',
       });
-    } else {
-      const out: SnpOp[] = [];
-      for (let k = 0; k < PAGES_PER_2MB; k++) {
-        const op = one(h.gpa + BigInt(k) * 4096n);
-        if (op) out.push(op);
-      }
-      return out;
-    }
+    else count = PAGES_PER_2MB;
   }
-  const op = one(h.gpa);
-  return op ? [op] : [];
+  for (let k = 0; k < count; k++)
+    out.push({ header: h.index, offset: h.offset, gpa: k === 0 ? h.gpa : h.gpa + BigInt(k) * 4096n, pageType, content, data });
 }
