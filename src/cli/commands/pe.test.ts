@@ -24,6 +24,7 @@ describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () 
       if (ossl) {
         expect(j.signatures[0].signer.subject).toBe(ossl.signer_subject);
         expect(j.signatures[0].matches).toBe(true);
+        expect(j.signatures[0].signerSignatureValid).toBe(true);
       }
       if (e.pcr11) {
         const row = j.pcr11[0];

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/diagnostics';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
-import { summarizePe, type PeSummary } from '../../core/uki/summary';
+import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
@@ -37,7 +37,7 @@ export function formatPeSummary(s: PeSummary): string {
   }
   for (const g of s.signatures)
     lines.push(
-      `signature #${g.index}: ${g.signer?.subject ?? '?'} (issuer ${g.signer?.issuer ?? '?'}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}`,
+      `signature #${g.index}: ${g.signer?.subject ?? '?'} (issuer ${g.signer?.issuer ?? '?'}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
     );
   if (s.uki) {
     if (s.uki.uname) lines.push(`uname: ${s.uki.uname}`);
@@ -60,7 +60,7 @@ export function formatPeSummary(s: PeSummary): string {
   return lines.join('\n') + '\n';
 }
 
-function run(args: string[], io: CliIo): number {
+async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -70,7 +70,9 @@ function run(args: string[], io: CliIo): number {
   const banks = (values.bank ?? [...PCR_BANKS]) as HashAlgorithm[];
   for (const b of banks)
     if (!PCR_BANKS.includes(b)) throw new UsageError(`--bank must be one of ${PCR_BANKS.join(', ')}`);
-  const s = summarizePe({ file: io.readFile(positionals[0]!) }, { banks });
+  const file = io.readFile(positionals[0]!);
+  const s = summarizePe({ file }, { banks });
+  await verifySummarySignatures(file, s);
   if (values.json) io.out(toJson(s) + '\n');
   else {
     io.out(formatPeSummary(s));

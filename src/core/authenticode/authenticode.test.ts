@@ -3,7 +3,7 @@ import { toHex } from '../bytes/bytes';
 import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 import { parsePe } from '../pe';
 import { authenticodeDigests, authenticodeDigest, HASH_ALGORITHMS } from './digest';
-import { embeddedSignatures } from './signature';
+import { embeddedSignatures, verifySignerSignature } from './signature';
 
 const entries = (): Manifest[] => (corpusAvailable() ? (manifest().pe as Manifest[]) : []);
 
@@ -79,5 +79,17 @@ describe.runIf(corpusAvailable())('embedded signatures', () => {
 
   it('undecodable headers give no digest', () => {
     expect(authenticodeDigest(new Uint8Array(64), parsePe(new Uint8Array(64)))).toBeUndefined();
+  });
+});
+
+describe.runIf(corpusAvailable())('signer signature (WebCrypto via pkijs)', () => {
+  it('the Debian kernel signature verifies with its signer certificate; a damaged one does not', async () => {
+    const b = readCorpus('inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
+    const c = parsePe(b).certificates[0]!.content;
+    const der = b.slice(c.offset, c.offset + c.length);
+    expect(await verifySignerSignature(der)).toBe(true);
+    der[der.length - 40]! ^= 1; // inside the RSA signature value at the end of SignerInfo
+    expect(await verifySignerSignature(der)).toBe(false);
+    expect(await verifySignerSignature(new Uint8Array(8))).toBeUndefined();
   });
 });

@@ -225,3 +225,45 @@ export function embeddedSignatures(
       ),
     );
 }
+
+const WEBCRYPTO_HASH: Record<HashAlgorithm, string> = {
+  sha1: 'SHA-1',
+  sha256: 'SHA-256',
+  sha384: 'SHA-384',
+  sha512: 'SHA-512',
+};
+
+/**
+ * Checks the first signer's signature over its signed attributes with the public key of the signer certificate
+ * carried in the PKCS#7 (WebCrypto through pkijs). This says the blob was signed by that certificate; whether
+ * the certificate is trusted (db, shim MOK) is a separate question. undefined = could not be checked.
+ */
+export async function verifySignerSignature(der: Uint8Array): Promise<boolean | undefined> {
+  try {
+    const asn = asn1js.fromBER(der);
+    if (asn.offset === -1) return undefined;
+    const sd = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn.result }).content });
+    const si = sd.signerInfos[0];
+    const alg = si && DIGEST_OIDS[si.digestAlgorithm.algorithmId];
+    if (!si?.signedAttrs || !alg || !(si.sid instanceof pkijs.IssuerAndSerialNumber)) return undefined;
+    const sid = si.sid;
+    const cert = (sd.certificates ?? []).find(
+      (c): c is pkijs.Certificate =>
+        c instanceof pkijs.Certificate &&
+        c.serialNumber.isEqual(sid.serialNumber) &&
+        c.issuer.isEqual(sid.issuer),
+    );
+    if (!cert) return undefined;
+    return await pkijs
+      .getCrypto(true)
+      .verifyWithPublicKey(
+        si.signedAttrs.encodedValue,
+        si.signature,
+        cert.subjectPublicKeyInfo,
+        si.signatureAlgorithm,
+        WEBCRYPTO_HASH[alg],
+      );
+  } catch {
+    return undefined;
+  }
+}

@@ -5,7 +5,7 @@ import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { authenticodeDigests } from '../authenticode/digest';
-import { embeddedSignatures } from '../authenticode/signature';
+import { embeddedSignatures, verifySignerSignature } from '../authenticode/signature';
 import { sectionBytes } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
@@ -43,6 +43,8 @@ export interface PeSummary {
     signer?: { subject: string; issuer: string; serial: string; notBefore: string; notAfter: string };
     signingTime?: string;
     certificates: string[];
+    /** Set by `verifySummarySignatures` (async, WebCrypto): the signer's signature over the signed attributes. */
+    signerSignatureValid?: boolean;
   }[];
   uki?: {
     osRelease?: Record<string, string>;
@@ -173,4 +175,19 @@ export function summarizePe(
     };
   }
   return summary;
+}
+
+/** Adds `signerSignatureValid` to each signature of a summary (needs WebCrypto, hence async). */
+export async function verifySummarySignatures(
+  file: Uint8Array,
+  summary: PeSummary,
+  pe: PeFile = parsePe(file),
+): Promise<void> {
+  for (const s of summary.signatures) {
+    const c = pe.certificates[s.index];
+    if (!c) continue;
+    s.signerSignatureValid = await verifySignerSignature(
+      file.subarray(c.content.offset, c.content.offset + c.content.length),
+    );
+  }
 }
