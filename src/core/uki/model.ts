@@ -192,3 +192,13 @@ export function effectiveSections(model: UkiModel, profile?: number): UkiSection
 /** First section of a name in the effective set. */
 export const pick = (sections: UkiSection[], name: string): UkiSection | undefined =>
   sections.find((s) => s.name === name);
+
+/**
+ * systemd-stub's profile selection (§2.4): load options starting with `@N` (decimal) followed by a space or
+ * the end select profile N; the prefix is stripped and not measured as part of the command line.
+ */
+export function selectProfile(loadOptions: string): { profile: number; rest: string } {
+  const m = /^@(\d{1,3})(?: |$)/.exec(loadOptions);
+  if (!m || Number(m[1]) >= MAX_PROFILES) return { profile: 0, rest: loadOptions };
+  return { profile: Number(m[1]), rest: loadOptions.slice(m[0].length) };
+}

@@ -11,6 +11,7 @@ import {
   mergeSbat,
   parseEnvText,
   parseUki,
+  selectProfile,
   predictPcr11,
   ukiPcr11,
   type UkiSection,
@@ -148,5 +149,15 @@ describe('PCR 11 and .efifw against the spec vectors', () => {
   });
   it('effectiveSections without profiles is the base', () => {
     expect(effectiveSections({ base: [], profiles: [] } as never)).toEqual([]);
+  });
+});
+
+describe('profile selection from load options', () => {
+  it('@N prefix', () => {
+    expect(selectProfile('@1 quiet')).toEqual({ profile: 1, rest: 'quiet' });
+    expect(selectProfile('@12')).toEqual({ profile: 12, rest: '' });
+    expect(selectProfile('quiet @1')).toEqual({ profile: 0, rest: 'quiet @1' });
+    expect(selectProfile('@x')).toEqual({ profile: 0, rest: '@x' });
+    expect(selectProfile('@999 a')).toEqual({ profile: 0, rest: '@999 a' });
   });
 });
