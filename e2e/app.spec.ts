@@ -8,7 +8,7 @@ async function shot(page: Page, info: TestInfo, name: string) {
 }
 
 // The IGVM codec (src/core/igvm) has not landed yet: its tests are switched on when it does.
-const IGVM_READY = false;
+const IGVM_READY = true;
 
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name, exact: true }).click();

@@ -135,3 +135,105 @@ d('engine on PE files (UKIs, add-ons, kernel)', () => {
     expect(checkedPcr).toBeGreaterThan(0);
   });
 });
+
+interface IgvmEntry {
+  path: string;
+  directive_counts: Record<string, number>;
+  initialization_counts: Record<string, number>;
+  platforms: { platform_type: string; compatibility_mask: number }[];
+  measurements: Record<string, Record<string, { value: string }>>;
+}
+
+d('engine on IGVM files', () => {
+  it('shows the manifest platforms and header counts, no error diagnostics, and measures every platform to the manifest value', async () => {
+    const engine = new Engine();
+    const entries = manifest().igvm as IgvmEntry[];
+    let measured = 0;
+    for (const e of entries) {
+      const r = await engine.open(e.path, e.path, readCorpus(e.path));
+      expect(r.kind).toBe('igvm');
+      expect(r.diagnostics.filter((x) => x.severity === 'error'), e.path).toEqual([]);
+      const counts = Object.fromEntries(r.igvm!.counts.map((c) => [c.label, c.value]));
+      expect(counts, e.path).toEqual({ ...e.directive_counts, ...e.initialization_counts });
+      expect(r.igvm!.directiveTotal).toBe(Object.values(e.directive_counts).reduce((a, b) => a + b, 0));
+      expect(r.igvm!.platforms.map((p) => [p.type, p.mask])).toEqual(e.platforms.map((p) => [p.platform_type, p.compatibility_mask]));
+      expect(r.igvm!.headers).toHaveLength(r.igvm!.directiveTotal + r.igvm!.platforms.length + Object.values(e.initialization_counts).reduce((a, b) => a + b, 0));
+      for (const [platform, values] of Object.entries(e.measurements)) {
+        const want = Object.values(values)[0]!.value;
+        const out = engine.measure(e.path, { platform });
+        expect(out.digest, `${e.path} ${platform}`).toBe(want);
+        expect(out.runs.reduce((n, x) => n + x.count, 0)).toBe(out.entries.length);
+        measured++;
+      }
+      engine.close(e.path);
+    }
+    expect(measured).toBeGreaterThanOrEqual(entries.length);
+  });
+
+  it('decodes the SNP VMSA of a VP context into named registers with file offsets', async () => {
+    const e = (manifest().igvm as IgvmEntry[]).find((x) => x.directive_counts.SnpVpContext)!;
+    const r = await new Engine().open('v', e.path, readCorpus(e.path));
+    const vp = r.igvm!.vpContexts.find((v) => v.platform === 'SEV_SNP')!;
+    const regs = vp.groups.find((g) => g.title === 'Registers')!;
+    const rip = regs.fields.find((f) => f.label === 'rip');
+    expect(rip?.offset).toBe(vp.dataOffset! + 0x178); // rip at VMSA offset 0x178 (igvm-format §8.1)
+    const cr0 = regs.fields.find((f) => f.label === 'cr0');
+    expect(cr0).toBeDefined();
+  });
+
+  it('checks the SNP ID block of igvmgen files against the computed launch digest', async () => {
+    const e = (manifest().igvm as IgvmEntry[]).find((x) => x.directive_counts.SnpIdBlock)!;
+    const engine = new Engine();
+    await engine.open('g', e.path, readCorpus(e.path));
+    const out = engine.measure('g', { platform: 'SEV_SNP' });
+    expect(out.idBlock).toBeDefined();
+    expect(out.idBlock!.matches).toBe(out.idBlock!.expected === out.digest);
+  });
+
+  it('decodes any header into fields, with byte views linked to their file offsets', async () => {
+    const e = (manifest().igvm as IgvmEntry[]).find((x) => x.path.includes('rich-v2'))!;
+    const engine = new Engine();
+    const r = await engine.open('r', e.path, readCorpus(e.path));
+    for (const h of r.igvm!.headers) {
+      const g = engine.headerDetail('r', h.index)!;
+      expect(g.offset).toBe(h.offset);
+      expect(g.title).toContain(h.kind);
+    }
+    const page = r.igvm!.headers.find((h) => h.kind === 'PageData' && h.dataOffset !== undefined)!;
+    const g = engine.headerDetail('r', page.index)!;
+    expect(g.fields.find((f) => f.label === 'data')?.offset).toBe(page.dataOffset);
+  });
+});
+
+describe('the embedded demo', () => {
+  it('is a valid SNP + TDX IGVM built by our codec, with a decoded VMSA and both digests', async () => {
+    const engine = new Engine();
+    const r = await engine.openDemo('demo');
+    expect(r.kind).toBe('igvm');
+    expect(r.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
+    expect(r.igvm!.platforms.map((p) => p.type)).toEqual(['SEV_SNP', 'TDX']);
+    expect(r.igvm!.parameterAreas[0]!.parameters.map((p) => p.kind)).toEqual(['VpCount', 'MemoryMap', 'CommandLine']);
+    expect(r.igvm!.vpContexts[0]!.groups[0]!.fields.find((f) => f.label === 'rip')?.value).toBe('0xfff0');
+    for (const c of r.measurable) {
+      const out = engine.measure('demo', { platform: c.platform });
+      expect(out.digest).toMatch(/^[0-9a-f]{96}$/);
+      expect(out.entries.length).toBeGreaterThan(10);
+    }
+    expect(r.measurable.map((c) => c.platform)).toEqual(['SEV_SNP', 'TDX']);
+  });
+});
+
+d('engine page maps', () => {
+  it('gives every platform of rich-v1 a page map whose page runs cover each PageData header once', async () => {
+    const e = (manifest().igvm as IgvmEntry[]).find((x) => x.path.includes('rich-v1'))!;
+    const r = await new Engine().open('p', e.path, readCorpus(e.path));
+    const maps = r.igvm!.pageMaps;
+    expect(maps.map((m) => m.mask)).toEqual(e.platforms.map((p) => p.compatibility_mask));
+    for (const m of maps) {
+      const pageHeaders = r.igvm!.headers.filter((h) => h.kind === 'PageData' && ((h.mask ?? 0) & m.mask) !== 0).length;
+      const inRuns = m.runs.filter((x) => !['parameter', 'required', 'vmsa'].includes(x.kind)).reduce((n, x) => n + x.headerCount, 0);
+      expect(inRuns, m.label).toBe(pageHeaders);
+    }
+    expect(maps[0]!.runs.some((x) => x.kind === 'parameter')).toBe(true);
+  });
+});

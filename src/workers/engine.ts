@@ -2,10 +2,12 @@
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
 import { toHex } from '../core/bytes/bytes';
+import { buildDemoIgvm } from './demo';
 import { detectFileKind } from './detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
+import { IgvmSession } from './inspect/igvm';
 import { inspectPe } from './inspect/pe';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
@@ -26,7 +28,7 @@ const KIND_LABEL: Record<FileKind, string> = {
 interface OpenEntry {
   name: string;
   bytes: Uint8Array;
-  igvm?: undefined;
+  igvm?: IgvmSession;
   firmware?: ParsedFirmware;
 }
 
@@ -75,6 +77,12 @@ export class Engine {
         result = { ...base, ...fw.view, summary: [...base.summary, ...fw.view.summary] };
         break;
       }
+      case 'igvm': {
+        entry.igvm = new IgvmSession(bytes);
+        const v = entry.igvm.view();
+        result = { ...base, ...v, summary: [...base.summary, ...v.summary] };
+        break;
+      }
       case 'pe': {
         const pe = await inspectPe(bytes);
         result = { ...base, ...pe, summary: [...base.summary, ...pe.summary] };
@@ -104,8 +112,8 @@ export class Engine {
     return result;
   }
 
-  async openDemo(_id: string): Promise<OpenResult> {
-    throw new Error('The demo needs the IGVM codec, which has not landed yet.');
+  async openDemo(id: string): Promise<OpenResult> {
+    return this.open(id, 'demo.igvm', buildDemoIgvm());
   }
 
   read(id: string, offset: number, length: number): Uint8Array<ArrayBuffer> {
@@ -115,12 +123,13 @@ export class Engine {
     return e.bytes.slice(start, end);
   }
 
-  headerDetail(_id: string, _index: number): FieldGroup | null {
-    return null;
+  headerDetail(id: string, index: number): FieldGroup | null {
+    return this.need(id).igvm?.headerDetail(index) ?? null;
   }
 
-  measure(id: string, options: MeasureOptions, _onProgress?: (p: Progress) => void): MeasureResult {
+  measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
+    if (e.igvm) return e.igvm.measure(options, onProgress);
     if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
     throw new Error('This kind of file has no launch measurement.');
   }

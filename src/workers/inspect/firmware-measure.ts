@@ -2,12 +2,12 @@
 // through core/classic (sev-snp-measure's rules), TDX MRTD in both page orders. What-if controls (vCPUs,
 // vCPU type, VMM, guest features) arrive as MeasureOptions; the result is plain ledger data.
 import { toHex } from '../../core/bytes/bytes';
-import { measureClassic, tdvfMrtd, TDVF_PAGE_ORDERS, type ClassicMode, type TdvfPageOrder } from '../../core/classic';
+import { measureClassic, tdvfMrtd, TDVF_PAGE_ORDERS, type ClassicMode, type ClassicStep, type TdvfPageOrder } from '../../core/classic';
 import type { ParsedFirmware } from '../../core/firmware';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { kernelHashes, withCmdline, type KernelHashes } from '../../core/kernel-hashes';
-import { coalesceLedger } from '../ledger';
+import { coalesceLedger, type LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { vmsaGroups } from './vmsa';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
 
@@ -65,6 +65,12 @@ function directBoot(o: MeasureOptions, fileBytes: FileBytes, blobHashes: BlobHas
   return withCmdline(h, o.append);
 }
 
+/** A classic step in the core ledger's shape, so one coalescing rule serves IGVM and firmware ledgers: steps
+ * from one metadata section share a "header"; firmware pages are all "header" -1. */
+function asCoreEntry(s: ClassicStep): CoreLedgerEntry {
+  return { step: s.index, header: s.metadataIndex ?? (s.vcpu !== undefined ? 1000 + s.vcpu * 2 : -1), offset: 0, gpa: s.gpa ?? -1n, type: s.pageTypeName ?? s.source };
+}
+
 export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: MeasureOptions, fileBytes: FileBytes, cache: BlobHashCache): MeasureResult {
   if (o.platform === 'tdx') return measureTdvf(bytes, parsed, (o.tdxOrder as TdvfPageOrder) ?? 'single-pass');
   const t0 = performance.now();
@@ -96,7 +102,7 @@ export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: Me
     digest: r.digest ? toHex(r.digest) : '',
     ms: performance.now() - t0,
     entries,
-    runs: coalesceLedger(entries),
+    runs: coalesceLedger(r.steps.map(asCoreEntry)).map((run) => ({ first: run.firstStep, count: run.count })),
     // BSP and first AP: every further AP page is the same as the first.
     vmsas: r.vmsas.slice(0, 2).map((page, i) => ({ title: i === 0 ? 'BSP (vCPU 0)' : 'APs (vCPU 1…)', groups: vmsaGroups(page, 0).groups })),
     diagnostics: r.diagnostics,

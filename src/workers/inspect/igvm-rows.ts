@@ -1,15 +1,7 @@
 // IGVM model → the plain rows the inspector renders: header table rows, platforms, parameter areas with their
 // parameters and inserts, VP contexts with decoded registers (igvm-format §3–§8).
-import {
-  IGVM_PAGE_DATA_TYPE_NAME,
-  IGVM_PLATFORM_TYPE_NAME,
-  decodePageDataFlags,
-  isVpContext,
-  sectionOfType,
-  supportedPlatforms,
-  type IgvmFile,
-  type IgvmHeader,
-} from '../../core/igvm/types';
+import { summarizeIgvm } from '../../core/igvm';
+import { IGVM_PAGE_DATA_TYPE_NAME, decodePageDataFlags, isVpContext, sectionOfType, type IgvmFile, type IgvmHeader } from '../../core/igvm/types';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
 import { objectGroup } from './igvm-fields';
@@ -86,9 +78,9 @@ export function headerRows(file: IgvmFile): HeaderRow[] {
 }
 
 export function platformRows(file: IgvmFile): PlatformRow[] {
-  return supportedPlatforms(file).map((p) => ({
+  return summarizeIgvm(file).platforms.map((p) => ({
     mask: p.compatibilityMask,
-    type: p.platformName ?? IGVM_PLATFORM_TYPE_NAME[p.platformType] ?? `type ${p.platformType}`,
+    type: p.platform,
     version: p.platformVersion,
     highestVtl: p.highestVtl,
     sharedGpaBoundary: hex(p.sharedGpaBoundary),
@@ -119,7 +111,8 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
 export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
-  const platformName = (mask: number) => platformRows(file).find((p) => p.mask === mask)?.type ?? `mask ${hex(mask)}`;
+  const platforms = platformRows(file);
+  const platformName = (mask: number) => platforms.find((p) => p.mask === mask)?.type ?? `mask ${hex(mask)}`;
   for (const h of file.directives) {
     if (!isVpContext(h)) continue;
     const base = { headerIndex: h.index, mask: h.compatibilityMask, platform: platformName(h.compatibilityMask), vpIndex: h.vpIndex, gpa: hex(h.gpa), ...(h.fileOffset && { dataOffset: h.fileOffset }) };

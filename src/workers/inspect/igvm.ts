@@ -1,0 +1,117 @@
+// One open IGVM file in the engine: parsed once (src/core/igvm), turned into the inspector's view data, and
+// measured per platform on request (src/core/measure) with the ledger as plain rows.
+import { toHex } from '../../core/bytes/bytes';
+import type { Diagnostic } from '../../core/diagnostics';
+import { IGVM_PLATFORM_TYPE_NAME, igvmPageMap, parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../../core/igvm';
+import { coalesceLedger, measurePlatform, SNP_PROFILES, TDX_ORDERS, type SnpProfile, type TdxOrder } from '../../core/measure';
+import type { FieldGroup, IgvmView, PageMapView, LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from '../protocol';
+import { headerGroup } from './igvm-fields';
+import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
+
+const MEASURE_LABEL: Record<string, string> = {
+  SEV_SNP: 'SEV-SNP launch digest',
+  TDX: 'TDX MRTD',
+  VSM_ISOLATION: 'VBS boot digest',
+  SEV: 'SEV digest (igvmmeasure behaviour)',
+  SEV_ES: 'SEV-ES digest (igvmmeasure behaviour)',
+};
+
+/** Per-kind header counts (initialization, then directive headers), as the corpus manifest keys them. */
+function counts(file: IgvmFile): { label: string; value: number }[] {
+  const s = summarizeIgvm(file);
+  return Object.entries({ ...s.initializationCounts, ...s.directiveCounts }).map(([label, value]) => ({ label, value }));
+}
+
+/** The guest-physical page map of each declared platform (runs carry first/last header and a count). */
+function pageMaps(file: IgvmFile): PageMapView[] {
+  return platformRows(file).map((p) => ({
+    mask: p.mask,
+    label: `${p.type} (mask 0x${p.mask.toString(16)})`,
+    runs: igvmPageMap(file, p.mask).map((r) => ({
+      start: '0x' + r.gpa.toString(16),
+      pages: r.pages,
+      kind: r.kind,
+      firstHeader: r.headerIndices[0]!,
+      lastHeader: r.headerIndices.at(-1)!,
+      headerCount: r.headerIndices.length,
+    })),
+  }));
+}
+
+export class IgvmSession {
+  readonly file: IgvmFile | undefined;
+  private readonly parseDiagnostics: Diagnostic[];
+
+  constructor(bytes: Uint8Array) {
+    const r = parseIgvm(bytes);
+    this.file = r.file;
+    this.parseDiagnostics = r.diagnostics;
+  }
+
+  view(): Pick<OpenResult, 'summary' | 'diagnostics' | 'igvm' | 'measurable'> {
+    const f = this.file;
+    if (!f) return { summary: [], diagnostics: this.parseDiagnostics, measurable: [] };
+    const vps = vpContextViews(f);
+    const platforms = platformRows(f);
+    const igvm: IgvmView = {
+      version: f.formatVersion,
+      architecture: f.architecture,
+      platforms,
+      counts: counts(f),
+      directiveTotal: f.directives.length,
+      headers: headerRows(f),
+      pageMaps: pageMaps(f),
+      parameterAreas: parameterAreaRows(f),
+      vpContexts: vps.views,
+      tree: [],
+    };
+    const measurable: MeasureChoice[] = supportedPlatforms(f)
+      .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
+      .filter((n): n is NonNullable<typeof n> => n !== undefined && MEASURE_LABEL[n] !== undefined)
+      .map((n) => ({ platform: n, label: MEASURE_LABEL[n]!, profiles: n === 'SEV_SNP' ? [...SNP_PROFILES] : [], tdxOrders: n === 'TDX' ? [...TDX_ORDERS] : [] }));
+    const summary = [
+      { label: 'Format version', value: `${f.formatVersion} (${f.architecture}, ${f.pageSize}-byte pages)`, offset: 0, length: f.fixedHeader.length },
+      { label: 'Checksum', value: f.fixedHeader.checksum === f.computedChecksum ? `0x${f.computedChecksum.toString(16)} (correct)` : `0x${f.fixedHeader.checksum.toString(16)} in file, 0x${f.computedChecksum.toString(16)} computed`, offset: 20, length: 4 },
+      { label: 'Variable headers', value: `${f.headers.length} at 0x${f.fixedHeader.variableHeaderOffset.toString(16)} (+0x${f.fixedHeader.variableHeaderSize.toString(16)})`, offset: f.fixedHeader.variableHeaderOffset, length: f.fixedHeader.variableHeaderSize },
+      { label: 'File data', value: `from 0x${f.fileDataOffset.toString(16)}` },
+    ];
+    return { summary, diagnostics: [...this.parseDiagnostics, ...vps.diagnostics], igvm, measurable };
+  }
+
+  headerDetail(index: number): FieldGroup | null {
+    const h = this.file?.headers[index];
+    return h && this.file ? headerGroup(h, this.file.bytes) : null;
+  }
+
+  measure(o: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
+    const f = this.file;
+    const p = f && supportedPlatforms(f).find((x) => IGVM_PLATFORM_TYPE_NAME[x.platformType] === o.platform);
+    if (!f || !p) throw new Error(`no ${o.platform} platform in this file`);
+    onProgress?.({ done: 0, total: 1, label: 'Measuring' });
+    const t0 = performance.now();
+    const m = measurePlatform(f, p, { snpProfile: o.profile as SnpProfile | undefined, tdxOrder: o.tdxOrder as TdxOrder | undefined, ledger: true });
+    const ms = performance.now() - t0;
+    const ledger = m.ledger ?? [];
+    const entries: LedgerEntry[] = ledger.map((e) => ({
+      gpa: '0x' + e.gpa.toString(16),
+      pageType: e.type,
+      source: f.headers[e.header]?.kind ?? '',
+      headerIndex: e.header,
+      headerOffset: e.offset,
+      contentHash: e.contentHash ? toHex(e.contentHash) : '',
+      running: e.value ? toHex(e.value) : '',
+    }));
+    onProgress?.({ done: 1, total: 1, label: 'Done' });
+    return {
+      platform: o.platform,
+      label: MEASURE_LABEL[o.platform] ?? o.platform,
+      algorithm: m.algorithm + (m.profile ? `, profile ${m.profile}` : '') + (m.tdxOrder ? `, ${m.tdxOrder}` : ''),
+      digest: toHex(m.digest),
+      ms,
+      entries,
+      runs: coalesceLedger(ledger).map((r) => ({ first: r.firstStep, count: r.count })),
+      ...(m.idBlock && { idBlock: { expected: toHex(m.idBlock.ld), matches: m.idBlock.matches } }),
+      diagnostics: m.diagnostics,
+    };
+  }
+}
