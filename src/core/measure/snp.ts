@@ -42,6 +42,7 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
   let idBlock: IgvmSnpIdBlock | undefined;
   let vmsaCount = 0;
   const where = (h: IgvmHeader, spec: string) => ({ index: h.index, offset: h.offset, spec });
+  const applies = o.maskTest === 'overlaps' ? (m: number) => (m & mask) !== 0 : (m: number) => (m & mask) >>> 0 === mask >>> 0;
 
   if (o.requireGuestPolicy && !src.initialization.some((h) => h.kind === 'GuestPolicy' && maskApplies(h, mask, o.maskTest)))
     diags.warning('SNP_MISSING_GUEST_POLICY', 'no GUEST_POLICY for SEV-SNP: the igvm crate refuses to measure this file (MissingGuestPolicy)', {
@@ -69,11 +70,13 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
       push({ header: h.index, offset: h.offset, gpa: h.gpa, pageType: SNP_PAGE_TYPE.VMSA, content: 'data', data: h.vmsa });
       continue;
     }
+    // PAGE_DATA dominates (one header per page): test its mask directly, no generic lookup.
+    if (h.kind === 'PageData') {
+      if (applies(h.compatibilityMask)) pageOps(h, o, diags, ops);
+      continue;
+    }
     if (!maskApplies(h, mask, o.maskTest)) continue;
     switch (h.kind) {
-      case 'PageData':
-        pageOps(h, o, diags, ops);
-        break;
       case 'ParameterInsert': {
         if (o.checkKvm && vmsaCount > 0)
           diags.error('KVM_INVALID_VMSA_ORDER', 'KVM Check failed: InvalidVmsaOrder (PARAMETER_INSERT after the VMSA)', where(h, 'igvm-format §16.3'));
