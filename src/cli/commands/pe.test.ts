@@ -50,3 +50,34 @@ describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () 
     expect(bad.stderr).toContain('PE_NO_MZ');
   });
 });
+
+describe.runIf(corpusAvailable())('fukiscope pe --addon/--profile', () => {
+  it('merges add-on command lines and lists PCR 12 events', async () => {
+    const io = captureIo();
+    const args = [
+      'pe',
+      corpusPath('pe/uki-262.efi'),
+      '--addon',
+      'global:' + corpusPath('pe/addon-262-cmdline-initrd.addon.efi'),
+    ];
+    expect(await main([...args, '--addon', corpusPath('pe/addon-262-cmdline.addon.efi'), '--json'], io)).toBe(
+      0,
+    );
+    const j = JSON.parse(io.stdout);
+    const text = (p: string, s: string) =>
+      (manifest().pe as Manifest[]).find((e) => e.path === p)!.ukify_inspect[s].text;
+    expect(j.boot.cmdline).toBe(
+      [
+        text('pe/uki-262.efi', '.cmdline'),
+        text('pe/addon-262-cmdline-initrd.addon.efi', '.cmdline'),
+        text('pe/addon-262-cmdline.addon.efi', '.cmdline'),
+      ].join(' '),
+    );
+    expect(j.boot.pcr12.events.map((e: Manifest) => e.kind)).toEqual(['cmdline', 'initrd', 'cmdline']);
+    const t = captureIo();
+    expect(await main([...args, '--profile', '1'], t)).toBe(0);
+    expect(t.stdout).toContain('profile @1 selected');
+    expect(t.stdout).toContain('UKI_NO_SUCH_PROFILE');
+    expect(await main([...args, '--profile', '999'], captureIo())).toBe(2);
+  });
+});

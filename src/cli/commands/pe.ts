@@ -4,17 +4,24 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/diagnostics';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
+import { basename } from 'node:path';
+import { toHex } from '../../core/bytes/bytes';
+import { mergeAddons, type AddonInput } from '../../core/uki/addons';
+import { MAX_PROFILES } from '../../core/uki/model';
+import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
-const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--json]
+const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per-uki:]ADDON]... [--profile N] [--json]
 
 Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   sections (name, size, SHA-256 of VirtualSize bytes), Authenticode digests (SHA-1/256/384/512; "pad8" is
   systemd/sbsign/osslsigncode, "none" is pesign -h, they differ only when the hashed size is not 8-aligned),
   embedded signatures (signer, issuer, signed digest, match), UKI sections decoded, and for UKIs the PCR 11
-  prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.`;
+  prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.
+  With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
+  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
 
 /** The human-readable form of a summary. */
 export function formatPeSummary(s: PeSummary): string {
@@ -60,11 +67,72 @@ export function formatPeSummary(s: PeSummary): string {
   return lines.join('\n') + '\n';
 }
 
+/** `--addon [global:|per-uki:]FILE` and `--profile N`: the command line, initrds and PCR 12 events (fuki §2.4, §2.7). */
+function bootWithAddons(
+  file: Uint8Array,
+  specs: string[],
+  profileArg: string | undefined,
+  banks: HashAlgorithm[],
+  io: CliIo,
+) {
+  const profile = profileArg === undefined ? 0 : Number(profileArg);
+  if (!Number.isInteger(profile) || profile < 0 || profile >= MAX_PROFILES)
+    throw new UsageError('--profile must be 0…255');
+  const addons: AddonInput[] = specs.map((spec) => {
+    const m = /^(global|per-uki):(.*)$/.exec(spec);
+    const path = m ? m[2]! : spec;
+    return {
+      file: io.readFile(path),
+      fileName: basename(path),
+      scope: (m?.[1] ?? 'per-uki') as AddonInput['scope'],
+    };
+  });
+  const merged = mergeAddons({ file }, addons, { profile });
+  const sel = profileSelectionEvent(profile);
+  const pcr12 = predictPcr12(sel ? [sel, ...merged.pcr12] : merged.pcr12, { banks });
+  const hex = (v: Partial<Record<string, Uint8Array>>) =>
+    Object.fromEntries(Object.entries(v).map(([k, b]) => [k, toHex(b!)]));
+  return {
+    profile,
+    cmdline: merged.cmdline,
+    addons: merged.order,
+    initrds: merged.initrds.map((i) => ({ source: i.source, kind: i.kind, size: i.data.length })),
+    pcr12: {
+      events: pcr12.events.map((e) => ({
+        description: e.description,
+        kind: e.kind,
+        tag: e.tag,
+        digests: hex(e.digests),
+      })),
+      values: hex(pcr12.values),
+    },
+    diagnostics: merged.diagnostics,
+  };
+}
+
+function formatBoot(b: ReturnType<typeof bootWithAddons>): string {
+  const lines = [
+    `boot (profile @${b.profile}${b.addons.length ? `, add-ons ${b.addons.join(' ')}` : ''}):`,
+    `  cmdline: ${b.cmdline}`,
+  ];
+  for (const i of b.initrds) lines.push(`  initrd: ${i.kind} from ${i.source} (${i.size} bytes)`);
+  for (const e of b.pcr12.events) lines.push(`  pcr12 event: ${e.description}`);
+  for (const [bank, v] of Object.entries(b.pcr12.values))
+    lines.push(`  pcr12 (these events only) ${bank} ${v}`);
+  for (const d of b.diagnostics) lines.push(`  ${formatDiagnostic(d)}`);
+  return lines.join('\n') + '\n';
+}
+
 async function run(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, bank: { type: 'string', multiple: true } },
+    options: {
+      json: { type: 'boolean', default: false },
+      bank: { type: 'string', multiple: true },
+      addon: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one PE file');
   const banks = (values.bank ?? [...PCR_BANKS]) as HashAlgorithm[];
@@ -73,9 +141,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const file = io.readFile(positionals[0]!);
   const s = summarizePe({ file }, { banks });
   await verifySummarySignatures(file, s);
-  if (values.json) io.out(toJson(s) + '\n');
+  const boot =
+    values.addon || values.profile !== undefined
+      ? bootWithAddons(file, values.addon ?? [], values.profile, banks, io)
+      : undefined;
+  if (values.json) io.out(toJson(boot ? { ...s, boot } : s) + '\n');
   else {
     io.out(formatPeSummary(s));
+    if (boot) io.out(formatBoot(boot));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
   }
   return s.kind === 'pe' && !s.format ? 1 : 0;

@@ -57,6 +57,12 @@ export function mergeAddons(
   const d = new Diagnostics();
   const model = uki.model ?? parseUki(uki.file);
   const eff = effectiveSections(model, opts.profile);
+  if (opts.profile !== undefined && opts.profile > 0 && opts.profile >= model.profiles.length)
+    d.warning(
+      'UKI_NO_SUCH_PROFILE',
+      `profile @${opts.profile} does not exist (the UKI has ${model.profiles.length}); systemd-stub refuses to boot it`,
+      { spec: 'fuki §2.4' },
+    );
   const text = (file: Uint8Array, name: string, sections = eff): string | undefined => {
     const s = pick(sections, name);
     return s ? sectionText(sectionBytes(file, s.pe)) : undefined;
