@@ -109,7 +109,7 @@ test('OVMF: classic SNP digest equals sev-snp-measure, live with the vCPU count;
   const rel = (plain(1).params.ovmf as { path: string }).path;
   await page.goto('/');
   await dropFiles(page, [corpusFile(rel)]);
-  await expect(page.getByTestId('file-kind')).toHaveText('OVMF / TDVF firmware');
+  await expect(page.getByTestId('file-kind')).toHaveText('OVMF / TDVF firmware', { timeout: 30_000 });
   await expect(page.getByTestId('digest')).toHaveText(plain(1).expected, { timeout: 30_000 });
   await shot(page, info, 'firmware-top');
   await page.getByLabel('vCPUs').fill('2');
@@ -147,8 +147,9 @@ test('OVMF direct boot: kernel, initrd and command line from other dropped files
   const [fw, kernel, initrd] = [corpusFile(p('ovmf')), corpusFile(p('kernel')), corpusFile(p('initrd'))];
   await dropFiles(page, [kernel, initrd]);
   await expect(page.getByRole('tab', { name: new RegExp(initrd.name.replace(/\./g, '\\.')) })).toBeVisible();
+  await expect(page.getByRole('tab', { name: new RegExp(kernel.name.replace(/\./g, '\\.')) })).toBeVisible();
   await dropFiles(page, [fw]);
-  await expect(page.getByTestId('file-kind')).toHaveText('OVMF / TDVF firmware');
+  await expect(page.getByTestId('file-kind')).toHaveText('OVMF / TDVF firmware', { timeout: 30_000 });
   await page.getByLabel('vCPUs').fill(String(c.params.vcpus));
   await page.getByLabel('vCPU type').selectOption(c.params.vcpu_type as string);
   await page.getByRole('combobox', { name: 'Kernel' }).selectOption({ label: kernel.name });
@@ -165,7 +166,7 @@ test('a UKI shows its layout, section hashes as ukify inspect printed them, and 
   const e = (manifest().pe as { path: string; ukify_inspect: Record<string, { sha256: string }>; authenticode: Record<string, Record<string, string>> }[]).find((x) => x.path === 'pe/uki-262.efi')!;
   await page.goto('/');
   await dropFiles(page, [corpusFile(e.path)]);
-  await expect(page.getByTestId('file-kind')).toHaveText(/UKI/);
+  await expect(page.getByTestId('file-kind')).toHaveText(/UKI/, { timeout: 30_000 });
   const table = page.getByTestId('pe-sections');
   for (const [name, want] of Object.entries(e.ukify_inspect)) {
     await expect(table.locator(`tr[data-section="${name}"] [data-sha256]`), name).toHaveAttribute('data-sha256', want.sha256);
