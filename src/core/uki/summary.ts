@@ -6,12 +6,13 @@ import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { authenticodeDigests } from '../authenticode/digest';
 import { embeddedSignatures, verifySignerSignature } from '../authenticode/signature';
-import { sectionBytes } from '../pe/access';
+import { sectionBytes, sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
 import { parseUki, pick, type UkiModel, type UkiSection } from './model';
 import { PCR_BANKS, ukiPcr11, type Pcr11Prediction } from './pcr';
 import { isUkiSection } from './sections';
+import { kernelRelease } from './build';
 
 type Hex = string;
 type BankHex = Partial<Record<HashAlgorithm, Hex>>;
@@ -54,6 +55,8 @@ export interface PeSummary {
     profiles: { index: number; id?: string; title?: string; sections: string[] }[];
     efifw: { fwid: string; format: string; payloadSize: number }[];
     hwids: { type: string; chid: string; name?: string; fwid?: string; compatible?: string }[];
+    /** `.linux` is itself a PE (EFI-stub kernel): its machine, release string and whether it carries a signature. */
+    linux?: { release?: string; machine?: string; signed: boolean };
   };
   /** PCR 11 as systemd-measure predicts it, per profile (`null` = no profiles). */
   pcr11: {
@@ -98,6 +101,17 @@ function pcrRows(
     }
   }
   return rows;
+}
+
+function linuxInfo(file: Uint8Array, s: UkiSection | undefined): NonNullable<PeSummary['uki']>['linux'] {
+  if (!s) return undefined;
+  const kernel = sectionView(file, s.pe);
+  const pe = parsePe(kernel);
+  return {
+    release: kernelRelease(kernel),
+    machine: pe.coff?.machineName,
+    signed: pe.certificates.length > 0,
+  };
 }
 
 export interface SummarizeOptions {
@@ -169,6 +183,7 @@ export function summarizePe(
       efifw: all.flatMap((s) =>
         s.efifw ? [{ fwid: s.efifw.fwid, format: s.efifw.format, payloadSize: s.efifw.payload.length }] : [],
       ),
+      linux: linuxInfo(file, pick(model.base, '.linux')),
       hwids: all
         .flatMap((s) => s.hwids ?? [])
         .map(({ type, chid, name, fwid, compatible }) => ({ type, chid, name, fwid, compatible })),
