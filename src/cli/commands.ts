@@ -5,6 +5,7 @@ import { measureOvmfCommand } from './commands/measure-ovmf';
 import { tdxMrtdCommand } from './commands/tdx-mrtd';
 import { peCommand } from './commands/pe';
 import { ukiCommand } from './commands/uki';
+import { composeCommand } from './commands/compose';
 
 export interface Command {
   summary: string;
@@ -18,4 +19,5 @@ export const COMMANDS: Record<string, Command> = {
   'tdx-mrtd': tdxMrtdCommand,
   pe: peCommand,
   uki: ukiCommand,
+  compose: composeCommand,
 };

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { equalBytes } from '../../core/bytes/bytes';
+import { parseIgvm } from '../../core/igvm/parse';
+import { parsePe } from '../../core/pe/parse';
+import { decodeEfifw } from '../../core/uki/efifw';
+import { Diagnostics } from '../../core/diagnostics';
+import { captureIo } from '../../test-support/cli';
+import { corpusAvailable, corpusPath, manifest } from '../../test-support/corpus';
+import { main } from '../main';
+
+const haveCorpus = corpusAvailable();
+
+describe.skipIf(!haveCorpus)('fukiscope compose', () => {
+  it('writes an IGVM, a FUKI PE that pefile loads, and a receipt whose digest is sev-snp-measure’s', async () => {
+    const c = manifest().ovmf_measure.find((x: { id: string }) => x.id === 'snp_amdsev_1vcpu_EPYC-v4_kernel_initrd_append');
+    const io = captureIo();
+    const rc = await main(
+      [
+        'compose',
+        '--firmware', corpusPath(c.params.ovmf.path),
+        '--kernel', corpusPath(c.params.kernel.path),
+        '--initrd', corpusPath(c.params.initrd.path),
+        '--cmdline', c.params.append,
+        '--profile', 'classic-equivalent',
+        '--platform', 'snp',
+        '--igvm-out', 'out.igvm',
+        '--fuki-out', 'out.efi',
+        '--stub', corpusPath('inputs/stub/262/linuxx64.efi.stub'),
+        '--os-release', corpusPath('inputs/misc/os-release'),
+        '--fwid', 'ovmf-amdsev',
+        '--receipt', 'receipt.json',
+        '--json',
+      ],
+      io,
+    );
+    expect(io.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(rc).toBe(0);
+    const receipt = JSON.parse(io.stdout);
+    expect(receipt.measurements[0].digest).toBe(c.expected);
+    expect(JSON.parse(String(io.written['receipt.json']))).toEqual(receipt);
+
+    const igvm = io.written['out.igvm'] as Uint8Array;
+    expect(parseIgvm(igvm).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const fuki = io.written['out.efi'] as Uint8Array;
+    const pe = parsePe(fuki);
+    expect(pe.ok).toBe(true);
+    const efifw = pe.sections.find((s) => s.name === '.efifw')!;
+    const blob = fuki.subarray(efifw.data.offset, efifw.data.offset + efifw.data.length);
+    const decoded = decodeEfifw(blob, new Diagnostics())!;
+    expect(decoded.fwid).toBe('ovmf-amdsev');
+    const payload = blob.subarray(decoded.payload.offset, decoded.payload.offset + decoded.payload.length);
+    expect(equalBytes(payload, igvm)).toBe(true);
+    expect(receipt.outputs.fuki.note).toContain('.efifw');
+
+    // An independent PE loader (Debian python3-pefile) reads the FUKI with the same section list.
+    const dir = mkdtempSync(join(tmpdir(), 'fuki-'));
+    writeFileSync(join(dir, 'f.efi'), fuki);
+    const names = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import pefile,sys; p=pefile.PE(sys.argv[1]); print(" ".join(s.Name.rstrip(b"\\0").decode() for s in p.sections))', join(dir, 'f.efi')],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(names.split(' ')).toEqual(pe.sections.map((s) => s.name));
+  });
+
+  it('rejects contradictory inputs with a usage error', async () => {
+    const io = captureIo();
+    expect(await main(['compose', '--firmware', 'x', '--igvm-out', 'y', '--addon', 'a.efi'], io)).toBe(2);
+    expect(io.stderr).toContain('--addon needs --uki');
+  });
+});

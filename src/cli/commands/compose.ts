@@ -1,0 +1,219 @@
+// `fukiscope compose`: firmware + kernel + initrd + command line (or a UKI with add-ons) → an IGVM with the
+// kernel-hashes page, optionally embedded in a FUKI PE as `.efifw`, with a receipt of every digest
+// (fuki-uki-kernel-hashes.md §5.2, §1.5, §1.6).
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { toHex } from '../../core/bytes/bytes';
+import { Diagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
+import {
+  addonMatrix,
+  buildFukiPe,
+  ComposeSession,
+  DEFAULT_SETTINGS,
+  directBootBlobs,
+  FUKI_PROFILES,
+  ukiBootBlobs,
+  type BootBlobs,
+  type ComposeSettings,
+  type FukiPlatform,
+  type FukiProfile,
+} from '../../core/fuki';
+import type { AddonInput } from '../../core/uki/addons';
+import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
+import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
+import type { Command } from '../commands';
+import { toJson, UsageError, type CliIo } from '../io';
+import { nodeHashBackend } from '../node-hash';
+import { parsePythonInt } from './measure-ovmf';
+
+const usage = `Usage: fukiscope compose --firmware FW (--kernel K [--initrd I] [--cmdline S] | --uki U [--addon A]...)
+                         --igvm-out OUT.igvm [options]
+
+Builds an IGVM holding the firmware, its SEV metadata pages and the QEMU kernel-hashes page (SNP), and the
+TDVF sections (TDX), and prints the launch digests it produces.
+
+  --firmware PATH            OVMF image with SEV metadata (AmdSev build or OVMF >= edk2-stable202511) or TDVF
+  --kernel PATH              kernel (bzImage) for direct boot
+  --initrd PATH              initrd (repeatable: concatenated in order)
+  --cmdline STRING           kernel command line (or @FILE to read it from a file)
+  --uki PATH                 take kernel, initrd and command line from a UKI instead
+  --addon PATH               UKI add-on applied to the command line/initrd (repeatable; global scope)
+  --addon-matrix             also compute every combination of the given add-ons
+  --profile P                ${FUKI_PROFILES.join(' | ')} (default qemu-igvm)
+  --platform P               snp | tdx (repeatable; default: all the firmware supports)
+  --vcpus N                  vCPUs (default 1)
+  --vcpu-type T              ${VCPU_TYPE_NAMES.join(', ')} (default EPYC-v4)
+  --vcpu-sig VALUE           vCPU signature instead of --vcpu-type
+  --vmm-type T               ${VMM_TYPES.join(', ')} (classic-equivalent only; default QEMU)
+  --guest-features VALUE     SEV_FEATURES (default 0x1; qemu-igvm requires 0x1)
+  --policy VALUE             SNP guest policy (default 0x30000)
+  --igvm-out PATH            write the IGVM here (required)
+  --fuki-out PATH            also write a FUKI PE: the IGVM as .efifw in a UKI
+  --stub PATH                systemd-stub for --fuki-out with --kernel (with --uki the UKI itself is extended)
+  --os-release PATH          .osrel for a FUKI built from a stub
+  --fwid ID                  firmware-ID in the .efifw header (default: fukiscope)
+  --receipt PATH             write the receipt (JSON)
+  --json                     print the receipt instead of the summary`;
+
+const OPTIONS = {
+  firmware: { type: 'string' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string', multiple: true },
+  cmdline: { type: 'string' },
+  uki: { type: 'string' },
+  addon: { type: 'string', multiple: true },
+  'addon-matrix': { type: 'boolean' },
+  profile: { type: 'string' },
+  platform: { type: 'string', multiple: true },
+  vcpus: { type: 'string' },
+  'vcpu-type': { type: 'string' },
+  'vcpu-sig': { type: 'string' },
+  'vmm-type': { type: 'string' },
+  'guest-features': { type: 'string' },
+  policy: { type: 'string' },
+  'igvm-out': { type: 'string' },
+  'fuki-out': { type: 'string' },
+  stub: { type: 'string' },
+  'os-release': { type: 'string' },
+  fwid: { type: 'string' },
+  receipt: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function settingsFrom(v: Record<string, unknown>): ComposeSettings {
+  const profile = (v.profile as string | undefined) ?? 'qemu-igvm';
+  if (!FUKI_PROFILES.includes(profile as FukiProfile)) throw new UsageError(`--profile: unknown profile '${profile}'`);
+  const vcpus = v.vcpus === undefined ? 1 : Number(v.vcpus);
+  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw new UsageError(`--vcpus: invalid value '${v.vcpus}'`);
+  let vcpuType = (v['vcpu-type'] as string | undefined) ?? (v['vcpu-sig'] ? undefined : 'EPYC-v4');
+  let vcpuSig: number;
+  if (v['vcpu-sig'] !== undefined) {
+    vcpuSig = Number(parsePythonInt(String(v['vcpu-sig']), '--vcpu-sig'));
+    vcpuType = undefined;
+  } else {
+    const sig = VCPU_TYPES[vcpuType!];
+    if (sig === undefined) throw new UsageError(`--vcpu-type: unknown type '${vcpuType}'`);
+    vcpuSig = sig;
+  }
+  const vmm = (v['vmm-type'] as string | undefined) ?? 'QEMU';
+  if (!VMM_TYPES.includes(vmm as VmmType)) throw new UsageError(`--vmm-type: unknown VMM type '${vmm}'`);
+  const platforms = (v.platform as string[] | undefined)?.map((p): FukiPlatform => {
+    if (p === 'snp') return 'SEV_SNP';
+    if (p === 'tdx') return 'TDX';
+    throw new UsageError(`--platform: unknown platform '${p}' (snp or tdx)`);
+  });
+  return {
+    ...DEFAULT_SETTINGS,
+    profile: profile as FukiProfile,
+    vcpus,
+    vcpuSig,
+    vcpuType,
+    vmm: vmm as VmmType,
+    guestFeatures: v['guest-features'] ? parsePythonInt(String(v['guest-features']), '--guest-features') : 0x1n,
+    snpPolicy: v.policy ? parsePythonInt(String(v.policy), '--policy') : DEFAULT_SETTINGS.snpPolicy,
+    platforms,
+  };
+}
+
+function readCmdline(v: string | undefined, io: CliIo): string | undefined {
+  if (v === undefined) return undefined;
+  if (!v.startsWith('@')) return v;
+  return new TextDecoder().decode(io.readFile(v.slice(1))).replace(/\n+$/, '');
+}
+
+function printDiagnostics(list: readonly Diagnostic[], io: CliIo): void {
+  for (const d of list) if (d.severity !== 'info') io.err(`${formatDiagnostic(d)}\n`);
+}
+
+export const composeCommand: Command = {
+  summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
+  usage,
+  run(args, io) {
+    const { values: v } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+    if (!v.firmware) throw new UsageError('--firmware is required');
+    if (!v['igvm-out']) throw new UsageError('--igvm-out is required');
+    if (v.uki && (v.kernel || v.initrd || v.cmdline !== undefined))
+      throw new UsageError('--uki replaces --kernel/--initrd/--cmdline: give one or the other');
+    if (!v.uki && (v.addon?.length || v['addon-matrix'])) throw new UsageError('--addon needs --uki');
+    if (!v.kernel && !v.uki && (v.initrd || v.cmdline !== undefined)) throw new UsageError('--initrd/--cmdline need --kernel');
+    const settings = settingsFrom(v);
+    const firmware = io.readFile(v.firmware);
+    const diags = new Diagnostics();
+
+    const addons: AddonInput[] = (v.addon ?? []).map((p) => ({ file: io.readFile(p), fileName: basename(p), scope: 'global' }));
+    const uki = v.uki ? io.readFile(v.uki) : undefined;
+    let boot: BootBlobs | undefined;
+    if (uki) boot = ukiBootBlobs(uki, addons, diags);
+    else if (v.kernel) {
+      const initrds = (v.initrd ?? []).map((p) => io.readFile(p));
+      boot = { ...directBootBlobs({ kernel: io.readFile(v.kernel), cmdline: readCmdline(v.cmdline, io) }), initrds };
+      boot.provenance.initrds = v.initrd ?? [];
+    }
+    if (uki && !boot) {
+      printDiagnostics(diags.done(), io);
+      return 1;
+    }
+
+    const session = new ComposeSession(nodeHashBackend);
+    const result = session.compose({ firmware, boot, settings });
+    const all: Diagnostic[] = [...diags.done(), ...result.diagnostics];
+    if (!result.igvm || !result.receipt || hasErrors(all)) {
+      printDiagnostics(all, io);
+      return 1;
+    }
+    const receipt = result.receipt;
+    io.writeFile(v['igvm-out'], result.igvm);
+
+    if (v['fuki-out']) {
+      const fwid = v.fwid ?? 'fukiscope';
+      const source = uki
+        ? { uki }
+        : v.stub && v.kernel
+          ? {
+              stub: io.readFile(v.stub),
+              kernel: boot!.kernel,
+              initrd: v.initrd?.length === 1 ? boot!.initrds[0] : undefined,
+              cmdline: boot!.cmdline,
+              osRelease: v['os-release'] ? new TextDecoder().decode(io.readFile(v['os-release'])) : undefined,
+            }
+          : undefined;
+      if (!source) throw new UsageError('--fuki-out needs --uki, or --stub with --kernel');
+      if (!uki && (v.initrd?.length ?? 0) > 1) throw new UsageError('--fuki-out from a stub takes one --initrd');
+      const pe = buildFukiPe({ payload: result.igvm, fwid, source });
+      all.push(...pe.diagnostics);
+      if (!pe.file) {
+        printDiagnostics(all, io);
+        return 1;
+      }
+      io.writeFile(v['fuki-out'], pe.file);
+      receipt.outputs.fuki = {
+        size: pe.file.length,
+        sha256: toHex(nodeHashBackend.digest('sha256', pe.file)),
+        sha384: toHex(nodeHashBackend.digest('sha384', pe.file)),
+        note: `.efifw fwid '${fwid}' holds the IGVM; PCR 11 (sha256, sections): ukify ${hex(pe.pcr11Ukify?.sections.sha256)}, stub-with-efifw ${hex(pe.pcr11Stub?.sections.sha256)}. ${pe.caveat}`,
+      };
+    }
+    if (v['addon-matrix'] && uki) {
+      const m = addonMatrix(session, { firmware, uki, addons, settings });
+      all.push(...m.diagnostics);
+      receipt.addonMatrix = m.combinations;
+    }
+    if (v.receipt) io.writeFile(v.receipt, toJson(receipt) + '\n');
+    printDiagnostics(all, io);
+    if (v.json) {
+      io.out(toJson(receipt) + '\n');
+      return hasErrors(all) ? 1 : 0;
+    }
+    io.out(`IGVM: ${v['igvm-out']} (${result.igvm.length} bytes, sha256 ${receipt.outputs.igvm!.sha256})\n`);
+    if (receipt.outputs.fuki) io.out(`FUKI: ${v['fuki-out']} (${receipt.outputs.fuki.size} bytes)\n`);
+    for (const m of receipt.measurements)
+      io.out(`${m.platform}${m.profile ? ` [${m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: ${m.digest}\n`);
+    for (const c of receipt.addonMatrix ?? [])
+      io.out(`  add-ons {${c.addons.join(', ')}}: ${c.measurements.map((m) => m.digest).join(' ')}\n`);
+    return hasErrors(all) ? 1 : 0;
+  },
+};
+
+function hex(b: Uint8Array | undefined): string {
+  return b ? toHex(b) : '-';
+}
