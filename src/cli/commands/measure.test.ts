@@ -51,6 +51,19 @@ describe.skipIf(!corpusAvailable())('fukiscope measure', () => {
     expect(await main(['measure', path, '--format', 'igvmmeasure', '--profile', 'native-zero', '-b', '-i'], ignored)).toBe(0);
   });
 
+  it('--format igvmmeasure --verbose prints the coalesced page log before the digest', async () => {
+    const rel = 'igvm/igvm-crate/rich-v1.igvm';
+    const io = captureIo();
+    expect(await main(['measure', corpusPath(rel), '--format', 'igvmmeasure', '--verbose', '--bare'], io)).toBe(0);
+    const lines = io.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^[0-9A-F]{96}$/);
+    const log = lines.slice(0, -1);
+    expect(log.length).toBeGreaterThan(3);
+    for (const l of log) expect(l).toMatch(/^gpa 0x[0-9a-f]+ len 0x[0-9a-f]+ \((Normal|Unmeasured|Zero|Secrets|Cpuid|VMSA) page\)$/);
+    expect(log).toContain('gpa 0x30000 len 0x1000 (Secrets page)');
+    expect(log.at(-1)).toBe('gpa 0xfffffffff000 len 0x1000 (VMSA page)');
+  });
+
   it('--check-kvm reports igvmgen VMSA placement as a KVM check failure', async () => {
     const io = captureIo();
     expect(await main(['measure', corpusPath('igvm/igvmgen/snp-x64-vtl0.igvm'), '--format', 'igvmmeasure', '--check-kvm'], io)).toBe(1);

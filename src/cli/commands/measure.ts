@@ -30,7 +30,7 @@ const PLATFORM: Record<string, IgvmPlatformTypeName> = {
 
 const usage = `Usage: fukiscope measure FILE [--platform snp|tdx|vbs|sev|sev-es] [--profile igvm|igvmmeasure|native-zero]
                          [--tdx-order single-pass|two-pass] [--check-kvm] [--ledger] [--json]
-                         [--format igvmmeasure [--bare] [--ignore-idblock]]
+                         [--format igvmmeasure [--bare] [--ignore-idblock] [--verbose]]
 
 Launch measurements of an IGVM file for every platform it declares (lowercase hex):
   SEV_SNP        SNP launch digest (SHA-384). --profile picks the loader model:
@@ -47,7 +47,8 @@ Launch measurements of an IGVM file for every platform it declares (lowercase he
 --check-kvm      igvmmeasure's QEMU/KVM checks (one VMSA at 0xFFFFFFFFF000, CR0 0x31/0x30, after all inserts)
 --ledger         every measured step (text: coalesced runs; --json: steps and runs)
 --format igvmmeasure  print exactly what igvmmeasure measure prints (uppercase hex; --bare: digest only); fails
-                 like igvmmeasure when an SNP ID block's ld differs (unless --ignore-idblock)
+                 like igvmmeasure when an SNP ID block's ld differs (unless --ignore-idblock); --verbose prints its
+                 coalesced page log first
 Exit status 1 when the file cannot be parsed, a check fails or an ID block's ld does not match.`;
 
 const EQUALS = '='.repeat(111);
@@ -87,6 +88,7 @@ function run(args: string[], io: CliIo): number {
       format: { type: 'string' },
       bare: { type: 'boolean', short: 'b', default: false },
       'ignore-idblock': { type: 'boolean', short: 'i', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
       'shared-pages': { type: 'string' },
       'insert-pages': { type: 'string' },
       vmsa: { type: 'string' },
@@ -117,11 +119,11 @@ function run(args: string[], io: CliIo): number {
     snp: variantOverrides(v),
     tdxOrder,
     checkKvm: v['check-kvm'],
-    ledger: v.ledger,
+    ledger: v.ledger || (igvmmeasureFormat && v.verbose),
   };
   const results = measureIgvm(parsed.file, options);
 
-  if (igvmmeasureFormat) return printIgvmmeasure(results[0], file, v.bare, v['ignore-idblock'], io);
+  if (igvmmeasureFormat) return printIgvmmeasure(results[0], file, { bare: v.bare, ignoreIdBlock: v['ignore-idblock'], verbose: v.verbose }, io);
   if (results.length === 0) {
     io.err(`fukiscope measure: ${file} declares no ${wanted ?? 'measurable'} platform\n`);
     return 1;
@@ -175,7 +177,22 @@ function jsonOf(r: PlatformMeasurement): Record<string, unknown> {
 }
 
 /** igvmmeasure's `measure` output and failure modes (§16.2, §16.3). */
-function printIgvmmeasure(r: PlatformMeasurement | undefined, file: string, bare: boolean, ignoreIdBlock: boolean, io: CliIo): number {
+/** igvmmeasure's page-type names in its `--verbose` log (§16.4). */
+const IGVMMEASURE_TYPE: Record<string, string> = {
+  NORMAL: 'Normal',
+  UNMEASURED: 'Unmeasured',
+  ZERO: 'Zero',
+  SECRETS: 'Secrets',
+  CPUID: 'Cpuid',
+  VMSA: 'VMSA',
+};
+
+function printIgvmmeasure(
+  r: PlatformMeasurement | undefined,
+  file: string,
+  { bare, ignoreIdBlock, verbose }: { bare: boolean; ignoreIdBlock: boolean; verbose: boolean },
+  io: CliIo,
+): number {
   if (!r) {
     io.err('Error: "IGVM file is not compatible with the specified platform."\n');
     return 1;
@@ -184,6 +201,12 @@ function printIgvmmeasure(r: PlatformMeasurement | undefined, file: string, bare
   if (kvm) {
     io.err(`Error: ${kvm.message}\n`);
     return 1;
+  }
+  if (verbose && r.ledger) {
+    // SEV/SEV-ES mode logs every page as Normal (§16.4).
+    const entries = r.platform === 'SEV_SNP' ? r.ledger : r.ledger.map((e) => ({ ...e, type: 'NORMAL' }));
+    for (const run of coalesceLedger(entries, false))
+      io.out(`gpa 0x${run.gpa.toString(16)} len 0x${run.bytes.toString(16)} (${IGVMMEASURE_TYPE[run.type] ?? run.type} page)\n`);
   }
   const hex = toHex(r.digest).toUpperCase();
   io.out(bare ? `${hex}\n` : `\n${EQUALS}\nigvmmeasure '${file}'\nLaunch Digest: ${hex}\n${EQUALS}\n\n`);

@@ -33,8 +33,11 @@ export interface LedgerRun {
 
 const PAGE = 4096n;
 
-/** Coalesces entries into runs: same type, contiguous GPAs, same or consecutive source headers. */
-export function coalesceLedger(entries: readonly LedgerEntry[]): LedgerRun[] {
+/**
+ * Coalesces entries into runs: same type, contiguous GPAs and (unless `sameHeaders` is false, as in igvmmeasure's
+ * verbose log) same or consecutive source headers.
+ */
+export function coalesceLedger(entries: readonly LedgerEntry[], sameHeaders = true): LedgerRun[] {
   const runs: LedgerRun[] = [];
   let run: LedgerRun | undefined;
   for (const e of entries) {
@@ -42,7 +45,7 @@ export function coalesceLedger(entries: readonly LedgerEntry[]): LedgerRun[] {
       run !== undefined &&
       e.type === run.type &&
       e.gpa === run.gpa + BigInt(run.count) * PAGE &&
-      (e.header === run.lastHeader || e.header === run.lastHeader + 1);
+      (!sameHeaders || e.header === run.lastHeader || e.header === run.lastHeader + 1);
     if (run && contiguous) {
       run.count++;
       run.bytes += 4096;
