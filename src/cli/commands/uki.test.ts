@@ -65,6 +65,15 @@ describe.runIf(corpusAvailable())('fukiscope uki build', () => {
     expect(digest(addon.io, '/tmp/a.efi')).toBe(entry('pe/addon-262-cmdline.addon.efi').sha256);
   });
 
+  it('builds a standalone profile PE with --profile', async () => {
+    const e = entry('pe/profile1-262.efi');
+    const [p] = e.ukify_inspect._profiles;
+    const args = ['--stub', c('inputs/stub/262/addonx64.efi.stub'), '--profile', p['.profile'].text];
+    const r = await build([...args, '--cmdline', p['.cmdline'].text, '--output', '/tmp/p.efi']);
+    expect(r.code).toBe(0);
+    expect(digest(r.io, '/tmp/p.efi')).toBe(e.sha256);
+  });
+
   it('usage errors and build errors', async () => {
     expect(await main(['uki'], captureIo())).toBe(2);
     expect((await build(['--stub', 'x'])).code).toBe(2);

@@ -21,7 +21,8 @@ const usage = `Usage: fukiscope uki build --stub STUB --output OUT [options] [--
   --efifw FWID:FILE       firmware blob (.efifw, systemd-stub header); repeatable
   --hwids FILE            a prebuilt .hwids section
   --section NAME:TEXT|NAME:@FILE   any other section; repeatable
-  --addon                 build an add-on (from addon<arch>.efi.stub; no .linux)`;
+  --addon                 build an add-on (from addon<arch>.efi.stub; no .linux)
+  --profile TEXT|@FILE    build a standalone profile PE (.profile first, no .sbat), for joining into a UKI`;
 
 function run(args: string[], io: CliIo): number {
   const [verb, ...rest] = args;
@@ -42,12 +43,14 @@ function run(args: string[], io: CliIo): number {
       hwids: { type: 'string' },
       section: { type: 'string', multiple: true },
       addon: { type: 'boolean', default: false },
+      profile: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (!values.stub || !values.output) throw new UsageError('--stub and --output are required');
-  if (!values.addon && !values.linux) throw new UsageError('--linux is required for a UKI (or use --addon)');
+  if (!values.addon && !values.linux && values.profile === undefined)
+    throw new UsageError('--linux is required for a UKI (or use --addon)');
   if (values.addon && values.linux) throw new UsageError('an add-on cannot carry --linux');
   const file = (p: string): Bytes => io.readFile(p.startsWith('@') ? p.slice(1) : p);
   const textOrFile = (v: string): Uint8Array =>
@@ -78,7 +81,13 @@ function run(args: string[], io: CliIo): number {
   const sbat = values.sbat !== undefined ? [new TextDecoder().decode(file(values.sbat))] : undefined;
   let r;
   try {
-    r = buildUki({ stub: io.readFile(values.stub), sections, kind: values.addon ? 'addon' : 'uki', sbat });
+    r = buildUki({
+      stub: io.readFile(values.stub),
+      sections,
+      kind: values.addon || values.profile !== undefined ? 'addon' : 'uki',
+      sbat,
+      profilePe: values.profile === undefined ? undefined : textOrFile(values.profile),
+    });
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;

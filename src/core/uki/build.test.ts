@@ -125,6 +125,17 @@ describe.runIf(corpusAvailable())('buildUki reproduces ukify', () => {
     ]);
   });
 
+  it('a standalone profile PE (ukify --profile) is byte-identical', () => {
+    const e = entry('pe/profile1-262.efi');
+    const [p] = e.ukify_inspect._profiles;
+    const r = buildUki({
+      stub: readCorpus('inputs/stub/262/addonx64.efi.stub'),
+      profilePe: p['.profile'].text,
+      sections: [{ name: '.cmdline', data: p['.cmdline'].text }],
+    });
+    expect(sha(r.file!)).toBe(e.sha256);
+  });
+
   it('kernel release detection matches ukify .uname', () => {
     expect(kernelRelease(kernel())).toBe(entry('pe/uki-262.efi').ukify_inspect['.uname'].text);
     expect(kernelRelease(new Uint8Array(100))).toBeUndefined();

@@ -42,6 +42,11 @@ export interface BuildUkiOptions {
   /** Base profile (`.profile` last in the base) and further profiles (fuki §2.4). */
   baseProfile?: string | Uint8Array;
   profiles?: ProfileInput[];
+  /**
+   * Build a standalone profile PE (ukify --profile without --join-profile, §2.4): `.profile` first, no `.sbat`,
+   * no `.uname` detection; ukify --join-profile later imports its sections into a multi-profile UKI.
+   */
+  profilePe?: string | Uint8Array;
   /** 'ukify' (default) sorts sections in ukify's order; 'given' keeps the caller's order. */
   order?: 'ukify' | 'given';
 }
@@ -94,6 +99,17 @@ export function buildUki(opts: BuildUkiOptions): BuildResult {
   if (!stubPe.ok) return { added: [], diagnostics: stubPe.diagnostics };
   const sections = [...opts.sections];
   const linux = sections.find((s) => s.name === '.linux');
+  if (opts.profilePe !== undefined) {
+    const ordered = [
+      { name: '.profile', data: opts.profilePe },
+      ...(opts.order === 'given' ? sections : ukifySort(sections)),
+    ];
+    const r = editSections(
+      opts.stub,
+      ordered.map((s) => ({ name: s.name, data: asBytes(s.data), mode: 'append' as const })),
+    );
+    return { file: r.file, pe: r.pe, added: ordered.map((s) => s.name), diagnostics: r.diagnostics };
+  }
   const kind = opts.kind ?? (linux ? 'uki' : 'addon');
   if (kind === 'uki' && !linux) return fail('UKI_BUILD_NO_LINUX', 'a UKI needs a .linux section');
   if (kind === 'addon') {
