@@ -56,6 +56,17 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   await expect(page.getByTestId('run-detail')).toContainText('VMSA');
   await shot(page, info, 'igvm-memory');
 
+  // Each platform's launch measurement equals the manifest (igvm crate measurement module).
+  await openTab(page, 'Measurement');
+  const m = (entry as unknown as { measurements: Record<string, Record<string, { value: string }>> }).measurements;
+  for (const [platform, values] of Object.entries(m)) {
+    await page.getByRole('combobox', { name: 'Measurement' }).selectOption(platform);
+    await expect(page.getByTestId('digest')).toHaveText(Object.values(values)[0]!.value, { timeout: 30_000 });
+  }
+  await page.getByRole('combobox', { name: 'Measurement' }).selectOption('SEV_SNP');
+  await expect(page.getByTestId('ledger').getByRole('row').first()).toBeVisible();
+  await shot(page, info, 'igvm-measure');
+
   await openTab(page, 'Headers');
   await expect(page.getByTestId('row-count')).toHaveText(/rows/);
   await page.getByTestId('header-table').getByRole('row').first().click();

@@ -2,8 +2,8 @@
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
 import { toHex } from '../core/bytes/bytes';
+import { detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
-import { detectFileKind } from './detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';

@@ -1,9 +1,10 @@
 // The plain, structured-clone data the engine worker returns to the UI. Nothing here holds a class instance
 // or a bigint-keyed structure the UI would have to understand: u64 values arrive as hex strings so React can
 // render them directly and they survive postMessage unchanged.
+import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 
-export type FileKind = 'igvm' | 'pe' | 'firmware' | 'cpio' | 'gzip' | 'text' | 'unknown';
+export type { FileKind };
 
 /** One label/value line of a summary table. */
 export interface Field {
