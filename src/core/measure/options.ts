@@ -63,4 +63,4 @@ export const TDX_ORDERS = ['single-pass', 'two-pass'] as const;
 export type TdxOrder = (typeof TDX_ORDERS)[number];
 
 /** Upper bound on operations per platform, so hostile sizes (parameter areas, error ranges, 2MB pages) cannot stall us. */
-export const MAX_MEASURE_OPS = 1 << 22;
+export const MAX_MEASURE_OPS = 1 << 19; // 2 GiB of 4K pages; ~100 bytes of engine state each

@@ -5,7 +5,7 @@ import { IGVM_PLATFORM_TYPE as PT } from '../igvm/types';
 import { area, exampleVmsa, insert, model, page, patternPage, platform, vmsa } from './fixtures.test-util';
 import { coalesceLedger } from './ledger';
 import { measureIgvm } from './measure-igvm';
-import { snpOptions, type SnpProfile } from './options';
+import { MAX_MEASURE_OPS, snpOptions, type SnpProfile } from './options';
 import { snpOps } from './snp';
 import { collectPagesToHash, SnpChain } from './snp-chain';
 
@@ -125,6 +125,13 @@ describe('SNP launch digest (§14.2)', () => {
     expect(codes([vmsa(0xfffffffff000n, exampleVmsa(0x11))])).toEqual(['KVM_INVALID_VMSA_CR0']);
     expect(codes([vmsa(0xfffffffff000n, exampleVmsa()), vmsa(0xfffffffff000n, exampleVmsa())])).toEqual(['KVM_INVALID_VMSA_COUNT']);
     expect(codes([area(0, 4096n), vmsa(0xfffffffff000n, exampleVmsa()), insert(0x5000n, 0)])).toEqual(['KVM_INVALID_VMSA_ORDER']);
+  });
+
+  it('caps hostile sizes instead of allocating what a field says', () => {
+    const src = model([SNP()], [area(0, 1n << 60n), insert(0n, 0)]);
+    const t = snpOps(src, SNP(), snpOptions('igvm'));
+    expect(t.ops).toHaveLength(MAX_MEASURE_OPS);
+    expect(t.diagnostics.map((d) => d.code)).toContain('MEASURE_SIZE_TOO_LARGE');
   });
 
   it('compares with the SNP ID block ld', () => {
