@@ -5,7 +5,7 @@
 set -euo pipefail
 need=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || need+=(chromium)
-python3 -c 'import pefile' 2>/dev/null || need+=(python3-pefile)
+/usr/bin/python3 -c 'import pefile' 2>/dev/null || need+=(python3-pefile)
 command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
