@@ -41,7 +41,8 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
       ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, extend, data: extend ? h.data : undefined });
     } else if (h.kind === 'ParameterInsert') {
       const pages = pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.4');
-      for (let k = 0; k < pages; k++) ops.push({ header: h.index, offset: h.offset, gpa: h.gpa + BigInt(k) * 4096n, extend: false });
+      for (let k = 0; k < pages && ops.length < MAX_MEASURE_OPS; k++)
+        ops.push({ header: h.index, offset: h.offset, gpa: h.gpa + BigInt(k) * 4096n, extend: false });
     }
   }
   return { ops, diagnostics: diags.done() };
