@@ -72,6 +72,12 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   await page.getByTestId('header-table').getByRole('row').first().click();
   await page.keyboard.press('ArrowDown');
   await expect(page.getByTestId('header-table').locator('[aria-selected="true"]')).toHaveCount(1);
+  // Pick a measured page with data and ask what one flipped byte does to the SNP digest.
+  await page.getByRole('combobox', { name: 'Kind' }).selectOption('PageData');
+  await page.getByTestId('header-table').getByRole('row').filter({ hasText: 'NORMAL, data' }).first().click();
+  await page.getByRole('button', { name: /Flip it and re-measure/ }).click();
+  await expect(page.getByTestId('what-if')).toContainText('First diverging ledger step');
+  await expect(page.locator('.digest-changed')).toHaveText(/^[0-9a-f]{96}$/);
   await shot(page, info, 'igvm-headers');
 });
 

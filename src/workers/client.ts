@@ -115,6 +115,11 @@ export class EngineClient {
     return this.race(live, live.remote.headerDetail(id, headerIndex));
   }
 
+  async whatIf(id: string, headerIndex: number, byteOffset: number) {
+    const live = await this.ready();
+    return this.race(live, live.remote.whatIf(id, headerIndex, byteOffset));
+  }
+
   /** Starts a measurement; returns its job id at once (for cancel) and the result promise. */
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): { job: number; result: Promise<MeasureResult> } {
     const job = this.nextJob++;

@@ -134,6 +134,12 @@ export class Engine {
     throw new Error('This kind of file has no launch measurement.');
   }
 
+  whatIf(id: string, headerIndex: number, byteOffset: number) {
+    const s = this.need(id).igvm;
+    if (!s) throw new Error('What-if edits work on IGVM files.');
+    return s.whatIf(headerIndex, byteOffset);
+  }
+
   close(id: string): void {
     this.files.delete(id);
     forgetBlobHashes(this.blobHashes, id);

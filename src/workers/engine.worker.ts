@@ -27,6 +27,9 @@ const api = {
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
     return engine.measure(id, options, onProgress);
   },
+  whatIf(id: string, headerIndex: number, byteOffset: number) {
+    return engine.whatIf(id, headerIndex, byteOffset);
+  },
   close(id: string) {
     engine.close(id);
   },

@@ -167,6 +167,18 @@ export interface MeasureResult {
   diagnostics: Diagnostic[];
 }
 
+/** Result of a what-if edit: one byte of a measured page changed, the SNP digest recomputed incrementally. */
+export interface WhatIfResult {
+  headerIndex: number;
+  byteOffset: number;
+  digest: string;
+  originalDigest: string;
+  /** First ledger step whose running value changes; steps before it keep their cached values. */
+  firstChangedStep: number;
+  steps: number;
+  ms: number;
+}
+
 export interface MeasureChoice {
   platform: string;
   label: string;

@@ -3,8 +3,8 @@
 import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
 import { IGVM_PLATFORM_TYPE_NAME, igvmPageMap, parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../../core/igvm';
-import { coalesceLedger, measurePlatform, SNP_PROFILES, TDX_ORDERS, type SnpProfile, type TdxOrder } from '../../core/measure';
-import type { FieldGroup, IgvmView, PageMapView, LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from '../protocol';
+import { coalesceLedger, measurePlatform, SNP_PROFILES, TDX_ORDERS, type SnpChain, type SnpProfile, type TdxOrder } from '../../core/measure';
+import type { WhatIfResult, FieldGroup, IgvmView, PageMapView, LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from '../protocol';
 import { headerGroup } from './igvm-fields';
 import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
@@ -41,6 +41,8 @@ function pageMaps(file: IgvmFile): PageMapView[] {
 export class IgvmSession {
   readonly file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
+  /** The last SNP measurement's chain, reused by what-if edits (incremental recompute). */
+  private snp?: { profile: string; chain: SnpChain };
 
   constructor(bytes: Uint8Array) {
     const r = parseIgvm(bytes);
@@ -91,6 +93,7 @@ export class IgvmSession {
     const t0 = performance.now();
     const m = measurePlatform(f, p, { snpProfile: o.profile as SnpProfile | undefined, tdxOrder: o.tdxOrder as TdxOrder | undefined, ledger: true });
     const ms = performance.now() - t0;
+    if (m.chain) this.snp = { profile: m.profile ?? 'igvm', chain: m.chain };
     const ledger = m.ledger ?? [];
     const entries: LedgerEntry[] = ledger.map((e) => ({
       gpa: '0x' + e.gpa.toString(16),
@@ -113,5 +116,28 @@ export class IgvmSession {
       ...(m.idBlock && { idBlock: { expected: toHex(m.idBlock.ld), matches: m.idBlock.matches } }),
       diagnostics: m.diagnostics,
     };
+  }
+
+  /**
+   * What if byte `byteOffset` of the page a PAGE_DATA header measures were different? Flips its bits, recomputes
+   * the SNP launch digest from the first affected step with every other cached page hash reused, then restores.
+   */
+  whatIf(headerIndex: number, byteOffset: number): WhatIfResult {
+    if (!this.snp) this.measure({ platform: 'SEV_SNP' });
+    const chain = this.snp!.chain;
+    let step = -1;
+    for (let i = chain.ops.length - 1; i >= 0; i--) if (chain.ops[i]!.header === headerIndex) step = i;
+    const op = chain.ops[step];
+    const original = op?.content === 'data' ? op.data : undefined;
+    if (!original) throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
+    const edited = new Uint8Array(4096);
+    edited.set(original.subarray(0, 4096));
+    edited[byteOffset % 4096] ^= 0xff;
+    const originalDigest = toHex(chain.digest);
+    const t0 = performance.now();
+    const u = chain.updatePage(step, edited);
+    const ms = performance.now() - t0;
+    chain.updatePage(step, original);
+    return { headerIndex, byteOffset: byteOffset % 4096, digest: toHex(u.digest), originalDigest, firstChangedStep: u.firstChangedStep, steps: chain.length, ms };
   }
 }

@@ -8,6 +8,7 @@ import { HexView } from '../../components/HexView';
 import { engine } from '../../engine';
 import { hex } from '../../format';
 import { useApp, useFileView } from '../../store';
+import { WhatIf } from './WhatIf';
 
 const ROW_PX = 28;
 
@@ -51,6 +52,7 @@ function HeaderDetail({ result, row }: { result: OpenResult; row: HeaderRow }) {
           </button>
         )}
       </div>
+      {row.kind === 'PageData' && row.dataOffset !== undefined && result.measurable.some((m) => m.platform === 'SEV_SNP') && <WhatIf key={row.index} fileId={result.id} headerIndex={row.index} />}
       {detail && detail.index === row.index && <FieldTree groups={detail.groups} onOffset={show} />}
     </div>
   );
