@@ -6,6 +6,7 @@ import { tdxMrtdCommand } from './commands/tdx-mrtd';
 import { peCommand } from './commands/pe';
 import { ukiCommand } from './commands/uki';
 import { composeCommand } from './commands/compose';
+import { inspectCommand } from './commands/inspect';
 
 export interface Command {
   summary: string;
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, Command> = {
   pe: peCommand,
   uki: ukiCommand,
   compose: composeCommand,
+  inspect: inspectCommand,
 };
