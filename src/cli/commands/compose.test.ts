@@ -73,3 +73,18 @@ describe.skipIf(!haveCorpus)('fukiscope compose', () => {
     expect(io.stderr).toContain('--addon needs --uki');
   });
 });
+
+describe.skipIf(!haveCorpus)('fukiscope compose, IGVM-firmware route', () => {
+  it('takes a firmware IGVM made by compose and adds the UKI behind data HOBs', async () => {
+    const io = captureIo();
+    expect(await main(['compose', '--firmware', corpusPath('inputs/ovmf/sid/OVMF.amdsev.fd'), '--platform', 'snp', '--igvm-out', 'fw.igvm'], io)).toBe(0);
+    const io2 = captureIo({ 'fw.igvm': io.written['fw.igvm'] as Uint8Array });
+    const rc = await main(['compose', '--firmware', 'fw.igvm', '--uki', corpusPath('pe/uki-262.efi'), '--db-hashes', '--igvm-out', 'out.igvm', '--json'], io2);
+    expect(rc).toBe(0);
+    const receipt = JSON.parse(io2.stdout);
+    expect(receipt.route).toBe('igvm-firmware');
+    expect(receipt.hobs.map((h: { typeName: string }) => h.typeName)).toEqual(['kernel', 'db']);
+    expect(receipt.measurements[0].digest).toMatch(/^[0-9a-f]{96}$/);
+    expect(parseIgvm(io2.written['out.igvm'] as Uint8Array).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { Diagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../..
 import {
   addonMatrix,
   buildFukiPe,
+  combineIgvmWithUki,
   ComposeSession,
   DEFAULT_SETTINGS,
   directBootBlobs,
@@ -18,6 +19,8 @@ import {
   type FukiPlatform,
   type FukiProfile,
 } from '../../core/fuki';
+import { parseIgvm } from '../../core/igvm/parse';
+import { measureIgvm } from '../../core/measure/measure-igvm';
 import type { AddonInput } from '../../core/uki/addons';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
@@ -52,7 +55,15 @@ TDVF sections (TDX), and prints the launch digests it produces.
   --stub PATH                systemd-stub for --fuki-out with --kernel (with --uki the UKI itself is extended)
   --os-release PATH          .osrel for a FUKI built from a stub
   --fwid ID                  firmware-ID in the .efifw header (default: fukiscope)
+  --shim PATH                IGVM-firmware route: shim to add next to the UKI
+  --db-cert PATH             IGVM-firmware route: DER certificate for db (repeatable)
+  --db-hashes                IGVM-firmware route: Authenticode SHA-256 of shim and UKI into db
+  --blob-base GPA            IGVM-firmware route: GPA of the first blob (default 0x4000000)
   --receipt PATH             write the receipt (JSON)
+
+When --firmware is itself an IGVM (e.g. one this command made without --kernel), the IGVM-firmware route runs
+instead: the UKI (--uki, or --kernel as any EFI binary) is added as measured pages described by edk2 IGVM data
+HOBs in the firmware's HOB area, as virtfw-igvm-tools' igvm-update does (fuki §5.4).
   --json                     print the receipt instead of the summary`;
 
 const OPTIONS = {
@@ -78,7 +89,51 @@ const OPTIONS = {
   fwid: { type: 'string' },
   receipt: { type: 'string' },
   json: { type: 'boolean' },
+  shim: { type: 'string' },
+  'db-cert': { type: 'string', multiple: true },
+  'db-hashes': { type: 'boolean' },
+  'blob-base': { type: 'string' },
 } as const;
+
+const IGVM_MAGIC_BYTES = [0x49, 0x47, 0x56, 0x4d]; // "IGVM" (igvm-format §2.1)
+
+function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, io: CliIo): number {
+  const efi = (v.uki ?? v.kernel) as string | undefined;
+  if (!efi) throw new UsageError('the IGVM-firmware route needs --uki (or --kernel with any EFI binary)');
+  const r = combineIgvmWithUki(
+    {
+      igvm: firmware,
+      kernel: io.readFile(efi),
+      shim: v.shim ? io.readFile(String(v.shim)) : undefined,
+      dbCerts: ((v['db-cert'] as string[] | undefined) ?? []).map((p) => io.readFile(p)),
+      dbHashes: Boolean(v['db-hashes']),
+      blobBase: v['blob-base'] ? parsePythonInt(String(v['blob-base']), '--blob-base') : undefined,
+    },
+    nodeHashBackend,
+  );
+  printDiagnostics(r.diagnostics, io);
+  if (!r.igvm) return 1;
+  io.writeFile(String(v['igvm-out']), r.igvm);
+  const parsed = parseIgvm(r.igvm);
+  const measurements = parsed.file ? measureIgvm(parsed.file, { hash: nodeHashBackend }) : [];
+  const receipt = {
+    tool: 'fukiscope 0.1.0',
+    route: 'igvm-firmware',
+    hobAreaGpa: r.hobAreaGpa,
+    hobs: r.hobs,
+    outputs: { igvm: { size: r.igvm.length, sha256: toHex(nodeHashBackend.digest('sha256', r.igvm)) } },
+    measurements: measurements.map((m) => ({ platform: m.platform, profile: m.profile, tdxOrder: m.tdxOrder, digest: toHex(m.digest) })),
+    notes: ['Blob GPAs are chosen by this tool (edk2 reserves whatever the HOBs name); db is an unsigned authenticated variable.'],
+  };
+  if (v.receipt) io.writeFile(String(v.receipt), toJson(receipt) + '\n');
+  if (v.json) io.out(toJson(receipt) + '\n');
+  else {
+    io.out(`IGVM: ${v['igvm-out']} (${r.igvm.length} bytes)\n`);
+    for (const h of r.hobs) io.out(`  ${h.typeName} @0x${h.gpa.toString(16)} (${h.length} bytes, sha256 ${h.sha256})\n`);
+    for (const m of receipt.measurements) io.out(`${m.platform}: ${m.digest}\n`);
+  }
+  return 0;
+}
 
 function settingsFrom(v: Record<string, unknown>): ComposeSettings {
   const profile = (v.profile as string | undefined) ?? 'qemu-igvm';
@@ -136,8 +191,9 @@ export const composeCommand: Command = {
       throw new UsageError('--uki replaces --kernel/--initrd/--cmdline: give one or the other');
     if (!v.uki && (v.addon?.length || v['addon-matrix'])) throw new UsageError('--addon needs --uki');
     if (!v.kernel && !v.uki && (v.initrd || v.cmdline !== undefined)) throw new UsageError('--initrd/--cmdline need --kernel');
-    const settings = settingsFrom(v);
     const firmware = io.readFile(v.firmware);
+    if (IGVM_MAGIC_BYTES.every((b, i) => firmware[i] === b)) return runIgvmFirmwareRoute(v, firmware, io);
+    const settings = settingsFrom(v);
     const diags = new Diagnostics();
 
     const addons: AddonInput[] = (v.addon ?? []).map((p) => ({ file: io.readFile(p), fileName: basename(p), scope: 'global' }));

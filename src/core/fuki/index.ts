@@ -6,3 +6,5 @@ export * from './receipt';
 export * from './compose';
 export * from './fuki-pe';
 export * from './addon-matrix';
+export * from './efi-sigdb';
+export * from './hob-route';
