@@ -5,7 +5,7 @@ import type { Diagnostic } from '../../core/diagnostics';
 import { IGVM_PLATFORM_TYPE_NAME, igvmPageMap, parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../../core/igvm';
 import { coalesceLedger, measurePlatform, SNP_PROFILES, TDX_ORDERS, type SnpChain, type SnpProfile, type TdxOrder } from '../../core/measure';
 import type { WhatIfResult, FieldGroup, IgvmView, PageMapView, LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from '../protocol';
-import { headerGroup } from './igvm-fields';
+import { headerGroup, objectGroup } from './igvm-fields';
 import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
 const MEASURE_LABEL: Record<string, string> = {
@@ -38,6 +38,30 @@ function pageMaps(file: IgvmFile): PageMapView[] {
   }));
 }
 
+/** The header tree: fixed header, every platform and initialization header decoded, directives grouped by kind
+ * (each group lists its headers' indices; the directive table shows them one by one). */
+function headerTree(file: IgvmFile): FieldGroup[] {
+  const byKind = new Map<string, number[]>();
+  for (const h of file.directives) {
+    const list = byKind.get(h.kind) ?? [];
+    list.push(h.index);
+    byKind.set(h.kind, list);
+  }
+  const MAX_LISTED = 12;
+  return [
+    objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, file.bytes, { offset: file.fixedHeader.offset, length: file.fixedHeader.length }),
+    { title: `Platform headers (${file.platforms.length})`, fields: [], children: file.platforms.map((h) => headerGroup(h, file.bytes)) },
+    { title: `Initialization headers (${file.initialization.length})`, fields: [], children: file.initialization.map((h) => headerGroup(h, file.bytes)) },
+    {
+      title: `Directive headers (${file.directives.length})`,
+      fields: [...byKind.entries()].map(([kind, idx]) => ({
+        label: `${kind} × ${idx.length}`,
+        value: idx.slice(0, MAX_LISTED).map((i) => `#${i}`).join(' ') + (idx.length > MAX_LISTED ? ' …' : ''),
+      })),
+    },
+  ];
+}
+
 export class IgvmSession {
   readonly file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
@@ -65,7 +89,7 @@ export class IgvmSession {
       pageMaps: pageMaps(f),
       parameterAreas: parameterAreaRows(f),
       vpContexts: vps.views,
-      tree: [],
+      tree: headerTree(f),
     };
     const measurable: MeasureChoice[] = supportedPlatforms(f)
       .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
