@@ -79,3 +79,13 @@ export function HexView({ fileId, size, highlight, label = 'Hex view' }: { fileI
     </div>
   );
 }
+
+/** A card with the file's bytes, highlighting the range selected in its view state. */
+export function BytesCard({ fileId, size, highlight }: { fileId: string; size: number; highlight?: { offset: number; length: number } }) {
+  return (
+    <section className="card" aria-label="Bytes">
+      <h3>Bytes</h3>
+      <HexView key={fileId} fileId={fileId} size={size} highlight={highlight} />
+    </section>
+  );
+}

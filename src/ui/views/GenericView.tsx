@@ -4,7 +4,7 @@ import { lazy, Suspense } from 'react';
 import type { OpenResult } from '../../workers/protocol';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTable, FieldTree } from '../components/FieldTable';
-import { HexView } from '../components/HexView';
+import { BytesCard } from '../components/HexView';
 import { RangeMap } from '../components/RangeMap';
 import { useApp, useFileView } from '../store';
 import { FileHeader } from './FileHeader';
@@ -31,10 +31,7 @@ export default function GenericView({ result }: { result: OpenResult }) {
             <RangeMap ranges={result.memoryRanges} />
           </section>
         ) : (
-          <section className="card" aria-label="Bytes">
-            <h3>Bytes</h3>
-            <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
-          </section>
+          <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
         )}
       </div>
       {result.measurable.length > 0 && (
@@ -51,10 +48,7 @@ export default function GenericView({ result }: { result: OpenResult }) {
             <h3>Structure</h3>
             {result.structure && result.structure.length > 0 ? <FieldTree groups={result.structure} onOffset={show} /> : <p className="muted">Nothing more decoded.</p>}
           </section>
-          <section className="card" aria-label="Bytes">
-            <h3>Bytes</h3>
-            <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
-          </section>
+          <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
         </div>
       )}
     </div>

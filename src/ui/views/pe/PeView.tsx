@@ -4,7 +4,7 @@
 import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
 import { DiagnosticsList } from '../../components/Diagnostics';
 import { FieldTable } from '../../components/FieldTable';
-import { HexView } from '../../components/HexView';
+import { BytesCard } from '../../components/HexView';
 import { bytesLabel, hex } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
@@ -177,10 +177,7 @@ export default function PeView({ result }: { result: OpenResult }) {
             </>
           )}
         </section>
-        <section className="card" aria-label="Bytes">
-          <h3>Bytes</h3>
-          <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} />
-        </section>
+          <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
       </div>
     </div>
   );
