@@ -140,6 +140,11 @@ export class Engine {
     return s.whatIf(headerIndex, byteOffset);
   }
 
+  /** The bytes of an open file (composer and diff read them in the worker, no copy). */
+  bytesOf(id: string): Uint8Array {
+    return this.need(id).bytes;
+  }
+
   close(id: string): void {
     this.files.delete(id);
     forgetBlobHashes(this.blobHashes, id);
