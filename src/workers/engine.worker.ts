@@ -2,9 +2,13 @@
 // It exposes one typed object through comlink; every result is plain structured-clone data (protocol.ts).
 import { expose, transfer } from 'comlink';
 import { Engine } from './engine';
+import { ComposeService, type ComposeRequest } from './compose';
+import { diffFiles } from './diff';
+import { defaultHash } from '../core/hash/hash';
 import type { MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
+const composer = new ComposeService((id) => engine.bytesOf(id));
 
 const api = {
   open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
@@ -29,6 +33,16 @@ const api = {
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);
+  },
+  compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
+    return composer.compose(request, onProgress);
+  },
+  composeOutputs(request: ComposeRequest, fuki?: { fwid: string }) {
+    const out = composer.outputs(request, fuki);
+    return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
+  },
+  diff(idA: string, idB: string) {
+    return diffFiles(engine.bytesOf(idA), engine.bytesOf(idB), defaultHash());
   },
   close(id: string) {
     engine.close(id);
