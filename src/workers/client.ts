@@ -140,6 +140,12 @@ export class EngineClient {
     this.running.get(job)?.kill(new JobCancelledError('Cancelled'));
   }
 
+  /** Calls a worker API method with every open file loaded (the composer and diff pages use it). */
+  async call<T>(fn: (remote: Remote<EngineApi>) => Promise<T>): Promise<T> {
+    const live = await this.ready();
+    return this.race(live, fn(live.remote));
+  }
+
   close(id: string): void {
     this.sources.delete(id);
     if (this.loaded.delete(id)) void this.live?.remote.close(id);
