@@ -1,4 +1,4 @@
-// Robustness: parseIgvm (and the summary on top of it) never throws and stays fast on damaged input. Mutations
+// Robustness: parseIgvm (and the summary, page map and re-serialization on top of it) never throws and stays fast on damaged input. Mutations
 // of the small igvm-crate corpus files and of a 16 KiB prefix (about 500 page headers, their data cut off) of an igvmgen file: bit flips, truncation, edits
 // of size/offset fields (fixed header, record lengths, body fields), record shuffles and random insertions,
 // each with or without a repaired checksum so the parser also gets past §2.3 and into the header rules.
@@ -7,8 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { put32, u32 } from '../bytes/bytes';
 import { corpusAvailable, readCorpus } from '../../test-support/corpus';
 import { igvmChecksum } from './fixed-header';
+import { igvmPageMap } from './page-map';
 import { parseIgvm } from './parse';
+import { serializeIgvm } from './serialize';
 import { summarizeIgvm } from './summary';
+import { supportedPlatforms } from './types';
 
 const SMALL = ['lib-multi', 'lib-snp', 'lib-tdx', 'lib-vbs', 'rich-v1', 'rich-v2'].map((n) => `igvm/igvm-crate/${n}.igvm`);
 const BIG = 'igvm/igvmgen/snp-x86-vtl2.igvm';
@@ -127,7 +130,18 @@ function check(b: Base, ms: readonly Mutation[], fixChecksum: boolean): void {
   const input = mutate(b, ms, fixChecksum);
   const t0 = performance.now();
   const { file, diagnostics } = parseIgvm(input);
-  if (file) summarizeIgvm(file);
+  if (file) {
+    summarizeIgvm(file);
+    for (const p of supportedPlatforms(file)) igvmPageMap(file, p.compatibilityMask);
+    // The serializer may refuse a model it cannot write (RangeError), nothing else. Every 8th case only: it
+    // CRCs every page for de-duplication and would double the run time.
+    if (cases % 8 === 0)
+      try {
+        serializeIgvm(file);
+      } catch (e) {
+        expect(e).toBeInstanceOf(RangeError);
+      }
+  }
   const ms_ = performance.now() - t0;
   cases++;
   slowest = Math.max(slowest, ms_);
