@@ -7,7 +7,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-execFileSync('npx', ['playwright', 'test', '--project=bench'], { cwd: root, stdio: 'inherit', env: { ...process.env, BENCH: '1', CI: '1' } });
+execFileSync('npx', ['playwright', 'test', '--project=bench'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, BENCH: '1', CI: '1' },
+});
 
 function find(dir) {
   for (const name of readdirSync(dir)) {

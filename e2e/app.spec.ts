@@ -27,10 +27,19 @@ test('first visit shows the demo IGVM, built in the browser by our codec', async
   await shot(page, info, 'demo-memory');
 });
 
-test('a dropped corpus IGVM shows the manifest counts, its page map and its decoded VMSA', async ({ page }, info) => {
+test('a dropped corpus IGVM shows the manifest counts, its page map and its decoded VMSA', async ({
+  page,
+}, info) => {
   test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvm-crate/rich-v1.igvm';
-  const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number>; initialization_counts: Record<string, number>; platforms: { platform_type: string }[] }[]).find((e) => e.path === rel)!;
+  const entry = (
+    manifest().igvm as {
+      path: string;
+      directive_counts: Record<string, number>;
+      initialization_counts: Record<string, number>;
+      platforms: { platform_type: string }[];
+    }[]
+  ).find((e) => e.path === rel)!;
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await dropFiles(page, [corpusFile(rel)]);
@@ -58,7 +67,8 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
 
   // Each platform's launch measurement equals the manifest (igvm crate measurement module).
   await openTab(page, 'Measurement');
-  const m = (entry as unknown as { measurements: Record<string, Record<string, { value: string }>> }).measurements;
+  const m = (entry as unknown as { measurements: Record<string, Record<string, { value: string }>> })
+    .measurements;
   for (const [platform, values] of Object.entries(m)) {
     await page.getByRole('combobox', { name: 'Measurement' }).selectOption(platform);
     await expect(page.getByTestId('digest')).toHaveText(Object.values(values)[0]!.value, { timeout: 30_000 });
@@ -84,11 +94,15 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
 test('the 14k-directive igvmgen file scrolls through a virtualized table', async ({ page }) => {
   test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvmgen/snp-x64-vtl0.igvm';
-  const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number> }[]).find((e) => e.path === rel)!;
+  const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number> }[]).find(
+    (e) => e.path === rel,
+  )!;
   await page.goto('/');
   await dropFiles(page, [corpusFile(rel)]);
   await expect(page.getByRole('heading', { name: 'snp-x64-vtl0.igvm' })).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('header-counts').locator('[data-count="PageData"]')).toHaveText(entry.directive_counts.PageData!.toLocaleString('en'));
+  await expect(page.getByTestId('header-counts').locator('[data-count="PageData"]')).toHaveText(
+    entry.directive_counts.PageData!.toLocaleString('en'),
+  );
   await openTab(page, 'Headers');
   const grid = page.getByTestId('header-table');
   const rows = await grid.getAttribute('aria-rowcount');
@@ -98,7 +112,9 @@ test('the 14k-directive igvmgen file scrolls through a virtualized table', async
   await expect(grid.getByRole('row').last()).toContainText(String(Number(rows) - 1));
 });
 
-test('corrupted and unknown files get a clear error, and the rest of the app keeps working', async ({ page }, info) => {
+test('corrupted and unknown files get a clear error, and the rest of the app keeps working', async ({
+  page,
+}, info) => {
   test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const good = corpusFile('igvm/igvm-crate/lib-snp.igvm');
   const bad = new Uint8Array(good.bytes);
@@ -120,9 +136,25 @@ test('corrupted and unknown files get a clear error, and the rest of the app kee
   await expect(page.getByRole('tab', { name: /demo\.igvm/ })).toBeVisible();
 });
 
-test('OVMF: classic SNP digest equals sev-snp-measure, live with the vCPU count; session survives a reload', async ({ page }, info) => {
-  const cases = manifest().ovmf_measure as { id: string; expected: string; params: Record<string, unknown> }[];
-  const plain = (n: number) => cases.find((c) => c.params.mode === 'snp' && c.params.vcpus === n && c.params.vcpu_type === 'EPYC-v4' && !c.params.kernel && !c.params.guest_features && !c.params.vmm_type && (c.params.ovmf as { path: string }).path.endsWith('OVMF.amdsev.fd'))!;
+test('OVMF: classic SNP digest equals sev-snp-measure, live with the vCPU count; session survives a reload', async ({
+  page,
+}, info) => {
+  const cases = manifest().ovmf_measure as {
+    id: string;
+    expected: string;
+    params: Record<string, unknown>;
+  }[];
+  const plain = (n: number) =>
+    cases.find(
+      (c) =>
+        c.params.mode === 'snp' &&
+        c.params.vcpus === n &&
+        c.params.vcpu_type === 'EPYC-v4' &&
+        !c.params.kernel &&
+        !c.params.guest_features &&
+        !c.params.vmm_type &&
+        (c.params.ovmf as { path: string }).path.endsWith('OVMF.amdsev.fd'),
+    )!;
   const rel = (plain(1).params.ovmf as { path: string }).path;
   await page.goto('/');
   await dropFiles(page, [corpusFile(rel)]);
@@ -146,7 +178,9 @@ test('a crashed engine worker is reported and restarted with the open files relo
   const digest = page.getByTestId('digest');
   await expect(digest).toHaveText(/^[0-9a-f]{96}$/, { timeout: 30_000 });
   const before = await digest.textContent();
-  await page.evaluate(() => (window as unknown as { fukiscopeDebug: { crashEngine(): Promise<void> } }).fukiscopeDebug.crashEngine());
+  await page.evaluate(() =>
+    (window as unknown as { fukiscopeDebug: { crashEngine(): Promise<void> } }).fukiscopeDebug.crashEngine(),
+  );
   await expect(page.getByRole('alert').filter({ hasText: 'engine worker crashed' })).toBeVisible();
   // A new measurement needs the restarted worker to hold the file again.
   await page.getByLabel('vCPUs').fill('2');
@@ -157,8 +191,12 @@ test('a crashed engine worker is reported and restarted with the open files relo
   await expect(page.getByTestId('vmsa').first()).toContainText('rip');
 });
 
-test('OVMF direct boot: kernel, initrd and command line from other dropped files give sev-snp-measure’s digest', async ({ page }, info) => {
-  const c = (manifest().ovmf_measure as { expected?: string; params: Record<string, unknown> }[]).find((x) => x.expected && x.params.mode === 'snp' && x.params.kernel && x.params.initrd && x.params.append)!;
+test('OVMF direct boot: kernel, initrd and command line from other dropped files give sev-snp-measure’s digest', async ({
+  page,
+}, info) => {
+  const c = (manifest().ovmf_measure as { expected?: string; params: Record<string, unknown> }[]).find(
+    (x) => x.expected && x.params.mode === 'snp' && x.params.kernel && x.params.initrd && x.params.append,
+  )!;
   const p = (k: string) => (c.params[k] as { path: string }).path;
   await page.goto('/');
   const [fw, kernel, initrd] = [corpusFile(p('ovmf')), corpusFile(p('kernel')), corpusFile(p('initrd'))];
@@ -179,18 +217,36 @@ test('OVMF direct boot: kernel, initrd and command line from other dropped files
   await shot(page, info, 'firmware-direct-boot');
 });
 
-test('a UKI shows its layout, section hashes as ukify inspect printed them, and its Authenticode digest', async ({ page }, info) => {
-  const e = (manifest().pe as { path: string; ukify_inspect: Record<string, { sha256: string }>; authenticode: Record<string, Record<string, string>> }[]).find((x) => x.path === 'pe/uki-262.efi')!;
+test('a UKI shows its layout, section hashes as ukify inspect printed them, and its Authenticode digest', async ({
+  page,
+}, info) => {
+  const e = (
+    manifest().pe as {
+      path: string;
+      ukify_inspect: Record<string, { sha256: string }>;
+      authenticode: Record<string, Record<string, string>>;
+    }[]
+  ).find((x) => x.path === 'pe/uki-262.efi')!;
   await page.goto('/');
   await dropFiles(page, [corpusFile(e.path)]);
   await expect(page.getByTestId('file-kind')).toHaveText(/UKI/, { timeout: 30_000 });
   const table = page.getByTestId('pe-sections');
   for (const [name, want] of Object.entries(e.ukify_inspect)) {
-    await expect(table.locator(`tr[data-section="${name}"] [data-sha256]`), name).toHaveAttribute('data-sha256', want.sha256);
+    await expect(table.locator(`tr[data-section="${name}"] [data-sha256]`), name).toHaveAttribute(
+      'data-sha256',
+      want.sha256,
+    );
   }
-  await expect(page.getByTestId('authenticode').locator('[data-alg="sha256"]')).toHaveText(e.authenticode.sha256!['systemd-pcrlock 262 lock-pe']!);
+  await expect(page.getByTestId('authenticode').locator('[data-alg="sha256"]')).toHaveText(
+    e.authenticode.sha256!['systemd-pcrlock 262 lock-pe']!,
+  );
   const pcr = (e as unknown as { pcr11: Record<string, Record<string, string>> }).pcr11;
-  await expect(page.getByTestId('pcr11').locator('[data-phase="enter-initrd"]')).toHaveText(pcr['enter-initrd']!.sha256!);
-  await page.getByTestId('pe-layout').getByRole('listitem', { name: /^\.linux/ }).click();
+  await expect(page.getByTestId('pcr11').locator('[data-phase="enter-initrd"]')).toHaveText(
+    pcr['enter-initrd']!.sha256!,
+  );
+  await page
+    .getByTestId('pe-layout')
+    .getByRole('listitem', { name: /^\.linux/ })
+    .click();
   await shot(page, info, 'uki');
 });

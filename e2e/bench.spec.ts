@@ -60,7 +60,11 @@ test('browser benchmark', async ({ page }, info) => {
   }
   const floor: number[] = [];
   for (let i = 0; i < REPS; i++) floor.push(await sha384Ms(page, fw.name));
-  results.classicSnp = { workerMs: median(worker), webCryptoSha384Ms: median(floor), ratio: median(worker) / median(floor) };
+  results.classicSnp = {
+    workerMs: median(worker),
+    webCryptoSha384Ms: median(floor),
+    ratio: median(worker) / median(floor),
+  };
 
   // 2 + 3 need the IGVM codec.
   const big = (manifest().igvm as { path: string }[]).find((e) => e.path.includes('snp-x64-vtl0'));
@@ -93,7 +97,14 @@ test('browser benchmark', async ({ page }, info) => {
           last = now;
         }
         frames.sort((a, b) => a - b);
-        return { rows: Number(el.getAttribute('aria-rowcount')), frames: steps, p50Ms: frames[Math.floor(steps * 0.5)], p95Ms: frames[Math.floor(steps * 0.95)], maxMs: frames.at(-1), domRows: el.querySelectorAll('[role=row]').length };
+        return {
+          rows: Number(el.getAttribute('aria-rowcount')),
+          frames: steps,
+          p50Ms: frames[Math.floor(steps * 0.5)],
+          p95Ms: frames[Math.floor(steps * 0.95)],
+          maxMs: frames.at(-1),
+          domRows: el.querySelectorAll('[role=row]').length,
+        };
       });
     }
   }

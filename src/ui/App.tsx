@@ -36,7 +36,11 @@ function Toolbar() {
           Open demo
         </button>
         <label className="check" title="Keep open files in this browser's storage (IndexedDB) across reloads">
-          <input type="checkbox" checked={persist} onChange={(e) => setSettings({ persist: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={persist}
+            onChange={(e) => setSettings({ persist: e.currentTarget.checked })}
+          />
           Remember files
         </label>
         <button type="button" className="quiet" onClick={() => void clearAll()}>
@@ -81,11 +85,18 @@ function FileTabs() {
             <span className={`kind-dot kind-${f.result?.kind ?? f.status}`} aria-hidden="true" />
             {f.name}
             {f.status === 'error' && <span className="badge error">error</span>}
-            {f.result && f.result.diagnostics.some((d) => d.severity === 'error') && <span className="badge error">!</span>}
+            {f.result && f.result.diagnostics.some((d) => d.severity === 'error') && (
+              <span className="badge error">!</span>
+            )}
           </>
         ),
         after: (
-          <button type="button" className="tab-close" aria-label={`Close ${f.name}`} onClick={() => closeFile(f.id)}>
+          <button
+            type="button"
+            className="tab-close"
+            aria-label={`Close ${f.name}`}
+            onClick={() => closeFile(f.id)}
+          >
             ×
           </button>
         ),
@@ -108,7 +119,11 @@ export function App() {
         <Toolbar />
         <EngineBanner />
         {count > 0 && <FileTabs />}
-        <main id="file-panel" role={count > 0 ? 'tabpanel' : undefined} aria-labelledby={active ? `file-tab-${active.id}` : undefined}>
+        <main
+          id="file-panel"
+          role={count > 0 ? 'tabpanel' : undefined}
+          aria-labelledby={active ? `file-tab-${active.id}` : undefined}
+        >
           {active ? (
             <ErrorBoundary key={active.id} title={`Could not show ${active.name}`}>
               <FileView file={active} />

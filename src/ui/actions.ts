@@ -1,6 +1,13 @@
 // Module-level actions (zustand "no store actions" practice): they bridge the store and the engine worker.
 import { engine } from './engine';
-import { deleteFileBlob, loadFileBlob, loadSession, saveFileBlob, saveState, clearSession as wipeSession } from './session';
+import {
+  deleteFileBlob,
+  loadFileBlob,
+  loadSession,
+  saveFileBlob,
+  saveState,
+  clearSession as wipeSession,
+} from './session';
 import { useApp } from './store';
 
 let counter = 0;
@@ -20,7 +27,9 @@ async function openBlob(id: string, name: string, blob: Blob, activate: boolean)
   const job = Date.now() + counter++;
   s.startJob({ id: job, fileId: id, label: `Opening ${name}`, done: 0, total: blob.size });
   try {
-    const result = await engine.open(id, blob, name, (p) => useApp.getState().progressJob(job, p.done, p.total));
+    const result = await engine.open(id, blob, name, (p) =>
+      useApp.getState().progressJob(job, p.done, p.total),
+    );
     useApp.getState().updateFile(id, { status: 'ready', result });
   } catch (e) {
     useApp.getState().updateFile(id, { status: 'error', error: errorText(e) });
@@ -90,7 +99,16 @@ export async function restoreSession(): Promise<void> {
     saved.files.map(async (f) => {
       if (f.demo) {
         const result = await engine.openDemo(f.id).catch(() => undefined);
-        useApp.getState().addFile({ id: f.id, name: f.name, size: result?.size ?? 0, status: result ? 'ready' : 'error', result, demo: true });
+        useApp
+          .getState()
+          .addFile({
+            id: f.id,
+            name: f.name,
+            size: result?.size ?? 0,
+            status: result ? 'ready' : 'error',
+            result,
+            demo: true,
+          });
         return;
       }
       const blob = await loadFileBlob(f.id).catch(() => undefined);
@@ -99,8 +117,13 @@ export async function restoreSession(): Promise<void> {
   );
   // Tabs restored in their saved order, whatever order the opens finished in.
   const order = new Map(saved.files.map((f, i) => [f.id, i]));
-  useApp.setState((st) => ({ files: [...st.files].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9)) }));
-  const active = saved.activeId && useApp.getState().files.some((f) => f.id === saved.activeId) ? saved.activeId : (useApp.getState().files[0]?.id ?? null);
+  useApp.setState((st) => ({
+    files: [...st.files].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9)),
+  }));
+  const active =
+    saved.activeId && useApp.getState().files.some((f) => f.id === saved.activeId)
+      ? saved.activeId
+      : (useApp.getState().files[0]?.id ?? null);
   useApp.getState().setActive(active);
 }
 
@@ -108,7 +131,13 @@ export async function restoreSession(): Promise<void> {
 export function startSessionSync(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return useApp.subscribe((st, prev) => {
-    if (st.files === prev.files && st.views === prev.views && st.settings === prev.settings && st.activeId === prev.activeId) return;
+    if (
+      st.files === prev.files &&
+      st.views === prev.views &&
+      st.settings === prev.settings &&
+      st.activeId === prev.activeId
+    )
+      return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       const s = useApp.getState();
@@ -119,7 +148,9 @@ export function startSessionSync(): () => void {
         return;
       }
       void saveState({
-        files: s.files.filter((f) => f.status !== 'loading' || f.demo).map((f) => ({ id: f.id, name: f.name, demo: f.demo })),
+        files: s.files
+          .filter((f) => f.status !== 'loading' || f.demo)
+          .map((f) => ({ id: f.id, name: f.name, demo: f.demo })),
         activeId: s.activeId,
         views: s.views,
         settings: s.settings,

@@ -9,8 +9,16 @@ const d = corpusAvailable() ? describe : describe.skip;
 d('engine on firmware images', () => {
   it('opens OVMF as firmware and measures what sev-snp-measure measured, for every case without a kernel', async () => {
     const m = manifest();
-    const cases = (m.ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]).filter(
-      (c) => c.expected && ['snp', 'seves', 'sev'].includes(c.params.mode as string) && !c.params.kernel && !c.params.snp_ovmf_hash && !c.params.vcpu_sig && !c.params.vcpu_family,
+    const cases = (
+      m.ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]
+    ).filter(
+      (c) =>
+        c.expected &&
+        ['snp', 'seves', 'sev'].includes(c.params.mode as string) &&
+        !c.params.kernel &&
+        !c.params.snp_ovmf_hash &&
+        !c.params.vcpu_sig &&
+        !c.params.vcpu_family,
     );
     expect(cases.length).toBeGreaterThan(0);
     const engine = new Engine();
@@ -37,9 +45,15 @@ d('engine on firmware images', () => {
 
   it('gives the TDX MRTD in both page orders', async () => {
     const engine = new Engine();
-    for (const t of manifest().tdx_ovmf as { firmware: { path: string }; mrtd_single_pass: string; mrtd_two_pass: string }[]) {
+    for (const t of manifest().tdx_ovmf as {
+      firmware: { path: string };
+      mrtd_single_pass: string;
+      mrtd_two_pass: string;
+    }[]) {
       await engine.open('fw', t.firmware.path, readCorpus(t.firmware.path));
-      expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'single-pass' }).digest).toBe(t.mrtd_single_pass);
+      expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'single-pass' }).digest).toBe(
+        t.mrtd_single_pass,
+      );
       expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'two-pass' }).digest).toBe(t.mrtd_two_pass);
     }
   });
@@ -73,9 +87,9 @@ describe('engine basics', () => {
 
 d('engine: direct boot through the kernel-hashes table', () => {
   it('measures OVMF + kernel + initrd + command line as sev-snp-measure did', async () => {
-    const cases = (manifest().ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]).filter(
-      (c) => c.expected && c.params.mode === 'snp' && c.params.kernel && !c.params.vcpu_sig,
-    );
+    const cases = (
+      manifest().ovmf_measure as { id: string; expected?: string; params: Record<string, unknown> }[]
+    ).filter((c) => c.expected && c.params.mode === 'snp' && c.params.kernel && !c.params.vcpu_sig);
     expect(cases.length).toBeGreaterThan(0);
     const engine = new Engine();
     for (const c of cases) {
@@ -101,7 +115,11 @@ d('engine: direct boot through the kernel-hashes table', () => {
 d('engine on PE files (UKIs, add-ons, kernel)', () => {
   it('shows the section hashes ukify inspect printed and the Authenticode digests the signing tools agree on', async () => {
     const engine = new Engine();
-    const entries = manifest().pe as { path: string; ukify_inspect?: Record<string, { sha256: string; text?: string } | { sha256: string; text?: string }[]>; authenticode?: Record<string, Record<string, string>> }[];
+    const entries = manifest().pe as {
+      path: string;
+      ukify_inspect?: Record<string, { sha256: string; text?: string } | { sha256: string; text?: string }[]>;
+      authenticode?: Record<string, Record<string, string>>;
+    }[];
     expect(entries.length).toBeGreaterThan(0);
     let checkedPcr = 0;
     for (const e of entries) {
@@ -118,14 +136,18 @@ d('engine on PE files (UKIs, add-ons, kernel)', () => {
           if (want.text !== undefined && rows[i]!.text !== undefined) expect(rows[i]!.text).toBe(want.text);
         });
       }
-      const sha256 = e.authenticode?.sha256?.['sbsign --detached'] ?? e.authenticode?.sha256?.['systemd-pcrlock 262 lock-pe'];
+      const sha256 =
+        e.authenticode?.sha256?.['sbsign --detached'] ??
+        e.authenticode?.sha256?.['systemd-pcrlock 262 lock-pe'];
       if (sha256) expect(r.pe!.authenticode.find((a) => a.algorithm === 'sha256')!.pad8, e.path).toBe(sha256);
       // PCR 11 per boot phase as systemd-measure 252/257/262 calculated it.
       const pcr = (e as { pcr11?: Record<string, Record<string, string>> }).pcr11;
       if (pcr) {
         const pred = r.pe!.uki!.pcr11[0]!;
         for (const [phase, banks] of Object.entries(pcr)) {
-          const got = phase.startsWith('(none)') ? pred.sections : pred.phases.find((p) => p.path === phase)?.values;
+          const got = phase.startsWith('(none)')
+            ? pred.sections
+            : pred.phases.find((p) => p.path === phase)?.values;
           expect(got, `${e.path} ${phase}`).toEqual(banks);
         }
         checkedPcr++;
@@ -152,12 +174,21 @@ d('engine on IGVM files', () => {
     for (const e of entries) {
       const r = await engine.open(e.path, e.path, readCorpus(e.path));
       expect(r.kind).toBe('igvm');
-      expect(r.diagnostics.filter((x) => x.severity === 'error'), e.path).toEqual([]);
+      expect(
+        r.diagnostics.filter((x) => x.severity === 'error'),
+        e.path,
+      ).toEqual([]);
       const counts = Object.fromEntries(r.igvm!.counts.map((c) => [c.label, c.value]));
       expect(counts, e.path).toEqual({ ...e.directive_counts, ...e.initialization_counts });
       expect(r.igvm!.directiveTotal).toBe(Object.values(e.directive_counts).reduce((a, b) => a + b, 0));
-      expect(r.igvm!.platforms.map((p) => [p.type, p.mask])).toEqual(e.platforms.map((p) => [p.platform_type, p.compatibility_mask]));
-      expect(r.igvm!.headers).toHaveLength(r.igvm!.directiveTotal + r.igvm!.platforms.length + Object.values(e.initialization_counts).reduce((a, b) => a + b, 0));
+      expect(r.igvm!.platforms.map((p) => [p.type, p.mask])).toEqual(
+        e.platforms.map((p) => [p.platform_type, p.compatibility_mask]),
+      );
+      expect(r.igvm!.headers).toHaveLength(
+        r.igvm!.directiveTotal +
+          r.igvm!.platforms.length +
+          Object.values(e.initialization_counts).reduce((a, b) => a + b, 0),
+      );
       for (const [platform, values] of Object.entries(e.measurements)) {
         const want = Object.values(values)[0]!.value;
         const out = engine.measure(e.path, { platform });
@@ -212,7 +243,11 @@ describe('the embedded demo', () => {
     expect(r.kind).toBe('igvm');
     expect(r.diagnostics.filter((x) => x.severity !== 'info')).toEqual([]);
     expect(r.igvm!.platforms.map((p) => p.type)).toEqual(['SEV_SNP', 'TDX']);
-    expect(r.igvm!.parameterAreas[0]!.parameters.map((p) => p.kind)).toEqual(['VpCount', 'MemoryMap', 'CommandLine']);
+    expect(r.igvm!.parameterAreas[0]!.parameters.map((p) => p.kind)).toEqual([
+      'VpCount',
+      'MemoryMap',
+      'CommandLine',
+    ]);
     expect(r.igvm!.vpContexts[0]!.groups[0]!.fields.find((f) => f.label === 'rip')?.value).toBe('0xfff0');
     for (const c of r.measurable) {
       const out = engine.measure('demo', { platform: c.platform });
@@ -230,8 +265,12 @@ d('engine page maps', () => {
     const maps = r.igvm!.pageMaps;
     expect(maps.map((m) => m.mask)).toEqual(e.platforms.map((p) => p.compatibility_mask));
     for (const m of maps) {
-      const pageHeaders = r.igvm!.headers.filter((h) => h.kind === 'PageData' && ((h.mask ?? 0) & m.mask) !== 0).length;
-      const inRuns = m.runs.filter((x) => !['parameter', 'required', 'vmsa'].includes(x.kind)).reduce((n, x) => n + x.headerCount, 0);
+      const pageHeaders = r.igvm!.headers.filter(
+        (h) => h.kind === 'PageData' && ((h.mask ?? 0) & m.mask) !== 0,
+      ).length;
+      const inRuns = m.runs
+        .filter((x) => !['parameter', 'required', 'vmsa'].includes(x.kind))
+        .reduce((n, x) => n + x.headerCount, 0);
       expect(inRuns, m.label).toBe(pageHeaders);
     }
     expect(maps[0]!.runs.some((x) => x.kind === 'parameter')).toBe(true);

@@ -223,7 +223,12 @@ export interface PeView {
   entryPoint: string;
   sections: PeSectionRow[];
   /** Layout bar segments over the whole file: headers, sections, certificate table, overlay. */
-  layout: { label: string; offset: number; length: number; kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols' }[];
+  layout: {
+    label: string;
+    offset: number;
+    length: number;
+    kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols';
+  }[];
   authenticode: { algorithm: string; pad8: string; none: string }[];
   paddingMatters: boolean;
   signatures: PeSignatureRow[];

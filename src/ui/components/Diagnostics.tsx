@@ -25,7 +25,13 @@ function SpecRef({ spec }: { spec: string }) {
   );
 }
 
-export function DiagnosticsList({ diagnostics, onOffset }: { diagnostics: Diagnostic[]; onOffset?(offset: number, length: number, index?: number): void }) {
+export function DiagnosticsList({
+  diagnostics,
+  onOffset,
+}: {
+  diagnostics: Diagnostic[];
+  onOffset?(offset: number, length: number, index?: number): void;
+}) {
   if (diagnostics.length === 0) {
     return <p className="ok-note">No problems found.</p>;
   }
@@ -35,7 +41,8 @@ export function DiagnosticsList({ diagnostics, onOffset }: { diagnostics: Diagno
   return (
     <div className="diagnostics">
       <p className="diag-counts" aria-live="polite">
-        <span className="sev sev-error">{counts.error} errors</span> <span className="sev sev-warning">{counts.warning} warnings</span>{' '}
+        <span className="sev sev-error">{counts.error} errors</span>{' '}
+        <span className="sev sev-warning">{counts.warning} warnings</span>{' '}
         <span className="sev sev-info">{counts.info} notes</span>
       </p>
       <ul aria-label="Diagnostics">
@@ -48,7 +55,11 @@ export function DiagnosticsList({ diagnostics, onOffset }: { diagnostics: Diagno
               {d.index !== undefined && <span className="muted">header #{d.index}</span>}
               {d.offset !== undefined &&
                 (onOffset ? (
-                  <button type="button" className="link small" onClick={() => onOffset(d.offset!, d.length ?? 8, d.index)}>
+                  <button
+                    type="button"
+                    className="link small"
+                    onClick={() => onOffset(d.offset!, d.length ?? 8, d.index)}
+                  >
                     @{hex(d.offset)}
                   </button>
                 ) : (

@@ -2,7 +2,15 @@ import type { Field, FieldGroup } from '../../workers/protocol';
 import { hex } from '../format';
 
 /** A two-column label/value table; values with an offset can be clicked to show their bytes. */
-export function FieldTable({ fields, caption, onOffset }: { fields: Field[]; caption?: string; onOffset?(offset: number, length: number): void }) {
+export function FieldTable({
+  fields,
+  caption,
+  onOffset,
+}: {
+  fields: Field[];
+  caption?: string;
+  onOffset?(offset: number, length: number): void;
+}) {
   return (
     <table className="fields">
       {caption && <caption>{caption}</caption>}
@@ -13,7 +21,12 @@ export function FieldTable({ fields, caption, onOffset }: { fields: Field[]; cap
             <td>
               <span className="mono">{f.value}</span>
               {f.offset !== undefined && onOffset && (
-                <button type="button" className="link small" onClick={() => onOffset(f.offset!, f.length ?? 1)} title="Show these bytes in the hex view">
+                <button
+                  type="button"
+                  className="link small"
+                  onClick={() => onOffset(f.offset!, f.length ?? 1)}
+                  title="Show these bytes in the hex view"
+                >
                   @{hex(f.offset)}
                 </button>
               )}
@@ -26,7 +39,15 @@ export function FieldTable({ fields, caption, onOffset }: { fields: Field[]; cap
 }
 
 /** A tree of field groups as nested disclosure sections (native <details>: keyboard and screen-reader friendly). */
-export function FieldTree({ groups, onOffset, open = true }: { groups: FieldGroup[]; onOffset?(offset: number, length: number): void; open?: boolean }) {
+export function FieldTree({
+  groups,
+  onOffset,
+  open = true,
+}: {
+  groups: FieldGroup[];
+  onOffset?(offset: number, length: number): void;
+  open?: boolean;
+}) {
   return (
     <div className="field-tree">
       {groups.map((g, i) => (
@@ -42,7 +63,9 @@ export function FieldTree({ groups, onOffset, open = true }: { groups: FieldGrou
             )}
           </summary>
           {g.fields.length > 0 && <FieldTable fields={g.fields} onOffset={onOffset} />}
-          {g.children && g.children.length > 0 && <FieldTree groups={g.children} onOffset={onOffset} open={false} />}
+          {g.children && g.children.length > 0 && (
+            <FieldTree groups={g.children} onOffset={onOffset} open={false} />
+          )}
         </details>
       ))}
     </div>

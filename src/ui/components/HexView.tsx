@@ -13,12 +13,27 @@ function ascii(b: number): string {
   return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
 }
 
-export function HexView({ fileId, size, highlight, label = 'Hex view' }: { fileId: string; size: number; highlight?: { offset: number; length: number }; label?: string }) {
+export function HexView({
+  fileId,
+  size,
+  highlight,
+  label = 'Hex view',
+}: {
+  fileId: string;
+  size: number;
+  highlight?: { offset: number; length: number };
+  label?: string;
+}) {
   const parent = useRef<HTMLDivElement>(null);
   const [chunks, setChunks] = useState<Map<number, Uint8Array>>(() => new Map());
   const pending = useRef(new Set<number>());
   const rows = Math.ceil(size / ROW);
-  const virt = useVirtualizer({ count: rows, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 20 });
+  const virt = useVirtualizer({
+    count: rows,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_PX,
+    overscan: 20,
+  });
   const items = virt.getVirtualItems();
 
   // Fetch the chunks the visible rows need.
@@ -56,7 +71,11 @@ export function HexView({ fileId, size, highlight, label = 'Hex view' }: { fileI
           const cells: { o: number; b: number | undefined }[] = [];
           for (let o = base; o < Math.min(base + ROW, size); o++) cells.push({ o, b: byteAt(o) });
           return (
-            <div key={it.key} className="hex-row" style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}>
+            <div
+              key={it.key}
+              className="hex-row"
+              style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
+            >
               <span className="hex-off">{hex(base, offWidth).slice(2)}</span>
               <span className="hex-bytes">
                 {cells.map(({ o, b }) => (
@@ -81,7 +100,15 @@ export function HexView({ fileId, size, highlight, label = 'Hex view' }: { fileI
 }
 
 /** A card with the file's bytes, highlighting the range selected in its view state. */
-export function BytesCard({ fileId, size, highlight }: { fileId: string; size: number; highlight?: { offset: number; length: number } }) {
+export function BytesCard({
+  fileId,
+  size,
+  highlight,
+}: {
+  fileId: string;
+  size: number;
+  highlight?: { offset: number; length: number };
+}) {
   return (
     <section className="card" aria-label="Bytes">
       <h3>Bytes</h3>

@@ -50,7 +50,11 @@ export function RangeMap({ ranges }: { ranges: MemoryRangeRow[] }) {
         {groups.map((g) => {
           const span = Math.max(1, g.end - g.start);
           return (
-            <div key={g.start} className="rm-cluster" style={{ flexGrow: Math.max(1, Math.sqrt(span / 4096)) }}>
+            <div
+              key={g.start}
+              className="rm-cluster"
+              style={{ flexGrow: Math.max(1, Math.sqrt(span / 4096)) }}
+            >
               <div className="rm-axis mono small">
                 <span>{hex(g.start)}</span>
                 <span>{hex(g.end)}</span>
@@ -67,7 +71,10 @@ export function RangeMap({ ranges }: { ranges: MemoryRangeRow[] }) {
                         <span
                           key={`${r.start}-${r.kind}`}
                           className={`rm-bar src-${r.source}`}
-                          style={{ left: `${((s - g.start) / span) * 100}%`, width: `${((e - s) / span) * 100}%` }}
+                          style={{
+                            left: `${((s - g.start) / span) * 100}%`,
+                            width: `${((e - s) / span) * 100}%`,
+                          }}
                           title={label}
                           aria-label={label}
                           role="img"

@@ -9,7 +9,14 @@ export interface TabItem {
   title?: string;
 }
 
-export function Tabs({ items, active, onSelect, label, idPrefix, className }: {
+export function Tabs({
+  items,
+  active,
+  onSelect,
+  label,
+  idPrefix,
+  className,
+}: {
   items: TabItem[];
   active: string | null;
   onSelect(id: string): void;

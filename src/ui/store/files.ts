@@ -27,7 +27,8 @@ export interface FilesSlice {
 export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set) => ({
   files: [],
   addFile: (f) => set((s) => ({ files: [...s.files.filter((x) => x.id !== f.id), f] })),
-  updateFile: (id, patch) => set((s) => ({ files: s.files.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
+  updateFile: (id, patch) =>
+    set((s) => ({ files: s.files.map((f) => (f.id === id ? { ...f, ...patch } : f)) })),
   removeFile: (id) =>
     set((s) => {
       const files = s.files.filter((f) => f.id !== id);

@@ -5,14 +5,16 @@ import { createFilesSlice, type FilesSlice } from './files';
 import { createJobsSlice, type JobsSlice } from './jobs';
 import { createSelectionSlice, DEFAULT_VIEW, type FileViewState, type SelectionSlice } from './selection';
 import { createSettingsSlice, type SettingsSlice } from './settings';
+import { createComposerSlice, type ComposerSlice } from '../composer/slice';
 
-export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice;
+export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createFilesSlice(...a),
   ...createSelectionSlice(...a),
   ...createSettingsSlice(...a),
   ...createJobsSlice(...a),
+  ...createComposerSlice(...a),
 }));
 
 /** The view state of one file (defaults when none was set yet). */

@@ -24,7 +24,8 @@ export const createJobsSlice: StateCreator<AppState, [], [], JobsSlice> = (set) 
   jobs: [],
   engineError: null,
   startJob: (job) => set((s) => ({ jobs: [...s.jobs, job] })),
-  progressJob: (id, done, total) => set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, done, total } : j)) })),
+  progressJob: (id, done, total) =>
+    set((s) => ({ jobs: s.jobs.map((j) => (j.id === id ? { ...j, done, total } : j)) })),
   endJob: (id) => set((s) => ({ jobs: s.jobs.filter((j) => j.id !== id) })),
   setEngineError: (engineError) => set({ engineError }),
 });

@@ -35,5 +35,6 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
   activeId: null,
   views: {},
   setActive: (id) => set({ activeId: id }),
-  patchView: (id, patch) => set((s) => ({ views: { ...s.views, [id]: { ...DEFAULT_VIEW, ...s.views[id], ...patch } } })),
+  patchView: (id, patch) =>
+    set((s) => ({ views: { ...s.views, [id]: { ...DEFAULT_VIEW, ...s.views[id], ...patch } } })),
 });

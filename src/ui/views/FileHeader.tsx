@@ -13,11 +13,18 @@ export function FileHeader({ result }: { result: OpenResult }) {
           <span className={`kind-pill kind-${result.kind}`} data-testid="file-kind">
             {result.kindLabel}
           </span>{' '}
-          {bytesLabel(result.size)} · <span className="mono" title="SHA-256 of the file">sha256 {result.sha256.slice(0, 16)}…</span>
+          {bytesLabel(result.size)} ·{' '}
+          <span className="mono" title="SHA-256 of the file">
+            sha256 {result.sha256.slice(0, 16)}…
+          </span>
         </p>
       </div>
       <div className={`verdict ${errors ? 'bad' : warnings ? 'warn' : 'good'}`} data-testid="verdict">
-        {errors ? `${errors} error${errors > 1 ? 's' : ''}` : warnings ? `${warnings} warning${warnings > 1 ? 's' : ''}` : 'Valid'}
+        {errors
+          ? `${errors} error${errors > 1 ? 's' : ''}`
+          : warnings
+            ? `${warnings} warning${warnings > 1 ? 's' : ''}`
+            : 'Valid'}
       </div>
     </div>
   );

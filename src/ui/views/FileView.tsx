@@ -28,7 +28,13 @@ export function FileView({ file }: { file: OpenFile }) {
   }
   return (
     <Suspense fallback={<Loading file={file} />}>
-      {file.result.igvm ? <IgvmView result={file.result} /> : file.result.pe ? <PeView result={file.result} /> : <GenericView result={file.result} />}
+      {file.result.igvm ? (
+        <IgvmView result={file.result} />
+      ) : file.result.pe ? (
+        <PeView result={file.result} />
+      ) : (
+        <GenericView result={file.result} />
+      )}
     </Suspense>
   );
 }

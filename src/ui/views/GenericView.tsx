@@ -46,7 +46,11 @@ export default function GenericView({ result }: { result: OpenResult }) {
         <div className="grid-2">
           <section className="card" aria-label="Structure">
             <h3>Structure</h3>
-            {result.structure && result.structure.length > 0 ? <FieldTree groups={result.structure} onOffset={show} /> : <p className="muted">Nothing more decoded.</p>}
+            {result.structure && result.structure.length > 0 ? (
+              <FieldTree groups={result.structure} onOffset={show} />
+            ) : (
+              <p className="muted">Nothing more decoded.</p>
+            )}
           </section>
           <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
         </div>

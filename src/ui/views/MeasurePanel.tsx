@@ -3,7 +3,13 @@
 // steps, linked to the header table, page map and hex view.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult } from '../../workers/protocol';
+import type {
+  LedgerEntry,
+  MeasureChoice,
+  MeasureOptions,
+  MeasureResult,
+  OpenResult,
+} from '../../workers/protocol';
 import { JobCancelledError } from '../../workers/client';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
@@ -26,11 +32,17 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
     const list: Row[] = [];
     for (const r of out.runs) {
       list.push({ kind: 'run', ...r });
-      if (r.count > 1 && open.has(r.first)) for (let i = r.first; i < r.first + r.count; i++) list.push({ kind: 'step', index: i });
+      if (r.count > 1 && open.has(r.first))
+        for (let i = r.first; i < r.first + r.count; i++) list.push({ kind: 'step', index: i });
     }
     return list;
   }, [out.runs, open]);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 12 });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+  });
   const toggle = (first: number) =>
     setOpen((s) => {
       const n = new Set(s);
@@ -45,7 +57,11 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
       </span>
       <span role="gridcell" className="c-gpa mono">
         {e.gpa && e.headerIndex !== undefined && result.igvm ? (
-          <button type="button" className="link" onClick={() => patch(result.id, { tab: 'memory', headerIndex: e.headerIndex, run: undefined })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => patch(result.id, { tab: 'memory', headerIndex: e.headerIndex, run: undefined })}
+          >
             {e.gpa}
           </button>
         ) : (
@@ -57,7 +73,17 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
       </span>
       <span role="gridcell" className="c-idx">
         {e.headerIndex !== undefined ? (
-          <button type="button" className="link" onClick={() => patch(result.id, { tab: 'headers', headerIndex: e.headerIndex, hex: e.headerOffset !== undefined ? { offset: e.headerOffset, length: 8 } : undefined })}>
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              patch(result.id, {
+                tab: 'headers',
+                headerIndex: e.headerIndex,
+                hex: e.headerOffset !== undefined ? { offset: e.headerOffset, length: 8 } : undefined,
+              })
+            }
+          >
             #{e.headerIndex}
           </button>
         ) : (
@@ -82,7 +108,15 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
         <span className="c-hash">Content hash</span>
         <span className="c-hash">Running value after</span>
       </div>
-      <div className="vt-body ledger" ref={parent} role="grid" aria-label="Measurement ledger" aria-rowcount={rows.length} tabIndex={0} data-testid="ledger">
+      <div
+        className="vt-body ledger"
+        ref={parent}
+        role="grid"
+        aria-label="Measurement ledger"
+        aria-rowcount={rows.length}
+        tabIndex={0}
+        data-testid="ledger"
+      >
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {virt.getVirtualItems().map((it) => {
             const row = rows[it.index]!;
@@ -100,7 +134,13 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
             const expanded = open.has(row.first);
             const label =
               row.count > 1 ? (
-                <button type="button" className="link" aria-expanded={expanded} onClick={() => toggle(row.first)} title={expanded ? 'Collapse' : 'Expand into single steps'}>
+                <button
+                  type="button"
+                  className="link"
+                  aria-expanded={expanded}
+                  onClick={() => toggle(row.first)}
+                  title={expanded ? 'Collapse' : 'Expand into single steps'}
+                >
                   {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
                 </button>
               ) : (
@@ -118,7 +158,17 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
   );
 }
 
-function Select({ label, value, options, onChange }: { label: string; value: string; options: readonly string[]; onChange(v: string): void }) {
+function Select({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  options: readonly string[];
+  onChange(v: string): void;
+}) {
   return (
     <label>
       {label}{' '}
@@ -131,7 +181,17 @@ function Select({ label, value, options, onChange }: { label: string; value: str
   );
 }
 
-function FilePick({ label, value, self, onChange }: { label: string; value?: string; self: string; onChange(id?: string): void }) {
+function FilePick({
+  label,
+  value,
+  self,
+  onChange,
+}: {
+  label: string;
+  value?: string;
+  self: string;
+  onChange(id?: string): void;
+}) {
   const all = useApp((s) => s.files);
   const files = useMemo(() => all.filter((f) => f.id !== self && f.status === 'ready'), [all, self]);
   return (
@@ -149,7 +209,17 @@ function FilePick({ label, value, self, onChange }: { label: string; value?: str
   );
 }
 
-function ClassicControls({ self, choice, o, set }: { self: string; choice: MeasureChoice; o: MeasureOptions; set(p: Partial<MeasureOptions>): void }) {
+function ClassicControls({
+  self,
+  choice,
+  o,
+  set,
+}: {
+  self: string;
+  choice: MeasureChoice;
+  o: MeasureOptions;
+  set(p: Partial<MeasureOptions>): void;
+}) {
   if (!choice.classic && choice.platform !== 'sev') return null;
   const commit = (v: string) => set({ append: v || undefined });
   return (
@@ -158,10 +228,27 @@ function ClassicControls({ self, choice, o, set }: { self: string; choice: Measu
         <>
           <label>
             vCPUs{' '}
-            <input type="number" min={1} max={512} value={o.vcpus ?? 1} style={{ width: '4.5rem' }} onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })} />
+            <input
+              type="number"
+              min={1}
+              max={512}
+              value={o.vcpus ?? 1}
+              style={{ width: '4.5rem' }}
+              onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })}
+            />
           </label>
-          <Select label="vCPU type" value={o.vcpuType ?? 'EPYC-v4'} options={choice.classic.vcpuTypes} onChange={(v) => set({ vcpuType: v })} />
-          <Select label="VMM" value={o.vmm ?? 'QEMU'} options={choice.classic.vmms} onChange={(v) => set({ vmm: v })} />
+          <Select
+            label="vCPU type"
+            value={o.vcpuType ?? 'EPYC-v4'}
+            options={choice.classic.vcpuTypes}
+            onChange={(v) => set({ vcpuType: v })}
+          />
+          <Select
+            label="VMM"
+            value={o.vmm ?? 'QEMU'}
+            options={choice.classic.vmms}
+            onChange={(v) => set({ vmm: v })}
+          />
         </>
       )}
       {choice.platform === 'snp' && (
@@ -173,16 +260,29 @@ function ClassicControls({ self, choice, o, set }: { self: string; choice: Measu
             style={{ width: '6rem' }}
             className="mono"
             title="SEV_FEATURES of the VMSAs, hex"
-            onBlur={(e) => /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) && set({ guestFeatures: e.currentTarget.value })}
+            onBlur={(e) =>
+              /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) &&
+              set({ guestFeatures: e.currentTarget.value })
+            }
           />
         </label>
       )}
       <fieldset className="direct-boot">
         <legend>Direct boot (kernel-hashes table)</legend>
-        <FilePick label="Kernel" value={o.kernelFile} self={self} onChange={(id) => set({ kernelFile: id, ...(id ? {} : { initrdFile: undefined }) })} />
+        <FilePick
+          label="Kernel"
+          value={o.kernelFile}
+          self={self}
+          onChange={(id) => set({ kernelFile: id, ...(id ? {} : { initrdFile: undefined }) })}
+        />
         {o.kernelFile && (
           <>
-            <FilePick label="Initrd" value={o.initrdFile} self={self} onChange={(id) => set({ initrdFile: id })} />
+            <FilePick
+              label="Initrd"
+              value={o.initrdFile}
+              self={self}
+              onChange={(id) => set({ initrdFile: id })}
+            />
             <label>
               Command line{' '}
               <input
@@ -210,17 +310,40 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
   const choice = choices.find((c) => c.platform === view.platform) ?? choices[0]!;
   const profile = choice.profiles.includes(settings.snpProfile) ? settings.snpProfile : choice.profiles[0];
   const order = choice.tdxOrders.includes(settings.tdxOrder) ? settings.tdxOrder : choice.tdxOrders[0];
-  const [what, setWhat] = useState<MeasureOptions>({ platform: '', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU' });
+  const [what, setWhat] = useState<MeasureOptions>({
+    platform: '',
+    vcpus: 1,
+    vcpuType: 'EPYC-v4',
+    vmm: 'QEMU',
+  });
   const options: MeasureOptions = { ...what, platform: choice.platform, profile, tdxOrder: order };
   const key = JSON.stringify(options);
-  const [state, setState] = useState<{ busy: boolean; job?: number; done: number; total: number; out?: MeasureResult; error?: string }>({ busy: false, done: 0, total: 0 });
+  const [state, setState] = useState<{
+    busy: boolean;
+    job?: number;
+    done: number;
+    total: number;
+    out?: MeasureResult;
+    error?: string;
+  }>({ busy: false, done: 0, total: 0 });
 
   useEffect(() => {
     let live = true;
-    const { job, result: p } = engine.measure(result.id, JSON.parse(key) as MeasureOptions, (pr) => live && setState((s) => ({ ...s, done: pr.done, total: pr.total })));
+    const { job, result: p } = engine.measure(
+      result.id,
+      JSON.parse(key) as MeasureOptions,
+      (pr) => live && setState((s) => ({ ...s, done: pr.done, total: pr.total })),
+    );
     setState((s) => ({ ...s, busy: true, job, done: 0, total: 0 }));
     p.then((out) => live && setState({ busy: false, done: 0, total: 0, out })).catch(
-      (e: unknown) => live && setState({ busy: false, done: 0, total: 0, error: e instanceof JobCancelledError ? 'Cancelled.' : e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        live &&
+        setState({
+          busy: false,
+          done: 0,
+          total: 0,
+          error: e instanceof JobCancelledError ? 'Cancelled.' : e instanceof Error ? e.message : String(e),
+        }),
     );
     return () => {
       live = false;
@@ -232,10 +355,34 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     <div className="measure">
       <section className="card" aria-label="Measurement settings">
         <div className="filters">
-          <Select label="Measurement" value={choice.platform} options={choices.map((c) => c.platform)} onChange={(v) => patch(result.id, { platform: v })} />
-          {choice.profiles.length > 0 && <Select label="Profile" value={profile!} options={choice.profiles} onChange={(v) => setSettings({ snpProfile: v })} />}
-          {choice.tdxOrders.length > 0 && <Select label="Page-add order" value={order!} options={choice.tdxOrders} onChange={(v) => setSettings({ tdxOrder: v })} />}
-          <ClassicControls self={result.id} choice={choice} o={options} set={(p) => setWhat((w) => ({ ...w, ...p }))} />
+          <Select
+            label="Measurement"
+            value={choice.platform}
+            options={choices.map((c) => c.platform)}
+            onChange={(v) => patch(result.id, { platform: v })}
+          />
+          {choice.profiles.length > 0 && (
+            <Select
+              label="Profile"
+              value={profile!}
+              options={choice.profiles}
+              onChange={(v) => setSettings({ snpProfile: v })}
+            />
+          )}
+          {choice.tdxOrders.length > 0 && (
+            <Select
+              label="Page-add order"
+              value={order!}
+              options={choice.tdxOrders}
+              onChange={(v) => setSettings({ tdxOrder: v })}
+            />
+          )}
+          <ClassicControls
+            self={result.id}
+            choice={choice}
+            o={options}
+            set={(p) => setWhat((w) => ({ ...w, ...p }))}
+          />
           {state.busy && (
             <>
               <progress max={state.total || 1} value={state.done} aria-label="Measuring" />
@@ -263,7 +410,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
             </output>
             {out.idBlock && (
               <p className={out.idBlock.matches ? 'ok-note' : 'error-message'} data-testid="id-block-check">
-                {out.idBlock.matches ? '✓ Matches the launch digest the SNP ID block expects.' : `✗ The SNP ID block expects ${out.idBlock.expected}.`}
+                {out.idBlock.matches
+                  ? '✓ Matches the launch digest the SNP ID block expects.'
+                  : `✗ The SNP ID block expects ${out.idBlock.expected}.`}
               </p>
             )}
           </div>
@@ -277,14 +426,21 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
               {out.runs.length.toLocaleString('en')} runs of {out.entries.length.toLocaleString('en')} steps
             </span>
           </h3>
-          {out.diagnostics.length > 0 && <DiagnosticsList diagnostics={out.diagnostics} onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })} />}
+          {out.diagnostics.length > 0 && (
+            <DiagnosticsList
+              diagnostics={out.diagnostics}
+              onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })}
+            />
+          )}
           <Ledger key={key} result={result} out={out} />
         </section>
       )}
       {out?.vmsas && out.vmsas.length > 0 && (
         <section className="card vmsa-card" aria-label="VMSA pages">
           <h3>VMSA pages measured</h3>
-          <p className="muted small">Initial register state of each vCPU as the VMM builds it; offsets are inside the 4 KiB page.</p>
+          <p className="muted small">
+            Initial register state of each vCPU as the VMM builds it; offsets are inside the 4 KiB page.
+          </p>
           <div className="grid-2 tight">
             {out.vmsas.map((v) => (
               <div key={v.title} data-testid="vmsa">

@@ -2,7 +2,14 @@
 // through core/classic (sev-snp-measure's rules), TDX MRTD in both page orders. What-if controls (vCPUs,
 // vCPU type, VMM, guest features) arrive as MeasureOptions; the result is plain ledger data.
 import { toHex } from '../../core/bytes/bytes';
-import { measureClassic, tdvfMrtd, TDVF_PAGE_ORDERS, type ClassicMode, type ClassicStep, type TdvfPageOrder } from '../../core/classic';
+import {
+  measureClassic,
+  tdvfMrtd,
+  TDVF_PAGE_ORDERS,
+  type ClassicMode,
+  type ClassicStep,
+  type TdvfPageOrder,
+} from '../../core/classic';
 import type { ParsedFirmware } from '../../core/firmware';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
@@ -16,10 +23,25 @@ const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
 /** What can be measured for this firmware, from its features. */
 export function firmwareChoices(fw: ParsedFirmware): MeasureChoice[] {
   const out: MeasureChoice[] = [];
-  if (fw.features.snp) out.push({ platform: 'snp', label: 'SEV-SNP launch digest', profiles: [], tdxOrders: [], classic: CLASSIC });
-  if (fw.features.sevEs) out.push({ platform: 'seves', label: 'SEV-ES launch digest', profiles: [], tdxOrders: [], classic: CLASSIC });
+  if (fw.features.snp)
+    out.push({
+      platform: 'snp',
+      label: 'SEV-SNP launch digest',
+      profiles: [],
+      tdxOrders: [],
+      classic: CLASSIC,
+    });
+  if (fw.features.sevEs)
+    out.push({
+      platform: 'seves',
+      label: 'SEV-ES launch digest',
+      profiles: [],
+      tdxOrders: [],
+      classic: CLASSIC,
+    });
   if (fw.footer) out.push({ platform: 'sev', label: 'SEV launch digest', profiles: [], tdxOrders: [] });
-  if (fw.features.tdx) out.push({ platform: 'tdx', label: 'TDX MRTD', profiles: [], tdxOrders: [...TDVF_PAGE_ORDERS] });
+  if (fw.features.tdx)
+    out.push({ platform: 'tdx', label: 'TDX MRTD', profiles: [], tdxOrders: [...TDVF_PAGE_ORDERS] });
   return out;
 }
 
@@ -54,12 +76,19 @@ export type FileBytes = (id: string) => Uint8Array;
 /** Kernel/initrd SHA-256s per "kernelId\0initrdId", so editing the command line rehashes only the command line. */
 export type BlobHashCache = Map<string, KernelHashes>;
 
-function directBoot(o: MeasureOptions, fileBytes: FileBytes, blobHashes: BlobHashCache): KernelHashes | undefined {
+function directBoot(
+  o: MeasureOptions,
+  fileBytes: FileBytes,
+  blobHashes: BlobHashCache,
+): KernelHashes | undefined {
   if (!o.kernelFile) return undefined;
   const key = `${o.kernelFile}\0${o.initrdFile ?? ''}`;
   let h = blobHashes.get(key);
   if (!h) {
-    h = kernelHashes({ kernel: fileBytes(o.kernelFile), initrd: o.initrdFile ? fileBytes(o.initrdFile) : undefined });
+    h = kernelHashes({
+      kernel: fileBytes(o.kernelFile),
+      initrd: o.initrdFile ? fileBytes(o.initrdFile) : undefined,
+    });
     blobHashes.set(key, h);
   }
   return withCmdline(h, o.append);
@@ -68,10 +97,22 @@ function directBoot(o: MeasureOptions, fileBytes: FileBytes, blobHashes: BlobHas
 /** A classic step in the core ledger's shape, so one coalescing rule serves IGVM and firmware ledgers: steps
  * from one metadata section share a "header"; firmware pages are all "header" -1. */
 function asCoreEntry(s: ClassicStep): CoreLedgerEntry {
-  return { step: s.index, header: s.metadataIndex ?? (s.vcpu !== undefined ? 1000 + s.vcpu * 2 : -1), offset: 0, gpa: s.gpa ?? -1n, type: s.pageTypeName ?? s.source };
+  return {
+    step: s.index,
+    header: s.metadataIndex ?? (s.vcpu !== undefined ? 1000 + s.vcpu * 2 : -1),
+    offset: 0,
+    gpa: s.gpa ?? -1n,
+    type: s.pageTypeName ?? s.source,
+  };
 }
 
-export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: MeasureOptions, fileBytes: FileBytes, cache: BlobHashCache): MeasureResult {
+export function measureFirmware(
+  bytes: Uint8Array,
+  parsed: ParsedFirmware,
+  o: MeasureOptions,
+  fileBytes: FileBytes,
+  cache: BlobHashCache,
+): MeasureResult {
   if (o.platform === 'tdx') return measureTdvf(bytes, parsed, (o.tdxOrder as TdvfPageOrder) ?? 'single-pass');
   const t0 = performance.now();
   const mode = o.platform as ClassicMode;
@@ -97,14 +138,25 @@ export function measureFirmware(bytes: Uint8Array, parsed: ParsedFirmware, o: Me
   }));
   return {
     platform: o.platform,
-    label: { snp: 'SEV-SNP launch digest', seves: 'SEV-ES launch digest', sev: 'SEV launch digest', 'snp:ovmf-hash': 'SNP OVMF hash' }[mode] ?? mode,
+    label:
+      {
+        snp: 'SEV-SNP launch digest',
+        seves: 'SEV-ES launch digest',
+        sev: 'SEV launch digest',
+        'snp:ovmf-hash': 'SNP OVMF hash',
+      }[mode] ?? mode,
     algorithm: r.algorithm,
     digest: r.digest ? toHex(r.digest) : '',
     ms: performance.now() - t0,
     entries,
     runs: coalesceLedger(r.steps.map(asCoreEntry)).map((run) => ({ first: run.firstStep, count: run.count })),
     // BSP and first AP: every further AP page is the same as the first.
-    vmsas: r.vmsas.slice(0, 2).map((page, i) => ({ title: i === 0 ? 'BSP (vCPU 0)' : 'APs (vCPU 1…)', groups: vmsaGroups(page, 0).groups })),
+    vmsas: r.vmsas
+      .slice(0, 2)
+      .map((page, i) => ({
+        title: i === 0 ? 'BSP (vCPU 0)' : 'APs (vCPU 1…)',
+        groups: vmsaGroups(page, 0).groups,
+      })),
     diagnostics: r.diagnostics,
   };
 }

@@ -5,34 +5,57 @@ import type { Field, FieldGroup, OpenResult } from '../protocol';
 
 const hex = (v: number | bigint) => '0x' + v.toString(16);
 
-export function inspectFirmware(bytes: Uint8Array): { parsed: ParsedFirmware; view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable' | 'memoryRanges'> } {
+export function inspectFirmware(bytes: Uint8Array): {
+  parsed: ParsedFirmware;
+  view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable' | 'memoryRanges'>;
+} {
   const fw = parseFirmware(bytes);
   const s = summarizeFirmware(fw);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const summary: Field[] = [
     { label: 'Flavour', value: s.flavour },
     { label: 'Mapped at GPA', value: `${s.baseGpa} – 0xffffffff` },
-    { label: 'SEV-ES AP reset block', value: s.apResetEip ?? 'absent', ...(fw.apResetBlock && { offset: fw.apResetBlock.offset, length: fw.apResetBlock.length }) },
+    {
+      label: 'SEV-ES AP reset block',
+      value: s.apResetEip ?? 'absent',
+      ...(fw.apResetBlock && { offset: fw.apResetBlock.offset, length: fw.apResetBlock.length }),
+    },
     { label: 'SNP (ASEV metadata)', value: yes(fw.features.snp) },
     { label: 'SNP kernel hashes', value: yes(fw.features.snpKernelHashes) },
     { label: 'SEV kernel hashes', value: yes(fw.features.sevKernelHashes) },
     { label: 'TDX (TDVF metadata)', value: yes(fw.features.tdx) },
     { label: 'IGVM metadata', value: yes(fw.features.igvm) },
   ];
-  const memoryRanges = fw.memoryMap.map((r) => ({ start: hex(r.gpa), end: hex(r.gpa + r.size), source: r.source, kind: r.kind + (r.index !== undefined ? ` #${r.index}` : '') }));
+  const memoryRanges = fw.memoryMap.map((r) => ({
+    start: hex(r.gpa),
+    end: hex(r.gpa + r.size),
+    source: r.source,
+    kind: r.kind + (r.index !== undefined ? ` #${r.index}` : ''),
+  }));
   const structure: FieldGroup[] = [];
   if (fw.footer) {
     structure.push({
       title: `Footer GUID table (${fw.footer.entries.length} entries)`,
       offset: fw.footer.offset,
-      fields: fw.footer.entries.map((e) => ({ label: e.name ?? e.guid, value: e.guid, offset: e.offset, length: e.length })),
+      fields: fw.footer.entries.map((e) => ({
+        label: e.name ?? e.guid,
+        value: e.guid,
+        offset: e.offset,
+        length: e.length,
+      })),
     });
   }
   if (s.tdvfSections.length > 0) {
     structure.push({
       title: 'TDVF sections',
-      fields: s.tdvfSections.map((t) => ({ label: `${t.type} ${t.memBase}`, value: `+${t.memSize}, raw 0x${t.rawOffset.toString(16)}+0x${t.rawSize.toString(16)}${t.extendMr ? ', MR.EXTEND' : ''}` })),
+      fields: s.tdvfSections.map((t) => ({
+        label: `${t.type} ${t.memBase}`,
+        value: `+${t.memSize}, raw 0x${t.rawOffset.toString(16)}+0x${t.rawSize.toString(16)}${t.extendMr ? ', MR.EXTEND' : ''}`,
+      })),
     });
   }
-  return { parsed: fw, view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw) } };
+  return {
+    parsed: fw,
+    view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw) },
+  };
 }

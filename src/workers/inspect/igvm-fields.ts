@@ -21,17 +21,31 @@ function scalar(v: unknown): string {
   return String(v);
 }
 
-export function objectGroup(title: string, obj: object, file: Uint8Array, extra: { offset?: number; length?: number } = {}): FieldGroup {
+export function objectGroup(
+  title: string,
+  obj: object,
+  file: Uint8Array,
+  extra: { offset?: number; length?: number } = {},
+): FieldGroup {
   const fields: Field[] = [];
   const children: FieldGroup[] = [];
   for (const [key, v] of Object.entries(obj)) {
     if (SKIP.has(key) || v === undefined) continue;
     if (v instanceof Uint8Array) {
       const offset = fileOffsetOf(v, file);
-      const shown = toHex(v.subarray(0, MAX_BYTES_SHOWN)) + (v.length > MAX_BYTES_SHOWN ? `… (${v.length} bytes)` : '');
-      fields.push({ label: key, value: v.length === 0 ? '(empty)' : shown, ...(offset !== undefined && { offset, length: v.length }) });
+      const shown =
+        toHex(v.subarray(0, MAX_BYTES_SHOWN)) + (v.length > MAX_BYTES_SHOWN ? `… (${v.length} bytes)` : '');
+      fields.push({
+        label: key,
+        value: v.length === 0 ? '(empty)' : shown,
+        ...(offset !== undefined && { offset, length: v.length }),
+      });
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => (typeof item === 'object' && item !== null ? children.push(objectGroup(`${key}[${i}]`, item as object, file)) : fields.push({ label: `${key}[${i}]`, value: scalar(item) })));
+      v.forEach((item, i) =>
+        typeof item === 'object' && item !== null
+          ? children.push(objectGroup(`${key}[${i}]`, item as object, file))
+          : fields.push({ label: `${key}[${i}]`, value: scalar(item) }),
+      );
     } else if (typeof v === 'object' && v !== null) {
       children.push(objectGroup(key, v as object, file));
     } else {
@@ -42,5 +56,8 @@ export function objectGroup(title: string, obj: object, file: Uint8Array, extra:
 }
 
 export function headerGroup(h: IgvmHeader, file: Uint8Array): FieldGroup {
-  return objectGroup(`#${h.index} ${h.kind} (type 0x${h.type.toString(16)})`, h, file, { offset: h.offset, length: h.length });
+  return objectGroup(`#${h.index} ${h.kind} (type 0x${h.type.toString(16)})`, h, file, {
+    offset: h.offset,
+    length: h.length,
+  });
 }

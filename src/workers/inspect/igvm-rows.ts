@@ -1,7 +1,14 @@
 // IGVM model → the plain rows the inspector renders: header table rows, platforms, parameter areas with their
 // parameters and inserts, VP contexts with decoded registers (igvm-format §3–§8).
 import { summarizeIgvm } from '../../core/igvm';
-import { IGVM_PAGE_DATA_TYPE_NAME, decodePageDataFlags, isVpContext, sectionOfType, type IgvmFile, type IgvmHeader } from '../../core/igvm/types';
+import {
+  IGVM_PAGE_DATA_TYPE_NAME,
+  decodePageDataFlags,
+  isVpContext,
+  sectionOfType,
+  type IgvmFile,
+  type IgvmHeader,
+} from '../../core/igvm/types';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
 import { objectGroup } from './igvm-fields';
@@ -46,14 +53,23 @@ function detail(h: IgvmHeader): string {
       return `${h.sizeBytes} bytes @${hex(h.fileOffset)}`;
     default:
       if (isVpContext(h)) return `VP ${h.vpIndex}${h.fileOffset ? `, data @${hex(h.fileOffset)}` : ''}`;
-      if ('parameterAreaIndex' in h && 'byteOffset' in h) return `area ${h.parameterAreaIndex} +${hex(h.byteOffset)}`;
+      if ('parameterAreaIndex' in h && 'byteOffset' in h)
+        return `area ${h.parameterAreaIndex} +${hex(h.byteOffset)}`;
       return '';
   }
 }
 
 function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLength: number } | undefined {
   const view =
-    'data' in h && h.data instanceof Uint8Array ? h.data : 'vmsa' in h ? h.vmsa : 'page' in h ? h.page : 'context' in h && h.context instanceof Uint8Array ? h.context : undefined;
+    'data' in h && h.data instanceof Uint8Array
+      ? h.data
+      : 'vmsa' in h
+        ? h.vmsa
+        : 'page' in h
+          ? h.page
+          : 'context' in h && h.context instanceof Uint8Array
+            ? h.context
+            : undefined;
   if (!view || view.buffer !== file.buffer) return undefined;
   return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
 }
@@ -100,9 +116,13 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
         inserts: [],
       });
     } else if (h.kind === 'ParameterInsert') {
-      areas.get(h.parameterAreaIndex)?.inserts.push({ gpa: hex(h.gpa), mask: h.compatibilityMask, headerIndex: h.index });
+      areas
+        .get(h.parameterAreaIndex)
+        ?.inserts.push({ gpa: hex(h.gpa), mask: h.compatibilityMask, headerIndex: h.index });
     } else if ('parameterAreaIndex' in h && 'byteOffset' in h) {
-      areas.get(h.parameterAreaIndex)?.parameters.push({ kind: h.kind, headerIndex: h.index, byteOffset: h.byteOffset });
+      areas
+        .get(h.parameterAreaIndex)
+        ?.parameters.push({ kind: h.kind, headerIndex: h.index, byteOffset: h.byteOffset });
     }
   }
   return [...areas.values()];
@@ -115,13 +135,23 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
   const platformName = (mask: number) => platforms.find((p) => p.mask === mask)?.type ?? `mask ${hex(mask)}`;
   for (const h of file.directives) {
     if (!isVpContext(h)) continue;
-    const base = { headerIndex: h.index, mask: h.compatibilityMask, platform: platformName(h.compatibilityMask), vpIndex: h.vpIndex, gpa: hex(h.gpa), ...(h.fileOffset && { dataOffset: h.fileOffset }) };
+    const base = {
+      headerIndex: h.index,
+      mask: h.compatibilityMask,
+      platform: platformName(h.compatibilityMask),
+      vpIndex: h.vpIndex,
+      gpa: hex(h.gpa),
+      ...(h.fileOffset && { dataOffset: h.fileOffset }),
+    };
     if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
       diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
     } else if (h.kind === 'X64NativeVpContext') {
-      views.push({ ...base, groups: [objectGroup('Registers', h.context, file.bytes, { offset: h.fileOffset, length: 232 })] });
+      views.push({
+        ...base,
+        groups: [objectGroup('Registers', h.context, file.bytes, { offset: h.fileOffset, length: 232 })],
+      });
     } else if (h.kind === 'X64VbsVpContext' || h.kind === 'AArch64VbsVpContext') {
       views.push({
         ...base,
@@ -130,7 +160,16 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
             title: `VTL ${h.vtl} registers`,
             offset: h.fileOffset,
             length: h.context.length,
-            fields: h.registers.map((r) => ({ label: r.nameText ?? `0x${r.name.toString(16)}`, value: '0x' + [...r.value].reverse().map((b) => b.toString(16).padStart(2, '0')).join('').replace(/^0+(?=.)/, '') })),
+            fields: h.registers.map((r) => ({
+              label: r.nameText ?? `0x${r.name.toString(16)}`,
+              value:
+                '0x' +
+                [...r.value]
+                  .reverse()
+                  .map((b) => b.toString(16).padStart(2, '0'))
+                  .join('')
+                  .replace(/^0+(?=.)/, ''),
+            })),
           },
         ],
       });

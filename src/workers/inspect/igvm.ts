@@ -2,9 +2,35 @@
 // measured per platform on request (src/core/measure) with the ledger as plain rows.
 import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
-import { IGVM_PLATFORM_TYPE_NAME, igvmPageMap, parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../../core/igvm';
-import { coalesceLedger, measurePlatform, SNP_PROFILES, TDX_ORDERS, type SnpChain, type SnpProfile, type TdxOrder } from '../../core/measure';
-import type { WhatIfResult, FieldGroup, IgvmView, PageMapView, LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from '../protocol';
+import {
+  IGVM_PLATFORM_TYPE_NAME,
+  igvmPageMap,
+  parseIgvm,
+  summarizeIgvm,
+  supportedPlatforms,
+  type IgvmFile,
+} from '../../core/igvm';
+import {
+  coalesceLedger,
+  measurePlatform,
+  SNP_PROFILES,
+  TDX_ORDERS,
+  type SnpChain,
+  type SnpProfile,
+  type TdxOrder,
+} from '../../core/measure';
+import type {
+  WhatIfResult,
+  FieldGroup,
+  IgvmView,
+  PageMapView,
+  LedgerEntry,
+  MeasureChoice,
+  MeasureOptions,
+  MeasureResult,
+  OpenResult,
+  Progress,
+} from '../protocol';
 import { headerGroup, objectGroup } from './igvm-fields';
 import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
@@ -19,7 +45,10 @@ const MEASURE_LABEL: Record<string, string> = {
 /** Per-kind header counts (initialization, then directive headers), as the corpus manifest keys them. */
 function counts(file: IgvmFile): { label: string; value: number }[] {
   const s = summarizeIgvm(file);
-  return Object.entries({ ...s.initializationCounts, ...s.directiveCounts }).map(([label, value]) => ({ label, value }));
+  return Object.entries({ ...s.initializationCounts, ...s.directiveCounts }).map(([label, value]) => ({
+    label,
+    value,
+  }));
 }
 
 /** The guest-physical page map of each declared platform (runs carry first/last header and a count). */
@@ -49,14 +78,29 @@ function headerTree(file: IgvmFile): FieldGroup[] {
   }
   const MAX_LISTED = 12;
   return [
-    objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, file.bytes, { offset: file.fixedHeader.offset, length: file.fixedHeader.length }),
-    { title: `Platform headers (${file.platforms.length})`, fields: [], children: file.platforms.map((h) => headerGroup(h, file.bytes)) },
-    { title: `Initialization headers (${file.initialization.length})`, fields: [], children: file.initialization.map((h) => headerGroup(h, file.bytes)) },
+    objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, file.bytes, {
+      offset: file.fixedHeader.offset,
+      length: file.fixedHeader.length,
+    }),
+    {
+      title: `Platform headers (${file.platforms.length})`,
+      fields: [],
+      children: file.platforms.map((h) => headerGroup(h, file.bytes)),
+    },
+    {
+      title: `Initialization headers (${file.initialization.length})`,
+      fields: [],
+      children: file.initialization.map((h) => headerGroup(h, file.bytes)),
+    },
     {
       title: `Directive headers (${file.directives.length})`,
       fields: [...byKind.entries()].map(([kind, idx]) => ({
         label: `${kind} × ${idx.length}`,
-        value: idx.slice(0, MAX_LISTED).map((i) => `#${i}`).join(' ') + (idx.length > MAX_LISTED ? ' …' : ''),
+        value:
+          idx
+            .slice(0, MAX_LISTED)
+            .map((i) => `#${i}`)
+            .join(' ') + (idx.length > MAX_LISTED ? ' …' : ''),
       })),
     },
   ];
@@ -94,11 +138,34 @@ export class IgvmSession {
     const measurable: MeasureChoice[] = supportedPlatforms(f)
       .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
       .filter((n): n is NonNullable<typeof n> => n !== undefined && MEASURE_LABEL[n] !== undefined)
-      .map((n) => ({ platform: n, label: MEASURE_LABEL[n]!, profiles: n === 'SEV_SNP' ? [...SNP_PROFILES] : [], tdxOrders: n === 'TDX' ? [...TDX_ORDERS] : [] }));
+      .map((n) => ({
+        platform: n,
+        label: MEASURE_LABEL[n]!,
+        profiles: n === 'SEV_SNP' ? [...SNP_PROFILES] : [],
+        tdxOrders: n === 'TDX' ? [...TDX_ORDERS] : [],
+      }));
     const summary = [
-      { label: 'Format version', value: `${f.formatVersion} (${f.architecture}, ${f.pageSize}-byte pages)`, offset: 0, length: f.fixedHeader.length },
-      { label: 'Checksum', value: f.fixedHeader.checksum === f.computedChecksum ? `0x${f.computedChecksum.toString(16)} (correct)` : `0x${f.fixedHeader.checksum.toString(16)} in file, 0x${f.computedChecksum.toString(16)} computed`, offset: 20, length: 4 },
-      { label: 'Variable headers', value: `${f.headers.length} at 0x${f.fixedHeader.variableHeaderOffset.toString(16)} (+0x${f.fixedHeader.variableHeaderSize.toString(16)})`, offset: f.fixedHeader.variableHeaderOffset, length: f.fixedHeader.variableHeaderSize },
+      {
+        label: 'Format version',
+        value: `${f.formatVersion} (${f.architecture}, ${f.pageSize}-byte pages)`,
+        offset: 0,
+        length: f.fixedHeader.length,
+      },
+      {
+        label: 'Checksum',
+        value:
+          f.fixedHeader.checksum === f.computedChecksum
+            ? `0x${f.computedChecksum.toString(16)} (correct)`
+            : `0x${f.fixedHeader.checksum.toString(16)} in file, 0x${f.computedChecksum.toString(16)} computed`,
+        offset: 20,
+        length: 4,
+      },
+      {
+        label: 'Variable headers',
+        value: `${f.headers.length} at 0x${f.fixedHeader.variableHeaderOffset.toString(16)} (+0x${f.fixedHeader.variableHeaderSize.toString(16)})`,
+        offset: f.fixedHeader.variableHeaderOffset,
+        length: f.fixedHeader.variableHeaderSize,
+      },
       { label: 'File data', value: `from 0x${f.fileDataOffset.toString(16)}` },
     ];
     return { summary, diagnostics: [...this.parseDiagnostics, ...vps.diagnostics], igvm, measurable };
@@ -115,7 +182,11 @@ export class IgvmSession {
     if (!f || !p) throw new Error(`no ${o.platform} platform in this file`);
     onProgress?.({ done: 0, total: 1, label: 'Measuring' });
     const t0 = performance.now();
-    const m = measurePlatform(f, p, { snpProfile: o.profile as SnpProfile | undefined, tdxOrder: o.tdxOrder as TdxOrder | undefined, ledger: true });
+    const m = measurePlatform(f, p, {
+      snpProfile: o.profile as SnpProfile | undefined,
+      tdxOrder: o.tdxOrder as TdxOrder | undefined,
+      ledger: true,
+    });
     const ms = performance.now() - t0;
     if (m.chain) this.snp = { profile: m.profile ?? 'igvm', chain: m.chain };
     const ledger = m.ledger ?? [];
@@ -132,7 +203,8 @@ export class IgvmSession {
     return {
       platform: o.platform,
       label: MEASURE_LABEL[o.platform] ?? o.platform,
-      algorithm: m.algorithm + (m.profile ? `, profile ${m.profile}` : '') + (m.tdxOrder ? `, ${m.tdxOrder}` : ''),
+      algorithm:
+        m.algorithm + (m.profile ? `, profile ${m.profile}` : '') + (m.tdxOrder ? `, ${m.tdxOrder}` : ''),
       digest: toHex(m.digest),
       ms,
       entries,
@@ -153,7 +225,8 @@ export class IgvmSession {
     for (let i = chain.ops.length - 1; i >= 0; i--) if (chain.ops[i]!.header === headerIndex) step = i;
     const op = chain.ops[step];
     const original = op?.content === 'data' ? op.data : undefined;
-    if (!original) throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
+    if (!original)
+      throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
     const edited = new Uint8Array(4096);
     edited.set(original.subarray(0, 4096));
     edited[byteOffset % 4096] ^= 0xff;
@@ -162,6 +235,14 @@ export class IgvmSession {
     const u = chain.updatePage(step, edited);
     const ms = performance.now() - t0;
     chain.updatePage(step, original);
-    return { headerIndex, byteOffset: byteOffset % 4096, digest: toHex(u.digest), originalDigest, firstChangedStep: u.firstChangedStep, steps: chain.length, ms };
+    return {
+      headerIndex,
+      byteOffset: byteOffset % 4096,
+      digest: toHex(u.digest),
+      originalDigest,
+      firstChangedStep: u.firstChangedStep,
+      steps: chain.length,
+      ms,
+    };
   }
 }

@@ -3,7 +3,15 @@
 // src/core/authenticode).
 import { toHex } from '../../core/bytes/bytes';
 import { authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
-import { parsePe, SCN_CNT_CODE, SCN_CNT_INITIALIZED_DATA, SCN_MEM_EXECUTE, SCN_MEM_READ, SCN_MEM_WRITE, type PeFile } from '../../core/pe';
+import {
+  parsePe,
+  SCN_CNT_CODE,
+  SCN_CNT_INITIALIZED_DATA,
+  SCN_MEM_EXECUTE,
+  SCN_MEM_READ,
+  SCN_MEM_WRITE,
+  type PeFile,
+} from '../../core/pe';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { Field, OpenResult, PcrValues, PeSectionRow, PeView, UkiView } from '../protocol';
@@ -30,7 +38,14 @@ function layout(pe: PeFile): PeView['layout'] {
   const out: PeView['layout'] = [];
   const headersEnd = pe.optional?.sizeOfHeaders ?? pe.sectionTable?.offset ?? 0;
   if (headersEnd > 0) out.push({ label: 'headers', offset: 0, length: headersEnd, kind: 'headers' });
-  for (const s of pe.sections) if (s.sizeOfRawData > 0) out.push({ label: s.name, offset: s.pointerToRawData, length: Math.min(s.sizeOfRawData, pe.fileSize - s.pointerToRawData), kind: 'section' });
+  for (const s of pe.sections)
+    if (s.sizeOfRawData > 0)
+      out.push({
+        label: s.name,
+        offset: s.pointerToRawData,
+        length: Math.min(s.sizeOfRawData, pe.fileSize - s.pointerToRawData),
+        kind: 'section',
+      });
   if (pe.symbolTable) out.push({ label: 'symbols', ...pe.symbolTable, kind: 'symbols' });
   if (pe.certificateTable) out.push({ label: 'certificates', ...pe.certificateTable, kind: 'certificates' });
   if (pe.overlay) out.push({ label: 'overlay', ...pe.overlay, kind: 'overlay' });
@@ -55,16 +70,28 @@ function ukiView(bytes: Uint8Array, model: UkiModel): UkiView {
   const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
   const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
     .filter((s) => s.efifw)
-    .map((s) => ({ fwid: s.efifw!.fwid, size: s.efifw!.payload.length, offset: s.pe.data.offset + s.efifw!.payload.offset }));
-  const targets = model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
+    .map((s) => ({
+      fwid: s.efifw!.fwid,
+      size: s.efifw!.payload.length,
+      offset: s.pe.data.offset + s.efifw!.payload.offset,
+    }));
+  const targets =
+    model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
   const pcr11 = targets.map((profile) => {
     const p = ukiPcr11(bytes, model, { profile });
-    return { profile, measured: p.measured, sections: hexBanks(p.sections), phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })) };
+    return {
+      profile,
+      measured: p.measured,
+      sections: hexBanks(p.sections),
+      phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })),
+    };
   });
   return { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11 };
 }
 
-export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'summary' | 'diagnostics' | 'pe' | 'kindLabel'>> {
+export async function inspectPe(
+  bytes: Uint8Array,
+): Promise<Pick<OpenResult, 'summary' | 'diagnostics' | 'pe' | 'kindLabel'>> {
   const pe = parsePe(bytes);
   const model = pe.ok ? parseUki(bytes, pe) : undefined;
   const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
@@ -81,7 +108,10 @@ export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'su
       flags: flags(s.characteristics),
       sha256: await sha256(data),
     };
-    if (TEXT_SECTIONS.has(s.name)) row.text = new TextDecoder('utf-8', { fatal: false }).decode(data.subarray(0, MAX_TEXT)).replace(/\0+$/, '');
+    if (TEXT_SECTIONS.has(s.name))
+      row.text = new TextDecoder('utf-8', { fatal: false })
+        .decode(data.subarray(0, MAX_TEXT))
+        .replace(/\0+$/, '');
     sections.push(row);
   }
   const auth = pe.ok ? authenticodeDigests(bytes, pe) : undefined;
@@ -93,7 +123,13 @@ export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'su
     entryPoint: '0x' + (pe.optional?.addressOfEntryPoint ?? 0).toString(16),
     sections,
     layout: layout(pe),
-    authenticode: auth ? Object.entries(auth.digests).map(([algorithm, d]) => ({ algorithm, pad8: toHex(d.pad8), none: toHex(d.none) })) : [],
+    authenticode: auth
+      ? Object.entries(auth.digests).map(([algorithm, d]) => ({
+          algorithm,
+          pad8: toHex(d.pad8),
+          none: toHex(d.none),
+        }))
+      : [],
     paddingMatters: auth?.paddingMatters ?? false,
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model) : undefined,
     signatures: sigs.map((s) => ({
@@ -112,9 +148,24 @@ export async function inspectPe(bytes: Uint8Array): Promise<Pick<OpenResult, 'su
   const summary: Field[] = [
     { label: 'Format', value: `${view.format}, ${view.machine}` },
     { label: 'Entry point (RVA)', value: view.entryPoint },
-    { label: 'Sections', value: String(sections.length), ...(pe.sectionTable && { offset: pe.sectionTable.offset, length: pe.sectionTable.length }) },
-    { label: 'Signatures', value: sigs.length === 0 ? 'unsigned' : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)` },
+    {
+      label: 'Sections',
+      value: String(sections.length),
+      ...(pe.sectionTable && { offset: pe.sectionTable.offset, length: pe.sectionTable.length }),
+    },
+    {
+      label: 'Signatures',
+      value:
+        sigs.length === 0
+          ? 'unsigned'
+          : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)`,
+    },
   ];
   if (model?.stubInfo) summary.push({ label: 'systemd-stub', value: model.stubInfo });
-  return { kindLabel, summary, diagnostics: [...(model?.diagnostics ?? pe.diagnostics), ...sigs.flatMap((s) => s.diagnostics)], pe: view };
+  return {
+    kindLabel,
+    summary,
+    diagnostics: [...(model?.diagnostics ?? pe.diagnostics), ...sigs.flatMap((s) => s.diagnostics)],
+    pe: view,
+  };
 }

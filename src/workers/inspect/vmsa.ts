@@ -10,9 +10,17 @@ function fieldValue(f: VmsaField): string {
 }
 
 /** Named registers of the VMSA page at `fileOffset` in `file`; only set registers are listed. */
-export function vmsaGroups(file: Uint8Array, fileOffset: number): { groups: FieldGroup[]; diagnostics: ReturnType<typeof decodeVmsa>['diagnostics'] } {
+export function vmsaGroups(
+  file: Uint8Array,
+  fileOffset: number,
+): { groups: FieldGroup[]; diagnostics: ReturnType<typeof decodeVmsa>['diagnostics'] } {
   const d = decodeVmsa(file, fileOffset);
-  const toField = (f: VmsaField): Field => ({ label: f.name, value: fieldValue(f), offset: fileOffset + f.offset, length: f.length });
+  const toField = (f: VmsaField): Field => ({
+    label: f.name,
+    value: fieldValue(f),
+    offset: fileOffset + f.offset,
+    length: f.length,
+  });
   const segments = d.fields.filter((f) => f.set && f.kind === 'segment').map(toField);
   const regs = d.fields.filter((f) => f.set && f.kind !== 'segment').map(toField);
   const groups: FieldGroup[] = [
@@ -23,7 +31,12 @@ export function vmsaGroups(file: Uint8Array, fileOffset: number): { groups: Fiel
   if (d.reservedNonZero.length > 0) {
     groups.push({
       title: 'Non-zero reserved bytes',
-      fields: d.reservedNonZero.map((r) => ({ label: `+0x${r.offset.toString(16)}`, value: `${r.length} bytes`, offset: fileOffset + r.offset, length: r.length })),
+      fields: d.reservedNonZero.map((r) => ({
+        label: `+0x${r.offset.toString(16)}`,
+        value: `${r.length} bytes`,
+        offset: fileOffset + r.offset,
+        length: r.length,
+      })),
     });
   }
   return { groups, diagnostics: d.diagnostics };

@@ -52,7 +52,11 @@ function HeaderDetail({ result, row }: { result: OpenResult; row: HeaderRow }) {
           </button>
         )}
       </div>
-      {row.kind === 'PageData' && row.dataOffset !== undefined && result.measurable.some((m) => m.platform === 'SEV_SNP') && <WhatIf key={row.index} fileId={result.id} headerIndex={row.index} />}
+      {row.kind === 'PageData' &&
+        row.dataOffset !== undefined &&
+        result.measurable.some((m) => m.platform === 'SEV_SNP') && (
+          <WhatIf key={row.index} fileId={result.id} headerIndex={row.index} />
+        )}
       {detail && detail.index === row.index && <FieldTree groups={detail.groups} onOffset={show} />}
     </div>
   );
@@ -65,10 +69,18 @@ export function HeaderTable({ result }: { result: OpenResult }) {
   const [kind, setKind] = useState('');
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
-  const rows = useMemo(() => (kind || q ? headers.filter((h) => matches(h, kind, q)) : headers), [headers, kind, q]);
+  const rows = useMemo(
+    () => (kind || q ? headers.filter((h) => matches(h, kind, q)) : headers),
+    [headers, kind, q],
+  );
   const kinds = useMemo(() => [...new Set(headers.map((h) => h.kind))], [headers]);
   const parent = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 12 });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+  });
   const selected = view.headerIndex !== undefined ? headers[view.headerIndex] : undefined;
   const selPos = selected ? rows.indexOf(selected) : -1;
 
@@ -76,7 +88,8 @@ export function HeaderTable({ result }: { result: OpenResult }) {
     if (selPos >= 0) virt.scrollToIndex(selPos, { align: 'auto' });
   }, [selPos, virt]);
 
-  const select = (h: HeaderRow) => patch(result.id, { headerIndex: h.index, hex: { offset: h.offset, length: h.length } });
+  const select = (h: HeaderRow) =>
+    patch(result.id, { headerIndex: h.index, hex: { offset: h.offset, length: h.length } });
   const onKey = (e: KeyboardEvent) => {
     const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 }[e.key];
     if (step === undefined || rows.length === 0) return;
@@ -101,7 +114,13 @@ export function HeaderTable({ result }: { result: OpenResult }) {
             </select>
           </label>
           <label>
-            Search <input type="search" value={query} placeholder="GPA, index, text…" onChange={(e) => setQuery(e.currentTarget.value)} />
+            Search{' '}
+            <input
+              type="search"
+              value={query}
+              placeholder="GPA, index, text…"
+              onChange={(e) => setQuery(e.currentTarget.value)}
+            />
           </label>
           <span className="muted small" data-testid="row-count">
             {rows.length.toLocaleString('en')} rows
@@ -165,8 +184,18 @@ export function HeaderTable({ result }: { result: OpenResult }) {
         </div>
       </section>
       <section className="card side" aria-label="Selected header">
-        {selected ? <HeaderDetail result={result} row={selected} /> : <p className="muted">Select a header to decode it and see its bytes.</p>}
-        <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} label="Header bytes" />
+        {selected ? (
+          <HeaderDetail result={result} row={selected} />
+        ) : (
+          <p className="muted">Select a header to decode it and see its bytes.</p>
+        )}
+        <HexView
+          key={result.id}
+          fileId={result.id}
+          size={result.size}
+          highlight={view.hex}
+          label="Header bytes"
+        />
       </section>
     </div>
   );

@@ -51,8 +51,20 @@ export default function IgvmView({ result }: { result: OpenResult }) {
   return (
     <div className="file-view">
       <FileHeader result={result} />
-      <Tabs label="Views" idPrefix={prefix} className="view-tabs" items={tabs} active={view.tab} onSelect={(id) => patch(result.id, { tab: id as ViewTab })} />
-      <div id={`${prefix}-panel`} role="tabpanel" aria-labelledby={`${prefix}-tab-${view.tab}`} className="view-body">
+      <Tabs
+        label="Views"
+        idPrefix={prefix}
+        className="view-tabs"
+        items={tabs}
+        active={view.tab}
+        onSelect={(id) => patch(result.id, { tab: id as ViewTab })}
+      />
+      <div
+        id={`${prefix}-panel`}
+        role="tabpanel"
+        aria-labelledby={`${prefix}-tab-${view.tab}`}
+        className="view-body"
+      >
         <ErrorBoundary key={view.tab} title="This view failed to render">
           {body}
         </ErrorBoundary>

@@ -8,7 +8,11 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
   const patch = useApp((s) => s.patchView);
   const toHeader = (index: number) => {
     const h = igvm.headers[index];
-    patch(result.id, { tab: 'headers', headerIndex: index, hex: h ? { offset: h.offset, length: h.length } : undefined });
+    patch(result.id, {
+      tab: 'headers',
+      headerIndex: index,
+      hex: h ? { offset: h.offset, length: h.length } : undefined,
+    });
   };
   const show = (offset: number, length: number, index?: number) =>
     index !== undefined ? toHeader(index) : patch(result.id, { tab: 'hex', hex: { offset, length } });
@@ -82,7 +86,9 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
                     header #{a.headerIndex}
                   </button>
                 </h4>
-                <p className="muted small">Host-filled at load time: its presence is measured, its contents are not.</p>
+                <p className="muted small">
+                  Host-filled at load time: its presence is measured, its contents are not.
+                </p>
                 <ul className="plain">
                   {a.parameters.map((p) => (
                     <li key={p.headerIndex}>
@@ -94,7 +100,8 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
                   ))}
                   {a.inserts.map((ins) => (
                     <li key={`i${ins.headerIndex}`}>
-                      inserted at <span className="mono">{ins.gpa}</span> for mask <span className="mono">{hex(ins.mask)}</span>{' '}
+                      inserted at <span className="mono">{ins.gpa}</span> for mask{' '}
+                      <span className="mono">{hex(ins.mask)}</span>{' '}
                       <button type="button" className="link small" onClick={() => toHeader(ins.headerIndex)}>
                         #{ins.headerIndex}
                       </button>
@@ -107,7 +114,9 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
         </section>
         <section className="card" aria-labelledby={`vp-${result.id}`}>
           <h3 id={`vp-${result.id}`}>VP contexts</h3>
-          {igvm.vpContexts.length === 0 && <p className="muted">None (TDX and some native files use the architectural reset state).</p>}
+          {igvm.vpContexts.length === 0 && (
+            <p className="muted">None (TDX and some native files use the architectural reset state).</p>
+          )}
           {igvm.vpContexts.map((vp) => (
             <div key={vp.headerIndex} className="vp" data-testid="vp-context">
               <h4>

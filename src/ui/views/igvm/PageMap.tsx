@@ -57,10 +57,19 @@ export function PageMap({ result }: { result: OpenResult }) {
   }, [map]);
   if (!map) return <p className="muted">This file places nothing in guest memory.</p>;
 
-  const selected = map.runs.find((r) => runKey(r) === view.run) ?? (view.headerIndex !== undefined ? map.runs.find((r) => view.headerIndex! >= r.firstHeader && view.headerIndex! <= r.lastHeader) : undefined);
+  const selected =
+    map.runs.find((r) => runKey(r) === view.run) ??
+    (view.headerIndex !== undefined
+      ? map.runs.find((r) => view.headerIndex! >= r.firstHeader && view.headerIndex! <= r.lastHeader)
+      : undefined);
   const pick = (r: PageRun) => {
     const h = igvm.headers[r.firstHeader];
-    const data = h?.dataOffset !== undefined && h.dataLength ? { offset: h.dataOffset, length: h.dataLength } : h ? { offset: h.offset, length: h.length } : undefined;
+    const data =
+      h?.dataOffset !== undefined && h.dataLength
+        ? { offset: h.dataOffset, length: h.dataLength }
+        : h
+          ? { offset: h.offset, length: h.length }
+          : undefined;
     patch(result.id, { run: runKey(r), headerIndex: r.firstHeader, hex: data });
   };
 
@@ -71,7 +80,10 @@ export function PageMap({ result }: { result: OpenResult }) {
           {igvm.pageMaps.length > 1 && (
             <label>
               Platform{' '}
-              <select value={map.mask} onChange={(e) => patch(result.id, { mask: Number(e.currentTarget.value), run: undefined })}>
+              <select
+                value={map.mask}
+                onChange={(e) => patch(result.id, { mask: Number(e.currentTarget.value), run: undefined })}
+              >
                 {igvm.pageMaps.map((m) => (
                   <option key={m.mask} value={m.mask}>
                     {m.label}
@@ -122,13 +134,16 @@ export function PageMap({ result }: { result: OpenResult }) {
             </li>
           ))}
         </ol>
-        {regs.length > MAX_REGIONS && <p className="muted">{regs.length - MAX_REGIONS} more regions not drawn.</p>}
+        {regs.length > MAX_REGIONS && (
+          <p className="muted">{regs.length - MAX_REGIONS} more regions not drawn.</p>
+        )}
       </section>
       <section className="card side" aria-label="Selected run">
         {selected ? (
           <div className="run-detail" data-testid="run-detail">
             <h3>
-              <span className={`swatch pk-${selected.kind}`} aria-hidden="true" /> {PAGE_KINDS.find((k) => k.kind === selected.kind)?.label}
+              <span className={`swatch pk-${selected.kind}`} aria-hidden="true" />{' '}
+              {PAGE_KINDS.find((k) => k.kind === selected.kind)?.label}
             </h3>
             <table className="fields">
               <tbody>
@@ -147,7 +162,11 @@ export function PageMap({ result }: { result: OpenResult }) {
                 <tr>
                   <th scope="row">Headers</th>
                   <td>
-                    <button type="button" className="link" onClick={() => patch(result.id, { tab: 'headers', headerIndex: selected.firstHeader })}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => patch(result.id, { tab: 'headers', headerIndex: selected.firstHeader })}
+                    >
                       #{selected.firstHeader}
                     </button>
                     {selected.headerCount > 1 && (
@@ -164,7 +183,13 @@ export function PageMap({ result }: { result: OpenResult }) {
         ) : (
           <p className="muted">Hover a run for its range; click it to see its headers and bytes.</p>
         )}
-        <HexView key={result.id} fileId={result.id} size={result.size} highlight={view.hex} label="Run bytes" />
+        <HexView
+          key={result.id}
+          fileId={result.id}
+          size={result.size}
+          highlight={view.hex}
+          label="Run bytes"
+        />
       </section>
     </div>
   );

@@ -18,7 +18,14 @@ export function WhatIf({ fileId, headerIndex }: { fileId: string; headerIndex: n
       <div className="filters">
         <label>
           Byte{' '}
-          <input type="number" min={0} max={4095} value={offset} style={{ width: '5rem' }} onChange={(e) => setOffset(Math.max(0, Math.min(4095, Number(e.currentTarget.value) || 0)))} />
+          <input
+            type="number"
+            min={0}
+            max={4095}
+            value={offset}
+            style={{ width: '5rem' }}
+            onChange={(e) => setOffset(Math.max(0, Math.min(4095, Number(e.currentTarget.value) || 0)))}
+          />
         </label>
         <button type="button" onClick={run}>
           Flip it and re-measure (SEV-SNP)
@@ -35,7 +42,8 @@ export function WhatIf({ fileId, headerIndex }: { fileId: string; headerIndex: n
             </span>
           </p>
           <p>
-            First diverging ledger step: <strong>{out.firstChangedStep}</strong> of {out.steps}; {out.firstChangedStep} earlier steps reused, recomputed in {out.ms.toFixed(1)} ms.
+            First diverging ledger step: <strong>{out.firstChangedStep}</strong> of {out.steps};{' '}
+            {out.firstChangedStep} earlier steps reused, recomputed in {out.ms.toFixed(1)} ms.
           </p>
         </div>
       )}

@@ -10,7 +10,15 @@ import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
 import { UkiPanel } from './UkiPanel';
 
-function LayoutBar({ pe, size, onPick }: { pe: PeData; size: number; onPick(offset: number, length: number): void }) {
+function LayoutBar({
+  pe,
+  size,
+  onPick,
+}: {
+  pe: PeData;
+  size: number;
+  onPick(offset: number, length: number): void;
+}) {
   return (
     <div className="pe-layout" role="list" aria-label="File layout" data-testid="pe-layout">
       {pe.layout.map((l) => {
@@ -64,7 +72,12 @@ export default function PeView({ result }: { result: OpenResult }) {
             </div>
           )}
           <h3>Authenticode digests</h3>
-          {pe.paddingMatters && <p className="muted small">The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign, osslsigncode pad; pesign -h does not). Both are shown.</p>}
+          {pe.paddingMatters && (
+            <p className="muted small">
+              The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign,
+              osslsigncode pad; pesign -h does not). Both are shown.
+            </p>
+          )}
           <table className="grid compact" data-testid="authenticode">
             <thead>
               <tr>
@@ -90,7 +103,9 @@ export default function PeView({ result }: { result: OpenResult }) {
           {pe.signatures.map((s) => (
             <div key={s.index} className="sig" data-testid="signature">
               <p>
-                <span className={s.matches ? 'ok-note' : 'error-message'}>{s.matches ? '✓ covers this file' : '✗ does not cover this file'}</span>{' '}
+                <span className={s.matches ? 'ok-note' : 'error-message'}>
+                  {s.matches ? '✓ covers this file' : '✗ does not cover this file'}
+                </span>{' '}
                 <span className="muted small">
                   ({s.digestAlgorithm}, {s.certificates} certificates){' '}
                   <button type="button" className="link small" onClick={() => show(s.offset, s.length)}>
@@ -177,7 +192,7 @@ export default function PeView({ result }: { result: OpenResult }) {
             </>
           )}
         </section>
-          <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
+        <BytesCard fileId={result.id} size={result.size} highlight={view.hex} />
       </div>
     </div>
   );

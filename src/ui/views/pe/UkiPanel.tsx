@@ -6,7 +6,13 @@ import { bytesLabel, hex } from '../../format';
 
 const BANKS = ['sha256', 'sha384', 'sha1', 'sha512'];
 
-export function UkiPanel({ uki, onOffset }: { uki: UkiView; onOffset(offset: number, length: number): void }) {
+export function UkiPanel({
+  uki,
+  onOffset,
+}: {
+  uki: UkiView;
+  onOffset(offset: number, length: number): void;
+}) {
   const [bank, setBank] = useState('sha256');
   const [which, setWhich] = useState(0);
   const pred = uki.pcr11[which] ?? uki.pcr11[0];
@@ -14,7 +20,11 @@ export function UkiPanel({ uki, onOffset }: { uki: UkiView; onOffset(offset: num
     <section className="card" aria-label="UKI measurements">
       <h3>PCR 11 prediction</h3>
       {!pred ? (
-        <p className="muted">{uki.kind === 'addon' ? 'Add-ons are measured into PCR 12 by systemd-stub, not PCR 11.' : 'Nothing of this file goes into PCR 11.'}</p>
+        <p className="muted">
+          {uki.kind === 'addon'
+            ? 'Add-ons are measured into PCR 12 by systemd-stub, not PCR 11.'
+            : 'Nothing of this file goes into PCR 11.'}
+        </p>
       ) : (
         <>
           <div className="filters">
@@ -47,7 +57,9 @@ export function UkiPanel({ uki, onOffset }: { uki: UkiView; onOffset(offset: num
           <table className="grid compact" data-testid="pcr11">
             <tbody>
               <tr>
-                <th scope="row" className="small">UKI sections only (before systemd-pcrphase)</th>
+                <th scope="row" className="small">
+                  UKI sections only (before systemd-pcrphase)
+                </th>
                 <td className="mono hash-cell" data-phase="">
                   {pred.sections[bank]}
                 </td>
@@ -69,7 +81,9 @@ export function UkiPanel({ uki, onOffset }: { uki: UkiView; onOffset(offset: num
       {uki.efifw.length > 0 && (
         <>
           <h3>Embedded firmware (.efifw)</h3>
-          <p className="muted small">systemd-stub measures the selected .efifw into PCR 11, but ukify’s prediction above leaves it out.</p>
+          <p className="muted small">
+            systemd-stub measures the selected .efifw into PCR 11, but ukify’s prediction above leaves it out.
+          </p>
           <ul className="plain">
             {uki.efifw.map((f) => (
               <li key={f.offset}>

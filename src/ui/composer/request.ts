@@ -1,0 +1,42 @@
+// The composer inputs (store) → a worker ComposeRequest, or the reason it cannot be built yet (a slot is
+// empty, or one of its files is still loading).
+import type { ComposeRequest } from '../../workers/compose';
+import type { OpenFile } from '../store';
+import type { ComposerInputs } from './slice';
+
+export type RequestOrReason = { request: ComposeRequest } | { reason: string };
+
+export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): RequestOrReason {
+  const ready = (id: string | null, what: string): string | undefined => {
+    if (!id) return `Choose the ${what}.`;
+    const f = files.find((x) => x.id === id);
+    if (!f) return `The ${what} is no longer open.`;
+    if (f.status !== 'ready') return `The ${what} (${f.name}) is ${f.status === 'loading' ? 'still loading' : 'unreadable'}.`;
+    return undefined;
+  };
+  const nameOf = (id: string) => files.find((x) => x.id === id)?.name ?? id;
+  const missing =
+    ready(c.firmwareId, 'firmware') ??
+    (c.mode === 'direct'
+      ? (ready(c.kernelId, 'kernel') ?? c.initrdIds.map((id) => ready(id, 'initrd')).find(Boolean))
+      : (ready(c.ukiId, 'UKI') ?? c.addons.map((a) => ready(a.id, 'add-on')).find(Boolean)));
+  if (missing) return { reason: missing };
+  return {
+    request: {
+      firmwareId: c.firmwareId!,
+      source:
+        c.mode === 'direct'
+          ? { kind: 'direct', kernelId: c.kernelId!, initrdIds: c.initrdIds, cmdline: c.cmdline }
+          : { kind: 'uki', ukiId: c.ukiId!, addons: c.addons.map((a) => ({ id: a.id, fileName: nameOf(a.id), enabled: a.enabled })) },
+      settings: {
+        profile: c.profile,
+        vcpus: c.vcpus,
+        vcpuType: c.vcpuType,
+        vmm: c.vmm,
+        guestFeatures: c.guestFeatures,
+        snpPolicy: c.snpPolicy,
+        platforms: c.platform === 'all' ? undefined : [c.platform],
+      },
+    },
+  };
+}

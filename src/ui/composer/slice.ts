@@ -1,0 +1,67 @@
+// Composer slice: which page is shown (inspector, composer, teaching, diff), the composer's inputs (slot file
+// ids, command line, settings) and the two files picked for a diff. Persisted by ./persist.ts.
+import type { StateCreator } from 'zustand';
+import type { AppState } from '../store';
+
+export type Page = 'files' | 'composer' | 'teach' | 'diff';
+
+export interface ComposerAddon {
+  id: string;
+  enabled: boolean;
+}
+
+export interface ComposerInputs {
+  firmwareId: string | null;
+  mode: 'direct' | 'uki';
+  kernelId: string | null;
+  initrdIds: string[];
+  cmdline: string;
+  ukiId: string | null;
+  addons: ComposerAddon[];
+  profile: 'qemu-igvm' | 'classic-equivalent';
+  vcpus: number;
+  vcpuType: string;
+  vmm: 'QEMU' | 'ec2' | 'gce';
+  guestFeatures: string;
+  snpPolicy: string;
+  /** 'all' = every platform the firmware supports. */
+  platform: 'all' | 'SEV_SNP' | 'TDX';
+  fwid: string;
+}
+
+export interface ComposerSlice {
+  page: Page;
+  composer: ComposerInputs;
+  diffPair: { a: string | null; b: string | null };
+  setPage(page: Page): void;
+  patchComposer(patch: Partial<ComposerInputs>): void;
+  setDiffPair(patch: Partial<{ a: string | null; b: string | null }>): void;
+}
+
+/** The same defaults as `fukiscope compose` (fuki-uki-kernel-hashes.md §5.2), so the app and CLI agree. */
+export const DEFAULT_COMPOSER: ComposerInputs = {
+  firmwareId: null,
+  mode: 'uki',
+  kernelId: null,
+  initrdIds: [],
+  cmdline: '',
+  ukiId: null,
+  addons: [],
+  profile: 'qemu-igvm',
+  vcpus: 1,
+  vcpuType: 'EPYC-v4',
+  vmm: 'QEMU',
+  guestFeatures: '0x1',
+  snpPolicy: '0x30000',
+  platform: 'all',
+  fwid: 'fukiscope',
+};
+
+export const createComposerSlice: StateCreator<AppState, [], [], ComposerSlice> = (set) => ({
+  page: 'files',
+  composer: DEFAULT_COMPOSER,
+  diffPair: { a: null, b: null },
+  setPage: (page) => set({ page }),
+  patchComposer: (patch) => set((s) => ({ composer: { ...s.composer, ...patch } })),
+  setDiffPair: (patch) => set((s) => ({ diffPair: { ...s.diffPair, ...patch } })),
+});
