@@ -43,6 +43,15 @@ function caseById(id: string) {
   return manifest().ovmf_measure.find((c: { id: string }) => c.id === id);
 }
 
+/** The kernel, initrd and -append of an ovmf_measure case, as direct-boot blobs. */
+function directBootOf(c: { params: { kernel: { path: string }; initrd: { path: string }; append: string } }) {
+  return directBootBlobs({
+    kernel: readCorpus(c.params.kernel.path),
+    initrd: readCorpus(c.params.initrd.path),
+    cmdline: c.params.append,
+  });
+}
+
 function settingsFor(params: Record<string, string | number>, profile: ComposeSettings['profile']): ComposeSettings {
   return {
     ...DEFAULT_SETTINGS,
@@ -65,11 +74,7 @@ function remeasure(igvm: Uint8Array, profile: ComposeSettings['profile']) {
 describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
   it('classic-equivalent IGVM measures to the sev-snp-measure digest of the same direct boot', () => {
     const c = caseById('snp_amdsev_1vcpu_EPYC-v4_kernel_initrd_append');
-    const boot = directBootBlobs({
-      kernel: readCorpus(c.params.kernel.path),
-      initrd: readCorpus(c.params.initrd.path),
-      cmdline: c.params.append,
-    });
+    const boot = directBootOf(c);
     const session = new ComposeSession(nodeHashBackend);
     const r = session.compose({
       firmware: readCorpus(c.params.ovmf.path),
@@ -123,11 +128,7 @@ describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
 
   it('qemu-igvm differs from the classic digest only by measuring zero pages as normal pages', () => {
     const c = caseById('snp_amdsev_1vcpu_EPYC-v4_kernel_initrd_append');
-    const boot = directBootBlobs({
-      kernel: readCorpus(c.params.kernel.path),
-      initrd: readCorpus(c.params.initrd.path),
-      cmdline: c.params.append,
-    });
+    const boot = directBootOf(c);
     const fw = readCorpus(c.params.ovmf.path);
     const session = new ComposeSession(nodeHashBackend);
     const q = session.compose({ firmware: fw, boot, settings: settingsFor(c.params, 'qemu-igvm') });
