@@ -8,6 +8,7 @@ import { hex } from '../format';
 const ROW = 16;
 const ROW_PX = 20;
 const CHUNK = 64 * 1024;
+const MAX_CHUNKS = 64;
 
 function ascii(b: number): string {
   return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
@@ -48,7 +49,14 @@ export function HexView({
       pending.current.add(c);
       engine
         .read(fileId, c * CHUNK, Math.min(CHUNK, size - c * CHUNK))
-        .then((bytes) => setChunks((m) => new Map(m).set(c, bytes)))
+        .then((bytes) =>
+          setChunks((m) => {
+            const next = new Map(m).set(c, bytes);
+            // Keep at most MAX_CHUNKS (oldest first out), so scrolling a huge file does not hold all of it.
+            for (const k of next.keys()) if (next.size > MAX_CHUNKS) next.delete(k);
+            return next;
+          }),
+        )
         .catch(() => undefined)
         .finally(() => pending.current.delete(c));
     }
