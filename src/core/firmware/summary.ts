@@ -1,6 +1,6 @@
 // A compact, JSON-friendly summary of a parsed firmware image and its text rendering (for `fukiscope inspect`).
 import { hex64, toHex } from '../bytes/bytes';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics';
+import type { Diagnostic } from '../diagnostics';
 import type { ParsedFirmware } from './firmware';
 
 export interface FirmwareSummary {
@@ -70,6 +70,7 @@ export function summarizeFirmware(fw: ParsedFirmware): FirmwareSummary {
   };
 }
 
+/** The summary as text lines; diagnostics are left to the caller (`fukiscope inspect` lists them once for every kind). */
 export function formatFirmwareSummary(s: FirmwareSummary): string {
   const lines = [`firmware image: ${s.size} bytes at GPA ${s.baseGpa}–0xffffffff`, `flavour: ${s.flavour}`];
   if (s.footerTable) {
@@ -98,6 +99,5 @@ export function formatFirmwareSummary(s: FirmwareSummary): string {
     for (const x of s.igvmMetadata)
       lines.push(`  ${x.type.padEnd(10)} ${x.location} size 0x${x.size.toString(16)}`);
   }
-  for (const d of s.diagnostics) lines.push(formatDiagnostic(d));
   return lines.join('\n') + '\n';
 }
