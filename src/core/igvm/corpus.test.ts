@@ -72,6 +72,13 @@ describe.skipIf(!corpusAvailable())('IGVM corpus conformance', () => {
           expect(same).toBe(true);
         }
       });
+
+      it('re-serializes byte-identically with the preserve layout (igvmgen included); canonical only where the crate agrees', () => {
+        expect(equalBytes(serializeIgvm(file!), bytes)).toBe(e.igvm_crate_reserialize_identical);
+        const preserved = serializeIgvm(file!, { layout: 'preserve' });
+        expect(preserved.length).toBe(bytes.length);
+        expect(equalBytes(preserved, bytes)).toBe(true);
+      });
     });
   }
 });

@@ -1,6 +1,8 @@
 // serializeIgvm: writes a model the way the Rust serializer does (§12): platform, initialization, directive
 // headers in the given order with exact lengths and zero padding; file data right after the headers, blobs in
 // first-use order and de-duplicated by content; checksum last. Throws RangeError on a model it cannot write.
+// With `{ layout: 'preserve' }` it instead keeps what producers such as igvmgen do (§17.3, §20): no
+// de-duplication and the header padding bytes found in the parsed file, so their files round-trip exactly.
 import { crc32 } from '../bytes/crc32';
 import { alignUp, equalBytes, put16, put32, put64, type Bytes } from '../bytes/bytes';
 import { igvmChecksum } from './fixed-header';
@@ -63,12 +65,15 @@ class FileData {
   private readonly seen = new Map<string, { blob: Uint8Array; offset: number }[]>();
   length = 0;
   private readonly start: number;
-  constructor(start: number) {
+  private readonly deduplicate: boolean;
+  constructor(start: number, deduplicate: boolean) {
     this.start = start;
+    this.deduplicate = deduplicate;
   }
 
-  /** Absolute offset of `blob`, appended unless an identical blob was written already. */
+  /** Absolute offset of `blob`, appended unless an identical blob was written already (and de-duplicating). */
   add(blob: Uint8Array): number {
+    if (!this.deduplicate) return this.append(blob);
     const key = `${blob.length}:${crc32(blob)}`;
     const candidates = this.seen.get(key) ?? [];
     for (const c of candidates) if (equalBytes(c.blob, blob)) return c.offset;
@@ -291,12 +296,24 @@ function writeBody(h: IgvmHeaderInput, body: Uint8Array, data: FileData): void {
   }
 }
 
-export function serializeIgvm(file: IgvmFileInput): Bytes {
+export interface SerializeIgvmOptions {
+  /** 'canonical' (default): the Rust serializer's layout. 'preserve': no de-duplication, padding kept from `raw`. */
+  layout?: 'canonical' | 'preserve';
+}
+
+/** The padding bytes after a header body as found in the parsed file, when the record has the same shape. */
+function foundPadding(h: IgvmHeaderInput, size: number): Uint8Array | undefined {
+  const padded = alignUp(size, 8);
+  return h.raw && h.raw.length === 8 + padded && h.bodyLength === size ? h.raw.subarray(8 + size) : undefined;
+}
+
+export function serializeIgvm(file: IgvmFileInput, options: SerializeIgvmOptions = {}): Bytes {
+  const preserve = options.layout === 'preserve';
   const v2 = file.formatVersion === 2;
   const fixedSize = v2 ? IGVM_FIXED_HEADER_V2_SIZE : IGVM_FIXED_HEADER_V1_SIZE;
   const headers = [...file.platforms, ...file.initialization, ...file.directives];
   const vhSize = headers.reduce((n, h) => n + 8 + alignUp(bodySizeOf(h), 8), 0);
-  const data = new FileData(fixedSize + vhSize);
+  const data = new FileData(fixedSize + vhSize, !preserve);
   const vh = new Uint8Array(vhSize);
   let pos = 0;
   // Blobs are produced in header order; platforms have none, so this walk equals RS's init-then-directives walk.
@@ -305,6 +322,8 @@ export function serializeIgvm(file: IgvmFileInput): Bytes {
     put32(vh, pos, headerTypeOf(h));
     put32(vh, pos + 4, size);
     writeBody(h, vh.subarray(pos + 8, pos + 8 + size), data);
+    const padding = preserve ? foundPadding(h, size) : undefined;
+    if (padding) vh.set(padding, pos + 8 + size);
     pos += 8 + alignUp(size, 8);
   }
   const total = fixedSize + vhSize + data.length;
