@@ -30,6 +30,16 @@ describe.runIf(corpusAvailable())('fukiscope inspect (corpus IGVM files)', () =>
     for (const p of e.platforms as Manifest[]) expect(io.stdout).toContain(p.platform_type);
   });
 
+  it('dispatches an OVMF image to the firmware summarizer', async () => {
+    const fw = (manifest().tdx_ovmf as Manifest[])[0]!.firmware.path as string;
+    const io = captureIo();
+    expect(await main(['inspect', corpusPath(fw), '--json'], io)).toBe(0);
+    const j = JSON.parse(io.stdout);
+    expect(j.kind).toBe('firmware');
+    expect(j.summary.size).toBe(captureIo().readFile(corpusPath(fw)).length);
+    expect(j.summary.features).toBeDefined();
+  });
+
   it('dispatches a PE to the PE summarizer', async () => {
     const pe = (manifest().pe as Manifest[])[0]!;
     const io = captureIo();
