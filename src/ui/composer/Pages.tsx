@@ -17,12 +17,18 @@ const PAGES: { id: Page; label: string }[] = [
   { id: 'diff', label: 'Diff' },
 ];
 
+/** The saved composer state is restored once per page load, not on every remount of the toolbar. */
+let restored = false;
+
 export function PageNav() {
   const page = useApp((s) => s.page);
   const setPage = useApp((s) => s.setPage);
   useEffect(() => {
     const stop = startComposerSync();
-    void restoreComposer();
+    if (!restored) {
+      restored = true;
+      void restoreComposer();
+    }
     return stop;
   }, []);
   return (

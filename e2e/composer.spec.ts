@@ -1,0 +1,84 @@
+// End-to-end: compose the corpus FUKI inputs (OVMF.amdsev.fd + uki-262.efi + its two add-ons) through the
+// composer page with real file inputs, and check every digest against `fukiscope compose --json` run on the
+// same files; toggle an add-on; reload and find the same state; download the IGVM and compare its bytes.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page, TestInfo } from '@playwright/test';
+import { CORPUS, expect, test } from './fixtures';
+
+const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
+const UKI = resolve(CORPUS, 'pe/uki-262.efi');
+const ADDONS = [resolve(CORPUS, 'pe/addon-262-cmdline.addon.efi'), resolve(CORPUS, 'pe/addon-262-cmdline-initrd.addon.efi')];
+
+interface CliReceipt {
+  measurements: { platform: string; tdxOrder?: string; digest: string }[];
+  cmdline: { text: string };
+}
+
+/** `fukiscope compose --json` (the bundled CLI) for the given add-ons; also returns the IGVM it wrote. */
+function cli(addons: string[]): { receipt: CliReceipt; igvm: Buffer } {
+  const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
+  const args = ['bin/fukiscope.mjs', 'compose', '--firmware', FIRMWARE, '--uki', UKI, ...addons.flatMap((a) => ['--addon', a]), '--igvm-out', out, '--json'];
+  const receipt = JSON.parse(execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as CliReceipt;
+  return { receipt, igvm: readFileSync(out) };
+}
+
+const testId = (m: CliReceipt['measurements'][number]) => `digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`;
+
+async function expectDigests(page: Page, receipt: CliReceipt) {
+  expect(receipt.measurements.length).toBeGreaterThan(0);
+  for (const m of receipt.measurements) await expect(page.getByTestId(testId(m)), testId(m)).toHaveText(m.digest, { timeout: 30_000 });
+}
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+}
+
+test.beforeAll(() => {
+  execFileSync('npm', ['run', 'build:cli'], { stdio: 'ignore' });
+});
+
+test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matrix, reload keeps the state, IGVM download', async ({ page }, info) => {
+  test.setTimeout(180_000);
+  const both = cli(ADDONS);
+  const first = cli([ADDONS[0]!]);
+  expect(first.receipt.measurements[0]!.digest).not.toBe(both.receipt.measurements[0]!.digest);
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await expect(page.getByTestId('compose-reason')).toContainText('firmware');
+  await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
+  await page.getByTestId('slot-uki-input').setInputFiles(UKI);
+  await page.getByTestId('slot-addons-input').setInputFiles(ADDONS);
+  await expect(page.getByTestId('addon-1')).toBeChecked();
+  await expectDigests(page, both.receipt);
+  await expect(page.getByTestId('composed-cmdline')).toHaveText(both.receipt.cmdline.text);
+  // The add-on matrix: every combination of the two add-ons, the selected ones among them.
+  const matrix = page.getByTestId('addon-matrix');
+  await expect(matrix.locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });
+  await expect(matrix).toContainText(both.receipt.measurements[0]!.digest);
+  await expect(matrix).toContainText(first.receipt.measurements[0]!.digest);
+  await shot(page, info, 'composer');
+
+  // Untick the second add-on: the digests become the CLI's for the first add-on alone.
+  await page.getByTestId('addon-1').uncheck();
+  await expectDigests(page, first.receipt);
+
+  // The downloaded IGVM is byte for byte the one the CLI writes.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download IGVM' }).click()]);
+  const bytes = readFileSync((await download.path())!);
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(createHash('sha256').update(first.igvm).digest('hex'));
+
+  // Reload: the page, the slots and the add-on choice come back, and so does the digest.
+  await page.waitForTimeout(600); // session saves are debounced (250 ms)
+  await page.reload();
+  await expect(page.getByTestId('composer-page')).toBeVisible();
+  await expect(page.getByTestId('addon-0')).toBeChecked();
+  await expect(page.getByTestId('addon-1')).not.toBeChecked();
+  await expectDigests(page, first.receipt);
+  await shot(page, info, 'composer-reloaded');
+});

@@ -1,0 +1,63 @@
+// Recomputes the composition in the engine worker whenever the composer inputs change (debounced ~150 ms).
+// The digests come first; the add-on matrix (every combination, slow) follows in a second call with a
+// progress bar. Answers to superseded requests are dropped.
+import { proxy } from 'comlink';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
+import { engine } from '../engine';
+import { useApp } from '../store';
+import { composeRequest, type RequestOrReason } from './request';
+
+export const DEBOUNCE_MS = 150;
+
+export interface Composition {
+  request?: ComposeRequest;
+  /** Why nothing is computed yet. */
+  reason?: string;
+  response?: ComposeResponse;
+  matrix?: ComposeResponse['addonMatrix'];
+  busy: boolean;
+  progress?: { done: number; total: number };
+  error?: string;
+}
+
+export function useComposition(options: { matrix?: boolean; ledger?: boolean } = {}): Composition {
+  const inputs = useApp((s) => s.composer);
+  const files = useApp((s) => s.files);
+  // The request as JSON: a new inputs object with the same content must not recompute.
+  const key = useMemo(() => JSON.stringify(composeRequest(inputs, files)), [inputs, files]);
+  const [state, setState] = useState<Composition>({ busy: false });
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const n = ++seq.current;
+    const built = JSON.parse(key) as RequestOrReason;
+    if (!('request' in built)) {
+      setState({ busy: false, reason: built.reason });
+      return;
+    }
+    const request = { ...built.request, ledger: options.ledger };
+    setState((s) => ({ ...s, busy: true, reason: undefined, error: undefined, request }));
+    const timer = setTimeout(() => {
+      void (async () => {
+        try {
+          const response = await engine.call((r) => r.compose(request));
+          if (n !== seq.current) return;
+          const wantMatrix = options.matrix && request.source.kind === 'uki' && request.source.addons.length > 0 && response.ok;
+          setState({ busy: !!wantMatrix, request, response, progress: undefined });
+          if (!wantMatrix) return;
+          const onProgress = proxy((done: number, total: number) => {
+            if (n === seq.current) setState((s) => ({ ...s, progress: { done, total } }));
+          });
+          const m = await engine.call((r) => r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress));
+          if (n !== seq.current) return;
+          setState((s) => ({ ...s, busy: false, matrix: m.addonMatrix, progress: undefined }));
+        } catch (e) {
+          if (n === seq.current) setState({ busy: false, request, error: e instanceof Error ? e.message : String(e) });
+        }
+      })();
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [key, options.matrix, options.ledger]);
+  return state;
+}

@@ -1,0 +1,3 @@
+export default function DiffPage() {
+  return <div className="diff-page" />;
+}

@@ -1,0 +1,3 @@
+export default function TeachingPage() {
+  return <div className="teaching" />;
+}
