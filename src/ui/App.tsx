@@ -6,6 +6,7 @@ import { Tabs } from './components/Tabs';
 import { bytesLabel } from './format';
 import { useApp } from './store';
 import { FileView } from './views/FileView';
+import { PageNav, PageOutlet } from './composer/Pages';
 
 function EngineBanner() {
   const message = useApp((s) => s.engineError);
@@ -31,6 +32,7 @@ function Toolbar() {
         <span className="tagline">IGVM, UKI and FUKI inspector. Your files never leave this browser.</span>
       </div>
       <nav className="actions" aria-label="File actions">
+        <PageNav />
         <OpenFilesButton />
         <button type="button" onClick={() => void openDemo()}>
           Open demo
@@ -113,6 +115,18 @@ export function App() {
   }, []);
   const active = useApp((s) => s.files.find((f) => f.id === s.activeId));
   const count = useApp((s) => s.files.length);
+  const page = useApp((s) => s.page);
+  if (page !== 'files') {
+    return (
+      <DropZone>
+        <div className="app">
+          <Toolbar />
+          <EngineBanner />
+          <PageOutlet />
+        </div>
+      </DropZone>
+    );
+  }
   return (
     <DropZone>
       <div className="app">
