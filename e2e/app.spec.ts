@@ -2,6 +2,7 @@
 // from the corpus manifest (independent tools); screenshots of each main view are saved as artifacts.
 import { corpusFile, dropFiles, expect, manifest, test } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 async function shot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: false });
@@ -74,6 +75,14 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
     await expect(page.getByTestId('digest')).toHaveText(Object.values(values)[0]!.value, { timeout: 30_000 });
   }
   await page.getByRole('combobox', { name: 'Measurement' }).selectOption('SEV_SNP');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download receipt (JSON)' }).click();
+  const receipt = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
+    measurement: { digest: string };
+    ledger: unknown[];
+  };
+  expect(receipt.measurement.digest).toBe(Object.values(m.SEV_SNP!)[0]!.value);
+  expect(receipt.ledger.length).toBeGreaterThan(0);
   await expect(page.getByTestId('ledger').getByRole('row').first()).toBeVisible();
   await shot(page, info, 'igvm-measure');
 

@@ -158,6 +158,24 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
   );
 }
 
+/** A measurement receipt: the input file's hash, the options and the full ledger, saved locally (no upload). */
+function downloadReceipt(result: OpenResult, options: MeasureOptions, out: MeasureResult): void {
+  const receipt = {
+    tool: 'fukiscope',
+    file: { name: result.name, size: result.size, sha256: result.sha256 },
+    options,
+    measurement: { label: out.label, algorithm: out.algorithm, digest: out.digest, idBlock: out.idBlock },
+    ledger: out.entries.map((e, step) => ({ step, ...e })),
+    diagnostics: out.diagnostics,
+  };
+  const url = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${result.name}.${out.platform}.receipt.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 function Select({
   label,
   value,
@@ -408,6 +426,13 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
             <output className="digest mono" data-testid="digest" aria-label={out.label}>
               {out.digest || 'no digest: see the diagnostics below'}
             </output>
+            <button
+              type="button"
+              className="small-button"
+              onClick={() => downloadReceipt(result, options, out)}
+            >
+              Download receipt (JSON)
+            </button>
             {out.idBlock && (
               <p className={out.idBlock.matches ? 'ok-note' : 'error-message'} data-testid="id-block-check">
                 {out.idBlock.matches
