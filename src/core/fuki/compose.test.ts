@@ -164,6 +164,8 @@ describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
     });
     expect(toHex(fresh.measurements[0]!.digest)).toBe(toHex(d2));
     expect(equalBytes(fresh.igvm!, second.igvm!)).toBe(true);
+    // Warnings raised by the first build are repeated on the cached path.
+    expect(second.diagnostics.map((d) => d.code).sort()).toEqual(fresh.diagnostics.map((d) => d.code).sort());
     expect(toHex(remeasure(second.igvm!, 'qemu-igvm')[0]!.digest)).toBe(toHex(d2));
   });
 

@@ -96,6 +96,8 @@ interface Structure {
   parsed: IgvmFile;
   snp?: { measurement: PlatformMeasurement; chain: SnpChain; khStep?: number; khFileOffset?: number };
   tdx: PlatformMeasurement[];
+  /** Warnings raised while building, repeated on every reuse so an edit never hides them. */
+  buildDiagnostics: Diagnostic[];
 }
 
 const hex = (b: Uint8Array): string => toHex(b);
@@ -188,6 +190,7 @@ export class ComposeSession {
     let structure = this.structure?.key === key ? this.structure : undefined;
     let bytes: Bytes;
     let khPage: ComposeResult['kernelHashesPage'];
+    let rebuilt = false;
     if (structure && kernel && structure.snp?.khStep !== undefined && structure.snp.khFileOffset !== undefined) {
       // Only the kernel-hashes page changes: patch it into a copy and re-chain from its step.
       const placed = placeKernelHashes(parsed, findKernelHashesSection(parsed)!, kernel, diags);
@@ -196,14 +199,22 @@ export class ComposeSession {
       bytes.set(placed.page, structure.snp.khFileOffset);
       structure.snp.chain.updatePage(structure.snp.khStep, placed.page);
       khPage = { gpa: BigInt(placed.gpa), offsetInPage: placed.offsetInPage, table: placed.table, page: placed.page };
+    } else if (structure && (!kernel || !structure.snp)) {
+      // Nothing measured depends on the boot blobs (no kernel, or TDX only): reuse the whole build.
+      bytes = structure.bytes;
     } else {
-      const built = this.build(key, fw, parsed, settings, platforms, kernel, diags);
+      const buildDiags = new Diagnostics();
+      const built = this.build(key, fw, parsed, settings, platforms, kernel, buildDiags);
+      for (const d of buildDiags.list) diags.add(d);
       if (!built) return { measurements: [], diagnostics: diags.done() };
       structure = built.structure;
+      structure.buildDiagnostics = buildDiags.list.filter((d) => d.severity !== 'error');
+      rebuilt = true;
       bytes = structure.bytes;
       khPage = built.khPage;
       this.structure = structure;
     }
+    if (!rebuilt) for (const d of structure.buildDiagnostics) diags.add(d);
 
     const measurements: PlatformMeasurement[] = [];
     if (structure.snp) {
@@ -319,7 +330,7 @@ export class ComposeSession {
       return undefined;
     }
     const parsedIgvm = reparsed.file;
-    const structure: Structure = { key, bytes, file, parsed: parsedIgvm, tdx: [] };
+    const structure: Structure = { key, bytes, file, parsed: parsedIgvm, tdx: [], buildDiagnostics: [] };
     for (const p of supportedPlatforms(parsedIgvm)) {
       if (p.platformType === IGVM_PLATFORM_TYPE.SEV_SNP) {
         const m = measurePlatform(parsedIgvm, p, {
