@@ -1,0 +1,119 @@
+// The async measurement (page hashes from a PageHasher, chain in the calling thread) gives the same results as
+// the synchronous engine for every corpus IGVM and SNP profile, and the manifest's SNP digest; run in Node with
+// a fake worker pool (in-process "workers" answering through the real worker handler with Node's WebCrypto).
+import { describe, expect, it } from 'vitest';
+import { toHex } from '../core/bytes/bytes';
+import { IgvmBuilder, parseIgvm } from '../core/igvm';
+import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
+import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
+import { measureIgvmFast } from './measure-fast';
+import { answerPageHashRequest, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
+
+/** A Worker stand-in: each message is answered asynchronously by the page-hash worker's own handler. */
+export function fakeWorker(log?: number[]): HashWorker {
+  const w: HashWorker = {
+    onmessage: null,
+    onerror: null,
+    postMessage(req: PageHashRequest) {
+      log?.push(req.pages.byteLength / 4096);
+      void answerPageHashRequest(req).then((reply) => w.onmessage?.({ data: reply } as MessageEvent<PageHashReply>));
+    },
+    terminate() {},
+  };
+  return w;
+}
+
+function comparable(m: PlatformMeasurement) {
+  return {
+    platform: m.platform,
+    mask: m.compatibilityMask,
+    algorithm: m.algorithm,
+    digest: toHex(m.digest),
+    steps: m.steps,
+    profile: m.profile,
+    idBlock: m.idBlock && { ...m.idBlock, ld: toHex(m.idBlock.ld) },
+    ledger: m.ledger?.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : v]))),
+    diagnostics: m.diagnostics.map((d) => d.code),
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const entries: any[] = corpusAvailable() ? manifest().igvm : [];
+
+describe.skipIf(!corpusAvailable())('measureIgvmFast on the corpus', () => {
+  const pool = new PageHashPool(2, () => fakeWorker());
+  for (const e of entries) {
+    it(`${e.path}: same results as measureIgvm for every profile, and the manifest SNP digest`, async () => {
+      const file = parseIgvm(readCorpus(e.path)).file!;
+      for (const snpProfile of SNP_PROFILES) {
+        const o = { snpProfile, ledger: true };
+        const fast = await measureIgvmFast(file, o, pool);
+        expect(fast.map(comparable)).toEqual(measureIgvm(file, o).map(comparable));
+      }
+      const want = e.measurements?.SEV_SNP?.snp_launch_digest?.value as string | undefined;
+      if (want) {
+        const [snp] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, pool);
+        expect(toHex(snp!.digest)).toBe(want.toLowerCase());
+      }
+    });
+  }
+});
+
+function bigIgvm(pages: number): Uint8Array {
+  const b = new IgvmBuilder();
+  const mask = b.platform({ type: 'SEV_SNP' });
+  b.guestPolicy(0x30000n, mask);
+  const payload = new Uint8Array(pages * 4096);
+  for (let i = 0; i < payload.length; i += 4) payload[i] = (i * 2654435761) >>> 24;
+  b.pages({ gpa: 0x100000n, mask, data: payload });
+  b.snpVpContext({ gpa: 0xfffffffff000n, mask, vmsa: new Uint8Array(4096) });
+  return b.build();
+}
+
+describe('PageHashPool', () => {
+  const file = parseIgvm(bigIgvm(1000)).file!;
+  const sync = () => measureIgvm(file, { platforms: ['SEV_SNP'] })[0]!;
+
+  it('splits the pages over its workers and gives the synchronous digest; updatePage still works on the chain', async () => {
+    const log: number[] = [];
+    const [m] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, new PageHashPool(2, () => fakeWorker(log)));
+    expect(log).toEqual([501, 500]); // 1000 data pages + the VMSA
+    expect(toHex(m!.digest)).toBe(toHex(sync().digest));
+    const step = 400;
+    const edited = new Uint8Array(m!.chain!.ops[step]!.data!);
+    edited[7] ^= 1;
+    const u = m!.chain!.updatePage(step, edited);
+    const reference = sync().chain!;
+    expect(toHex(u.digest)).toBe(toHex(reference.updatePage(step, edited).digest));
+    expect(u.firstChangedStep).toBe(step);
+  });
+
+  it('hashes small inputs in the calling thread, and falls back to it when a worker fails', async () => {
+    let spawned = 0;
+    const broken = new PageHashPool(2, () => {
+      spawned++;
+      const w: HashWorker = {
+        onmessage: null,
+        onerror: null,
+        postMessage: () => queueMicrotask(() => w.onerror?.({ message: 'no nested workers' } as ErrorEvent)),
+        terminate() {},
+      };
+      return w;
+    });
+    const small = parseIgvm(bigIgvm(10)).file!;
+    const [s] = await measureIgvmFast(small, { platforms: ['SEV_SNP'] }, broken);
+    expect(spawned).toBe(0);
+    expect(toHex(s!.digest)).toBe(toHex(measureIgvm(small, { platforms: ['SEV_SNP'] })[0]!.digest));
+    const [m] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, broken);
+    expect(spawned).toBeGreaterThan(0);
+    expect(toHex(m!.digest)).toBe(toHex(sync().digest));
+  });
+
+  it('uses the hasher it is given (wrong page hashes give a different digest)', async () => {
+    const zeros: PageHasher = { sha384Pages: async (pages) => new Uint8Array(pages.length * 48) };
+    const [m] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, zeros);
+    expect(toHex(m!.digest)).not.toBe(toHex(sync().digest));
+    const [n] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, inThreadHasher);
+    expect(toHex(n!.digest)).toBe(toHex(sync().digest));
+  });
+});

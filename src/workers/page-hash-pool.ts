@@ -1,0 +1,170 @@
+// Page SHA-384s for the SNP launch digest in the browser (igvm-format-and-measurement.md §14.2.5: CONTENTS of a
+// measured page is the SHA-384 of its 4 KiB): WebCrypto `crypto.subtle.digest` per page, a few thousand promises
+// at a time, spread over a small pool of workers. The PAGE_INFO chain itself stays synchronous (SnpChain).
+
+/** SHA-384 of every 4096-byte page, as one flat array of pages.length × 48 bytes in page order. */
+export interface PageHasher {
+  sha384Pages(pages: readonly Uint8Array[]): Promise<Uint8Array>;
+}
+
+const PAGE = 4096;
+const SHA384 = 48;
+/** Pages whose digests are awaited together (one Promise.all): bounds the promises and copies in flight. */
+export const HASH_BATCH = 2048;
+
+/** Hashes `count` consecutive 4 KiB pages of `pages` (a packed buffer) with WebCrypto, in batches. */
+export async function sha384Packed(pages: Uint8Array, subtle: SubtleCrypto = crypto.subtle): Promise<Uint8Array<ArrayBuffer>> {
+  const count = Math.floor(pages.length / PAGE);
+  const out = new Uint8Array(count * SHA384);
+  for (let start = 0; start < count; start += HASH_BATCH) {
+    const end = Math.min(count, start + HASH_BATCH);
+    const batch: Promise<ArrayBuffer>[] = [];
+    for (let i = start; i < end; i++) batch.push(subtle.digest('SHA-384', pages.subarray(i * PAGE, i * PAGE + PAGE) as Uint8Array<ArrayBuffer>));
+    const digests = await Promise.all(batch);
+    for (let i = 0; i < digests.length; i++) out.set(new Uint8Array(digests[i]!), (start + i) * SHA384);
+  }
+  return out;
+}
+
+/** Copies pages[from, to) into one transferable buffer (each page must be exactly 4096 bytes). */
+export function packPages(pages: readonly Uint8Array[], from: number, to: number): Uint8Array<ArrayBuffer> {
+  const packed = new Uint8Array((to - from) * PAGE);
+  for (let i = from; i < to; i++) {
+    const p = pages[i]!;
+    if (p.length !== PAGE) throw new RangeError(`page ${i} is ${p.length} bytes, not ${PAGE}`);
+    packed.set(p, (i - from) * PAGE);
+  }
+  return packed;
+}
+
+/** In the calling thread (Node, tests, or when workers cannot start). */
+export const inThreadHasher: PageHasher = {
+  sha384Pages: (pages) => sha384Packed(packPages(pages, 0, pages.length)),
+};
+
+/** Request and reply of page-hash.worker.ts. */
+export interface PageHashRequest {
+  id: number;
+  pages: ArrayBuffer;
+}
+export interface PageHashReply {
+  id: number;
+  hashes?: ArrayBuffer;
+  error?: string;
+}
+
+/** The part of a Worker the pool uses (a fake one in Node tests). */
+export interface HashWorker {
+  postMessage(message: PageHashRequest, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<PageHashReply>) => unknown) | null;
+  onerror: ((ev: ErrorEvent) => unknown) | null;
+  terminate(): void;
+}
+
+/** Pool size: one worker per core, at least 1, at most 4 (2 on a 2-core machine). */
+export function poolSize(cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1): number {
+  return Math.max(1, Math.min(4, cores));
+}
+
+/** Fewer pages than this are hashed in the calling thread (a round trip costs more than it saves). */
+export const MIN_POOLED_PAGES = 256;
+
+function spawnPageHashWorker(): HashWorker {
+  return new Worker(new URL('./page-hash.worker.ts', import.meta.url), { type: 'module', name: 'page-hash' }) as unknown as HashWorker;
+}
+
+export class PageHashPool implements PageHasher {
+  private readonly workers: (HashWorker | undefined)[] = [];
+  private readonly pending = new Map<number, { resolve: (h: Uint8Array) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+
+  readonly size: number;
+  private readonly spawn: () => HashWorker;
+
+  constructor(size = poolSize(), spawn: () => HashWorker = spawnPageHashWorker) {
+    this.size = size;
+    this.spawn = spawn;
+  }
+
+  async sha384Pages(pages: readonly Uint8Array[]): Promise<Uint8Array> {
+    if (pages.length < MIN_POOLED_PAGES) return inThreadHasher.sha384Pages(pages);
+    try {
+      return await this.pooled(pages);
+    } catch {
+      // Workers unavailable (no nested workers, blocked, crashed): the same hashes in this thread.
+      return inThreadHasher.sha384Pages(pages);
+    }
+  }
+
+  private async pooled(pages: readonly Uint8Array[]): Promise<Uint8Array> {
+    const n = Math.min(this.size, Math.ceil(pages.length / MIN_POOLED_PAGES));
+    const per = Math.ceil(pages.length / n);
+    const parts: Promise<Uint8Array>[] = [];
+    for (let w = 0; w < n; w++) {
+      const from = w * per;
+      const to = Math.min(pages.length, from + per);
+      if (from < to) parts.push(this.run(w, packPages(pages, from, to)));
+    }
+    const hashes = await Promise.all(parts);
+    const out = new Uint8Array(pages.length * SHA384);
+    let at = 0;
+    for (const h of hashes) {
+      out.set(h, at);
+      at += h.length;
+    }
+    return out;
+  }
+
+  /** Stops every worker; pending requests fail. */
+  close(): void {
+    for (const w of this.workers) w?.terminate();
+    this.workers.length = 0;
+    this.failAll(new Error('page-hash pool closed'));
+  }
+
+  private run(index: number, packed: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+    const worker = this.worker(index);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, pages: packed.buffer }, [packed.buffer]);
+    });
+  }
+
+  private worker(index: number): HashWorker {
+    let w = this.workers[index];
+    if (w) return w;
+    w = this.spawn();
+    w.onmessage = (ev) => {
+      const { id, hashes, error } = ev.data;
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (hashes) p.resolve(new Uint8Array(hashes));
+      else p.reject(new Error(error ?? 'page-hash worker failed'));
+    };
+    w.onerror = (ev) => {
+      // A worker that cannot start or crashes: drop it (the next call spawns a fresh one) and fail what is pending.
+      if (this.workers[index] === w) this.workers[index] = undefined;
+      w!.terminate();
+      this.failAll(new Error(`page-hash worker error: ${ev.message ?? 'unknown'}`));
+    };
+    this.workers[index] = w;
+    return w;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+/** The worker side: answers one request (used by page-hash.worker.ts, and by fake workers in tests). */
+export async function answerPageHashRequest(req: PageHashRequest, subtle: SubtleCrypto = crypto.subtle): Promise<PageHashReply> {
+  try {
+    const hashes = await sha384Packed(new Uint8Array(req.pages), subtle);
+    return { id: req.id, hashes: hashes.buffer };
+  } catch (e) {
+    return { id: req.id, error: e instanceof Error ? e.message : String(e) };
+  }
+}
