@@ -9,6 +9,7 @@ import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
 import { inspectPe } from './inspect/pe';
+import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 
@@ -45,6 +46,7 @@ function textSummary(bytes: Uint8Array): string {
 export class Engine {
   private readonly files = new Map<string, OpenEntry>();
   private readonly blobHashes: BlobHashCache = new Map();
+  private pageHasher?: PageHasher;
 
   /** Re-loads a file after a worker restart: the same parse as open(), without returning the view. */
   async load(id: string, bytes: Uint8Array, name = id): Promise<void> {
@@ -132,6 +134,14 @@ export class Engine {
     if (e.igvm) return e.igvm.measure(options, onProgress);
     if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
     throw new Error('This kind of file has no launch measurement.');
+  }
+
+  /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
+  async measureAsync(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
+    const s = this.need(id).igvm;
+    if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
+    this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
+    return s.measureFast(options, this.pageHasher, onProgress);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {

@@ -29,7 +29,7 @@ const api = {
     return engine.headerDetail(id, index);
   },
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
-    return engine.measure(id, options, onProgress);
+    return engine.measureAsync(id, options, onProgress);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

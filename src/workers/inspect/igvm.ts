@@ -15,6 +15,7 @@ import {
   measurePlatform,
   SNP_PROFILES,
   TDX_ORDERS,
+  type PlatformMeasurement,
   type SnpChain,
   type SnpProfile,
   type TdxOrder,
@@ -31,6 +32,8 @@ import type {
   OpenResult,
   Progress,
 } from '../protocol';
+import { measurePlatformFast } from '../measure-fast';
+import type { PageHasher } from '../page-hash-pool';
 import { headerGroup, objectGroup } from './igvm-fields';
 import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
@@ -106,6 +109,14 @@ function headerTree(file: IgvmFile): FieldGroup[] {
   ];
 }
 
+function coreOptions(o: MeasureOptions) {
+  return {
+    snpProfile: o.profile as SnpProfile | undefined,
+    tdxOrder: o.tdxOrder as TdxOrder | undefined,
+    ledger: true,
+  };
+}
+
 export class IgvmSession {
   readonly file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
@@ -176,18 +187,18 @@ export class IgvmSession {
     return h && this.file ? headerGroup(h, this.file.bytes) : null;
   }
 
-  measure(o: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
+  measure(
+    o: MeasureOptions,
+    onProgress?: (p: Progress) => void,
+    done?: { m: PlatformMeasurement; ms: number },
+  ): MeasureResult {
     const f = this.file;
     const p = f && supportedPlatforms(f).find((x) => IGVM_PLATFORM_TYPE_NAME[x.platformType] === o.platform);
     if (!f || !p) throw new Error(`no ${o.platform} platform in this file`);
-    onProgress?.({ done: 0, total: 1, label: 'Measuring' });
+    if (!done) onProgress?.({ done: 0, total: 1, label: 'Measuring' });
     const t0 = performance.now();
-    const m = measurePlatform(f, p, {
-      snpProfile: o.profile as SnpProfile | undefined,
-      tdxOrder: o.tdxOrder as TdxOrder | undefined,
-      ledger: true,
-    });
-    const ms = performance.now() - t0;
+    const m = done?.m ?? measurePlatform(f, p, coreOptions(o));
+    const ms = done?.ms ?? performance.now() - t0;
     if (m.chain) this.snp = { profile: m.profile ?? 'igvm', chain: m.chain };
     const ledger = m.ledger ?? [];
     const entries: LedgerEntry[] = ledger.map((e) => ({
@@ -212,6 +223,21 @@ export class IgvmSession {
       ...(m.idBlock && { idBlock: { expected: toHex(m.idBlock.ld), matches: m.idBlock.matches } }),
       diagnostics: m.diagnostics,
     };
+  }
+
+  /** measure() with the SNP page hashes from `hasher` (WebCrypto over the page-hash worker pool): same result. */
+  async measureFast(
+    o: MeasureOptions,
+    hasher: PageHasher,
+    onProgress?: (p: Progress) => void,
+  ): Promise<MeasureResult> {
+    const f = this.file;
+    const p = f && supportedPlatforms(f).find((x) => IGVM_PLATFORM_TYPE_NAME[x.platformType] === o.platform);
+    if (!f || !p) return this.measure(o, onProgress);
+    onProgress?.({ done: 0, total: 1, label: 'Measuring' });
+    const t0 = performance.now();
+    const m = await measurePlatformFast(f, p, coreOptions(o), hasher);
+    return this.measure(o, onProgress, { m, ms: performance.now() - t0 });
   }
 
   /**
