@@ -6,6 +6,7 @@ import { toHex } from '../core/bytes/bytes';
 import { IgvmBuilder, parseIgvm } from '../core/igvm';
 import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
+import { Engine } from './engine';
 import { measureIgvmFast } from './measure-fast';
 import { answerPageHashRequest, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 
@@ -115,5 +116,19 @@ describe('PageHashPool', () => {
     expect(toHex(m!.digest)).not.toBe(toHex(sync().digest));
     const [n] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, inThreadHasher);
     expect(toHex(n!.digest)).toBe(toHex(sync().digest));
+  });
+});
+
+describe.skipIf(!corpusAvailable())('Engine.measureAsync (the worker measure path)', () => {
+  it('returns what Engine.measure returns for an IGVM SNP measurement (ms aside)', async () => {
+    const rel = (entries.find((e) => e.measurements?.SEV_SNP) as { path: string }).path;
+    const engine = new Engine();
+    await engine.open('f', rel, readCorpus(rel));
+    const { ms: a, ...fast } = await engine.measureAsync('f', { platform: 'SEV_SNP' });
+    const { ms: b, ...sync } = engine.measure('f', { platform: 'SEV_SNP' });
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(b).toBeGreaterThanOrEqual(0);
+    expect(fast.digest).toMatch(/^[0-9a-f]{96}$/);
+    expect(fast).toEqual(sync);
   });
 });
