@@ -215,7 +215,7 @@ export default function TeachingPage() {
           {steps && (
             <div className="teach-nav" role="group" aria-label="Step">
               <button type="button" onClick={() => setIndex(0)} disabled={at === 0}>
-                ⏮ First
+                « First
               </button>
               <button type="button" onClick={() => setIndex(at - 1)} disabled={at === 0}>
                 ◀ Prev
@@ -227,7 +227,7 @@ export default function TeachingPage() {
                 Next ▶
               </button>
               <button type="button" onClick={() => setIndex(last)} disabled={at >= last}>
-                Last ⏭
+                Last »
               </button>
               <span className="muted small">(← → Home End)</span>
             </div>
