@@ -18,8 +18,8 @@ test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest diges
   await expect(page.getByRole('tab', { name: /rich-v1\.igvm/ })).toBeVisible();
   await expect(page.getByRole('tab', { name: /lib-snp\.igvm/ })).toBeVisible();
   await page.getByRole('button', { name: 'Diff', exact: true }).click();
-  await page.getByRole('combobox', { name: 'File A' }).selectOption({ label: 'lib-snp.igvm' });
-  await page.getByRole('combobox', { name: 'File B' }).selectOption({ label: 'rich-v1.igvm' });
+  await page.getByRole('combobox', { name: 'File A' }).selectOption({ label: 'lib-snp.igvm (IGVM)' });
+  await page.getByRole('combobox', { name: 'File B' }).selectOption({ label: 'rich-v1.igvm (IGVM)' });
 
   const digestRow = page.getByTestId('diff-header').getByRole('row', { name: /SNP launch digest/ });
   await expect(digestRow).toContainText(snpDigest(A), { timeout: 30_000 });
@@ -46,6 +46,6 @@ test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest diges
   await page.screenshot({ path: info.outputPath('diff.png'), fullPage: true });
 
   // The same file on both sides: nothing differs.
-  await page.getByRole('combobox', { name: 'File B' }).selectOption({ label: 'lib-snp.igvm' });
+  await page.getByRole('combobox', { name: 'File B' }).selectOption({ label: 'lib-snp.igvm (IGVM)' });
   await expect(summary).toContainText('identical');
 });

@@ -82,7 +82,7 @@ function igvmHeaderRows(a: IgvmFile | undefined, b: IgvmFile | undefined): DiffR
   const rows = [
     row('IGVM format version', a && String(a.formatVersion), b && String(b.formatVersion)),
     row('Architecture', a && String(a.architecture), b && String(b.architecture)),
-    row('Size', a && a.size.toLocaleString('en'), b && b.size.toLocaleString('en')),
+    row('IGVM size', a && a.size.toLocaleString('en'), b && b.size.toLocaleString('en')),
     row('Platforms', platforms(a), platforms(b)),
     row('Directive headers', a && String(a.directives.length), b && String(b.directives.length)),
     row('Initialization headers', a && String(a.initialization.length), b && String(b.initialization.length)),

@@ -5,8 +5,9 @@ import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import type { ComposeRequest } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
-import { useApp, type OpenFile } from '../store';
+import { useApp } from '../store';
 import type { ComposerInputs } from './slice';
+import { FileInput, FileOptions } from './FilePick';
 import { useComposition } from './useComposition';
 import './composer.css';
 
@@ -37,17 +38,6 @@ function slotDrop(onFiles: (files: File[]) => void) {
   };
 }
 
-function fileOptions(files: OpenFile[]) {
-  return files
-    .filter((f) => !f.demo)
-    .map((f) => (
-      <option key={f.id} value={f.id}>
-        {f.name}
-        {f.result ? ` (${f.result.kindLabel})` : ''}
-      </option>
-    ));
-}
-
 /** One input slot: a select over the open files, a file picker, and a drop target. */
 function Slot({ label, testId, value, onChange, hint }: { label: string; testId: string; value: string | null; onChange(id: string | null): void; hint?: ReactNode }) {
   const files = useApp((s) => s.files);
@@ -61,19 +51,10 @@ function Slot({ label, testId, value, onChange, hint }: { label: string; testId:
         <span className="slot-label">{label}</span>
         <select value={value ?? ''} onChange={(e) => onChange(e.currentTarget.value || null)} aria-label={label}>
           <option value="">(none)</option>
-          {fileOptions(files)}
+          <FileOptions files={files} />
         </select>
       </label>
-      <input
-        type="file"
-        aria-label={`Load ${label}`}
-        data-testid={`slot-${testId}-input`}
-        onChange={(e) => {
-          const list = Array.from(e.currentTarget.files ?? []);
-          e.currentTarget.value = '';
-          if (list.length > 0) load(list);
-        }}
-      />
+      <FileInput label={`Load ${label}`} testId={`slot-${testId}-input`} onFiles={load} />
       {hint && <span className="muted small">{hint}</span>}
     </div>
   );
@@ -108,19 +89,9 @@ function AddonList() {
       </ul>
       <select value="" aria-label="Add an open file as add-on" onChange={(e) => e.currentTarget.value && add([e.currentTarget.value])}>
         <option value="">Add an open file…</option>
-        {fileOptions(files)}
+        <FileOptions files={files} />
       </select>
-      <input
-        type="file"
-        multiple
-        aria-label="Load add-ons"
-        data-testid="slot-addons-input"
-        onChange={(e) => {
-          const list = Array.from(e.currentTarget.files ?? []);
-          e.currentTarget.value = '';
-          if (list.length > 0) load(list);
-        }}
-      />
+      <FileInput label="Load add-ons" testId="slot-addons-input" multiple onFiles={load} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { DiffLedgerStep, DiffResult, DiffRow } from '../../workers/diff';
 import { engine } from '../engine';
+import { FileOptions } from '../composer/FilePick';
 import { useApp } from '../store';
 import '../composer/composer.css';
 
@@ -99,11 +100,7 @@ export default function DiffPage() {
       File {side.toUpperCase()}{' '}
       <select aria-label={`File ${side.toUpperCase()}`} value={value ?? ''} onChange={(e) => setPair({ [side]: e.currentTarget.value || null })}>
         <option value="">(choose an open IGVM, UKI or FUKI)</option>
-        {files.map((f) => (
-          <option key={f.id} value={f.id}>
-            {f.name}
-          </option>
-        ))}
+        <FileOptions files={files} />
       </select>
     </label>
   );
