@@ -82,3 +82,31 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await expectDigests(page, first.receipt);
   await shot(page, info, 'composer-reloaded');
 });
+
+test('direct boot: kernel + initrd + an edited command line give the CLI digests; the digest follows each edit', async ({ page }) => {
+  test.setTimeout(120_000);
+  const kernel = resolve(CORPUS, 'inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
+  const initrd = resolve(CORPUS, 'inputs/initrd/initrd-small.cpio.gz');
+  const direct = (cmdline: string) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
+    const args = ['bin/fukiscope.mjs', 'compose', '--firmware', FIRMWARE, '--kernel', kernel, '--initrd', initrd, '--cmdline', cmdline, '--platform', 'snp', '--igvm-out', out, '--json'];
+    return JSON.parse(execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as CliReceipt;
+  };
+  const one = direct('console=ttyS0');
+  const two = direct('console=ttyS0 quiet');
+  expect(one.measurements[0]!.digest).not.toBe(two.measurements[0]!.digest);
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await page.getByRole('radio', { name: /kernel \+ initrd/ }).check();
+  await page.getByRole('combobox', { name: 'Platform' }).selectOption('SEV_SNP');
+  await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
+  await page.getByTestId('slot-kernel-input').setInputFiles(kernel);
+  await page.getByTestId('slot-initrd-input').setInputFiles(initrd);
+  const cmdline = page.getByTestId('cmdline');
+  await cmdline.fill('console=ttyS0');
+  await expectDigests(page, one);
+  await cmdline.pressSequentially(' quiet', { delay: 20 });
+  await expectDigests(page, two);
+});
