@@ -11,7 +11,10 @@ import { CORPUS, expect, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
 const UKI = resolve(CORPUS, 'pe/uki-262.efi');
-const ADDONS = [resolve(CORPUS, 'pe/addon-262-cmdline.addon.efi'), resolve(CORPUS, 'pe/addon-262-cmdline-initrd.addon.efi')];
+const ADDONS = [
+  resolve(CORPUS, 'pe/addon-262-cmdline.addon.efi'),
+  resolve(CORPUS, 'pe/addon-262-cmdline-initrd.addon.efi'),
+];
 
 interface CliReceipt {
   measurements: { platform: string; tdxOrder?: string; digest: string }[];
@@ -21,16 +24,31 @@ interface CliReceipt {
 /** `fukiscope compose --json` (the bundled CLI) for the given add-ons; also returns the IGVM it wrote. */
 function cli(addons: string[]): { receipt: CliReceipt; igvm: Buffer } {
   const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
-  const args = ['bin/fukiscope.mjs', 'compose', '--firmware', FIRMWARE, '--uki', UKI, ...addons.flatMap((a) => ['--addon', a]), '--igvm-out', out, '--json'];
-  const receipt = JSON.parse(execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as CliReceipt;
+  const args = [
+    'bin/fukiscope.mjs',
+    'compose',
+    '--firmware',
+    FIRMWARE,
+    '--uki',
+    UKI,
+    ...addons.flatMap((a) => ['--addon', a]),
+    '--igvm-out',
+    out,
+    '--json',
+  ];
+  const receipt = JSON.parse(
+    execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as CliReceipt;
   return { receipt, igvm: readFileSync(out) };
 }
 
-const testId = (m: CliReceipt['measurements'][number]) => `digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`;
+const testId = (m: CliReceipt['measurements'][number]) =>
+  `digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`;
 
 async function expectDigests(page: Page, receipt: CliReceipt) {
   expect(receipt.measurements.length).toBeGreaterThan(0);
-  for (const m of receipt.measurements) await expect(page.getByTestId(testId(m)), testId(m)).toHaveText(m.digest, { timeout: 30_000 });
+  for (const m of receipt.measurements)
+    await expect(page.getByTestId(testId(m)), testId(m)).toHaveText(m.digest, { timeout: 30_000 });
 }
 
 async function shot(page: Page, info: TestInfo, name: string) {
@@ -41,7 +59,9 @@ test.beforeAll(() => {
   execFileSync('npm', ['run', 'build:cli'], { stdio: 'ignore' });
 });
 
-test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matrix, reload keeps the state, IGVM download', async ({ page }, info) => {
+test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matrix, reload keeps the state, IGVM download', async ({
+  page,
+}, info) => {
   test.setTimeout(180_000);
   const both = cli(ADDONS);
   const first = cli([ADDONS[0]!]);
@@ -69,9 +89,14 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await expectDigests(page, first.receipt);
 
   // The downloaded IGVM is byte for byte the one the CLI writes.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download IGVM' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download IGVM' }).click(),
+  ]);
   const bytes = readFileSync((await download.path())!);
-  expect(createHash('sha256').update(bytes).digest('hex')).toBe(createHash('sha256').update(first.igvm).digest('hex'));
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+    createHash('sha256').update(first.igvm).digest('hex'),
+  );
 
   // Reload: the page, the slots and the add-on choice come back, and so does the digest.
   await page.waitForTimeout(600); // session saves are debounced (250 ms)
@@ -83,14 +108,34 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await shot(page, info, 'composer-reloaded');
 });
 
-test('direct boot: kernel + initrd + an edited command line give the CLI digests; the digest follows each edit', async ({ page }) => {
+test('direct boot: kernel + initrd + an edited command line give the CLI digests; the digest follows each edit', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const kernel = resolve(CORPUS, 'inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
   const initrd = resolve(CORPUS, 'inputs/initrd/initrd-small.cpio.gz');
   const direct = (cmdline: string) => {
     const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
-    const args = ['bin/fukiscope.mjs', 'compose', '--firmware', FIRMWARE, '--kernel', kernel, '--initrd', initrd, '--cmdline', cmdline, '--platform', 'snp', '--igvm-out', out, '--json'];
-    return JSON.parse(execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as CliReceipt;
+    const args = [
+      'bin/fukiscope.mjs',
+      'compose',
+      '--firmware',
+      FIRMWARE,
+      '--kernel',
+      kernel,
+      '--initrd',
+      initrd,
+      '--cmdline',
+      cmdline,
+      '--platform',
+      'snp',
+      '--igvm-out',
+      out,
+      '--json',
+    ];
+    return JSON.parse(
+      execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    ) as CliReceipt;
   };
   const one = direct('console=ttyS0');
   const two = direct('console=ttyS0 quiet');

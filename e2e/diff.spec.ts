@@ -7,11 +7,15 @@ const A = 'igvm/igvm-crate/lib-snp.igvm';
 const B = 'igvm/igvm-crate/rich-v1.igvm';
 
 function snpDigest(rel: string): string {
-  const e = (manifest().igvm as { path: string; measurements: { SEV_SNP: { snp_launch_digest: { value: string } } } }[]).find((x) => x.path === rel)!;
+  const e = (
+    manifest().igvm as { path: string; measurements: { SEV_SNP: { snp_launch_digest: { value: string } } } }[]
+  ).find((x) => x.path === rel)!;
   return e.measurements.SEV_SNP.snp_launch_digest.value.toLowerCase();
 }
 
-test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest digests, first diverging step highlighted', async ({ page }, info) => {
+test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest digests, first diverging step highlighted', async ({
+  page,
+}, info) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await dropFiles(page, [corpusFile(A), corpusFile(B)]);
@@ -38,8 +42,14 @@ test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest diges
   if ((await rowB.count()) > 0) expect(await cells(rowA)).not.toBe(await cells(rowB));
   const before = Number(first) - 1;
   if (before >= 0) {
-    const prevA = page.getByTestId('ledger-A').getByRole('row').filter({ has: page.getByRole('cell', { name: String(before), exact: true }) });
-    const prevB = page.getByTestId('ledger-B').getByRole('row').filter({ has: page.getByRole('cell', { name: String(before), exact: true }) });
+    const prevA = page
+      .getByTestId('ledger-A')
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: String(before), exact: true }) });
+    const prevB = page
+      .getByTestId('ledger-B')
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: String(before), exact: true }) });
     expect(await cells(prevA.first())).toBe(await cells(prevB.first()));
   }
   await expect(page.getByTestId('parts-summary')).toContainText('only in B');

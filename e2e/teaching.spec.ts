@@ -4,12 +4,16 @@
 import { resolve } from 'node:path';
 import { CORPUS, corpusFile, dropFiles, expect, test } from './fixtures';
 
-test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running digest; last step = launch digest', async ({ page }, info) => {
+test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running digest; last step = launch digest', async ({
+  page,
+}, info) => {
   test.setTimeout(120_000);
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
-  await page.getByTestId('slot-firmware-input').setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
+  await page
+    .getByTestId('slot-firmware-input')
+    .setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
   await page.getByTestId('slot-uki-input').setInputFiles(resolve(CORPUS, 'pe/uki-262.efi'));
   const digest = page.getByTestId('digest-SEV_SNP');
   await expect(digest).toHaveText(/^[0-9a-f]{96}$/, { timeout: 60_000 });
@@ -41,7 +45,9 @@ test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running
   await expect(counter).toHaveText(`Step 0 of ${total}`);
 });
 
-test('teaching mode on an open TDX IGVM: MEM.PAGE.ADD / MR.EXTEND records with the header bytes', async ({ page }, info) => {
+test('teaching mode on an open TDX IGVM: MEM.PAGE.ADD / MR.EXTEND records with the header bytes', async ({
+  page,
+}, info) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await dropFiles(page, [corpusFile('igvm/igvm-crate/lib-tdx.igvm')]);

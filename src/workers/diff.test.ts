@@ -8,7 +8,12 @@ import { diffFiles, diffLedgers } from './diff';
 
 describe.skipIf(!corpusAvailable())('diffFiles', () => {
   const snpDigest = (rel: string) =>
-    (manifest().igvm as { path: string; measurements: { SEV_SNP: { snp_launch_digest: { value: string } } } }[]).find((e) => e.path === rel)!.measurements.SEV_SNP.snp_launch_digest.value;
+    (
+      manifest().igvm as {
+        path: string;
+        measurements: { SEV_SNP: { snp_launch_digest: { value: string } } };
+      }[]
+    ).find((e) => e.path === rel)!.measurements.SEV_SNP.snp_launch_digest.value;
 
   it('two different corpus IGVMs: digests equal the manifest, the first diverging step is where the ledgers first differ', () => {
     const relA = 'igvm/igvm-crate/lib-snp.igvm';
@@ -23,11 +28,19 @@ describe.skipIf(!corpusAvailable())('diffFiles', () => {
     expect(L.digestB).toBe(snpDigest(relB).toLowerCase());
     expect(L.firstDiverging).toBeDefined();
     // Independent check: walk both ledgers here and find the first step that differs.
-    const led = (x: Uint8Array) => measureIgvm(parseIgvm(x).file!, { platforms: ['SEV_SNP'], ledger: true, hash: nodeHashBackend })[0]!.ledger!;
+    const led = (x: Uint8Array) =>
+      measureIgvm(parseIgvm(x).file!, { platforms: ['SEV_SNP'], ledger: true, hash: nodeHashBackend })[0]!
+        .ledger!;
     const la = led(a);
     const lb = led(b);
     let i = 0;
-    while (i < Math.min(la.length, lb.length) && la[i]!.gpa === lb[i]!.gpa && la[i]!.type === lb[i]!.type && toHex(la[i]!.contentHash ?? new Uint8Array()) === toHex(lb[i]!.contentHash ?? new Uint8Array())) i++;
+    while (
+      i < Math.min(la.length, lb.length) &&
+      la[i]!.gpa === lb[i]!.gpa &&
+      la[i]!.type === lb[i]!.type &&
+      toHex(la[i]!.contentHash ?? new Uint8Array()) === toHex(lb[i]!.contentHash ?? new Uint8Array())
+    )
+      i++;
     expect(L.firstDiverging).toBe(i);
     expect(L.windowA.some((s) => s.step === i) || i >= la.length).toBe(true);
     expect(r.header.find((h) => h.label === 'SNP launch digest')!.same).toBe(false);
@@ -56,6 +69,8 @@ describe('diffLedgers', () => {
     expect(r.firstDiverging).toBe(2);
   });
   it('a type change is a divergence', () => {
-    expect(diffLedgers([e(0, 0n), e(1, 0x1000n)], [e(0, 0n), e(1, 0x1000n, 'ZERO')], 'a', 'b').firstDiverging).toBe(1);
+    expect(
+      diffLedgers([e(0, 0n), e(1, 0x1000n)], [e(0, 0n), e(1, 0x1000n, 'ZERO')], 'a', 'b').firstDiverging,
+    ).toBe(1);
   });
 });

@@ -65,7 +65,10 @@ function igvmOf(bytes: Uint8Array, pe: PeFile | undefined): Uint8Array | undefin
   if (detectFileKind(bytes) === 'igvm') return bytes;
   for (const s of pe?.sections ?? []) {
     if (s.name !== '.efifw') continue;
-    const raw = bytes.subarray(s.pointerToRawData, s.pointerToRawData + Math.min(s.sizeOfRawData, s.virtualSize || s.sizeOfRawData));
+    const raw = bytes.subarray(
+      s.pointerToRawData,
+      s.pointerToRawData + Math.min(s.sizeOfRawData, s.virtualSize || s.sizeOfRawData),
+    );
     if (raw.length < 8) continue;
     const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     if (dv.getUint32(0, true) !== EFIFW_MAGIC) continue;
@@ -78,7 +81,11 @@ function igvmOf(bytes: Uint8Array, pe: PeFile | undefined): Uint8Array | undefin
 function igvmHeaderRows(a: IgvmFile | undefined, b: IgvmFile | undefined): DiffRow[] {
   const sa = a && summarizeIgvm(a);
   const sb = b && summarizeIgvm(b);
-  const platforms = (f?: IgvmFile) => f && supportedPlatforms(f).map((p) => p.platformName ?? String(p.platformType)).join(', ');
+  const platforms = (f?: IgvmFile) =>
+    f &&
+    supportedPlatforms(f)
+      .map((p) => p.platformName ?? String(p.platformType))
+      .join(', ');
   const rows = [
     row('IGVM format version', a && String(a.formatVersion), b && String(b.formatVersion)),
     row('Architecture', a && String(a.architecture), b && String(b.architecture)),
@@ -87,15 +94,25 @@ function igvmHeaderRows(a: IgvmFile | undefined, b: IgvmFile | undefined): DiffR
     row('Directive headers', a && String(a.directives.length), b && String(b.directives.length)),
     row('Initialization headers', a && String(a.initialization.length), b && String(b.initialization.length)),
   ];
-  const kinds = new Set([...Object.keys(sa?.directiveCounts ?? {}), ...Object.keys(sb?.directiveCounts ?? {}), ...Object.keys(sa?.initializationCounts ?? {}), ...Object.keys(sb?.initializationCounts ?? {})]);
-  const count = (s: typeof sa, k: string) => (s ? String(s.directiveCounts[k] ?? s.initializationCounts[k] ?? 0) : undefined);
+  const kinds = new Set([
+    ...Object.keys(sa?.directiveCounts ?? {}),
+    ...Object.keys(sb?.directiveCounts ?? {}),
+    ...Object.keys(sa?.initializationCounts ?? {}),
+    ...Object.keys(sb?.initializationCounts ?? {}),
+  ]);
+  const count = (s: typeof sa, k: string) =>
+    s ? String(s.directiveCounts[k] ?? s.initializationCounts[k] ?? 0) : undefined;
   for (const k of [...kinds].sort()) rows.push(row(`  ${k}`, count(sa, k), count(sb, k)));
   return rows;
 }
 
 function peHeaderRows(a: PeFile | undefined, b: PeFile | undefined): DiffRow[] {
   return [
-    row('PE format', a?.optional && (a.optional.pe32plus ? 'PE32+' : 'PE32'), b?.optional && (b.optional.pe32plus ? 'PE32+' : 'PE32')),
+    row(
+      'PE format',
+      a?.optional && (a.optional.pe32plus ? 'PE32+' : 'PE32'),
+      b?.optional && (b.optional.pe32plus ? 'PE32+' : 'PE32'),
+    ),
     row('Machine', a?.coff?.machineName, b?.coff?.machineName),
     row('Sections', a && String(a.sections.length), b && String(b.sections.length)),
     row('Signatures', a && String(a.certificates.length), b && String(b.certificates.length)),
@@ -108,7 +125,10 @@ interface Keyed {
 }
 
 /** Compares two keyed lists (pages by GPA, sections by name); rows only for differences, counts for all. */
-function compareKeyed(a: Map<string, Keyed>, b: Map<string, Keyed>): { rows: DiffRow[]; summary: DiffResult['partsSummary'] } {
+function compareKeyed(
+  a: Map<string, Keyed>,
+  b: Map<string, Keyed>,
+): { rows: DiffRow[]; summary: DiffResult['partsSummary'] } {
   const summary = { same: 0, changed: 0, onlyA: 0, onlyB: 0 };
   const rows: DiffRow[] = [];
   const push = (r: DiffRow) => {
@@ -141,7 +161,10 @@ function pagesByGpa(ledger: LedgerEntry[]): Map<string, Keyed> {
   const m = new Map<string, Keyed>();
   for (const e of ledger) {
     const gpa = '0x' + e.gpa.toString(16);
-    m.set(gpa, { label: `GPA ${gpa}`, text: `${e.type} ${short(e.contentHash ? toHex(e.contentHash) : '')}` });
+    m.set(gpa, {
+      label: `GPA ${gpa}`,
+      text: `${e.type} ${short(e.contentHash ? toHex(e.contentHash) : '')}`,
+    });
   }
   return m;
 }
@@ -151,20 +174,36 @@ function sectionsByName(pe: PeFile | undefined, bytes: Uint8Array, hash: HashBac
   for (const s of pe?.sections ?? []) {
     const key = m.has(s.name) ? `${s.name}#${s.index}` : s.name;
     const raw = bytes.subarray(s.pointerToRawData, s.pointerToRawData + s.sizeOfRawData);
-    m.set(key, { label: `section ${key}`, text: `${s.virtualSize.toLocaleString('en')} B, sha256 ${short(toHex(hash.digest('sha256', raw)))}` });
+    m.set(key, {
+      label: `section ${key}`,
+      text: `${s.virtualSize.toLocaleString('en')} B, sha256 ${short(toHex(hash.digest('sha256', raw)))}`,
+    });
   }
   return m;
 }
 
 function stepOf(e: LedgerEntry): DiffLedgerStep {
-  return { step: e.step, gpa: '0x' + e.gpa.toString(16), type: e.type, contentHash: e.contentHash ? toHex(e.contentHash) : '', value: e.value ? toHex(e.value) : '' };
+  return {
+    step: e.step,
+    gpa: '0x' + e.gpa.toString(16),
+    type: e.type,
+    contentHash: e.contentHash ? toHex(e.contentHash) : '',
+    value: e.value ? toHex(e.value) : '',
+  };
 }
 
 const sameStep = (x: LedgerEntry, y: LedgerEntry) =>
-  x.gpa === y.gpa && x.type === y.type && (x.contentHash ? toHex(x.contentHash) : '') === (y.contentHash ? toHex(y.contentHash) : '');
+  x.gpa === y.gpa &&
+  x.type === y.type &&
+  (x.contentHash ? toHex(x.contentHash) : '') === (y.contentHash ? toHex(y.contentHash) : '');
 
 /** The two SNP ledgers compared step by step. */
-export function diffLedgers(a: LedgerEntry[], b: LedgerEntry[], digestA: string, digestB: string): DiffLedger {
+export function diffLedgers(
+  a: LedgerEntry[],
+  b: LedgerEntry[],
+  digestA: string,
+  digestB: string,
+): DiffLedger {
   let first: number | undefined;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -187,7 +226,10 @@ export function diffLedgers(a: LedgerEntry[], b: LedgerEntry[], digestA: string,
   };
 }
 
-function snpLedger(file: IgvmFile | undefined, hash: HashBackend): { ledger: LedgerEntry[]; digest: string; diagnostics: Diagnostic[] } | undefined {
+function snpLedger(
+  file: IgvmFile | undefined,
+  hash: HashBackend,
+): { ledger: LedgerEntry[]; digest: string; diagnostics: Diagnostic[] } | undefined {
   if (!file) return undefined;
   const m = measureIgvm(file, { platforms: ['SEV_SNP'], ledger: true, hash })[0];
   return m && { ledger: m.ledger ?? [], digest: toHex(m.digest), diagnostics: m.diagnostics };
@@ -202,8 +244,13 @@ export function diffFiles(a: Uint8Array, b: Uint8Array, hash: HashBackend): Diff
   const rawB = igvmOf(b, peB);
   const pa = rawA && parseIgvm(rawA);
   const pb = rawB && parseIgvm(rawB);
-  const diagnostics: Diagnostic[] = [...(pa?.diagnostics ?? []), ...(pb?.diagnostics ?? [])].filter((d) => d.severity === 'error');
-  const header = [row('File kind', kindA, kindB), row('Size', a.length.toLocaleString('en'), b.length.toLocaleString('en'))];
+  const diagnostics: Diagnostic[] = [...(pa?.diagnostics ?? []), ...(pb?.diagnostics ?? [])].filter(
+    (d) => d.severity === 'error',
+  );
+  const header = [
+    row('File kind', kindA, kindB),
+    row('Size', a.length.toLocaleString('en'), b.length.toLocaleString('en')),
+  ];
   if (peA || peB) header.push(...peHeaderRows(peA, peB));
   if (pa?.file || pb?.file) header.push(...igvmHeaderRows(pa?.file, pb?.file));
   const la = snpLedger(pa?.file, hash);

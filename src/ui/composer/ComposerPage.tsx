@@ -20,7 +20,9 @@ function openIntoSlot(list: File[]): string[] {
   const before = new Set(useApp.getState().files.map((f) => f.id));
   void openFiles(list);
   const added = useApp.getState().files.filter((f) => !before.has(f.id));
-  return list.map((file) => added.find((f) => f.name === file.name)?.id).filter((id): id is string => id !== undefined);
+  return list
+    .map((file) => added.find((f) => f.name === file.name)?.id)
+    .filter((id): id is string => id !== undefined);
 }
 
 function slotDrop(onFiles: (files: File[]) => void) {
@@ -39,7 +41,19 @@ function slotDrop(onFiles: (files: File[]) => void) {
 }
 
 /** One input slot: a select over the open files, a file picker, and a drop target. */
-function Slot({ label, testId, value, onChange, hint }: { label: string; testId: string; value: string | null; onChange(id: string | null): void; hint?: ReactNode }) {
+function Slot({
+  label,
+  testId,
+  value,
+  onChange,
+  hint,
+}: {
+  label: string;
+  testId: string;
+  value: string | null;
+  onChange(id: string | null): void;
+  hint?: ReactNode;
+}) {
   const files = useApp((s) => s.files);
   const load = (list: File[]) => {
     const [id] = openIntoSlot(list.slice(0, 1));
@@ -49,7 +63,11 @@ function Slot({ label, testId, value, onChange, hint }: { label: string; testId:
     <div className="slot" data-testid={`slot-${testId}`} {...slotDrop((l) => load(l))}>
       <label>
         <span className="slot-label">{label}</span>
-        <select value={value ?? ''} onChange={(e) => onChange(e.currentTarget.value || null)} aria-label={label}>
+        <select
+          value={value ?? ''}
+          onChange={(e) => onChange(e.currentTarget.value || null)}
+          aria-label={label}
+        >
           <option value="">(none)</option>
           <FileOptions files={files} />
         </select>
@@ -64,7 +82,13 @@ function AddonList() {
   const files = useApp((s) => s.files);
   const addons = useApp((s) => s.composer.addons);
   const patch = useApp((s) => s.patchComposer);
-  const add = (ids: string[]) => patch({ addons: [...addons, ...ids.filter((id) => !addons.some((a) => a.id === id)).map((id) => ({ id, enabled: true }))] });
+  const add = (ids: string[]) =>
+    patch({
+      addons: [
+        ...addons,
+        ...ids.filter((id) => !addons.some((a) => a.id === id)).map((id) => ({ id, enabled: true })),
+      ],
+    });
   const load = (list: File[]) => add(openIntoSlot(list));
   return (
     <div className="slot" data-testid="slot-addons" {...slotDrop((l) => load(l))}>
@@ -77,17 +101,31 @@ function AddonList() {
                 type="checkbox"
                 checked={a.enabled}
                 data-testid={`addon-${i}`}
-                onChange={(e) => patch({ addons: addons.map((x) => (x.id === a.id ? { ...x, enabled: e.currentTarget.checked } : x)) })}
+                onChange={(e) =>
+                  patch({
+                    addons: addons.map((x) =>
+                      x.id === a.id ? { ...x, enabled: e.currentTarget.checked } : x,
+                    ),
+                  })
+                }
               />
               {files.find((f) => f.id === a.id)?.name ?? '(closed file)'}
             </label>
-            <button type="button" className="link" onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}
+            >
               remove
             </button>
           </li>
         ))}
       </ul>
-      <select value="" aria-label="Add an open file as add-on" onChange={(e) => e.currentTarget.value && add([e.currentTarget.value])}>
+      <select
+        value=""
+        aria-label="Add an open file as add-on"
+        onChange={(e) => e.currentTarget.value && add([e.currentTarget.value])}
+      >
         <option value="">Add an open file…</option>
         <FileOptions files={files} />
       </select>
@@ -102,14 +140,31 @@ function Inputs() {
   return (
     <section className="card composer-inputs" aria-label="Inputs">
       <h2>Inputs</h2>
-      <Slot label="Firmware (OVMF with SEV metadata, or TDVF)" testId="firmware" value={c.firmwareId} onChange={(firmwareId) => patch({ firmwareId })} />
+      <Slot
+        label="Firmware (OVMF with SEV metadata, or TDVF)"
+        testId="firmware"
+        value={c.firmwareId}
+        onChange={(firmwareId) => patch({ firmwareId })}
+      />
       <fieldset className="mode">
         <legend>Boot payload</legend>
         <label className="check">
-          <input type="radio" name="mode" checked={c.mode === 'uki'} onChange={() => patch({ mode: 'uki' })} /> UKI + add-ons
+          <input
+            type="radio"
+            name="mode"
+            checked={c.mode === 'uki'}
+            onChange={() => patch({ mode: 'uki' })}
+          />{' '}
+          UKI + add-ons
         </label>
         <label className="check">
-          <input type="radio" name="mode" checked={c.mode === 'direct'} onChange={() => patch({ mode: 'direct' })} /> kernel + initrd + command line
+          <input
+            type="radio"
+            name="mode"
+            checked={c.mode === 'direct'}
+            onChange={() => patch({ mode: 'direct' })}
+          />{' '}
+          kernel + initrd + command line
         </label>
       </fieldset>
       {c.mode === 'uki' ? (
@@ -119,11 +174,27 @@ function Inputs() {
         </>
       ) : (
         <>
-          <Slot label="Kernel" testId="kernel" value={c.kernelId} onChange={(kernelId) => patch({ kernelId })} />
-          <Slot label="Initrd" testId="initrd" value={c.initrdIds[0] ?? null} onChange={(id) => patch({ initrdIds: id ? [id] : [] })} />
+          <Slot
+            label="Kernel"
+            testId="kernel"
+            value={c.kernelId}
+            onChange={(kernelId) => patch({ kernelId })}
+          />
+          <Slot
+            label="Initrd"
+            testId="initrd"
+            value={c.initrdIds[0] ?? null}
+            onChange={(id) => patch({ initrdIds: id ? [id] : [] })}
+          />
           <label className="cmdline">
             <span className="slot-label">Command line</span>
-            <textarea rows={3} value={c.cmdline} spellCheck={false} data-testid="cmdline" onChange={(e) => patch({ cmdline: e.currentTarget.value })} />
+            <textarea
+              rows={3}
+              value={c.cmdline}
+              spellCheck={false}
+              data-testid="cmdline"
+              onChange={(e) => patch({ cmdline: e.currentTarget.value })}
+            />
           </label>
         </>
       )}
@@ -140,7 +211,10 @@ function Settings() {
       <div className="settings-grid">
         <label>
           Profile
-          <select value={c.profile} onChange={(e) => patch({ profile: e.currentTarget.value as ComposerInputs['profile'] })}>
+          <select
+            value={c.profile}
+            onChange={(e) => patch({ profile: e.currentTarget.value as ComposerInputs['profile'] })}
+          >
             {PROFILES.map((p) => (
               <option key={p}>{p}</option>
             ))}
@@ -148,7 +222,10 @@ function Settings() {
         </label>
         <label>
           Platform
-          <select value={c.platform} onChange={(e) => patch({ platform: e.currentTarget.value as ComposerInputs['platform'] })}>
+          <select
+            value={c.platform}
+            onChange={(e) => patch({ platform: e.currentTarget.value as ComposerInputs['platform'] })}
+          >
             <option value="all">all the firmware supports</option>
             <option value="SEV_SNP">SEV-SNP</option>
             <option value="TDX">TDX</option>
@@ -156,7 +233,13 @@ function Settings() {
         </label>
         <label>
           vCPUs
-          <input type="number" min={1} max={512} value={c.vcpus} onChange={(e) => patch({ vcpus: Number(e.currentTarget.value) })} />
+          <input
+            type="number"
+            min={1}
+            max={512}
+            value={c.vcpus}
+            onChange={(e) => patch({ vcpus: Number(e.currentTarget.value) })}
+          />
         </label>
         <label>
           CPU type
@@ -168,7 +251,10 @@ function Settings() {
         </label>
         <label>
           VMM
-          <select value={c.vmm} onChange={(e) => patch({ vmm: e.currentTarget.value as ComposerInputs['vmm'] })}>
+          <select
+            value={c.vmm}
+            onChange={(e) => patch({ vmm: e.currentTarget.value as ComposerInputs['vmm'] })}
+          >
             {VMMS.map((v) => (
               <option key={v}>{v}</option>
             ))}
@@ -176,11 +262,19 @@ function Settings() {
         </label>
         <label>
           Guest features
-          <input className="mono" value={c.guestFeatures} onChange={(e) => patch({ guestFeatures: e.currentTarget.value })} />
+          <input
+            className="mono"
+            value={c.guestFeatures}
+            onChange={(e) => patch({ guestFeatures: e.currentTarget.value })}
+          />
         </label>
         <label>
           SNP policy
-          <input className="mono" value={c.snpPolicy} onChange={(e) => patch({ snpPolicy: e.currentTarget.value })} />
+          <input
+            className="mono"
+            value={c.snpPolicy}
+            onChange={(e) => patch({ snpPolicy: e.currentTarget.value })}
+          />
         </label>
       </div>
     </section>
@@ -217,7 +311,14 @@ function Downloads({ request }: { request: ComposeRequest }) {
         Download IGVM
       </button>
       <label>
-        fwid <input className="mono" value={fwid} size={14} aria-label="FUKI firmware id" onChange={(e) => patch({ fwid: e.currentTarget.value })} />
+        fwid{' '}
+        <input
+          className="mono"
+          value={fwid}
+          size={14}
+          aria-label="FUKI firmware id"
+          onChange={(e) => patch({ fwid: e.currentTarget.value })}
+        />
       </label>
       <button type="button" onClick={() => void run('fuki')}>
         Download FUKI PE
@@ -235,10 +336,12 @@ function Results() {
   const r = c.response;
   return (
     <section className="card composer-results" aria-label="Measurement" aria-busy={c.busy}>
-      <h2>
-        Launch measurement {c.busy && <span className="spinner" aria-label="Computing" />}
-      </h2>
-      {c.reason && <p className="muted" data-testid="compose-reason">{c.reason}</p>}
+      <h2>Launch measurement {c.busy && <span className="spinner" aria-label="Computing" />}</h2>
+      {c.reason && (
+        <p className="muted" data-testid="compose-reason">
+          {c.reason}
+        </p>
+      )}
       {c.error && <p className="sev-error">{c.error}</p>}
       {r && (
         <>
@@ -246,9 +349,15 @@ function Results() {
             <div key={m.platform + (m.tdxOrder ?? '')} className="digest-block">
               <div className="digest-label">
                 {m.platform}
-                {m.tdxOrder ? ` (${m.tdxOrder})` : ''} <span className="muted small">({m.steps.toLocaleString('en')} steps; {m.meaning})</span>
+                {m.tdxOrder ? ` (${m.tdxOrder})` : ''}{' '}
+                <span className="muted small">
+                  ({m.steps.toLocaleString('en')} steps; {m.meaning})
+                </span>
               </div>
-              <code className="digest mono" data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}>
+              <code
+                className="digest mono"
+                data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}
+              >
                 {m.digest}
               </code>
             </div>
@@ -267,12 +376,15 @@ function Results() {
               <tbody>
                 <tr>
                   <th>Command line</th>
-                  <td className="mono" data-testid="composed-cmdline">{r.cmdline}</td>
+                  <td className="mono" data-testid="composed-cmdline">
+                    {r.cmdline}
+                  </td>
                 </tr>
                 <tr>
                   <th>kernel / initrd / cmdline SHA-256</th>
                   <td className="mono">
-                    {r.kernelHashes.kernel.slice(0, 16)}… / {r.kernelHashes.initrd.slice(0, 16)}… / {r.kernelHashes.cmdline.slice(0, 16)}…
+                    {r.kernelHashes.kernel.slice(0, 16)}… / {r.kernelHashes.initrd.slice(0, 16)}… /{' '}
+                    {r.kernelHashes.cmdline.slice(0, 16)}…
                   </td>
                 </tr>
                 <tr>
@@ -283,7 +395,9 @@ function Results() {
                 </tr>
                 <tr>
                   <th>IGVM size</th>
-                  <td>{r.igvmSize.toLocaleString('en')} bytes, composed in {r.ms.toFixed(0)} ms</td>
+                  <td>
+                    {r.igvmSize.toLocaleString('en')} bytes, composed in {r.ms.toFixed(0)} ms
+                  </td>
                 </tr>
               </tbody>
             </table>

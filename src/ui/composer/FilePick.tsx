@@ -12,7 +12,17 @@ export function FileOptions({ files }: { files: readonly OpenFile[] }) {
     ));
 }
 
-export function FileInput({ label, testId, multiple, onFiles }: { label: string; testId: string; multiple?: boolean; onFiles(files: File[]): void }) {
+export function FileInput({
+  label,
+  testId,
+  multiple,
+  onFiles,
+}: {
+  label: string;
+  testId: string;
+  multiple?: boolean;
+  onFiles(files: File[]): void;
+}) {
   return (
     <input
       type="file"

@@ -34,7 +34,13 @@ export function PageNav() {
   return (
     <nav className="page-nav" aria-label="Pages">
       {PAGES.map((p) => (
-        <button key={p.id} type="button" aria-current={page === p.id ? 'page' : undefined} className={page === p.id ? 'primary' : undefined} onClick={() => setPage(p.id)}>
+        <button
+          key={p.id}
+          type="button"
+          aria-current={page === p.id ? 'page' : undefined}
+          className={page === p.id ? 'primary' : undefined}
+          onClick={() => setPage(p.id)}
+        >
           {p.label}
         </button>
       ))}

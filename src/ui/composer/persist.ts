@@ -12,7 +12,11 @@ type Saved = Pick<ComposerSlice, 'page' | 'composer' | 'diffPair'>;
 export async function restoreComposer(): Promise<void> {
   const saved = await get<Saved>(KEY, db).catch(() => undefined);
   if (!saved) return;
-  useApp.setState({ page: saved.page, composer: { ...DEFAULT_COMPOSER, ...saved.composer }, diffPair: saved.diffPair });
+  useApp.setState({
+    page: saved.page,
+    composer: { ...DEFAULT_COMPOSER, ...saved.composer },
+    diffPair: saved.diffPair,
+  });
 }
 
 /** Saves (debounced) whenever the composer state changes and the user keeps a session. */
@@ -24,7 +28,9 @@ export function startComposerSync(): () => void {
     timer = setTimeout(() => {
       const s = useApp.getState();
       if (!s.settings.persist) return;
-      void set(KEY, { page: s.page, composer: s.composer, diffPair: s.diffPair } satisfies Saved, db).catch(() => undefined);
+      void set(KEY, { page: s.page, composer: s.composer, diffPair: s.diffPair } satisfies Saved, db).catch(
+        () => undefined,
+      );
     }, 250);
   });
 }

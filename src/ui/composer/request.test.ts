@@ -3,28 +3,73 @@ import type { OpenFile } from '../store';
 import { composeRequest } from './request';
 import { DEFAULT_COMPOSER } from './slice';
 
-const file = (id: string, name: string, status: OpenFile['status'] = 'ready'): OpenFile => ({ id, name, size: 1, status });
+const file = (id: string, name: string, status: OpenFile['status'] = 'ready'): OpenFile => ({
+  id,
+  name,
+  size: 1,
+  status,
+});
 
 describe('composeRequest', () => {
   it('says which slot is missing or still loading', () => {
     expect(composeRequest(DEFAULT_COMPOSER, [])).toEqual({ reason: 'Choose the firmware.' });
     const c = { ...DEFAULT_COMPOSER, firmwareId: 'fw', ukiId: 'u' };
     expect(composeRequest(c, [file('fw', 'OVMF.fd')])).toEqual({ reason: 'The UKI is no longer open.' });
-    expect(composeRequest(c, [file('fw', 'OVMF.fd'), file('u', 'uki.efi', 'loading')])).toEqual({ reason: 'The UKI (uki.efi) is still loading.' });
+    expect(composeRequest(c, [file('fw', 'OVMF.fd'), file('u', 'uki.efi', 'loading')])).toEqual({
+      reason: 'The UKI (uki.efi) is still loading.',
+    });
   });
 
   it('builds a UKI request with add-on file names and toggles, and a direct request with the cmdline', () => {
-    const files = [file('fw', 'OVMF.fd'), file('u', 'uki.efi'), file('a', 'x.addon.efi'), file('k', 'vmlinuz'), file('i', 'initrd')];
-    const uki = composeRequest({ ...DEFAULT_COMPOSER, firmwareId: 'fw', ukiId: 'u', addons: [{ id: 'a', enabled: false }], platform: 'SEV_SNP' }, files);
+    const files = [
+      file('fw', 'OVMF.fd'),
+      file('u', 'uki.efi'),
+      file('a', 'x.addon.efi'),
+      file('k', 'vmlinuz'),
+      file('i', 'initrd'),
+    ];
+    const uki = composeRequest(
+      {
+        ...DEFAULT_COMPOSER,
+        firmwareId: 'fw',
+        ukiId: 'u',
+        addons: [{ id: 'a', enabled: false }],
+        platform: 'SEV_SNP',
+      },
+      files,
+    );
     expect(uki).toEqual({
       request: {
         firmwareId: 'fw',
         source: { kind: 'uki', ukiId: 'u', addons: [{ id: 'a', fileName: 'x.addon.efi', enabled: false }] },
-        settings: { profile: 'qemu-igvm', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU', guestFeatures: '0x1', snpPolicy: '0x30000', platforms: ['SEV_SNP'] },
+        settings: {
+          profile: 'qemu-igvm',
+          vcpus: 1,
+          vcpuType: 'EPYC-v4',
+          vmm: 'QEMU',
+          guestFeatures: '0x1',
+          snpPolicy: '0x30000',
+          platforms: ['SEV_SNP'],
+        },
       },
     });
-    const direct = composeRequest({ ...DEFAULT_COMPOSER, mode: 'direct', firmwareId: 'fw', kernelId: 'k', initrdIds: ['i'], cmdline: 'quiet' }, files);
-    expect('request' in direct && direct.request.source).toEqual({ kind: 'direct', kernelId: 'k', initrdIds: ['i'], cmdline: 'quiet' });
+    const direct = composeRequest(
+      {
+        ...DEFAULT_COMPOSER,
+        mode: 'direct',
+        firmwareId: 'fw',
+        kernelId: 'k',
+        initrdIds: ['i'],
+        cmdline: 'quiet',
+      },
+      files,
+    );
+    expect('request' in direct && direct.request.source).toEqual({
+      kind: 'direct',
+      kernelId: 'k',
+      initrdIds: ['i'],
+      cmdline: 'quiet',
+    });
     expect('request' in direct && direct.request.settings.platforms).toBeUndefined();
   });
 });

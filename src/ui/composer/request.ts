@@ -11,7 +11,8 @@ export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): R
     if (!id) return `Choose the ${what}.`;
     const f = files.find((x) => x.id === id);
     if (!f) return `The ${what} is no longer open.`;
-    if (f.status !== 'ready') return `The ${what} (${f.name}) is ${f.status === 'loading' ? 'still loading' : 'unreadable'}.`;
+    if (f.status !== 'ready')
+      return `The ${what} (${f.name}) is ${f.status === 'loading' ? 'still loading' : 'unreadable'}.`;
     return undefined;
   };
   const nameOf = (id: string) => files.find((x) => x.id === id)?.name ?? id;
@@ -27,7 +28,11 @@ export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): R
       source:
         c.mode === 'direct'
           ? { kind: 'direct', kernelId: c.kernelId!, initrdIds: c.initrdIds, cmdline: c.cmdline }
-          : { kind: 'uki', ukiId: c.ukiId!, addons: c.addons.map((a) => ({ id: a.id, fileName: nameOf(a.id), enabled: a.enabled })) },
+          : {
+              kind: 'uki',
+              ukiId: c.ukiId!,
+              addons: c.addons.map((a) => ({ id: a.id, fileName: nameOf(a.id), enabled: a.enabled })),
+            },
       settings: {
         profile: c.profile,
         vcpus: c.vcpus,

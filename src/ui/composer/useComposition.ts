@@ -43,17 +43,24 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
         try {
           const response = await engine.call((r) => r.compose(request));
           if (n !== seq.current) return;
-          const wantMatrix = options.matrix && request.source.kind === 'uki' && request.source.addons.length > 0 && response.ok;
+          const wantMatrix =
+            options.matrix &&
+            request.source.kind === 'uki' &&
+            request.source.addons.length > 0 &&
+            response.ok;
           setState({ busy: !!wantMatrix, request, response, progress: undefined });
           if (!wantMatrix) return;
           const onProgress = proxy((done: number, total: number) => {
             if (n === seq.current) setState((s) => ({ ...s, progress: { done, total } }));
           });
-          const m = await engine.call((r) => r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress));
+          const m = await engine.call((r) =>
+            r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress),
+          );
           if (n !== seq.current) return;
           setState((s) => ({ ...s, busy: false, matrix: m.addonMatrix, progress: undefined }));
         } catch (e) {
-          if (n === seq.current) setState({ busy: false, request, error: e instanceof Error ? e.message : String(e) });
+          if (n === seq.current)
+            setState({ busy: false, request, error: e instanceof Error ? e.message : String(e) });
         }
       })();
     }, DEBOUNCE_MS);

@@ -45,7 +45,11 @@ function LedgerWindow({ steps, first, side }: { steps: DiffLedgerStep[]; first: 
       </thead>
       <tbody>
         {steps.map((s) => (
-          <tr key={s.step} className={s.step === first ? 'diverging' : undefined} data-testid={s.step === first ? `diverging-${side}` : undefined}>
+          <tr
+            key={s.step}
+            className={s.step === first ? 'diverging' : undefined}
+            data-testid={s.step === first ? `diverging-${side}` : undefined}
+          >
             <td>{s.step}</td>
             <td className="mono">{s.gpa}</td>
             <td>{s.type}</td>
@@ -58,11 +62,17 @@ function LedgerWindow({ steps, first, side }: { steps: DiffLedgerStep[]; first: 
 }
 
 function Ledger({ r }: { r: NonNullable<DiffResult['ledger']> }) {
-  if (r.firstDiverging === undefined) return <p className="ok-note" data-testid="first-diverging">The SNP ledgers are identical ({r.stepsA.toLocaleString('en')} steps).</p>;
+  if (r.firstDiverging === undefined)
+    return (
+      <p className="ok-note" data-testid="first-diverging">
+        The SNP ledgers are identical ({r.stepsA.toLocaleString('en')} steps).
+      </p>
+    );
   return (
     <>
       <p data-testid="first-diverging">
-        First diverging SNP step: <strong>{r.firstDiverging}</strong> (A has {r.stepsA.toLocaleString('en')} steps, B {r.stepsB.toLocaleString('en')}); every digest from that step on differs.
+        First diverging SNP step: <strong>{r.firstDiverging}</strong> (A has {r.stepsA.toLocaleString('en')}{' '}
+        steps, B {r.stepsB.toLocaleString('en')}); every digest from that step on differs.
       </p>
       <LedgerWindow steps={r.windowA} first={r.firstDiverging} side="A" />
       <LedgerWindow steps={r.windowB} first={r.firstDiverging} side="B" />
@@ -72,7 +82,10 @@ function Ledger({ r }: { r: NonNullable<DiffResult['ledger']> }) {
 
 export default function DiffPage() {
   const all = useApp((s) => s.files);
-  const files = useMemo(() => all.filter((f) => f.status === 'ready' && (f.result?.kind === 'igvm' || f.result?.kind === 'pe')), [all]);
+  const files = useMemo(
+    () => all.filter((f) => f.status === 'ready' && (f.result?.kind === 'igvm' || f.result?.kind === 'pe')),
+    [all],
+  );
   const pair = useApp((s) => s.diffPair);
   const setPair = useApp((s) => s.setDiffPair);
   const [state, setState] = useState<{ result?: DiffResult; error?: string; busy?: boolean }>({});
@@ -98,7 +111,11 @@ export default function DiffPage() {
   const picker = (side: 'a' | 'b', value: string | null) => (
     <label>
       File {side.toUpperCase()}{' '}
-      <select aria-label={`File ${side.toUpperCase()}`} value={value ?? ''} onChange={(e) => setPair({ [side]: e.currentTarget.value || null })}>
+      <select
+        aria-label={`File ${side.toUpperCase()}`}
+        value={value ?? ''}
+        onChange={(e) => setPair({ [side]: e.currentTarget.value || null })}
+      >
         <option value="">(choose an open IGVM, UKI or FUKI)</option>
         <FileOptions files={files} />
       </select>
@@ -120,10 +137,18 @@ export default function DiffPage() {
       <section className="card" aria-label="Differences">
         {r ? (
           <>
-            {r.ledger ? <Ledger r={r.ledger} /> : <p className="muted">No SNP ledger on both sides (an IGVM or a FUKI with an IGVM .efifw is needed).</p>}
+            {r.ledger ? (
+              <Ledger r={r.ledger} />
+            ) : (
+              <p className="muted">
+                No SNP ledger on both sides (an IGVM or a FUKI with an IGVM .efifw is needed).
+              </p>
+            )}
             <p data-testid="parts-summary">
-              {r.kindA === 'pe' || r.kindB === 'pe' ? 'Sections' : 'Measured pages'}: {r.partsSummary.same.toLocaleString('en')} same, {r.partsSummary.changed.toLocaleString('en')} changed,{' '}
-              {r.partsSummary.onlyA.toLocaleString('en')} only in A, {r.partsSummary.onlyB.toLocaleString('en')} only in B
+              {r.kindA === 'pe' || r.kindB === 'pe' ? 'Sections' : 'Measured pages'}:{' '}
+              {r.partsSummary.same.toLocaleString('en')} same, {r.partsSummary.changed.toLocaleString('en')}{' '}
+              changed, {r.partsSummary.onlyA.toLocaleString('en')} only in A,{' '}
+              {r.partsSummary.onlyB.toLocaleString('en')} only in B
             </p>
             {r.parts.length > 0 && <RowsTable rows={r.parts} caption="Differences" testId="diff-parts" />}
           </>

@@ -55,7 +55,8 @@ export function TrustChain({ composition }: { composition?: ComposeResponse }) {
       <h2>Trust chain of a FUKI</h2>
       <ol className="story">
         <li>
-          <strong>Firmware</strong>: every OVMF page and the initial vCPU state (VMSA) are measured by the PSP into the launch digest
+          <strong>Firmware</strong>: every OVMF page and the initial vCPU state (VMSA) are measured by the PSP
+          into the launch digest
           {snp ? (
             <>
               {' '}
@@ -68,14 +69,17 @@ export function TrustChain({ composition }: { composition?: ComposeResponse }) {
         </li>
         <li>
           <strong>Kernel-hashes page</strong>
-          {kh ? ` at GPA ${kh.gpa} (+${kh.offsetInPage})` : ''}: a measured page holding the SHA-256 of kernel, initrd and command line, so the launch digest covers them indirectly.
+          {kh ? ` at GPA ${kh.gpa} (+${kh.offsetInPage})` : ''}: a measured page holding the SHA-256 of
+          kernel, initrd and command line, so the launch digest covers them indirectly.
         </li>
         <li>
-          <strong>Kernel, initrd, command line</strong>: OVMF (AmdSev build) hashes what the VMM hands it and refuses to boot on a mismatch with the page
+          <strong>Kernel, initrd, command line</strong>: OVMF (AmdSev build) hashes what the VMM hands it and
+          refuses to boot on a mismatch with the page
           {kh ? (
             <>
               {' '}
-              (kernel <code className="mono small">{kh.kernel.slice(0, 12)}…</code>, initrd <code className="mono small">{kh.initrd.slice(0, 12)}…</code>, cmdline{' '}
+              (kernel <code className="mono small">{kh.kernel.slice(0, 12)}…</code>, initrd{' '}
+              <code className="mono small">{kh.initrd.slice(0, 12)}…</code>, cmdline{' '}
               <code className="mono small">{kh.cmdline.slice(0, 12)}…</code>)
             </>
           ) : (
@@ -84,12 +88,14 @@ export function TrustChain({ composition }: { composition?: ComposeResponse }) {
           .
         </li>
         <li>
-          <strong>PCR 11 of the UKI</strong>: systemd-stub measures the UKI&apos;s sections (.linux, .initrd, .cmdline, .osrel…) into the vTPM&apos;s PCR 11: a second, separate chain a verifier checks against the
-          prediction (systemd-measure).
+          <strong>PCR 11 of the UKI</strong>: systemd-stub measures the UKI&apos;s sections (.linux, .initrd,
+          .cmdline, .osrel…) into the vTPM&apos;s PCR 11: a second, separate chain a verifier checks against
+          the prediction (systemd-measure).
         </li>
         <li className="caveat">
-          <strong>.efifw caveat</strong>: in a FUKI the IGVM rides in a <code>.efifw</code> section. The stub measures that section into PCR 11 too, but ukify&apos;s PCR 11 prediction leaves it out; the firmware it
-          holds is attested by the launch digest, not by PCR 11.
+          <strong>.efifw caveat</strong>: in a FUKI the IGVM rides in a <code>.efifw</code> section. The stub
+          measures that section into PCR 11 too, but ukify&apos;s PCR 11 prediction leaves it out; the
+          firmware it holds is attested by the launch digest, not by PCR 11.
         </li>
       </ol>
     </section>

@@ -4,7 +4,12 @@
 // the bytes of the header behind it. Side panels: what the digest does not cover, and the FUKI trust chain.
 import { useEffect, useMemo, useState } from 'react';
 import { sha384Of } from '../../core/hash/hash';
-import { PAGE_INFO_LENGTH, SNP_DIGEST_LENGTH, SNP_PAGE_TYPE, snpPageInfo } from '../../core/measure/snp-page-info';
+import {
+  PAGE_INFO_LENGTH,
+  SNP_DIGEST_LENGTH,
+  SNP_PAGE_TYPE,
+  snpPageInfo,
+} from '../../core/measure/snp-page-info';
 import { memPageAddRecord, mrExtendRecord, TDX_EXTEND_CHUNK } from '../../core/measure/tdx-records';
 import { fromHex, toHex } from '../../core/bytes/bytes';
 import { HexView } from '../components/HexView';
@@ -42,7 +47,14 @@ function useFileSteps(source: Source): { steps?: TeachStep[]; digest?: string; e
         if (!live) return;
         setState({
           digest: r.digest,
-          steps: r.entries.map((e, i) => ({ step: i, gpa: e.gpa, type: e.pageType, contentHash: e.contentHash, value: e.running, headerOffset: e.headerOffset })),
+          steps: r.entries.map((e, i) => ({
+            step: i,
+            gpa: e.gpa,
+            type: e.pageType,
+            contentHash: e.contentHash,
+            value: e.running,
+            headerOffset: e.headerOffset,
+          })),
         });
       })
       .catch((e: unknown) => live && setState({ error: e instanceof Error ? e.message : String(e) }));
@@ -63,7 +75,9 @@ function SnpStep({ steps, index }: { steps: TeachStep[]; index: number }) {
   return (
     <>
       <table className="page-info" data-testid="page-info">
-        <caption>PAGE_INFO of step {index} (0x{PAGE_INFO_LENGTH.toString(16)} bytes, SHA-384 of it is the new digest)</caption>
+        <caption>
+          PAGE_INFO of step {index} (0x{PAGE_INFO_LENGTH.toString(16)} bytes, SHA-384 of it is the new digest)
+        </caption>
         <tbody>
           <tr>
             <td>DIGEST_CUR</td>
@@ -101,7 +115,9 @@ function SnpStep({ steps, index }: { steps: TeachStep[]; index: number }) {
         <>
           <MiniHex bytes={info} label="PAGE_INFO bytes" />
           <p data-testid="page-info-check" className={check === s.value ? 'ok-note' : 'sev-error'}>
-            {check === s.value ? '✓ SHA-384(PAGE_INFO) equals the digest after this step' : `✗ SHA-384(PAGE_INFO) = ${check}`}
+            {check === s.value
+              ? '✓ SHA-384(PAGE_INFO) equals the digest after this step'
+              : `✗ SHA-384(PAGE_INFO) = ${check}`}
           </p>
         </>
       )}
@@ -116,22 +132,53 @@ function TdxStep({ step }: { step: TeachStep }) {
     <div data-testid="tdx-records">
       <p>
         One 4 KiB page at GPA <span className="mono">{step.gpa}</span>: a 128-byte MEM.PAGE.ADD record
-        {extend ? `, then ${4096 / TDX_EXTEND_CHUNK} MR.EXTEND records each followed by 256 bytes of the page` : ' (content not extended: the page is added but not measured)'}, all fed
-        into one SHA-384 stream (MRTD).
+        {extend
+          ? `, then ${4096 / TDX_EXTEND_CHUNK} MR.EXTEND records each followed by 256 bytes of the page`
+          : ' (content not extended: the page is added but not measured)'}
+        , all fed into one SHA-384 stream (MRTD).
       </p>
       <MiniHex bytes={memPageAddRecord(gpa)} label="MEM.PAGE.ADD record" />
-      {extend && <MiniHex bytes={mrExtendRecord(gpa)} label={`first MR.EXTEND record (of ${4096 / TDX_EXTEND_CHUNK})`} />}
+      {extend && (
+        <MiniHex
+          bytes={mrExtendRecord(gpa)}
+          label={`first MR.EXTEND record (of ${4096 / TDX_EXTEND_CHUNK})`}
+        />
+      )}
     </div>
   );
 }
 
 /** The header bytes behind a step: the hex view of the open file, or a dump of the composed IGVM. */
-function StepBytes({ source, step, composedBytes }: { source: Source; step: TeachStep; composedBytes?: Uint8Array }) {
-  const size = useApp((s) => (source.kind === 'file' ? (s.files.find((f) => f.id === source.id)?.size ?? 0) : 0));
+function StepBytes({
+  source,
+  step,
+  composedBytes,
+}: {
+  source: Source;
+  step: TeachStep;
+  composedBytes?: Uint8Array;
+}) {
+  const size = useApp((s) =>
+    source.kind === 'file' ? (s.files.find((f) => f.id === source.id)?.size ?? 0) : 0,
+  );
   if (step.headerOffset === undefined) return null;
-  if (source.kind === 'file') return <HexView fileId={source.id} size={size} highlight={{ offset: step.headerOffset, length: 16 }} label="Header bytes" />;
+  if (source.kind === 'file')
+    return (
+      <HexView
+        fileId={source.id}
+        size={size}
+        highlight={{ offset: step.headerOffset, length: 16 }}
+        label="Header bytes"
+      />
+    );
   if (!composedBytes) return null;
-  return <MiniHex bytes={composedBytes.subarray(step.headerOffset, step.headerOffset + 64)} base={step.headerOffset} label="Header record in the composed IGVM" />;
+  return (
+    <MiniHex
+      bytes={composedBytes.subarray(step.headerOffset, step.headerOffset + 64)}
+      base={step.headerOffset}
+      label="Header record in the composed IGVM"
+    />
+  );
 }
 
 export default function TeachingPage() {
@@ -146,14 +193,26 @@ export default function TeachingPage() {
 
   const steps: TeachStep[] | undefined =
     source.kind === 'composed'
-      ? composed.response?.ledger?.map((e) => ({ step: e.step, gpa: e.gpa, type: e.type, contentHash: e.contentHash ?? '', value: e.value ?? '', headerOffset: e.offset }))
+      ? composed.response?.ledger?.map((e) => ({
+          step: e.step,
+          gpa: e.gpa,
+          type: e.type,
+          contentHash: e.contentHash ?? '',
+          value: e.value ?? '',
+          headerOffset: e.offset,
+        }))
       : fileSteps.steps;
   const last = Math.max(0, (steps?.length ?? 1) - 1);
   const at = Math.min(index, last);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (
+        e.target instanceof HTMLInputElement ||
+        e.target instanceof HTMLTextAreaElement ||
+        e.target instanceof HTMLSelectElement
+      )
+        return;
       const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: last }[e.key];
       if (next === undefined) return;
       e.preventDefault();
@@ -210,7 +269,9 @@ export default function TeachingPage() {
               )}
             </select>
           </label>
-          {source.kind === 'composed' && composed.reason && <p className="muted">{composed.reason} (fill the Compose page first)</p>}
+          {source.kind === 'composed' && composed.reason && (
+            <p className="muted">{composed.reason} (fill the Compose page first)</p>
+          )}
           {fileSteps.error && <p className="sev-error">{fileSteps.error}</p>}
           {steps && (
             <div className="teach-nav" role="group" aria-label="Step">
@@ -233,7 +294,10 @@ export default function TeachingPage() {
             </div>
           )}
         </section>
-        <NotMeasured notes={source.kind === 'composed' ? composed.response?.receipt?.notes : undefined} steps={steps} />
+        <NotMeasured
+          notes={source.kind === 'composed' ? composed.response?.receipt?.notes : undefined}
+          steps={steps}
+        />
         <TrustChain composition={source.kind === 'composed' ? composed.response : undefined} />
       </div>
       <section className="card" aria-label="Current step">
@@ -246,7 +310,9 @@ export default function TeachingPage() {
             <StepBytes source={source} step={step} composedBytes={composedBytes} />
           </>
         ) : (
-          <p className="muted">{composed.busy || (source.kind === 'file' && !fileSteps.error) ? 'Measuring…' : 'No ledger yet.'}</p>
+          <p className="muted">
+            {composed.busy || (source.kind === 'file' && !fileSteps.error) ? 'Measuring…' : 'No ledger yet.'}
+          </p>
         )}
       </section>
     </div>
