@@ -13,16 +13,15 @@ execFileSync('npx', ['playwright', 'test', '--project=bench'], {
   env: { ...process.env, BENCH: '1', CI: '1' },
 });
 
-function find(dir) {
+// Every test writes its own JSON (bench.json, bench-measure.json): print them all.
+function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      const r = find(p);
-      if (r) return r;
-    } else if (name === 'bench.json') return p;
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (/^bench.*\.json$/.test(name)) out.push(p);
   }
-  return undefined;
+  return out;
 }
-const file = find(join(root, 'test-results'));
-if (!file) throw new Error('bench.json not found');
-console.log(readFileSync(file, 'utf8'));
+const files = find(join(root, 'test-results'));
+if (files.length === 0) throw new Error('bench.json not found');
+for (const file of files) console.log(readFileSync(file, 'utf8'));
