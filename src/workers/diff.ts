@@ -3,12 +3,13 @@
 // step by step (GPA, page type, content hash) down to the first diverging step. Plain data out (worker API).
 import { toHex } from '../core/bytes/bytes';
 import { detectFileKind } from '../core/detect';
-import type { Diagnostic } from '../core/diagnostics';
+import { Diagnostics, type Diagnostic } from '../core/diagnostics';
 import type { HashBackend } from '../core/hash/hash';
 import { parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../core/igvm';
 import { measureIgvm } from '../core/measure';
 import type { LedgerEntry } from '../core/measure/ledger';
 import { parsePe, type PeFile } from '../core/pe';
+import { decodeEfifw } from '../core/uki/efifw';
 
 /** One compared value: equal or not, both sides as text ('' when a side does not have it). */
 export interface DiffRow {
@@ -53,27 +54,19 @@ export interface DiffResult {
 export const MAX_DIFF_ROWS = 500;
 /** Steps shown before and after the first divergence. */
 const WINDOW = 3;
-/** `.efifw` payload header: magic, header size, fwid (fuki §1.5); the IGVM starts after the header. */
-const EFIFW_MAGIC = 0xfeeddead;
-
 function row(label: string, a: string | undefined, b: string | undefined): DiffRow {
   return { label, a: a ?? '', b: b ?? '', same: a === b };
 }
 
-/** The IGVM a file carries: itself, or the first `.efifw` section of a FUKI PE whose payload is an IGVM. */
+/** The IGVM a file carries: itself, or the first `.efifw` section of a FUKI PE whose payload is an IGVM (fuki §1.5). */
 function igvmOf(bytes: Uint8Array, pe: PeFile | undefined): Uint8Array | undefined {
   if (detectFileKind(bytes) === 'igvm') return bytes;
   for (const s of pe?.sections ?? []) {
     if (s.name !== '.efifw') continue;
-    const raw = bytes.subarray(
-      s.pointerToRawData,
-      s.pointerToRawData + Math.min(s.sizeOfRawData, s.virtualSize || s.sizeOfRawData),
-    );
-    if (raw.length < 8) continue;
-    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    if (dv.getUint32(0, true) !== EFIFW_MAGIC) continue;
-    const payload = raw.subarray(dv.getUint32(4, true));
-    if (detectFileKind(payload) === 'igvm') return payload;
+    const raw = bytes.subarray(s.pointerToRawData, s.pointerToRawData + s.sizeOfRawData);
+    const blob = decodeEfifw(raw, new Diagnostics(), s.pointerToRawData);
+    const payload = blob && raw.subarray(blob.payload.offset, blob.payload.offset + blob.payload.length);
+    if (payload && detectFileKind(payload) === 'igvm') return payload;
   }
   return undefined;
 }
