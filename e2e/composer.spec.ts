@@ -98,6 +98,22 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
     createHash('sha256').update(first.igvm).digest('hex'),
   );
 
+  const [receiptDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download receipt' }).click(),
+  ]);
+  const receipt = JSON.parse(readFileSync((await receiptDownload.path())!, 'utf8')) as CliReceipt;
+  expect(receipt.measurements.map((m) => m.digest)).toEqual(first.receipt.measurements.map((m) => m.digest));
+  const [fukiDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download FUKI PE' }).click(),
+  ]);
+  expect(
+    readFileSync((await fukiDownload.path())!)
+      .subarray(0, 2)
+      .toString('latin1'),
+  ).toBe('MZ');
+
   // Reload: the page, the slots and the add-on choice come back, and so does the digest.
   await page.waitForTimeout(600); // session saves are debounced (250 ms)
   await page.reload();
@@ -148,7 +164,18 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
   await page.getByRole('combobox', { name: 'Platform' }).selectOption('SEV_SNP');
   await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
   await page.getByTestId('slot-kernel-input').setInputFiles(kernel);
-  await page.getByTestId('slot-initrd-input').setInputFiles(initrd);
+  // The initrd is dropped on its slot (a DataTransfer with the file, as a browser does), not picked.
+  const b64 = readFileSync(initrd).toString('base64');
+  await page.getByTestId('slot-initrd').evaluate((slot, data) => {
+    const bin = atob(data);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'initrd-small.cpio.gz'));
+    for (const type of ['dragover', 'drop'])
+      slot.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+  }, b64);
+  await expect(page.getByRole('combobox', { name: 'Initrd' })).toHaveValue(/.+/);
   const cmdline = page.getByTestId('cmdline');
   await cmdline.fill('console=ttyS0');
   await expectDigests(page, one);
