@@ -79,15 +79,31 @@ export class SnpChain {
 
   /** Hashes every page with `hash` and chains. */
   static measure(ops: readonly SnpOp[], hash: HashBackend = defaultHash()): SnpChain {
-    const chain = new SnpChain(ops, hash);
-    const zero = zeroPageContents();
+    const chain = SnpChain.unchained(ops, hash);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       if (op.content === 'data') chain.contents.set(hash.digest('sha384', pageOf(op.data)), i * D);
-      else if (op.content === 'zero-page') chain.contents.set(zero, i * D);
     }
     chain.chainFrom(0);
     return chain;
+  }
+
+  /**
+   * An engine with the zero-page CONTENTS in place and nothing chained yet: the caller sets each 'data' step's
+   * page hash (`setContentHash`) and chains in order (`chainFrom(start, end)`) as the hashes arrive, e.g. from
+   * a worker pool, so chaining overlaps hashing. The digests are valid once every step has been chained.
+   */
+  static unchained(ops: readonly SnpOp[], hash: HashBackend = defaultHash()): SnpChain {
+    const chain = new SnpChain(ops, hash);
+    const zero = zeroPageContents();
+    for (let i = 0; i < ops.length; i++) if (ops[i]!.content === 'zero-page') chain.contents.set(zero, i * D);
+    return chain;
+  }
+
+  /** CONTENTS of a 'data' step: the SHA-384 of its page (48 bytes). */
+  setContentHash(step: number, h: Uint8Array): void {
+    if (this.ops[step]?.content !== 'data' || h.length !== D) throw new RangeError(`step ${step} takes no 48-byte content hash`);
+    this.contents.set(h, step * D);
   }
 
   /**
@@ -95,8 +111,7 @@ export class SnpChain {
    * (an array of 48-byte digests or one flat array of k × 48 bytes).
    */
   static withContentHashes(ops: readonly SnpOp[], hashes: readonly Uint8Array[] | Uint8Array, hash: HashBackend = defaultHash()): SnpChain {
-    const chain = new SnpChain(ops, hash);
-    const zero = zeroPageContents();
+    const chain = SnpChain.unchained(ops, hash);
     const flat = hashes instanceof Uint8Array ? hashes : undefined;
     let k = 0;
     for (let i = 0; i < ops.length; i++) {
@@ -106,7 +121,7 @@ export class SnpChain {
         if (!h || h.length !== D) throw new RangeError(`content hash ${k} missing or not 48 bytes`);
         chain.contents.set(h, i * D);
         k++;
-      } else if (op.content === 'zero-page') chain.contents.set(zero, i * D);
+      }
     }
     const given = flat ? flat.length / D : (hashes as readonly Uint8Array[]).length;
     if (given !== k) throw new RangeError(`expected ${k} content hashes, got ${given}`);
@@ -128,11 +143,14 @@ export class SnpChain {
     return this.digests.slice(step * D, step * D + D);
   }
 
-  /** Re-chains from `start` using the cached CONTENTS (one SHA-384 of a 112-byte PAGE_INFO per step). */
-  chainFrom(start: number): void {
+  /**
+   * Re-chains steps [start, end) using the cached CONTENTS (one SHA-384 of a 112-byte PAGE_INFO per step); the
+   * steps before `start` must be chained already.
+   */
+  chainFrom(start: number, end: number = this.ops.length): void {
     const { ops, contents, digests, info, hash } = this;
     let prev: Uint8Array = start === 0 ? new Uint8Array(D) : digests.subarray((start - 1) * D, start * D);
-    for (let i = start; i < ops.length; i++) {
+    for (let i = start; i < end; i++) {
       const op = ops[i]!;
       writeSnpPageInfo(info, prev, contents.subarray(i * D, i * D + D), op.pageType, op.gpa);
       digests.set(hash.digest('sha384', info), i * D);
