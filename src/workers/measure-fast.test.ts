@@ -7,7 +7,8 @@ import { IgvmBuilder, parseIgvm } from '../core/igvm';
 import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { Engine } from './engine';
-import { measureIgvmFast } from './measure-fast';
+import { nobleBackend } from '../core/hash/hash';
+import { chainWhileHashing, measureIgvmFast } from './measure-fast';
 import { answerPageHashRequest, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 
 /** A Worker stand-in: each message is answered asynchronously by the page-hash worker's own handler. */
@@ -78,7 +79,7 @@ describe('PageHashPool', () => {
   it('splits the pages over its workers and gives the synchronous digest; updatePage still works on the chain', async () => {
     const log: number[] = [];
     const [m] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, new PageHashPool(2, () => fakeWorker(log)));
-    expect(log).toEqual([501, 500]); // 1000 data pages + the VMSA
+    expect(log).toEqual([512, 489]); // 1000 data pages + the VMSA, in chunks dealt to both workers
     expect(toHex(m!.digest)).toBe(toHex(sync().digest));
     const step = 400;
     const edited = new Uint8Array(m!.chain!.ops[step]!.data!);
@@ -108,6 +109,24 @@ describe('PageHashPool', () => {
     const [m] = await measureIgvmFast(file, { platforms: ['SEV_SNP'] }, broken);
     expect(spawned).toBeGreaterThan(0);
     expect(toHex(m!.digest)).toBe(toHex(sync().digest));
+  });
+
+  it('chains while hashes arrive in any chunk order, or all at once from a hasher that does not stream', async () => {
+    const ops = sync().chain!.ops;
+    const reversed: PageHasher = {
+      async sha384Pages(pages, onChunk) {
+        const all = await inThreadHasher.sha384Pages(pages);
+        for (let first = Math.floor((pages.length - 1) / 100) * 100; first >= 0; first -= 100)
+          onChunk?.(first, all.subarray(first * 48, Math.min(pages.length, first + 100) * 48));
+        return all;
+      },
+    };
+    const silent: PageHasher = { sha384Pages: (pages) => inThreadHasher.sha384Pages(pages) };
+    for (const h of [reversed, silent]) {
+      const chain = await chainWhileHashing(ops, h, nobleBackend);
+      expect(toHex(chain.digest)).toBe(toHex(sync().digest));
+      expect(toHex(chain.digests)).toBe(toHex(sync().chain!.digests));
+    }
   });
 
   it('uses the hasher it is given (wrong page hashes give a different digest)', async () => {

@@ -3,7 +3,7 @@
 // with the given backend (SnpChain.withContentHashes; igvm-format-and-measurement.md §14.2.5). Same results as the
 // synchronous engine, field for field; other platforms go through measurePlatform unchanged.
 import { equalBytes } from '../core/bytes/bytes';
-import { defaultHash } from '../core/hash/hash';
+import { defaultHash, type HashBackend } from '../core/hash/hash';
 import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmSupportedPlatform } from '../core/igvm/types';
 import {
   collectPagesToHash,
@@ -16,6 +16,7 @@ import {
   type MeasureOptions,
   type MeasureSource,
   type PlatformMeasurement,
+  type SnpOp,
 } from '../core/measure';
 import type { PageHasher } from './page-hash-pool';
 
@@ -29,8 +30,7 @@ export async function measurePlatformFast(
   const profile = o.snpProfile ?? 'igvm';
   const opts = snpOptions(profile, o.snp);
   const t = snpOps(src, p, { ...opts, checkKvm: o.checkKvm });
-  const hashes = await hasher.sha384Pages(collectPagesToHash(t.ops).pages);
-  const chain = SnpChain.withContentHashes(t.ops, hashes, o.hash ?? defaultHash());
+  const chain = await chainWhileHashing(t.ops, hasher, o.hash ?? defaultHash());
   const digest = chain.digest;
   return {
     platform: 'SEV_SNP',
@@ -45,6 +45,33 @@ export async function measurePlatformFast(
     chain,
     diagnostics: t.diagnostics,
   };
+}
+
+/**
+ * The SNP chain, run while the page hashes come in: each time the hashes of the next pages in step order are
+ * known, the chain advances up to the first step still waiting for its page (PAGE_INFO needs CONTENTS, §14.2.1).
+ */
+export async function chainWhileHashing(ops: readonly SnpOp[], hasher: PageHasher, hash: HashBackend): Promise<SnpChain> {
+  const { steps, pages } = collectPagesToHash(ops);
+  const chain = SnpChain.unchained(ops, hash);
+  const known = new Uint8Array(pages.length);
+  let next = 0; // pages[0, next) have their hash in place
+  let chained = 0; // steps[0, chained) are chained
+  const all = await hasher.sha384Pages(pages, (first, hashes) => {
+    for (let k = 0; k < hashes.length / 48; k++) {
+      chain.setContentHash(steps[first + k]!, hashes.subarray(k * 48, k * 48 + 48));
+      known[first + k] = 1;
+    }
+    while (next < pages.length && known[next]) next++;
+    const end = next < pages.length ? steps[next]! : ops.length;
+    if (end > chained) chain.chainFrom(chained, end);
+    chained = Math.max(chained, end);
+  });
+  if (all.length !== pages.length * 48) throw new RangeError(`page hasher returned ${all.length / 48} of ${pages.length} page hashes`);
+  // Pages no chunk reported (a hasher that does not stream): from the full result.
+  for (let k = next; k < pages.length; k++) if (!known[k]) chain.setContentHash(steps[k]!, all.subarray(k * 48, k * 48 + 48));
+  if (chained < ops.length) chain.chainFrom(chained);
+  return chain;
 }
 
 /** Every declared platform (or `o.platforms`), in the order and with the results of measureIgvm. */

@@ -2,10 +2,15 @@
 // measured page is the SHA-384 of its 4 KiB): WebCrypto `crypto.subtle.digest` per page, a few thousand promises
 // at a time, spread over a small pool of workers. The PAGE_INFO chain itself stays synchronous (SnpChain).
 
-/** SHA-384 of every 4096-byte page, as one flat array of pages.length × 48 bytes in page order. */
+/**
+ * SHA-384 of every 4096-byte page, as one flat array of pages.length × 48 bytes in page order. `onChunk`, when
+ * given, sees each chunk's hashes as soon as they are known (`first` = index of its first page; chunks may arrive
+ * out of order), so the caller can start chaining before the last page is hashed.
+ */
 export interface PageHasher {
-  sha384Pages(pages: readonly Uint8Array[]): Promise<Uint8Array>;
+  sha384Pages(pages: readonly Uint8Array[], onChunk?: ChunkListener): Promise<Uint8Array>;
 }
+export type ChunkListener = (first: number, hashes: Uint8Array) => void;
 
 const PAGE = 4096;
 const SHA384 = 48;
@@ -37,9 +42,17 @@ export function packPages(pages: readonly Uint8Array[], from: number, to: number
   return packed;
 }
 
-/** In the calling thread (Node, tests, or when workers cannot start). */
+/** In the calling thread (Node, tests, or when workers cannot start), one chunk per batch. */
 export const inThreadHasher: PageHasher = {
-  sha384Pages: (pages) => sha384Packed(packPages(pages, 0, pages.length)),
+  async sha384Pages(pages, onChunk) {
+    const out = new Uint8Array(pages.length * SHA384);
+    for (let from = 0; from < pages.length; from += HASH_BATCH) {
+      const h = await sha384Packed(packPages(pages, from, Math.min(pages.length, from + HASH_BATCH)));
+      out.set(h, from * SHA384);
+      onChunk?.(from, h);
+    }
+    return out;
+  },
 };
 
 /** Request and reply of page-hash.worker.ts. */
@@ -68,6 +81,8 @@ export function poolSize(cores = typeof navigator === 'undefined' ? 1 : navigato
 
 /** Fewer pages than this are hashed in the calling thread (a round trip costs more than it saves). */
 export const MIN_POOLED_PAGES = 256;
+/** Pages per request: small enough that the first hashes come back early and chaining overlaps hashing. */
+export const CHUNK_PAGES = 512;
 
 function spawnPageHashWorker(): HashWorker {
   return new Worker(new URL('./page-hash.worker.ts', import.meta.url), { type: 'module', name: 'page-hash' }) as unknown as HashWorker;
@@ -86,32 +101,45 @@ export class PageHashPool implements PageHasher {
     this.spawn = spawn;
   }
 
-  async sha384Pages(pages: readonly Uint8Array[]): Promise<Uint8Array> {
-    if (pages.length < MIN_POOLED_PAGES) return inThreadHasher.sha384Pages(pages);
+  async sha384Pages(pages: readonly Uint8Array[], onChunk?: ChunkListener): Promise<Uint8Array> {
+    if (pages.length < MIN_POOLED_PAGES) return inThreadHasher.sha384Pages(pages, onChunk);
+    const seen = new Uint8Array(Math.ceil(pages.length / CHUNK_PAGES));
     try {
-      return await this.pooled(pages);
+      return await this.pooled(pages, (first, h) => {
+        seen[first / CHUNK_PAGES] = 1;
+        onChunk?.(first, h);
+      });
     } catch {
-      // Workers unavailable (no nested workers, blocked, crashed): the same hashes in this thread.
-      return inThreadHasher.sha384Pages(pages);
+      // Workers unavailable (no nested workers, blocked, crashed): the chunks still missing, in this thread.
+      const out = new Uint8Array(pages.length * SHA384);
+      await inThreadHasher.sha384Pages(pages, (first, h) => {
+        out.set(h, first * SHA384);
+        for (let c = first; c < first + h.length / SHA384; c += CHUNK_PAGES) {
+          if (seen[c / CHUNK_PAGES]) continue;
+          onChunk?.(c, h.subarray((c - first) * SHA384, Math.min(h.length, (c - first + CHUNK_PAGES) * SHA384)));
+        }
+      });
+      return out;
     }
   }
 
-  private async pooled(pages: readonly Uint8Array[]): Promise<Uint8Array> {
-    const n = Math.min(this.size, Math.ceil(pages.length / MIN_POOLED_PAGES));
-    const per = Math.ceil(pages.length / n);
-    const parts: Promise<Uint8Array>[] = [];
-    for (let w = 0; w < n; w++) {
-      const from = w * per;
-      const to = Math.min(pages.length, from + per);
-      if (from < to) parts.push(this.run(w, packPages(pages, from, to)));
-    }
-    const hashes = await Promise.all(parts);
+  /** Chunks of CHUNK_PAGES pages dealt round-robin over the workers, so the low chunks come back first. */
+  private async pooled(pages: readonly Uint8Array[], onChunk: ChunkListener): Promise<Uint8Array> {
     const out = new Uint8Array(pages.length * SHA384);
-    let at = 0;
-    for (const h of hashes) {
-      out.set(h, at);
-      at += h.length;
+    const chunks = Math.ceil(pages.length / CHUNK_PAGES);
+    const workers = Math.min(this.size, chunks);
+    const parts: Promise<void>[] = [];
+    for (let c = 0; c < chunks; c++) {
+      const from = c * CHUNK_PAGES;
+      const to = Math.min(pages.length, from + CHUNK_PAGES);
+      parts.push(
+        this.run(c % workers, packPages(pages, from, to)).then((h) => {
+          out.set(h, from * SHA384);
+          onChunk(from, h);
+        }),
+      );
     }
+    await Promise.all(parts);
     return out;
   }
 
