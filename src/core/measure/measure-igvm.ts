@@ -6,7 +6,7 @@ import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName,
 import type { LedgerEntry } from './ledger';
 import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
-import { snpOps } from './snp';
+import { snpOps, type SnpTranslation } from './snp';
 import { SnpChain } from './snp-chain';
 import { platformsOf, type MeasureSource } from './source';
 import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
@@ -79,22 +79,8 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
   const base = { platform, compatibilityMask: p.compatibilityMask, algorithm: ALGORITHM[p.platformType]! };
   switch (p.platformType) {
     case IGVM_PLATFORM_TYPE.SEV_SNP: {
-      const profile = o.snpProfile ?? 'igvm';
-      const opts = snpOptions(profile, o.snp);
-      const t = snpOps(src, p, { ...opts, checkKvm: o.checkKvm });
-      const chain = SnpChain.measure(t.ops, hash);
-      const digest = chain.digest;
-      return {
-        ...base,
-        digest,
-        steps: t.ops.length,
-        profile,
-        snpOptions: opts,
-        idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
-        ledger: o.ledger ? chain.ledger() : undefined,
-        chain,
-        diagnostics: t.diagnostics,
-      };
+      const plan = snpPlan(src, p, o);
+      return snpMeasurement(p, plan, SnpChain.measure(plan.translation.ops, hash), o);
     }
     case IGVM_PLATFORM_TYPE.TDX: {
       const order = o.tdxOrder ?? 'single-pass';
@@ -127,4 +113,36 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
       };
     }
   }
+}
+
+/** The SNP page operations of a platform under the profile and variants in `o` (§14.2.3). */
+export interface SnpPlan {
+  profile: SnpProfile;
+  options: SnpOptions;
+  translation: SnpTranslation;
+}
+
+export function snpPlan(src: MeasureSource, p: IgvmSupportedPlatform, o: MeasureOptions = {}): SnpPlan {
+  const profile = o.snpProfile ?? 'igvm';
+  const options = snpOptions(profile, o.snp);
+  return { profile, options, translation: snpOps(src, p, { ...options, checkKvm: o.checkKvm }) };
+}
+
+/** The SEV_SNP result of a plan whose chain was run (here with one backend, or with page hashes from elsewhere). */
+export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: SnpChain, o: MeasureOptions = {}): PlatformMeasurement {
+  const t = plan.translation;
+  const digest = chain.digest;
+  return {
+    platform: 'SEV_SNP',
+    compatibilityMask: p.compatibilityMask,
+    algorithm: 'snp-launch-digest',
+    digest,
+    steps: t.ops.length,
+    profile: plan.profile,
+    snpOptions: plan.options,
+    idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
+    ledger: o.ledger ? chain.ledger() : undefined,
+    chain,
+    diagnostics: t.diagnostics,
+  };
 }
