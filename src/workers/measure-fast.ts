@@ -1,8 +1,8 @@
 // measureIgvm / measurePlatform (src/core/measure) with the SNP page SHA-384s computed asynchronously by a
 // PageHasher (WebCrypto batches over a worker pool, page-hash-pool.ts) and the PAGE_INFO chain run synchronously
-// with the given backend (SnpChain.withContentHashes; igvm-format-and-measurement.md §14.2.5). Same results as the
-// synchronous engine, field for field; other platforms go through measurePlatform unchanged.
-import { equalBytes } from '../core/bytes/bytes';
+// with the given backend as the hashes arrive (SnpChain.unchained + chainFrom; igvm-format-and-measurement.md §14.2.5).
+// Same results as the synchronous engine, field for field (snpPlan/snpMeasurement are shared with it); other
+// platforms go through measurePlatform unchanged.
 import { defaultHash, type HashBackend } from '../core/hash/hash';
 import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmSupportedPlatform } from '../core/igvm/types';
 import {
@@ -10,8 +10,8 @@ import {
   measureIgvm,
   measurePlatform,
   platformsOf,
-  snpOps,
-  snpOptions,
+  snpMeasurement,
+  snpPlan,
   SnpChain,
   type MeasureOptions,
   type MeasureSource,
@@ -27,24 +27,8 @@ export async function measurePlatformFast(
   hasher: PageHasher,
 ): Promise<PlatformMeasurement> {
   if (p.platformType !== IGVM_PLATFORM_TYPE.SEV_SNP) return measurePlatform(src, p, o);
-  const profile = o.snpProfile ?? 'igvm';
-  const opts = snpOptions(profile, o.snp);
-  const t = snpOps(src, p, { ...opts, checkKvm: o.checkKvm });
-  const chain = await chainWhileHashing(t.ops, hasher, o.hash ?? defaultHash());
-  const digest = chain.digest;
-  return {
-    platform: 'SEV_SNP',
-    compatibilityMask: p.compatibilityMask,
-    algorithm: 'snp-launch-digest',
-    digest,
-    steps: t.ops.length,
-    profile,
-    snpOptions: opts,
-    idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
-    ledger: o.ledger ? chain.ledger() : undefined,
-    chain,
-    diagnostics: t.diagnostics,
-  };
+  const plan = snpPlan(src, p, o);
+  return snpMeasurement(p, plan, await chainWhileHashing(plan.translation.ops, hasher, o.hash ?? defaultHash()), o);
 }
 
 /**
