@@ -2,7 +2,7 @@
 // content hashes and running digests are kept in two flat arrays so that a changed page only re-hashes
 // that page and re-chains from its step (incremental recompute), and so that page hashes can be computed
 // elsewhere (WebCrypto batches, a worker pool) and passed in.
-import type { Bytes } from '../bytes/bytes';
+import { put64, type Bytes } from '../bytes/bytes';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import type { LedgerEntry } from './ledger';
 import {
@@ -12,6 +12,7 @@ import {
   SNP_PAGE_TYPE,
   SNP_PAGE_TYPE_NAME,
   writeSnpPageInfo,
+  ZERO_CONTENTS,
   zeroPageContents,
 } from './snp-page-info';
 
@@ -33,6 +34,10 @@ export interface SnpOp {
 }
 
 const D = SNP_DIGEST_LENGTH;
+/** PAGE_INFO field offsets (§14.2.1): CONTENTS, PAGE_TYPE, GPA. */
+const CONTENTS_AT = 0x30;
+const PAGE_TYPE_AT = 0x62;
+const GPA_AT = 0x68;
 
 /** Pages that need a SHA-384 (content 'data'), in step order; `pages[i]` is exactly 4096 bytes. */
 export function collectPagesToHash(ops: readonly SnpOp[]): { steps: number[]; pages: Uint8Array[] } {
@@ -149,12 +154,23 @@ export class SnpChain {
    */
   chainFrom(start: number, end: number = this.ops.length): void {
     const { ops, contents, digests, info, hash } = this;
-    let prev: Uint8Array = start === 0 ? new Uint8Array(D) : digests.subarray((start - 1) * D, start * D);
+    if (start >= end) return;
+    // PAGE_INFO of the first step in full (§14.2.1; DIGEST_CUR of step 0 is the all-zero initial LD); after that only
+    // DIGEST_CUR, CONTENTS, PAGE_TYPE and GPA change, written in place: no views allocated per step (hot path).
+    const first = ops[start]!;
+    const prev = start === 0 ? ZERO_CONTENTS : digests.subarray((start - 1) * D, start * D);
+    writeSnpPageInfo(info, prev, contents.subarray(start * D, start * D + D), first.pageType, first.gpa);
     for (let i = start; i < end; i++) {
       const op = ops[i]!;
-      writeSnpPageInfo(info, prev, contents.subarray(i * D, i * D + D), op.pageType, op.gpa);
-      digests.set(hash.digest('sha384', info), i * D);
-      prev = digests.subarray(i * D, i * D + D);
+      const at = i * D;
+      if (i > start) {
+        for (let k = 0; k < D; k++) info[CONTENTS_AT + k] = contents[at + k]!;
+        info[PAGE_TYPE_AT] = op.pageType;
+        put64(info, GPA_AT, op.gpa);
+      }
+      const d = hash.digest('sha384', info);
+      digests.set(d, at);
+      info.set(d, 0); // DIGEST_CUR of the next step
     }
   }
 
