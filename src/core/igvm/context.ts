@@ -45,8 +45,9 @@ export function readFileData(
     );
     return undefined;
   }
-  const n = BigInt(length);
-  if (BigInt(fileOffset) + n > BigInt(ctx.bytes.length)) {
+  // Page-sized reads (one per PAGE_DATA) stay in plain numbers; only 64-bit sizes need BigInt arithmetic.
+  const n = length;
+  if (typeof n === 'number' ? fileOffset + n > ctx.bytes.length : BigInt(fileOffset) + n > BigInt(ctx.bytes.length)) {
     ctx.diags.error(
       'IGVM_DATA_OUT_OF_RANGE',
       `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${ctx.bytes.length} bytes)`,
@@ -54,7 +55,7 @@ export function readFileData(
     );
     return undefined;
   }
-  const len = safeNumber(n);
+  const len = typeof n === 'number' ? n : safeNumber(n);
   return ctx.bytes.subarray(fileOffset, fileOffset + len);
 }
 

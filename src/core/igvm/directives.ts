@@ -36,11 +36,11 @@ export function decodePageData(ctx: ParseContext, base: IgvmHeaderBase, body: nu
     dataType: u16(b, body + 20),
     reserved: u16(b, body + 22),
   };
-  const w = at(base, '7.1');
   const d = ctx.diags;
-  if (!pageAligned(h.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `page gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
+  // Locations are built only when a diagnostic needs one (one header per page: nothing allocated on the clean path).
+  if (!pageAligned(h.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `page gpa ${hex(h.gpa)} is not 4 KiB aligned`, at(base, '7.1'));
   if (h.dataType > 3) d.error('IGVM_BAD_PAGE_DATA_TYPE', `data_type ${h.dataType} is not 0..3`, at(base, '7.3'));
-  if (h.reserved !== 0) d.error('IGVM_RESERVED_NOT_ZERO', `page data reserved = ${hex(h.reserved)}`, w);
+  if (h.reserved !== 0) d.error('IGVM_RESERVED_NOT_ZERO', `page data reserved = ${hex(h.reserved)}`, at(base, '7.1'));
   if (h.flags & ~0x7)
     d.warning('IGVM_PAGE_FLAGS_RESERVED', `reserved page flag bits set: ${hex(h.flags & ~0x7)}`, at(base, '7.2'));
   if (h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE)

@@ -1,6 +1,6 @@
 // parseIgvm: fixed header, variable header framing and section order, per-type decoding, whole-file rules
 // (§2–§11). Never throws on bad input: returns what it could decode plus diagnostics.
-import { alignUp, isAllZero, u32 } from '../bytes/bytes';
+import { alignUp, u32 } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
 import { at, hex, type ParseContext } from './context';
 import { decodeErrorRange, decodePageData, decodeParameter, decodeParameterArea, decodeParameterInsert, decodeRequiredMemory, decodeSnpIdBlock, decodeVbsMeasurement } from './directives';
@@ -91,7 +91,7 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
     const padEnd = pos + length;
     if (padEnd > end)
       d.error('IGVM_VH_OVERFLOW', 'the padding of the last header runs past the variable header section', at(base, '3.1'));
-    else if (!isAllZero(b.subarray(body + bodyLength, padEnd)) && paddingWarnings++ < 8)
+    else if (!zeroBetween(b, body + bodyLength, padEnd) && paddingWarnings++ < 8)
       d.warning('IGVM_NONZERO_PADDING', 'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does', at(base, '3.1'));
 
     // Section and order (§3.2).
@@ -116,6 +116,12 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
     else file.directives.push(header as IgvmDirectiveHeader);
     pos += length;
   }
+}
+
+/** True when b[from, to) is all zero (the padding check runs once per header: no view allocated). */
+function zeroBetween(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
 }
 
 function unknown(b: Uint8Array, base: IgvmHeaderBase, section: IgvmSection, optional: boolean): IgvmUnknownHeader {
