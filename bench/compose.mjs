@@ -7,11 +7,13 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median as medianOf } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
 const cli = resolve(root, 'bin/fukiscope.mjs');
 const iterations = Number(process.argv[2] ?? 9);
+const median = (fn) => medianOf(fn, iterations);
 if (!existsSync(resolve(root, 'dist-cli/fukiscope.mjs'))) throw new Error('run `npm run build:cli` first');
 
 const fw = resolve(corpus, 'inputs/ovmf/sid/OVMF.amdsev.fd');
@@ -21,16 +23,6 @@ const out = mkdtempSync(join(tmpdir(), 'fuki-bench-'));
 const args = [cli, 'compose', '--firmware', fw, '--kernel', kernel, '--initrd', initrd, '--cmdline', 'console=ttyS0',
   '--platform', 'snp', '--igvm-out', join(out, 'x.igvm'), '--receipt', join(out, 'r.json')];
 
-function median(fn) {
-  const times = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 const quiet = { stdio: ['ignore', 'pipe', 'ignore'] };
 const oursMs = median(() => execFileSync(process.execPath, args, quiet));
 const opensslMs = median(() => {

@@ -6,11 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median as medianOf } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
 const cli = resolve(root, 'bin/fukiscope.mjs');
 const iterations = Number(process.argv[2] ?? 15);
+const median = (fn) => medianOf(fn, iterations);
 
 if (!existsSync(resolve(root, 'dist-cli/fukiscope.mjs'))) throw new Error('run `npm run build:cli` first');
 const manifest = JSON.parse(readFileSync(resolve(corpus, 'manifest.json'), 'utf8'));
@@ -20,16 +22,6 @@ const path = (p) => resolve(corpus, p);
 const ours = ['measure-ovmf', ...c.argv.filter((a) => a !== '--dump-vmsa').map((a, i, all) => (['--ovmf', '--kernel', '--initrd'].includes(all[i - 1]) ? path(a) : a))];
 const p = c.params;
 
-function median(fn) {
-  const times = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 const out = execFileSync(process.execPath, [cli, ...ours], { encoding: 'utf8' }).trim();
 if (out !== c.expected) throw new Error(`digest mismatch: ${out} vs ${c.expected}`);

@@ -3,6 +3,7 @@
 // render them directly and they survive postMessage unchanged.
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
+import type { IgvmPageKind } from '../core/igvm/page-map';
 
 export type { FileKind };
 
@@ -43,18 +44,8 @@ export interface HeaderRow {
   detail: string;
 }
 
-/** Page kinds of the guest-physical page map (igvm-format §7, §14.2.3). */
-export type PageKind =
-  | 'normal'
-  | 'zero'
-  | 'unmeasured'
-  | 'secrets'
-  | 'cpuid'
-  | 'shared'
-  | 'vmsa'
-  | 'parameter'
-  | 'required'
-  | 'other';
+/** Page kinds of the guest-physical page map (igvm-format §7, §14.2.3): the core's kinds, plus 'other'. */
+export type PageKind = IgvmPageKind | 'other';
 
 export interface PageRun {
   /** First GPA, 0x… hex. */
