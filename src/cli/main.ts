@@ -28,11 +28,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(`${VERSION}\n`);
     return 0;
   }
-  const cmd = COMMANDS[name];
-  if (!cmd) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     io.err(`fukiscope: unknown command '${name}'. Run \`fukiscope --help\`.\n`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(cmd.usage.endsWith('\n') ? cmd.usage : cmd.usage + '\n');
     return 0;

@@ -181,7 +181,6 @@ function printDiagnostics(list: readonly Diagnostic[], io: CliIo): void {
 }
 
 export const composeCommand: Command = {
-  summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
   usage,
   run(args, io) {
     const { values: v } = parseArgs({ args, options: OPTIONS, allowPositionals: false });

@@ -68,7 +68,6 @@ export function inspectBytes(bytes: Uint8Array): Inspection & { kind: FileKind }
 }
 
 export const inspectCommand: Command = {
-  summary: 'detect a file kind and summarize it (IGVM, PE/UKI, firmware) with diagnostics',
   usage,
   run(args: string[], io: CliIo): number {
     const { values, positionals } = parseArgs({

@@ -292,7 +292,6 @@ function jsonReport(r: AnyResult, withLedger: boolean) {
 }
 
 export const measureOvmfCommand: Command = {
-  summary: 'classic SEV/SEV-ES/SNP launch digest of OVMF (+ kernel hashes), sev-snp-measure compatible',
   usage,
   run,
 };

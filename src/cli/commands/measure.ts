@@ -221,7 +221,6 @@ function printIgvmmeasure(
 }
 
 export const measureCommand: Command = {
-  summary: 'launch measurements of an IGVM file (SNP profiles, TDX, VBS, SEV/SEV-ES), with ledger or igvmmeasure output',
   usage,
   run,
 };

@@ -155,7 +155,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 }
 
 export const peCommand: Command = {
-  summary: 'inspect a PE/UKI/add-on: sections, Authenticode, signatures, PCR 11 per phase',
   usage,
   run,
 };

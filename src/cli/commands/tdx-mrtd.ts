@@ -43,7 +43,6 @@ function run(args: string[], io: CliIo): number {
 }
 
 export const tdxMrtdCommand: Command = {
-  summary: 'MRTD of a TDVF firmware image (single-pass or two-pass page order)',
   usage,
   run,
 };

@@ -107,7 +107,6 @@ function run(args: string[], io: CliIo): number {
 }
 
 export const ukiCommand: Command = {
-  summary: 'build a UKI or add-on from a systemd stub plus sections (ukify layout)',
   usage,
   run,
 };
