@@ -21,6 +21,16 @@ interface CliReceipt {
   cmdline: { text: string };
 }
 
+/** Runs the bundled CLI; on failure the error carries its stderr, not just "Command failed". */
+function runCli(args: string[]): string {
+  try {
+    return execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { status?: number; stderr?: string };
+    throw new Error(`fukiscope ${args.slice(1, 2).join(' ')} exited ${err.status}: ${err.stderr ?? ''}`, { cause: e });
+  }
+}
+
 /** `fukiscope compose --json` (the bundled CLI) for the given add-ons; also returns the IGVM it wrote. */
 function cli(addons: string[]): { receipt: CliReceipt; igvm: Buffer } {
   const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
@@ -37,7 +47,7 @@ function cli(addons: string[]): { receipt: CliReceipt; igvm: Buffer } {
     '--json',
   ];
   const receipt = JSON.parse(
-    execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    runCli(args),
   ) as CliReceipt;
   return { receipt, igvm: readFileSync(out) };
 }
@@ -54,10 +64,6 @@ async function expectDigests(page: Page, receipt: CliReceipt) {
 async function shot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
 }
-
-test.beforeAll(() => {
-  execFileSync('npm', ['run', 'build:cli'], { stdio: 'ignore' });
-});
 
 test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matrix, reload keeps the state, IGVM download', async ({
   page,
@@ -150,7 +156,7 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
       '--json',
     ];
     return JSON.parse(
-      execFileSync('node', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+      runCli(args),
     ) as CliReceipt;
   };
   const one = direct('console=ttyS0');
