@@ -98,8 +98,21 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
       </span>
     </>
   );
+  const multi = out.runs.filter((r) => r.count > 1);
+  const allOpen = multi.length > 0 && multi.every((r) => open.has(r.first));
   return (
     <>
+      {multi.length > 0 && (
+        <div className="filters">
+          <button
+            type="button"
+            data-testid="ledger-expand-all"
+            onClick={() => setOpen(allOpen ? new Set() : new Set(multi.map((r) => r.first)))}
+          >
+            {allOpen ? 'Collapse all runs' : `Expand all runs (${out.entries.length.toLocaleString('en')} steps)`}
+          </button>
+        </div>
+      )}
       <div className="vt-head ledger" role="presentation">
         <span className="c-idx">Step</span>
         <span className="c-gpa">GPA</span>
