@@ -1,4 +1,5 @@
-// Browser benchmark runner: builds the app, runs e2e/bench.spec.ts in Debian chromium (Playwright project
+// Browser benchmark runner: builds the app, runs e2e/bench.spec.ts one test at a time (two at once would share
+// the 2 cores and skew every ratio) in Debian chromium (Playwright project
 // "bench") and prints its JSON (ratios against baselines measured in the same run).
 // Usage: node bench/browser.mjs   (BENCH_REPS=n to change repetitions)
 import { execFileSync } from 'node:child_process';
@@ -7,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-execFileSync('npx', ['playwright', 'test', '--project=bench'], {
+execFileSync('npx', ['playwright', 'test', '--project=bench', '--workers=1'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, BENCH: '1', CI: '1' },
