@@ -3,7 +3,7 @@
 // same files; toggle an add-on; reload and find the same state; download the IGVM and compare its bytes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
@@ -187,4 +187,36 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
   await expectDigests(page, one);
   await cmdline.pressSequentially(' quiet', { delay: 20 });
   await expectDigests(page, two);
+});
+
+test('a long add-on matrix (8 add-ons, 256 combinations) can be stopped; the composer keeps working after it', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  // Eight add-ons: copies of the two corpus add-ons under their own names (systemd orders add-ons by name).
+  const dir = mkdtempSync(join(tmpdir(), 'fukiscope-e2e-addons-'));
+  const many = Array.from({ length: 8 }, (_, i) => {
+    const p = join(dir, `a${i}-${i % 2 ? 'cmdline-initrd' : 'cmdline'}.addon.efi`);
+    copyFileSync(ADDONS[i % 2]!, p);
+    return p;
+  });
+  const seven = cli(many.slice(0, 7));
+
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
+  await page.getByTestId('slot-uki-input').setInputFiles(UKI);
+  await page.getByTestId('slot-addons-input').setInputFiles(many);
+  await expect(page.getByTestId('addon-7')).toBeChecked();
+  const progress = page.getByTestId('matrix-progress');
+  await expect(progress).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('matrix-stop').click();
+  await expect(page.getByTestId('matrix-stopped')).toBeVisible();
+  await expect(progress).toBeHidden();
+  await expect(page.getByTestId('addon-matrix')).toHaveCount(0);
+
+  // The worker was restarted; the next edit recomputes from the reloaded files: the CLI's digests for 7 add-ons.
+  await page.getByTestId('addon-7').uncheck();
+  await expectDigests(page, seven.receipt);
+  await expect(page.getByTestId('matrix-stopped')).toBeHidden();
 });

@@ -122,22 +122,30 @@ export class EngineClient {
 
   /** Starts a measurement; returns its job id at once (for cancel) and the result promise. */
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): { job: number; result: Promise<MeasureResult> } {
-    const job = this.nextJob++;
-    const result = (async () => {
-      const live = await this.ready();
-      this.running.set(job, live);
-      try {
-        return await this.race(live, live.remote.measure(id, options, onProgress ? proxy(onProgress) : undefined));
-      } finally {
-        this.running.delete(job);
-      }
-    })();
-    return { job, result };
+    return this.job((remote) => remote.measure(id, options, onProgress ? proxy(onProgress) : undefined));
   }
 
   /** Stops a running job by terminating its worker; the next call starts a fresh one. */
   cancel(job: number): void {
     this.running.get(job)?.kill(new JobCancelledError('Cancelled'));
+  }
+
+  /**
+   * Like call(), for a long synchronous job (the add-on matrix): returns its job id at once so cancel(job) can
+   * stop it by terminating the worker.
+   */
+  job<T>(fn: (remote: Remote<EngineApi>) => Promise<T>): { job: number; result: Promise<T> } {
+    const job = this.nextJob++;
+    const result = (async () => {
+      const live = await this.ready();
+      this.running.set(job, live);
+      try {
+        return await this.race(live, fn(live.remote));
+      } finally {
+        this.running.delete(job);
+      }
+    })();
+    return { job, result };
   }
 
   /** Calls a worker API method with every open file loaded (the composer and diff pages use it). */

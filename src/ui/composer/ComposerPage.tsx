@@ -409,7 +409,15 @@ function Results() {
         <label className="matrix-progress">
           Add-on matrix {c.progress.done}/{c.progress.total}
           <progress max={c.progress.total || 1} value={c.progress.done} data-testid="matrix-progress" />
+          <button type="button" onClick={c.stopMatrix} data-testid="matrix-stop">
+            Stop
+          </button>
         </label>
+      )}
+      {c.matrixStopped && !c.matrix && !c.progress && (
+        <p className="muted" data-testid="matrix-stopped">
+          Add-on matrix stopped. Change an input to compute it again.
+        </p>
       )}
       {c.matrix && <Matrix rows={c.matrix} />}
     </section>

@@ -1,9 +1,12 @@
 // Recomputes the composition in the engine worker whenever the composer inputs change (debounced ~150 ms).
 // The digests come first; the add-on matrix (every combination, slow) follows in a second call with a
-// progress bar. Answers to superseded requests are dropped.
+// progress bar and a Stop button. Answers to superseded requests are dropped, and a matrix still running for
+// superseded inputs is stopped (it would hold the worker the new digests need). Stopping terminates the worker
+// (the matrix is synchronous inside it); the next call starts a fresh one with the files reloaded.
 import { proxy } from 'comlink';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
+import { JobCancelledError } from '../../workers/client';
 import { engine } from '../engine';
 import { useApp } from '../store';
 import { composeRequest, type RequestOrReason } from './request';
@@ -18,7 +21,11 @@ export interface Composition {
   matrix?: ComposeResponse['addonMatrix'];
   busy: boolean;
   progress?: { done: number; total: number };
+  /** The add-on matrix was stopped before it finished. */
+  matrixStopped?: boolean;
   error?: string;
+  /** Stops a running add-on matrix. */
+  stopMatrix(): void;
 }
 
 export function useComposition(options: { matrix?: boolean; ledger?: boolean } = {}): Composition {
@@ -26,8 +33,12 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
   const files = useApp((s) => s.files);
   // The request as JSON: a new inputs object with the same content must not recompute.
   const key = useMemo(() => JSON.stringify(composeRequest(inputs, files)), [inputs, files]);
-  const [state, setState] = useState<Composition>({ busy: false });
+  const [state, setState] = useState<Omit<Composition, 'stopMatrix'>>({ busy: false });
   const seq = useRef(0);
+  const matrixJob = useRef<number | undefined>(undefined);
+  const stopMatrix = useCallback(() => {
+    if (matrixJob.current !== undefined) engine.cancel(matrixJob.current);
+  }, []);
 
   useEffect(() => {
     const n = ++seq.current;
@@ -53,9 +64,18 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
           const onProgress = proxy((done: number, total: number) => {
             if (n === seq.current) setState((s) => ({ ...s, progress: { done, total } }));
           });
-          const m = await engine.call((r) =>
-            r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress),
-          );
+          const job = engine.job((r) => r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress));
+          matrixJob.current = job.job;
+          let m: ComposeResponse;
+          try {
+            m = await job.result;
+          } catch (e) {
+            if (!(e instanceof JobCancelledError)) throw e;
+            if (n === seq.current) setState((s) => ({ ...s, busy: false, progress: undefined, matrixStopped: true }));
+            return;
+          } finally {
+            if (matrixJob.current === job.job) matrixJob.current = undefined;
+          }
           if (n !== seq.current) return;
           setState((s) => ({ ...s, busy: false, matrix: m.addonMatrix, progress: undefined }));
         } catch (e) {
@@ -64,7 +84,11 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
         }
       })();
     }, DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+      // New inputs: a matrix for the old ones would only delay the new digests.
+      if (matrixJob.current !== undefined) engine.cancel(matrixJob.current);
+    };
   }, [key, options.matrix, options.ledger]);
-  return state;
+  return { ...state, stopMatrix };
 }
