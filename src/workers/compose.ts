@@ -121,16 +121,10 @@ function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | 
 export class ComposeService {
   private readonly session: ComposeSession;
   private readonly bytesOf: BytesOf;
-  private cancelled = false;
 
   constructor(bytesOf: BytesOf, hash?: HashBackend) {
     this.bytesOf = bytesOf;
     this.session = new ComposeSession(hash);
-  }
-
-  /** Stops a running add-on matrix at the next combination. */
-  cancel(): void {
-    this.cancelled = true;
   }
 
   private boot(source: ComposeSource, d: Diagnostics): { boot?: BootBlobs; addons: AddonInput[]; uki?: Uint8Array } | undefined {
@@ -150,7 +144,6 @@ export class ComposeService {
 
   compose(req: ComposeRequest, onProgress?: (done: number, total: number) => void): ComposeResponse {
     const t0 = performance.now();
-    this.cancelled = false;
     const d = new Diagnostics();
     const fail = (): ComposeResponse => ({
       ok: false,
@@ -206,9 +199,10 @@ export class ComposeService {
         uki: src.uki,
         addons: src.addons,
         settings,
+        // Stopping happens by terminating the worker (EngineClient.job/cancel): the loop is synchronous, so a
+        // cancel message could not be read before it ends.
         onProgress: (done, total) => {
           onProgress?.(done, total);
-          return !this.cancelled;
         },
       });
       for (const x of m.diagnostics) d.add(x);
