@@ -3,7 +3,7 @@
 // add-ons and of the selected profile (§2.4, §2.7).
 import { textEncoder, type Bytes } from '../bytes/bytes';
 import { DIGEST_LENGTH, defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
-import { sectionBytes } from '../pe/access';
+import { sectionBytes, sectionView } from '../pe/access';
 import { effectiveSections, type UkiModel } from './model';
 import { UKI_SECTIONS, UNMEASURED_SECTIONS } from './sections';
 
@@ -95,7 +95,9 @@ export function ukiPcr11(file: Uint8Array, model: UkiModel, opts: UkiPcr11Option
     if (s.name === '.efifw') {
       if (opts.efifw !== 'stub' || efifwSeen++ !== (opts.efifwIndex ?? 0)) continue;
     }
-    blobs.push({ name: s.name, data: sectionBytes(file, s.pe, { zeroFill: true }) });
+    // A view when the file holds the whole section (no copy of a 14 MiB .linux); zero-filled to VirtualSize otherwise.
+    const whole = s.pe.data.length >= s.pe.virtualSize;
+    blobs.push({ name: s.name, data: whole ? sectionView(file, s.pe) : sectionBytes(file, s.pe, { zeroFill: true }) });
   }
   return predictPcr11(blobs, opts);
 }

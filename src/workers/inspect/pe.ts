@@ -14,6 +14,8 @@ import {
 } from '../../core/pe';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
+import type { HashBackend } from '../../core/hash';
+import { withWebCryptoHashes } from '../webcrypto-replay';
 import type { Field, OpenResult, PcrValues, PeSectionRow, PeView, UkiView } from '../protocol';
 
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
@@ -66,7 +68,7 @@ function hexBanks(v: Partial<BankValues>): PcrValues {
 }
 
 /** The systemd view of the PE: kind, profiles, .efifw blobs and PCR 11 per profile (fuki §3.1, §3.2). */
-function ukiView(bytes: Uint8Array, model: UkiModel): UkiView {
+function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView {
   const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
   const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
     .filter((s) => s.efifw)
@@ -78,7 +80,7 @@ function ukiView(bytes: Uint8Array, model: UkiModel): UkiView {
   const targets =
     model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
   const pcr11 = targets.map((profile) => {
-    const p = ukiPcr11(bytes, model, { profile });
+    const p = ukiPcr11(bytes, model, { profile, hash });
     return {
       profile,
       measured: p.measured,
@@ -114,8 +116,14 @@ export async function inspectPe(
         .replace(/\0+$/, '');
     sections.push(row);
   }
-  const auth = pe.ok ? authenticodeDigests(bytes, pe) : undefined;
-  const sigs = pe.ok ? embeddedSignatures(bytes, pe) : [];
+  // Authenticode (4 algorithms, both paddings), the signature check and PCR 11 (4 banks) hash the whole file
+  // about a dozen times: their large inputs go to WebCrypto (webcrypto-replay.ts).
+  const { result: hashed } = await withWebCryptoHashes((hash) => ({
+    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
+    sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
+    uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
+  }));
+  const { auth, sigs } = hashed;
   const view: PeView = {
     format: pe.optional ? (pe.optional.pe32plus ? 'PE32+' : 'PE32') : 'unknown',
     machine: pe.coff?.machineName ?? '?',
@@ -131,7 +139,7 @@ export async function inspectPe(
         }))
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: model && model.kind !== 'pe' ? ukiView(bytes, model) : undefined,
+    uki: hashed.uki,
     signatures: sigs.map((s) => ({
       index: s.index,
       offset: s.content.offset,
