@@ -3,7 +3,8 @@
 //  - a worker crash (uncaught error, failed load) rejects every pending call with EngineCrashedError
 //    instead of leaving promises hanging, and the next call transparently starts a fresh worker that
 //    re-loads the files it had (from the kept Blobs),
-//  - cancel() of a running job terminates the worker (measurement is synchronous inside it) and restarts it.
+//  - cancel() of a running job terminates the worker (measurement is synchronous inside it) and restarts it;
+//    the cancelled job rejects with JobCancelledError, every other call in flight is run again on the new worker.
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { EngineApi } from './engine.worker';
 import type { MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
@@ -13,7 +14,16 @@ export class EngineCrashedError extends Error {
 }
 export class JobCancelledError extends Error {
   override name = 'JobCancelledError';
+  /** The job that was cancelled; other calls that were in flight on its worker are retried. */
+  readonly job: number;
+  constructor(job: number) {
+    super('Cancelled');
+    this.job = job;
+  }
 }
+
+/** How many times a call is run again after another job's cancel took its worker down. */
+const RETRIES_AFTER_CANCEL = 3;
 
 type Source = { blob: Blob } | { demo: true };
 
@@ -32,6 +42,9 @@ export class EngineClient {
   private readonly sources = new Map<string, Source>();
   private readonly loaded = new Set<string>();
   private readonly running = new Map<number, Live>();
+  /** Jobs created but not yet on a worker, and those of them cancelled meanwhile. */
+  private readonly waiting = new Set<number>();
+  private readonly cancelledEarly = new Set<number>();
   private nextJob = 1;
   private readonly onCrash: CrashListener;
 
@@ -89,35 +102,59 @@ export class EngineClient {
     return Promise.race([p, live.died]);
   }
 
+  /**
+   * Runs `fn` on a ready worker. If another job's cancel terminates that worker meanwhile, `fn` runs again on
+   * a fresh one (with the files reloaded); only the cancelled job itself (`job`) rejects.
+   */
+  private async run<T>(fn: (live: Live) => Promise<T>, opts: { job?: number; except?: string } = {}): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.ready(opts.except);
+      if (opts.job !== undefined) {
+        // Cancelled before it reached a worker: never start it.
+        this.waiting.delete(opts.job);
+        if (this.cancelledEarly.delete(opts.job)) throw new JobCancelledError(opts.job);
+        this.running.set(opts.job, live);
+      }
+      try {
+        return await this.race(live, fn(live));
+      } catch (e) {
+        const otherCancelled = e instanceof JobCancelledError && e.job !== opts.job;
+        if (!otherCancelled || attempt >= RETRIES_AFTER_CANCEL) throw e;
+      } finally {
+        if (opts.job !== undefined) this.running.delete(opts.job);
+      }
+    }
+  }
+
   async open(id: string, file: Blob, name: string, onProgress?: (p: Progress) => void): Promise<OpenResult> {
     this.sources.set(id, { blob: file });
-    const live = await this.ready(id);
-    const buffer = await file.arrayBuffer();
-    this.loaded.add(id);
-    return this.race(live, live.remote.open(id, name, transfer(buffer, [buffer]), onProgress ? proxy(onProgress) : undefined));
+    return this.run(
+      async (live) => {
+        const buffer = await file.arrayBuffer();
+        this.loaded.add(id);
+        return live.remote.open(id, name, transfer(buffer, [buffer]), onProgress ? proxy(onProgress) : undefined);
+      },
+      { except: id },
+    );
   }
 
   async openDemo(id: string): Promise<OpenResult> {
-    const live = await this.ready(id);
-    const result = await this.race(live, live.remote.openDemo(id));
+    const result = await this.run((live) => live.remote.openDemo(id), { except: id });
     this.sources.set(id, { demo: true });
     this.loaded.add(id);
     return result;
   }
 
   async read(id: string, offset: number, length: number): Promise<Uint8Array> {
-    const live = await this.ready();
-    return this.race(live, live.remote.read(id, offset, length));
+    return this.run((live) => live.remote.read(id, offset, length));
   }
 
   async detail(id: string, headerIndex: number) {
-    const live = await this.ready();
-    return this.race(live, live.remote.headerDetail(id, headerIndex));
+    return this.run((live) => live.remote.headerDetail(id, headerIndex));
   }
 
   async whatIf(id: string, headerIndex: number, byteOffset: number) {
-    const live = await this.ready();
-    return this.race(live, live.remote.whatIf(id, headerIndex, byteOffset));
+    return this.run((live) => live.remote.whatIf(id, headerIndex, byteOffset));
   }
 
   /** Starts a measurement; returns its job id at once (for cancel) and the result promise. */
@@ -127,7 +164,9 @@ export class EngineClient {
 
   /** Stops a running job by terminating its worker; the next call starts a fresh one. */
   cancel(job: number): void {
-    this.running.get(job)?.kill(new JobCancelledError('Cancelled'));
+    const live = this.running.get(job);
+    if (live) live.kill(new JobCancelledError(job));
+    else if (this.waiting.has(job)) this.cancelledEarly.add(job);
   }
 
   /**
@@ -136,22 +175,13 @@ export class EngineClient {
    */
   job<T>(fn: (remote: Remote<EngineApi>) => Promise<T>): { job: number; result: Promise<T> } {
     const job = this.nextJob++;
-    const result = (async () => {
-      const live = await this.ready();
-      this.running.set(job, live);
-      try {
-        return await this.race(live, fn(live.remote));
-      } finally {
-        this.running.delete(job);
-      }
-    })();
-    return { job, result };
+    this.waiting.add(job);
+    return { job, result: this.run((live) => fn(live.remote), { job }) };
   }
 
   /** Calls a worker API method with every open file loaded (the composer and diff pages use it). */
   async call<T>(fn: (remote: Remote<EngineApi>) => Promise<T>): Promise<T> {
-    const live = await this.ready();
-    return this.race(live, fn(live.remote));
+    return this.run((live) => fn(live.remote));
   }
 
   close(id: string): void {
