@@ -83,6 +83,9 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await expect(page.getByTestId('addon-1')).toBeChecked();
   await expectDigests(page, both.receipt);
   await expect(page.getByTestId('composed-cmdline')).toHaveText(both.receipt.cmdline.text);
+  // What is and is not covered: the add-ons change the SNP digest through the hashes page, not the TDX MRTD.
+  await page.getByText('What these digests cover').click();
+  await expect(page.getByTestId('receipt-notes')).toContainText('RTMR[2]');
   // The add-on matrix: every combination of the two add-ons, the selected ones among them.
   const matrix = page.getByTestId('addon-matrix');
   await expect(matrix.locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });

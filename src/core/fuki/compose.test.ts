@@ -169,6 +169,30 @@ describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
     expect(toHex(remeasure(second.igvm!, 'qemu-igvm')[0]!.digest)).toBe(toHex(d2));
   });
 
+  it('on a firmware with SNP and TDX metadata, the command line changes the SNP digest, not the TDX MRTD, and the receipt says why', () => {
+    const fw = readCorpus('inputs/ovmf/sid/OVMF.amdsev.fd');
+    const kernel = readCorpus('inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
+    const initrd = readCorpus('inputs/initrd/initrd-small.cpio.gz');
+    const settings: ComposeSettings = { ...DEFAULT_SETTINGS, profile: 'qemu-igvm', hashOutputs: false };
+    const session = new ComposeSession(nodeHashBackend);
+    const digests = (cmdline: string) => {
+      const r = session.compose({ firmware: fw, boot: directBootBlobs({ kernel, initrd, cmdline }), settings });
+      return { r, by: (p: string, o?: string) => toHex(r.measurements.find((m) => m.platform === p && m.tdxOrder === o)!.digest) };
+    };
+    const a = digests('console=ttyS0');
+    const b = digests('console=ttyS0 quiet');
+    expect(a.by('SEV_SNP')).not.toBe(b.by('SEV_SNP'));
+    expect(a.by('TDX', 'single-pass')).toBe(b.by('TDX', 'single-pass'));
+    expect(a.by('TDX', 'two-pass')).toBe(b.by('TDX', 'two-pass'));
+    expect(a.r.receipt!.notes.some((n) => n.startsWith('TDX:') && n.includes('RTMR[2]'))).toBe(true);
+    const snpOnly = session.compose({
+      firmware: fw,
+      boot: directBootBlobs({ kernel, initrd, cmdline: 'console=ttyS0' }),
+      settings: { ...settings, platforms: ['SEV_SNP'] },
+    });
+    expect(snpOnly.receipt!.notes.some((n) => n.startsWith('TDX:'))).toBe(false);
+  });
+
   it('refuses a kernel with a firmware that has no kernel-hashes section', () => {
     const r = new ComposeSession(nodeHashBackend).compose({
       firmware: readCorpus('inputs/ovmf/bookworm/OVMF.fd'),

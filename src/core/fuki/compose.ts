@@ -413,6 +413,10 @@ export class ComposeSession {
       notes.push(
         'Kernel, initrd and command line are covered through their SHA-256 in the kernel-hashes page; OVMF verifies them only in AmdSev builds (fuki §4.3).',
       );
+    if (kernel && measurements.some((m) => m.platform === 'TDX'))
+      notes.push(
+        'TDX: the MRTD covers the TDVF firmware sections only, so kernel, initrd, command line and add-ons do not change it (the kernel-hashes page is an SEV mechanism). On TDX they are measured at boot: systemd-stub extends the UKI sections (its PCR 11 events) into RTMR[2] through EFI_CC_MEASUREMENT_PROTOCOL (fuki §3.1).',
+      );
     if (settings.profile === 'classic-equivalent')
       notes.push(
         'classic-equivalent: measured with zero pages as the SNP ZERO type, this equals the classic QEMU -bios launch digest of the same inputs (sev-snp-measure).',

@@ -402,6 +402,16 @@ function Results() {
               </tbody>
             </table>
           )}
+          {r.receipt && r.receipt.notes.length > 0 && (
+            <details className="receipt-notes" data-testid="receipt-notes">
+              <summary>What these digests cover, and what they do not</summary>
+              <ul className="small">
+                {r.receipt.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </details>
+          )}
           {c.request && r.ok && <Downloads request={c.request} />}
         </>
       )}
