@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIgvm } from '../core/igvm/parse';
 import { nodeHashBackend } from '../cli/node-hash';
 import { corpusAvailable, readCorpus } from '../test-support/corpus';
+import { countingBackend } from '../test-support/counting-hash';
 import { ComposeService, type ComposeRequest } from './compose';
 
 describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
@@ -42,6 +43,37 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
     const receipt = JSON.parse(out.receiptJson);
     expect(receipt.outputs.igvm.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(receipt.outputs.fuki.size).toBe(out.fuki!.length);
+  });
+
+  it('a UKI add-on toggle re-hashes neither kernel, initrd nor firmware (fresh views of the same file bytes hit the cache)', () => {
+    const counting = countingBackend(nodeHashBackend);
+    const s = new ComposeService((id) => (files[id] ??= readCorpus(id)), counting);
+    s.compose(request([false, false]));
+    expect(counting.bytes).toBeGreaterThan(files['pe/uki-262.efi']!.length);
+    counting.bytes = 0;
+    const toggled = s.compose(request([true, false]));
+    expect(toggled.ok).toBe(true);
+    expect(counting.bytes).toBeLessThan(64 * 1024);
+  });
+
+  it('primeInputDigests: WebCrypto computes the input digests, compose then hashes no large input and answers the same', async () => {
+    const counting = countingBackend(nodeHashBackend);
+    const primed = new ComposeService((id) => (files[id] ??= readCorpus(id)), counting);
+    // firmware, kernel, initrd (UKI .initrd only: the initrd add-on is off) x SHA-256, SHA-384
+    expect(await primed.primeInputDigests(request([true, false]))).toBe(6);
+    expect(counting.bytes).toBe(0);
+    const r = primed.compose({ ...request([true, false]), ledger: true });
+    expect(counting.bytes).toBeLessThan(8 * 1024 * 1024); // the firmware's pages for the SNP chain, nothing larger
+    const plain = new ComposeService((id) => (files[id] ??= readCorpus(id)), nodeHashBackend).compose({
+      ...request([true, false]),
+      ledger: true,
+    });
+    expect(r.measurements).toEqual(plain.measurements);
+    expect(r.receipt!.inputs).toEqual(plain.receipt!.inputs);
+    expect(r.kernelHashes).toEqual(plain.kernelHashes);
+    // Only what is missing: the same request again needs nothing; the initrd add-on adds its concatenation.
+    expect(await primed.primeInputDigests(request([true, false]))).toBe(0);
+    expect(await primed.primeInputDigests(request([true, true]))).toBe(2);
   });
 
   it('reports bad settings as diagnostics, not exceptions', () => {

@@ -23,6 +23,7 @@ import type { HashBackend } from '../core/hash/hash';
 import type { AddonInput } from '../core/uki/addons';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
+import { webCryptoDigestOf } from './webcrypto-replay';
 
 export type ComposeSource =
   | { kind: 'none' }
@@ -140,6 +141,19 @@ export class ComposeService {
     const enabled = all.filter((_, i) => source.addons[i]!.enabled);
     const boot = ukiBootBlobs(uki, enabled, d);
     return boot ? { boot, addons: all, uki } : undefined;
+  }
+
+  /**
+   * Computes with WebCrypto the input digests (firmware, kernel, initrds; SHA-256 and SHA-384) the next compose()
+   * of `req` would otherwise compute in noble, and primes the session's cache with them. Returns how many.
+   */
+  async primeInputDigests(req: ComposeRequest): Promise<number> {
+    const src = this.boot(req.source, new Diagnostics());
+    if (!src) return 0;
+    const missing = this.session.missingInputDigests({ firmware: this.bytesOf(req.firmwareId), boot: src.boot });
+    const digests = await Promise.all(missing.map((m) => webCryptoDigestOf(m.alg, m.parts)));
+    missing.forEach((m, i) => this.session.cache.prime(m.alg, m.parts, digests[i]!));
+    return missing.length;
   }
 
   compose(req: ComposeRequest, onProgress?: (done: number, total: number) => void): ComposeResponse {

@@ -34,7 +34,9 @@ const api = {
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);
   },
-  compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
+  async compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
+    // The large input digests with WebCrypto first (a 14 MiB UKI: ~1 s in noble), then the synchronous compose.
+    await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);
   },
   composeOutputs(request: ComposeRequest, fuki?: { fwid: string }) {

@@ -109,6 +109,11 @@ async function webCryptoDigest(r: Request): Promise<Bytes> {
   return new Uint8Array(await crypto.subtle.digest(WEBCRYPTO_NAME[r.alg], concat(r)));
 }
 
+/** `alg` over the concatenation of `parts`, with WebCrypto. */
+export function webCryptoDigestOf(alg: HashAlgorithm, parts: Uint8Array[]): Promise<Bytes> {
+  return webCryptoDigest({ alg, chunks: parts, length: parts.reduce((n, p) => n + p.length, 0) });
+}
+
 /** `run(hash)` with WebCrypto computing the digests of its inputs of `minBytes` or more (see the top). */
 export async function withWebCryptoHashes<T>(
   run: (hash: HashBackend) => T,

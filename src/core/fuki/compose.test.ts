@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { equalBytes, toHex } from '../bytes/bytes';
 import { measureClassic } from '../classic/classic';
-import type { HashBackend } from '../hash/hash';
 import { parseIgvm } from '../igvm/parse';
 import { serializeIgvm } from '../igvm/serialize';
 import { kernelHashes } from '../kernel-hashes/kernel-hashes';
 import { measureIgvm } from '../measure/measure-igvm';
 import { VCPU_TYPES } from '../vmsa/vcpu-types';
 import { nodeHashBackend } from '../../cli/node-hash';
+import { countingBackend } from '../../test-support/counting-hash';
 import { corpusAvailable, manifest, readCorpus } from '../../test-support/corpus';
 import { ComposeSession, DEFAULT_SETTINGS, MEASURE_PROFILE, type ComposeSettings } from './compose';
 import { directBootBlobs } from './inputs';
@@ -15,29 +15,6 @@ import { directBootBlobs } from './inputs';
 const haveCorpus = corpusAvailable();
 
 /** Counts bytes hashed, so tests can prove what an edit re-hashes. */
-function countingBackend(inner: HashBackend): HashBackend & { bytes: number } {
-  const c = {
-    name: 'counting',
-    bytes: 0,
-    digest(alg: Parameters<HashBackend['digest']>[0], data: Uint8Array) {
-      c.bytes += data.length;
-      return inner.digest(alg, data);
-    },
-    create(alg: Parameters<HashBackend['create']>[0]) {
-      const h = inner.create(alg);
-      const w = {
-        update(d: Uint8Array) {
-          c.bytes += d.length;
-          h.update(d);
-          return w;
-        },
-        digest: () => h.digest(),
-      };
-      return w;
-    },
-  };
-  return c;
-}
 
 function caseById(id: string) {
   return manifest().ovmf_measure.find((c: { id: string }) => c.id === id);

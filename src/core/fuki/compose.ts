@@ -5,7 +5,7 @@
 import { equalBytes, toHex, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { parseFirmware, type ParsedFirmware } from '../firmware/firmware';
-import { defaultHash, type HashBackend } from '../hash/hash';
+import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { parseIgvm } from '../igvm/parse';
 import { serializeIgvm } from '../igvm/serialize';
 import {
@@ -105,7 +105,7 @@ const hex64 = (v: bigint | number): string => '0x' + BigInt(v).toString(16);
 
 export class ComposeSession {
   readonly cache: DigestCache;
-  private readonly firmwares = new Map<number, ParsedFirmware>();
+  private readonly firmwares = new Map<string, ParsedFirmware>();
   private structure?: Structure;
 
   readonly hash: HashBackend;
@@ -116,13 +116,25 @@ export class ComposeSession {
   }
 
   parsedFirmware(fw: Uint8Array): ParsedFirmware {
-    const id = this.cache.idOf(fw);
+    const id = this.cache.keyOf(fw);
     let p = this.firmwares.get(id);
     if (!p) {
       p = parseFirmware(fw);
       this.firmwares.set(id, p);
     }
     return p;
+  }
+
+  /**
+   * The input digests compose() will take from the cache (kernel, initrds, firmware; SHA-256 and SHA-384) that
+   * are not there yet: a host with a faster asynchronous hash computes them and primes the cache first.
+   */
+  missingInputDigests(input: { firmware: Uint8Array; boot?: BootBlobs }): { alg: HashAlgorithm; parts: Uint8Array[] }[] {
+    const inputs = [[input.firmware], ...(input.boot ? [[input.boot.kernel], input.boot.initrds] : [])];
+    const out: { alg: HashAlgorithm; parts: Uint8Array[] }[] = [];
+    for (const parts of inputs)
+      for (const alg of ['sha256', 'sha384'] as const) if (!this.cache.has(alg, parts)) out.push({ alg, parts });
+    return out;
   }
 
   kernelHashesOf(boot: BootBlobs): KernelHashes {
@@ -175,7 +187,7 @@ export class ComposeSession {
     }
 
     const key = [
-      this.cache.idOf(fw),
+      this.cache.keyOf(fw),
       settings.profile,
       settings.vcpus,
       settings.vcpuSig,

@@ -3,7 +3,7 @@
 // Which bytes a FUKI hash page should carry is not specified anywhere (§6 item 8); we hash what the kernel gets:
 // `.linux`, the initrds concatenated in stub order (ucode first), and the final command line.
 import { Diagnostics } from '../diagnostics';
-import { sectionBytes } from '../pe/access';
+import { sectionView } from '../pe/access';
 import { mergeAddons, type AddonInput } from '../uki/addons';
 import { effectiveSections, parseUki, pick } from '../uki/model';
 
@@ -48,7 +48,8 @@ export function ukiBootBlobs(
   const merged = mergeAddons({ file: uki, model }, addons, { profile });
   for (const d of merged.diagnostics) diagnostics.add(d);
   return {
-    kernel: sectionBytes(uki, linux.pe),
+    // A view, not a copy: the digest cache then recognises the same kernel on every edit (digest-cache.ts).
+    kernel: sectionView(uki, linux.pe),
     initrds: merged.initrds.map((p) => p.data),
     cmdline: merged.cmdline,
     provenance: {

@@ -2,7 +2,7 @@
 // line (UKI `.cmdline`, then global add-ons, then per-UKI add-ons, each group sorted by file name) and the
 // initrd order, plus the PCR 12 events the stub logs for them.
 import { Diagnostics, type Diagnostic } from '../diagnostics';
-import { sectionBytes } from '../pe/access';
+import { sectionBytes, sectionView } from '../pe/access';
 import { effectiveSections, parseUki, pick, type UkiModel } from './model';
 import { PCR12_TAGS, utf16z, type Pcr12Event } from './pcr';
 import { sectionText } from './text';
@@ -102,7 +102,7 @@ export function mergeAddons(
       pcr12.push({ description: `${label}: .cmdline`, kind: 'cmdline', data: utf16z(mangled) });
     }
     for (const s of m.base) {
-      const data = sectionBytes(a.file, s.pe);
+      const data = sectionView(a.file, s.pe);
       if (s.name === '.dtb' || s.name === '.dtbauto')
         pcr12.push({
           description: `${label}: ${s.name}`,
@@ -122,9 +122,10 @@ export function mergeAddons(
   }
   const initrds: InitrdPart[] = [...ucodeAddons.reverse()];
   const ucode = pick(eff, '.ucode');
-  if (ucode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionBytes(uki.file, ucode.pe) });
+  // Views of the files (no copies), so digest caches recognise them across edits.
+  if (ucode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionView(uki.file, ucode.pe) });
   const initrd = pick(eff, '.initrd');
-  if (initrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionBytes(uki.file, initrd.pe) });
+  if (initrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionView(uki.file, initrd.pe) });
   initrds.push(...initrdAddons);
   return {
     cmdline: parts.join(' '),
