@@ -3,10 +3,11 @@
 // same files; toggle an add-on; reload and find the same state; download the IGVM and compare its bytes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import { buildUki } from '../src/core/uki/build';
 import { CORPUS, expect, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
@@ -192,15 +193,19 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
   await expectDigests(page, two);
 });
 
-test('a long add-on matrix (8 add-ons, 256 combinations) can be stopped; the composer keeps working after it', async ({
+test('a long add-on matrix (8 add-ons with 2 MiB initrds, 256 combinations) can be stopped; the composer keeps working after it', async ({
   page,
 }) => {
   test.setTimeout(180_000);
-  // Eight add-ons: copies of the two corpus add-ons under their own names (systemd orders add-ons by name).
+  // Eight add-ons built by our UKI builder on the corpus add-on stub, each with its own 2 MiB .initrd: every
+  // combination hashes a different initrd concatenation (up to 16 MiB), so the matrix takes long enough to stop.
+  const stub = readFileSync(resolve(CORPUS, 'inputs/stub/262/addonx64.efi.stub'));
   const dir = mkdtempSync(join(tmpdir(), 'fukiscope-e2e-addons-'));
   const many = Array.from({ length: 8 }, (_, i) => {
-    const p = join(dir, `a${i}-${i % 2 ? 'cmdline-initrd' : 'cmdline'}.addon.efi`);
-    copyFileSync(ADDONS[i % 2]!, p);
+    const initrd = new Uint8Array(2 * 1024 * 1024).fill(0x41 + i);
+    const built = buildUki({ stub, kind: 'addon', sections: [{ name: '.cmdline', data: `a${i}=1` }, { name: '.initrd', data: initrd }] });
+    const p = join(dir, `a${i}.addon.efi`);
+    writeFileSync(p, built.file!);
     return p;
   });
   const seven = cli(many.slice(0, 7));
