@@ -39,6 +39,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'detect a file kind and summarize it (IGVM, PE/UKI, firmware) with diagnostics',
     load: () => import('./commands/inspect').then((m) => m.inspectCommand),
   },
+  diff: {
+    summary: 'what differs between two IGVMs, UKIs/FUKIs or PEs, down to the first diverging SNP ledger step',
+    load: () => import('./commands/diff').then((m) => m.diffCommand),
+  },
   compose: {
     summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
     load: () => import('./commands/compose').then((m) => m.composeCommand),

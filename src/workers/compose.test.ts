@@ -4,6 +4,7 @@ import { nodeHashBackend } from '../cli/node-hash';
 import { corpusAvailable, readCorpus } from '../test-support/corpus';
 import { countingBackend } from '../test-support/counting-hash';
 import { ComposeService, type ComposeRequest } from './compose';
+import { diffFiles } from '../core/diff';
 
 describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
   const files: Record<string, Uint8Array> = {};
@@ -80,5 +81,36 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
     const r = service.compose({ ...request([false, false]), settings: { ...request([false, false]).settings, guestFeatures: 'zz' } });
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]!.code).toBe('COMPOSE_BAD_NUMBER');
+  });
+
+  it('a FUKI against the IGVM in its .efifw: same SNP ledger; against another add-on choice: diverges', () => {
+    const service = new ComposeService((id) => readCorpus(id), nodeHashBackend);
+    const request = (enabled: boolean): ComposeRequest => ({
+      firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd',
+      source: {
+        kind: 'uki',
+        ukiId: 'pe/uki-262.efi',
+        addons: [{ id: 'pe/addon-262-cmdline.addon.efi', fileName: 'addon-262-cmdline.addon.efi', enabled }],
+      },
+      settings: {
+        profile: 'qemu-igvm',
+        vcpus: 1,
+        vcpuType: 'EPYC-v4',
+        vmm: 'QEMU',
+        guestFeatures: '0x1',
+        snpPolicy: '0x30000',
+        platforms: ['SEV_SNP'],
+      },
+    });
+    const withAddon = service.outputs(request(true), { fwid: 'test' });
+    const without = service.outputs(request(false));
+    const same = diffFiles(withAddon.fuki!, withAddon.igvm, nodeHashBackend);
+    expect(same.kindA).toBe('pe');
+    expect(same.ledger).toBeDefined();
+    expect(same.ledger!.firstDiverging).toBeUndefined();
+    expect(same.ledger!.digestA).toBe(JSON.parse(withAddon.receiptJson).measurements[0].digest);
+    const other = diffFiles(withAddon.fuki!, without.igvm, nodeHashBackend);
+    expect(other.ledger!.firstDiverging).toBeDefined();
+    expect(other.ledger!.digestB).toBe(JSON.parse(without.receiptJson).measurements[0].digest);
   });
 });

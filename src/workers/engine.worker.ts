@@ -3,7 +3,7 @@
 import { expose, transfer } from 'comlink';
 import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
-import { diffFiles } from './diff';
+import { diffFiles } from '../core/diff';
 import { defaultHash } from '../core/hash/hash';
 import type { MeasureOptions, Progress } from './protocol';
 

@@ -1,7 +1,7 @@
 // Diff page (issue #7): two open IGVM, UKI or FUKI files compared in the worker (src/workers/diff.ts):
 // header values, measured pages by GPA or PE sections by name, and the first diverging SNP ledger step.
 import { useEffect, useMemo, useState } from 'react';
-import type { DiffLedgerStep, DiffResult, DiffRow } from '../../workers/diff';
+import type { DiffLedgerStep, DiffResult, DiffRow } from '../../core/diff';
 import { engine } from '../engine';
 import { FileOptions } from '../composer/FilePick';
 import { useApp } from '../store';

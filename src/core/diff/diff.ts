@@ -1,15 +1,15 @@
-// Diff of two open files (issue #7): IGVM fixed header, platforms and header counts; PE sections; and, for
+// Diff of two files (the app's Diff page and `fukiscope diff`): IGVM fixed header, platforms and header counts; PE sections; and, for
 // anything that carries an SNP launch (an IGVM, or a FUKI's `.efifw` IGVM), the two SNP ledgers compared
 // step by step (GPA, page type, content hash) down to the first diverging step. Plain data out (worker API).
-import { toHex } from '../core/bytes/bytes';
-import { detectFileKind } from '../core/detect';
-import { Diagnostics, type Diagnostic } from '../core/diagnostics';
-import type { HashBackend } from '../core/hash/hash';
-import { parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../core/igvm';
-import { measureIgvm } from '../core/measure';
-import type { LedgerEntry } from '../core/measure/ledger';
-import { parsePe, type PeFile } from '../core/pe';
-import { decodeEfifw } from '../core/uki/efifw';
+import { toHex } from '../bytes/bytes';
+import { detectFileKind } from '../detect';
+import { Diagnostics, type Diagnostic } from '../diagnostics';
+import type { HashBackend } from '../hash/hash';
+import { parseIgvm, summarizeIgvm, supportedPlatforms, type IgvmFile } from '../igvm';
+import { measureIgvm } from '../measure';
+import type { LedgerEntry } from '../measure/ledger';
+import { parsePe, type PeFile } from '../pe';
+import { decodeEfifw } from '../uki/efifw';
 
 /** One compared value: equal or not, both sides as text ('' when a side does not have it). */
 export interface DiffRow {
