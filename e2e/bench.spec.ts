@@ -20,25 +20,21 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function sha384Ms(page: Page, name: string): Promise<number> {
-  return page.evaluate(async (n) => {
-    const file = (window as unknown as { __benchFiles: Record<string, File> }).__benchFiles[n]!;
-    const buf = await file.arrayBuffer();
-    const t = performance.now();
-    await crypto.subtle.digest('SHA-384', buf);
-    return performance.now() - t;
-  }, name);
+async function digestMs(page: Page, name: string, alg: 'SHA-256' | 'SHA-384'): Promise<number> {
+  return page.evaluate(
+    async ({ n, alg }) => {
+      const file = (window as unknown as { __benchFiles: Record<string, File> }).__benchFiles[n]!;
+      const buf = await file.arrayBuffer();
+      const t = performance.now();
+      await crypto.subtle.digest(alg, buf);
+      return performance.now() - t;
+    },
+    { n: name, alg },
+  );
 }
 
-async function sha256Ms(page: Page, name: string): Promise<number> {
-  return page.evaluate(async (n) => {
-    const file = (window as unknown as { __benchFiles: Record<string, File> }).__benchFiles[n]!;
-    const buf = await file.arrayBuffer();
-    const t = performance.now();
-    await crypto.subtle.digest('SHA-256', buf);
-    return performance.now() - t;
-  }, name);
-}
+const sha384Ms = (page: Page, name: string) => digestMs(page, name, 'SHA-384');
+const sha256Ms = (page: Page, name: string) => digestMs(page, name, 'SHA-256');
 
 async function keepFile(page: Page, f: { name: string; bytes: Uint8Array }) {
   await page.evaluate(

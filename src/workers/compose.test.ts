@@ -85,25 +85,8 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
 
   it('a FUKI against the IGVM in its .efifw: same SNP ledger; against another add-on choice: diverges', () => {
     const service = new ComposeService((id) => readCorpus(id), nodeHashBackend);
-    const request = (enabled: boolean): ComposeRequest => ({
-      firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd',
-      source: {
-        kind: 'uki',
-        ukiId: 'pe/uki-262.efi',
-        addons: [{ id: 'pe/addon-262-cmdline.addon.efi', fileName: 'addon-262-cmdline.addon.efi', enabled }],
-      },
-      settings: {
-        profile: 'qemu-igvm',
-        vcpus: 1,
-        vcpuType: 'EPYC-v4',
-        vmm: 'QEMU',
-        guestFeatures: '0x1',
-        snpPolicy: '0x30000',
-        platforms: ['SEV_SNP'],
-      },
-    });
-    const withAddon = service.outputs(request(true), { fwid: 'test' });
-    const without = service.outputs(request(false));
+    const withAddon = service.outputs(request([true, false]), { fwid: 'test' });
+    const without = service.outputs(request([false, false]));
     const same = diffFiles(withAddon.fuki!, withAddon.igvm, nodeHashBackend);
     expect(same.kindA).toBe('pe');
     expect(same.ledger).toBeDefined();
