@@ -61,8 +61,11 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
             response.ok;
           setState({ busy: !!wantMatrix, request, response, progress: undefined });
           if (!wantMatrix) return;
+          // Progress messages the worker posted before a Stop terminated it still arrive afterwards: once the
+          // job has settled they are ignored, or they would bring the progress bar back.
+          let settled = false;
           const onProgress = proxy((done: number, total: number) => {
-            if (n === seq.current) setState((s) => ({ ...s, progress: { done, total } }));
+            if (n === seq.current && !settled) setState((s) => ({ ...s, progress: { done, total } }));
           });
           const job = engine.job((r) => r.compose({ ...request, ledger: false, addonMatrix: true }, onProgress));
           matrixJob.current = job.job;
@@ -74,6 +77,7 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
             if (n === seq.current) setState((s) => ({ ...s, busy: false, progress: undefined, matrixStopped: true }));
             return;
           } finally {
+            settled = true;
             if (matrixJob.current === job.job) matrixJob.current = undefined;
           }
           if (n !== seq.current) return;
