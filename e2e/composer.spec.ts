@@ -7,7 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
+import { Diagnostics } from '../src/core/diagnostics';
+import { parsePe } from '../src/core/pe/parse';
 import { buildUki } from '../src/core/uki/build';
+import { decodeEfifw } from '../src/core/uki/efifw';
+import { decodeHwids } from '../src/core/uki/hwids';
 import { CORPUS, expect, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
@@ -114,15 +118,22 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   ]);
   const receipt = JSON.parse(readFileSync((await receiptDownload.path())!, 'utf8')) as CliReceipt;
   expect(receipt.measurements.map((m) => m.digest)).toEqual(first.receipt.measurements.map((m) => m.digest));
+  const chid = '8e3f0a2c-1b2d-5e4f-9a0b-112233445566';
+  await page.getByLabel('CHIDs for .hwids').fill(chid);
   const [fukiDownload] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download FUKI PE' }).click(),
   ]);
-  expect(
-    readFileSync((await fukiDownload.path())!)
-      .subarray(0, 2)
-      .toString('latin1'),
-  ).toBe('MZ');
+  const fuki = new Uint8Array(readFileSync((await fukiDownload.path())!));
+  const fukiPe = parsePe(fuki);
+  expect(fukiPe.ok).toBe(true);
+  // The .efifw holds the IGVM the page composed; the .hwids entry binds the CHID to its fwid.
+  const efifw = fukiPe.sections.find((x) => x.name === '.efifw')!;
+  const blob = decodeEfifw(fuki.subarray(efifw.data.offset, efifw.data.offset + efifw.data.length), new Diagnostics())!;
+  expect(blob.payload.length).toBe(first.igvm.length);
+  const hw = fukiPe.sections.find((x) => x.name === '.hwids')!;
+  const entries = decodeHwids(fuki.subarray(hw.data.offset, hw.data.offset + hw.data.length), new Diagnostics());
+  expect(entries.map((e) => [e.chid, e.fwid])).toEqual([[chid, blob.fwid]]);
 
   // Reload: the page, the slots and the add-on choice come back, and so does the digest.
   await page.waitForTimeout(600); // session saves are debounced (250 ms)

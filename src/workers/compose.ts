@@ -230,7 +230,10 @@ export class ComposeService {
   }
 
   /** The files to download: the IGVM, optionally the FUKI PE, and the receipt with output hashes. */
-  outputs(req: ComposeRequest, fuki?: { fwid: string; stubId?: string; osRelease?: string }): ComposeOutputs {
+  outputs(
+    req: ComposeRequest,
+    fuki?: { fwid: string; stubId?: string; osRelease?: string; chids?: string[] },
+  ): ComposeOutputs {
     const d = new Diagnostics();
     const settings = toSettings(req.settings, d);
     const src = settings && this.boot(req.source, d);
@@ -252,7 +255,8 @@ export class ComposeService {
             }
           : undefined;
       if (!source) throw new Error('a FUKI needs a UKI, or a systemd-stub with a kernel');
-      const pe = buildFukiPe({ payload: r.igvm, fwid: fuki.fwid, source });
+      const hwids = fuki.chids?.length ? { name: fuki.fwid, chids: fuki.chids } : undefined;
+      const pe = buildFukiPe({ payload: r.igvm, fwid: fuki.fwid, source, hwids });
       out.diagnostics.push(...pe.diagnostics);
       if (!pe.file) throw new Error(pe.diagnostics.map((x) => x.message).join('; '));
       out.fuki = new Uint8Array(pe.file);

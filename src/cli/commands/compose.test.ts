@@ -7,6 +7,7 @@ import { equalBytes } from '../../core/bytes/bytes';
 import { parseIgvm } from '../../core/igvm/parse';
 import { parsePe } from '../../core/pe/parse';
 import { decodeEfifw } from '../../core/uki/efifw';
+import { decodeHwids } from '../../core/uki/hwids';
 import { Diagnostics } from '../../core/diagnostics';
 import { captureIo } from '../../test-support/cli';
 import { corpusAvailable, corpusPath, manifest } from '../../test-support/corpus';
@@ -32,6 +33,8 @@ describe.skipIf(!haveCorpus)('fukiscope compose', () => {
         '--stub', corpusPath('inputs/stub/262/linuxx64.efi.stub'),
         '--os-release', corpusPath('inputs/misc/os-release'),
         '--fwid', 'ovmf-amdsev',
+        '--hwid', '8e3f0a2c-1b2d-5e4f-9a0b-112233445566',
+        '--hwid-name', 'QEMU q35 SNP',
         '--receipt', 'receipt.json',
         '--json',
       ],
@@ -55,6 +58,12 @@ describe.skipIf(!haveCorpus)('fukiscope compose', () => {
     const payload = blob.subarray(decoded.payload.offset, decoded.payload.offset + decoded.payload.length);
     expect(equalBytes(payload, igvm)).toBe(true);
     expect(receipt.outputs.fuki.note).toContain('.efifw');
+    // The .hwids device binds the CHID to the .efifw firmware-ID.
+    const hw = pe.sections.find((s) => s.name === '.hwids')!;
+    const entries = decodeHwids(fuki.subarray(hw.data.offset, hw.data.offset + hw.data.length), new Diagnostics());
+    expect(entries.map((e) => [e.type, e.chid, e.name, e.fwid])).toEqual([
+      ['uefi-fw', '8e3f0a2c-1b2d-5e4f-9a0b-112233445566', 'QEMU q35 SNP', 'ovmf-amdsev'],
+    ]);
 
     // An independent PE loader (Debian python3-pefile) reads the FUKI with the same section list.
     const dir = mkdtempSync(join(tmpdir(), 'fuki-'));

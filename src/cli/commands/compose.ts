@@ -55,6 +55,9 @@ TDVF sections (TDX), and prints the launch digests it produces.
   --stub PATH                systemd-stub for --fuki-out with --kernel (with --uki the UKI itself is extended)
   --os-release PATH          .osrel for a FUKI built from a stub
   --fwid ID                  firmware-ID in the .efifw header (default: fukiscope)
+  --hwid CHID                with --fuki-out: a .hwids uefi-fw entry binding this CHID to the fwid (repeatable;
+                             e.g. from systemd-analyze chid / fwupdtool hwids; merged into an existing .hwids)
+  --hwid-name NAME           the .hwids device name (default: the fwid)
   --shim PATH                IGVM-firmware route: shim to add next to the UKI
   --db-cert PATH             IGVM-firmware route: DER certificate for db (repeatable)
   --db-hashes                IGVM-firmware route: Authenticode SHA-256 of shim and UKI into db
@@ -87,6 +90,8 @@ const OPTIONS = {
   stub: { type: 'string' },
   'os-release': { type: 'string' },
   fwid: { type: 'string' },
+  hwid: { type: 'string', multiple: true },
+  'hwid-name': { type: 'string' },
   receipt: { type: 'string' },
   json: { type: 'boolean' },
   shim: { type: 'string' },
@@ -234,7 +239,8 @@ export const composeCommand: Command = {
           : undefined;
       if (!source) throw new UsageError('--fuki-out needs --uki, or --stub with --kernel');
       if (!uki && (v.initrd?.length ?? 0) > 1) throw new UsageError('--fuki-out from a stub takes one --initrd');
-      const pe = buildFukiPe({ payload: result.igvm, fwid, source });
+      const hwids = v.hwid?.length ? { name: v['hwid-name'] ?? fwid, chids: v.hwid } : undefined;
+      const pe = buildFukiPe({ payload: result.igvm, fwid, source, hwids });
       all.push(...pe.diagnostics);
       if (!pe.file) {
         printDiagnostics(all, io);
@@ -245,7 +251,7 @@ export const composeCommand: Command = {
         size: pe.file.length,
         sha256: toHex(nodeHashBackend.digest('sha256', pe.file)),
         sha384: toHex(nodeHashBackend.digest('sha384', pe.file)),
-        note: `.efifw fwid '${fwid}' holds the IGVM; PCR 11 (sha256, sections): ukify ${hex(pe.pcr11Ukify?.sections.sha256)}, stub-with-efifw ${hex(pe.pcr11Stub?.sections.sha256)}. ${pe.caveat}`,
+        note: `.efifw fwid '${fwid}' holds the IGVM${hwids ? `, .hwids binds ${hwids.chids.length} CHID(s) to it` : ''}; PCR 11 (sha256, sections): ukify ${hex(pe.pcr11Ukify?.sections.sha256)}, stub-with-efifw ${hex(pe.pcr11Stub?.sections.sha256)}. ${pe.caveat}`,
       };
     }
     if (v['addon-matrix'] && uki) {

@@ -4,11 +4,12 @@
 // extend it if it selected the blob (§6 item 4).
 import type { Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
-import { isSigned } from '../pe/access';
-import { addOrReplaceSection } from '../pe/edit';
+import { findSection, isSigned, sectionBytes } from '../pe/access';
+import { editSections, type SectionEdit } from '../pe/edit';
 import { parsePe } from '../pe/parse';
 import { buildUki, type SectionInput } from '../uki/build';
 import { decodeEfifw, encodeEfifw } from '../uki/efifw';
+import { decodeHwids, encodeHwids, hwidDevices, type HwidDevice } from '../uki/hwids';
 import { parseUki, type UkiModel } from '../uki/model';
 import { ukiPcr11, type Pcr11Prediction } from '../uki/pcr';
 
@@ -29,6 +30,11 @@ export interface FukiPeOptions {
   /** Firmware-ID written into the `.efifw` header (ukify: the `--efifw=DIR` directory name). */
   fwid: string;
   source: FukiPeSource;
+  /**
+   * Optional `.hwids` device of type uefi-fw binding these CHIDs to the `.efifw` fwid (ukify --hwids; fuki §1.5),
+   * merged into a `.hwids` the UKI already has. Selection by the stub is unsettled (§1.5), so this is advisory.
+   */
+  hwids?: { name: string; chids: string[] };
 }
 
 export interface FukiPeResult {
@@ -58,6 +64,20 @@ export function buildFukiPe(o: FukiPeOptions): FukiPeResult {
     d.error('FUKI_BAD_FWID', e instanceof Error ? e.message : String(e), { spec: 'fuki §1.5' });
     return fail();
   }
+  let hwidsSection: (existing?: Uint8Array) => Bytes | undefined = () => undefined;
+  if (o.hwids) {
+    const own: HwidDevice = { type: 'uefi-fw', name: o.hwids.name, value: o.fwid, chids: o.hwids.chids };
+    hwidsSection = (existing) => {
+      const kept = existing ? hwidDevices(decodeHwids(existing, d)) : [];
+      return encodeHwids([...kept, own]);
+    };
+    try {
+      hwidsSection();
+    } catch (e) {
+      d.error('FUKI_BAD_HWIDS', e instanceof Error ? e.message : String(e), { spec: 'fuki §1.5' });
+      return fail();
+    }
+  }
   let file: Bytes | undefined;
   if ('uki' in o.source) {
     const pe = parsePe(o.source.uki);
@@ -72,7 +92,12 @@ export function buildFukiPe(o: FukiPeOptions): FukiPeResult {
         'the UKI is signed; adding .efifw changes its Authenticode digest, so it must be signed again',
         { spec: 'fuki §3.3' },
       );
-    const edited = addOrReplaceSection(o.source.uki, { name: '.efifw', data: efifw, mode: 'append' });
+    const edits: SectionEdit[] = [{ name: '.efifw', data: efifw, mode: 'append' }];
+    if (o.hwids) {
+      const old = findSection(pe, '.hwids');
+      edits.push({ name: '.hwids', data: hwidsSection(old && sectionBytes(o.source.uki, old))!, mode: old ? 'replace' : 'append' });
+    }
+    const edited = editSections(o.source.uki, edits, { replaceScope: Number.MAX_SAFE_INTEGER });
     for (const x of edited.diagnostics) d.add(x);
     file = edited.file;
   } else {
@@ -83,6 +108,8 @@ export function buildFukiPe(o: FukiPeOptions): FukiPeResult {
     if (s.initrd) sections.push({ name: '.initrd', data: s.initrd });
     if (s.uname !== undefined) sections.push({ name: '.uname', data: s.uname });
     sections.push({ name: '.efifw', data: efifw });
+    const hw = hwidsSection();
+    if (hw) sections.push({ name: '.hwids', data: hw });
     const built = buildUki({ stub: s.stub, sections, kind: 'uki' });
     for (const x of built.diagnostics) d.add(x);
     file = built.file;
@@ -92,16 +119,15 @@ export function buildFukiPe(o: FukiPeOptions): FukiPeResult {
     return fail();
   }
   const model = parseUki(file);
-  const blob = model.pe.sections.find((s) => s.name === '.efifw');
+  // The .efifw we wrote: the last one with our fwid (a UKI may already carry others; .efifw may repeat, §1.5).
   let payloadRoundTrips = false;
-  if (blob) {
+  for (const blob of model.pe.sections.filter((s) => s.name === '.efifw').reverse()) {
     const bytes = file.subarray(blob.data.offset, blob.data.offset + blob.data.length);
-    const scratch = new Diagnostics();
-    const decoded = decodeEfifw(bytes, scratch);
-    if (decoded && decoded.fwid === o.fwid) {
-      const p = bytes.subarray(decoded.payload.offset, decoded.payload.offset + decoded.payload.length);
-      payloadRoundTrips = p.length === o.payload.length && p.every((v, i) => v === o.payload[i]);
-    }
+    const decoded = decodeEfifw(bytes, new Diagnostics());
+    if (!decoded || decoded.fwid !== o.fwid) continue;
+    const p = bytes.subarray(decoded.payload.offset, decoded.payload.offset + decoded.payload.length);
+    payloadRoundTrips = p.length === o.payload.length && p.every((v, i) => v === o.payload[i]);
+    break;
   }
   if (!payloadRoundTrips) d.error('FUKI_EFIFW_MISMATCH', 'the .efifw payload read back differs from the IGVM');
   return {

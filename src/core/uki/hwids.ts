@@ -1,6 +1,6 @@
 // `.hwids` (fuki §1.5, systemd src/boot/chid.h): 28-byte device entries {u32 descriptor = size | type << 28,
 // CHID GUID, u32 name_offset, u32 compatible/fwid offset}, ended by an all-zero entry, then NUL-terminated strings.
-import { guidToString, isAllZero, u32 } from '../bytes/bytes';
+import { guidFromString, guidToString, isAllZero, put32, textEncoder, u32, type Bytes } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
 
 const SPEC = 'fuki §1.5';
@@ -56,4 +56,78 @@ export function decodeHwids(b: Uint8Array, d: Diagnostics, base = 0): HwidEntry[
     spec: SPEC,
   });
   return out;
+}
+
+/** One device for `.hwids`: its CHIDs bound to a devicetree `compatible` or to a `.efifw` firmware-ID. */
+export interface HwidDevice {
+  type: 'devicetree' | 'uefi-fw';
+  name: string;
+  /** devicetree: the DT compatible; uefi-fw: the `.efifw` firmware-ID it selects. */
+  value: string;
+  /** CHIDs as GUID text (e.g. from `fwupdtool hwids` or `systemd-analyze chid`). */
+  chids: string[];
+}
+
+const TYPE_CODE = { devicetree: 1, 'uefi-fw': 2 } as const;
+const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A `.hwids` section in ukify's layout (ukify `parse_hwid_dir`, fuki §1.5): devices with the same type, name and
+ * value merged; one 28-byte entry per CHID, CHIDs of a device in UUID order; an all-zero entry; then the
+ * NUL-terminated UTF-8 strings, sorted and de-duplicated, the entries pointing at them by section offset.
+ * Throws RangeError on a malformed CHID or an empty name/value.
+ */
+export function encodeHwids(devices: readonly HwidDevice[]): Bytes {
+  const merged = new Map<string, { type: HwidDevice['type']; name: string; value: string; chids: Set<string> }>();
+  for (const dev of devices) {
+    if (!dev.name || !dev.value) throw new RangeError('.hwids: a device needs a name and a compatible/fwid');
+    const key = `${dev.type}\0${dev.name}\0${dev.value}`;
+    const m = merged.get(key) ?? { type: dev.type, name: dev.name, value: dev.value, chids: new Set<string>() };
+    for (const c of dev.chids) {
+      if (!GUID_TEXT.test(c)) throw new RangeError(`.hwids: ${JSON.stringify(c)} is not a CHID (GUID text)`);
+      m.chids.add(c.toLowerCase());
+    }
+    merged.set(key, m);
+  }
+  const entries = [...merged.values()].reduce((n, m) => n + m.chids.size, 0) + 1;
+  // Sorted by code point as Python sorts str (equal to UTF-16 order outside the astral planes).
+  const strings = [...new Set([...merged.values()].flatMap((m) => [m.name, m.value]))].sort();
+  const offsets = new Map<string, number>();
+  const encoded = strings.map((s) => textEncoder.encode(s + '\0'));
+  let at = entries * HWIDS_ENTRY_SIZE;
+  strings.forEach((s, i) => {
+    offsets.set(s, at);
+    at += encoded[i]!.length;
+  });
+  const out = new Uint8Array(at);
+  let o = 0;
+  for (const m of merged.values())
+    // Lower-case hex GUID text in canonical form sorts as the UUID's big-endian integer does (Python UUID order).
+    for (const chid of [...m.chids].sort()) {
+      put32(out, o, HWIDS_ENTRY_SIZE | (TYPE_CODE[m.type] << 28));
+      out.set(guidFromString(chid), o + 4);
+      put32(out, o + 20, offsets.get(m.name)!);
+      put32(out, o + 24, offsets.get(m.value)!);
+      o += HWIDS_ENTRY_SIZE;
+    }
+  o += HWIDS_ENTRY_SIZE; // the all-zero terminator
+  for (const e of encoded) {
+    out.set(e, o);
+    o += e.length;
+  }
+  return out;
+}
+
+/** The devices of a decoded `.hwids` (entries grouped back by type, name and value), for merging. */
+export function hwidDevices(entries: readonly HwidEntry[]): HwidDevice[] {
+  const out = new Map<string, HwidDevice>();
+  for (const e of entries) {
+    if (e.type !== 'devicetree' && e.type !== 'uefi-fw') continue;
+    const value = (e.type === 'uefi-fw' ? e.fwid : e.compatible) ?? '';
+    const key = `${e.type}\0${e.name ?? ''}\0${value}`;
+    const dev = out.get(key) ?? { type: e.type, name: e.name ?? '', value, chids: [] };
+    dev.chids.push(e.chid);
+    out.set(key, dev);
+  }
+  return [...out.values()];
 }

@@ -292,12 +292,14 @@ function download(name: string, data: BlobPart, type: string): void {
 
 function Downloads({ request }: { request: ComposeRequest }) {
   const fwid = useApp((s) => s.composer.fwid);
+  const hwids = useApp((s) => s.composer.hwids ?? '');
   const patch = useApp((s) => s.patchComposer);
+  const chids = hwids.split(/[\s,]+/).filter(Boolean);
   const [error, setError] = useState<string>();
   const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
     setError(undefined);
     try {
-      const out = await engine.call((r) => r.composeOutputs(request, what === 'fuki' ? { fwid } : undefined));
+      const out = await engine.call((r) => r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined));
       if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
       else download('receipt.json', out.receiptJson, 'application/json');
@@ -318,6 +320,17 @@ function Downloads({ request }: { request: ComposeRequest }) {
           size={14}
           aria-label="FUKI firmware id"
           onChange={(e) => patch({ fwid: e.currentTarget.value })}
+        />
+      </label>
+      <label title="Optional: CHIDs (systemd-analyze chid, fwupdtool hwids) bound to the fwid in a .hwids uefi-fw entry">
+        .hwids CHIDs{' '}
+        <input
+          className="mono"
+          value={hwids}
+          size={20}
+          placeholder="optional"
+          aria-label="CHIDs for .hwids"
+          onChange={(e) => patch({ hwids: e.currentTarget.value })}
         />
       </label>
       <button type="button" onClick={() => void run('fuki')}>

@@ -27,6 +27,8 @@ export interface ComposerInputs {
   /** 'all' = every platform the firmware supports. */
   platform: 'all' | 'SEV_SNP' | 'TDX';
   fwid: string;
+  /** CHIDs for an optional .hwids entry binding them to the fwid (whitespace or comma separated). */
+  hwids: string;
 }
 
 export interface ComposerSlice {
@@ -55,6 +57,7 @@ export const DEFAULT_COMPOSER: ComposerInputs = {
   snpPolicy: '0x30000',
   platform: 'all',
   fwid: 'fukiscope',
+  hwids: '',
 };
 
 export const createComposerSlice: StateCreator<AppState, [], [], ComposerSlice> = (set) => ({
