@@ -9,6 +9,7 @@ import {
   ComposeSession,
   DEFAULT_SETTINGS,
   describeMeasurement,
+  FUKI_PROFILES,
   directBootBlobs,
   ukiBootBlobs,
   type BootBlobs,
@@ -213,6 +214,7 @@ export class ComposeService {
         uki: src.uki,
         addons: src.addons,
         settings,
+        snpProfiles: FUKI_PROFILES,
         // Stopping happens by terminating the worker (EngineClient.job/cancel): the loop is synchronous, so a
         // cancel message could not be read before it ends.
         onProgress: (done, total) => {

@@ -255,7 +255,7 @@ export const composeCommand: Command = {
       };
     }
     if (v['addon-matrix'] && uki) {
-      const m = addonMatrix(session, { firmware, uki, addons, settings });
+      const m = addonMatrix(session, { firmware, uki, addons, settings, snpProfiles: FUKI_PROFILES });
       all.push(...m.diagnostics);
       receipt.addonMatrix = m.combinations;
     }
@@ -268,13 +268,20 @@ export const composeCommand: Command = {
     io.out(`IGVM: ${v['igvm-out']} (${result.igvm.length} bytes, sha256 ${receipt.outputs.igvm!.sha256})\n`);
     if (receipt.outputs.fuki) io.out(`FUKI: ${v['fuki-out']} (${receipt.outputs.fuki.size} bytes)\n`);
     for (const m of receipt.measurements)
-      io.out(`${m.platform}${m.profile ? ` [${m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: ${m.digest}\n`);
+      io.out(`${measurementLabel(m)}: ${m.digest}\n`);
     for (const c of receipt.addonMatrix ?? [])
-      io.out(`  add-ons {${c.addons.join(', ')}}: ${c.measurements.map((m) => m.digest).join(' ')}\n`);
+      io.out(
+        `  add-ons {${c.addons.join(', ')}}:\n` +
+          c.measurements.map((m) => `    ${measurementLabel(m)}: ${m.digest}\n`).join(''),
+      );
     return hasErrors(all) ? 1 : 0;
   },
 };
 
 function hex(b: Uint8Array | undefined): string {
   return b ? toHex(b) : '-';
+}
+
+function measurementLabel(m: { platform: string; profile?: string; tdxOrder?: string }): string {
+  return `${m.platform}${m.profile ? ` [${m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}`;
 }

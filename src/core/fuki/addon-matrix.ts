@@ -4,7 +4,8 @@
 import { toHex } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import type { AddonInput } from '../uki/addons';
-import { describeMeasurement, type ComposeSession, type ComposeSettings } from './compose';
+import { ComposeSession, describeMeasurement, type ComposeSettings } from './compose';
+import type { FukiProfile } from './snp-plan';
 import { ukiBootBlobs } from './inputs';
 import type { ReceiptAddonCombination } from './receipt';
 
@@ -17,6 +18,11 @@ export interface AddonMatrixInput {
   addons: AddonInput[];
   settings: ComposeSettings;
   profile?: number;
+  /**
+   * SNP digests for these composition profiles too (issue 6: "SNP per profile"), each from its own session
+   * sharing the input digests; the main settings' profile is always there. TDX does not depend on the profile.
+   */
+  snpProfiles?: readonly FukiProfile[];
   /** Called after each combination (for progress bars); return false to stop early. */
   onProgress?: (done: number, total: number) => boolean | void;
 }
@@ -37,6 +43,13 @@ export function addonMatrix(session: ComposeSession, input: AddonMatrixInput): A
   const total = 2 ** n;
   const combinations: ReceiptAddonCombination[] = [];
   const settings = { ...input.settings, hashOutputs: false };
+  const snp = !settings.platforms || settings.platforms.includes('SEV_SNP');
+  const others = snp ? (input.snpProfiles ?? []).filter((p) => p !== settings.profile) : [];
+  const extra = others.map((profile) => ({
+    profile,
+    session: new ComposeSession(session.hash, session.cache),
+    settings: { ...settings, profile, platforms: ['SEV_SNP'] as const },
+  }));
   for (let mask = 0; mask < total; mask++) {
     const chosen = input.addons.filter((_, i) => (mask >> i) & 1);
     const blobs = ukiBootBlobs(input.uki, chosen, d, input.profile);
@@ -51,6 +64,20 @@ export function addonMatrix(session: ComposeSession, input: AddonMatrixInput): A
       kernelHashesTable: r.kernelHashesPage ? toHex(r.kernelHashesPage.table) : '',
       measurements: r.measurements.map((m) => describeMeasurement(m, settings.profile)),
     });
+    for (const x of extra) {
+      const o = x.session.compose({ firmware: input.firmware, boot: blobs, settings: x.settings });
+      const m = o.measurements.find((y) => y.platform === 'SEV_SNP');
+      if (m) {
+        // Next to the other SNP digests, before TDX.
+        const list = combinations.at(-1)!.measurements;
+        let after = list.length - 1;
+        while (after >= 0 && list[after]!.platform !== 'SEV_SNP') after--;
+        list.splice(after + 1, 0, describeMeasurement(m, x.profile));
+      }
+      // A profile the settings do not allow (e.g. qemu-igvm with other guest features) is left out, said once.
+      else if (mask === 0)
+        d.warning('FUKI_MATRIX_PROFILE_SKIPPED', `no ${x.profile} SNP digest: ${o.diagnostics.find((y) => y.severity === 'error')?.message ?? 'not composable'}`);
+    }
     if (input.onProgress?.(mask + 1, total) === false) return { combinations, complete: false, diagnostics: d.done() };
   }
   return { combinations, complete: combinations.length === total, diagnostics: d.done() };

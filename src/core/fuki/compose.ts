@@ -110,9 +110,10 @@ export class ComposeSession {
 
   readonly hash: HashBackend;
 
-  constructor(hash: HashBackend = defaultHash()) {
+  /** `cache`: share input digests with another session (the add-on matrix runs one session per SNP profile). */
+  constructor(hash: HashBackend = defaultHash(), cache?: DigestCache) {
     this.hash = hash;
-    this.cache = new DigestCache(hash);
+    this.cache = cache ?? new DigestCache(hash);
   }
 
   parsedFirmware(fw: Uint8Array): ParsedFirmware {

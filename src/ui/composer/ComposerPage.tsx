@@ -465,8 +465,10 @@ function Matrix({ rows }: { rows: NonNullable<ReturnType<typeof useComposition>[
             <td className="mono small">{row.cmdline}</td>
             <td className="mono small">
               {row.measurements.map((m) => (
-                <div key={m.platform}>
-                  {m.platform}: {m.digest}
+                <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
+                  {m.platform}
+                  {m.profile ? ` [${m.profile}]` : ''}
+                  {m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: {m.digest}
                 </div>
               ))}
             </td>
