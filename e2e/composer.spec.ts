@@ -135,6 +135,14 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   const entries = decodeHwids(fuki.subarray(hw.data.offset, hw.data.offset + hw.data.length), new Diagnostics());
   expect(entries.map((e) => [e.chid, e.fwid])).toEqual([[chid, blob.fwid]]);
 
+  // Open in inspector: the composed IGVM opens as a file; its SNP measurement equals the composer's digest.
+  await page.getByRole('button', { name: 'Open in inspector' }).click();
+  await expect(page.getByRole('heading', { name: 'composed.igvm' })).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('tab', { name: 'Measurement', exact: true }).click();
+  await page.getByRole('combobox', { name: 'Measurement' }).selectOption('SEV_SNP');
+  await expect(page.getByTestId('digest')).toHaveText(first.receipt.measurements[0]!.digest, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+
   // Reload: the page, the slots and the add-on choice come back, and so does the digest.
   await page.waitForTimeout(600); // session saves are debounced (250 ms)
   await page.reload();

@@ -296,6 +296,23 @@ function Downloads({ request }: { request: ComposeRequest }) {
   const patch = useApp((s) => s.patchComposer);
   const chids = hwids.split(/[\s,]+/).filter(Boolean);
   const [error, setError] = useState<string>();
+  const setPage = useApp((s) => s.setPage);
+  /** The composed IGVM (and FUKI) as open files: page map, headers, VMSA, and the Teach page's TDX records. */
+  const inspect = async () => {
+    setError(undefined);
+    try {
+      const withFuki = request.source.kind === 'uki';
+      const out = await engine.call((r) => r.composeOutputs(request, withFuki ? { fwid, chids } : undefined));
+      // The last file opened is the one shown: the IGVM.
+      await openFiles([
+        ...(out.fuki ? [new File([out.fuki], 'composed-fuki.efi')] : []),
+        new File([out.igvm], 'composed.igvm'),
+      ]);
+      setPage('files');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
   const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
     setError(undefined);
     try {
@@ -338,6 +355,9 @@ function Downloads({ request }: { request: ComposeRequest }) {
       </button>
       <button type="button" onClick={() => void run('receipt')}>
         Download receipt
+      </button>
+      <button type="button" onClick={() => void inspect()} title="Open the composed IGVM and FUKI as files in the inspector">
+        Open in inspector
       </button>
       {error && <span className="sev-error">{error}</span>}
     </div>
