@@ -10,6 +10,7 @@ import {
   buildFukiPe,
   combineIgvmWithUki,
   ComposeSession,
+  composeProfileOf,
   DEFAULT_SETTINGS,
   directBootBlobs,
   FUKI_PROFILES,
@@ -283,5 +284,6 @@ function hex(b: Uint8Array | undefined): string {
 }
 
 function measurementLabel(m: { platform: string; profile?: string; tdxOrder?: string }): string {
-  return `${m.platform}${m.profile ? ` [${m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}`;
+  const profile = m.profile && (composeProfileOf(m.profile) ?? m.profile);
+  return `${m.platform}${profile ? ` [${profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}`;
 }

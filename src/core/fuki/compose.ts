@@ -86,6 +86,11 @@ export const MEASURE_PROFILE: Record<FukiProfile, SnpProfile> = {
   'classic-equivalent': 'native-zero',
 };
 
+/** The composition profile whose SNP digests the measure engine computes with `p` (for labels). */
+export function composeProfileOf(p: string | undefined): FukiProfile | undefined {
+  return (Object.keys(MEASURE_PROFILE) as FukiProfile[]).find((k) => MEASURE_PROFILE[k] === p);
+}
+
 const MASK = { SEV_SNP: 0x1, TDX: 0x2 } as const;
 
 /** Everything that depends only on the firmware and the settings, not on the boot blobs' contents. */

@@ -2,6 +2,7 @@
 // files or dropped on a slot; launch settings; live digests from the worker; the add-on matrix; downloads.
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
+import { composeProfileOf } from '../../core/fuki/compose';
 import type { ComposeRequest } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
@@ -487,7 +488,7 @@ function Matrix({ rows }: { rows: NonNullable<ReturnType<typeof useComposition>[
               {row.measurements.map((m) => (
                 <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
                   {m.platform}
-                  {m.profile ? ` [${m.profile}]` : ''}
+                  {m.profile ? ` [${composeProfileOf(m.profile) ?? m.profile}]` : ''}
                   {m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: {m.digest}
                 </div>
               ))}
