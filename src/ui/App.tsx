@@ -92,16 +92,8 @@ function FileTabs() {
             )}
           </>
         ),
-        after: (
-          <button
-            type="button"
-            className="tab-close"
-            aria-label={`Close ${f.name}`}
-            onClick={() => closeFile(f.id)}
-          >
-            ×
-          </button>
-        ),
+        onClose: () => closeFile(f.id),
+        closeLabel: `Close ${f.name}`,
       }))}
     />
   );
