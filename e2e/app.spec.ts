@@ -130,6 +130,7 @@ test('corrupted and unknown files get a clear error, and the rest of the app kee
   bad[20] ^= 0xff; // checksum byte
   bad.fill(0xee, 40, 56); // smash the first variable header
   await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await dropFiles(page, [
     { name: 'corrupted.igvm', bytes: bad },
     { name: 'noise.bin', bytes: new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff) },

@@ -88,7 +88,8 @@ export async function clearAll(): Promise<void> {
 export async function restoreSession(): Promise<void> {
   const saved = await loadSession();
   if (!saved || saved.files.length === 0) {
-    if (!saved) await openDemo(true);
+    // First visit: the demo, unless the user already dropped something while the session was being read.
+    if (!saved && useApp.getState().files.length === 0) await openDemo(true);
     if (saved) useApp.getState().setSettings(saved.settings);
     return;
   }
@@ -120,6 +121,9 @@ export async function restoreSession(): Promise<void> {
   useApp.setState((st) => ({
     files: [...st.files].sort((a, b) => (order.get(a.id) ?? 1e9) - (order.get(b.id) ?? 1e9)),
   }));
+  // A file the user opened while the session was being restored stays in front.
+  const current = useApp.getState().activeId;
+  if (current && !order.has(current)) return;
   const active =
     saved.activeId && useApp.getState().files.some((f) => f.id === saved.activeId)
       ? saved.activeId
