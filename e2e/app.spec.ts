@@ -254,6 +254,13 @@ test('a UKI shows its layout, section hashes as ukify inspect printed them, and 
   await expect(page.getByTestId('pcr11').locator('[data-phase="enter-initrd"]')).toHaveText(
     pcr['enter-initrd']!.sha256!,
   );
+  // The kernel inside .linux: its own Authenticode digest and Secure Boot signer, as for the kernel file.
+  const kernel = (
+    manifest().pe as { path: string; authenticode: Record<string, Record<string, string>>; signatures: { signer_subject?: string }[] }[]
+  ).find((x) => x.path.includes('vmlinuz'))!;
+  await expect(page.getByTestId('kernel-authenticode')).toContainText(kernel.authenticode.sha256!['sbsign --detached']!);
+  const signer = kernel.signatures.find((x) => x.signer_subject)!.signer_subject!.replace(/^\/CN=/, '');
+  await expect(page.getByTestId('kernel-signature').filter({ hasText: '✓ covers the kernel' })).toContainText(signer);
   await page
     .getByTestId('pe-layout')
     .getByRole('listitem', { name: /^\.linux/ })

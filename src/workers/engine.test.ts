@@ -166,6 +166,30 @@ interface IgvmEntry {
   measurements: Record<string, Record<string, { value: string }>>;
 }
 
+d('engine on a UKI: the kernel inside .linux', () => {
+  it('its Authenticode SHA-256 and its signer are the kernel file’s, as sbsign/pcrlock and osslsigncode report them', async () => {
+    const entries = manifest().pe as {
+      path: string;
+      authenticode: Record<string, Record<string, string>>;
+      signatures: { signer_subject?: string }[];
+    }[];
+    const kernel = entries.find((e) => e.path.includes('vmlinuz'))!;
+    const engine = new Engine();
+    const r = await engine.open('uki', 'uki-262.efi', readCorpus('pe/uki-262.efi'));
+    const k = r.pe!.uki!.kernel!;
+    expect(k.authenticodeSha256).toBe(kernel.authenticode.sha256!['sbsign --detached']);
+    const signer = kernel.signatures.find((x) => x.signer_subject)!.signer_subject!.replace(/^\/CN=/, '');
+    expect(k.signatures.some((x) => x.matches && x.signer?.includes(signer))).toBe(true);
+    // The offsets point into the UKI: the signature blob lies inside the .linux section.
+    for (const x of k.signatures) {
+      expect(x.offset).toBeGreaterThanOrEqual(k.offset);
+      expect(x.offset + x.length).toBeLessThanOrEqual(k.offset + k.length);
+    }
+    // The UKI itself is unsigned.
+    expect(r.pe!.signatures).toEqual([]);
+  });
+});
+
 d('engine on IGVM files', () => {
   it('shows the manifest platforms and header counts, no error diagnostics, and measures every platform to the manifest value', async () => {
     const engine = new Engine();

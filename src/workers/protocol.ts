@@ -237,6 +237,11 @@ export interface UkiView {
   stubInfo?: string;
   profiles: { index: number; id?: string; title?: string }[];
   efifw: { fwid: string; size: number; offset: number }[];
+  /**
+   * The kernel in `.linux`, itself a PE: its Authenticode SHA-256 (what a kernel-signature check covers) and its own
+   * signatures (e.g. the distribution's Secure Boot signer), file offsets relative to the UKI.
+   */
+  kernel?: { offset: number; length: number; authenticodeSha256?: string; signatures: PeSignatureRow[] };
   /** PCR 11 predictions, one per profile (undefined = no profiles). */
   pcr11: {
     profile?: number;

@@ -36,6 +36,21 @@ describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () 
     });
   }
 
+  it('a UKI: the kernel in .linux has the kernel file’s Authenticode SHA-256 and Secure Boot signer', async () => {
+    const kernel = (manifest().pe as Manifest[]).find((x) => String(x.path).includes('vmlinuz'))!;
+    const ossl = (kernel.signatures as Manifest[]).find((s) => s.tool === 'osslsigncode verify')!;
+    for (const uki of ['pe/uki-262.efi', 'pe/uki-262-efifw.efi']) {
+      const io = captureIo();
+      expect(await main(['pe', corpusPath(uki), '--json'], io)).toBe(0);
+      const linux = JSON.parse(io.stdout).uki.linux;
+      expect(linux.authenticodeSha256).toBe(kernel.authenticode.sha256['sbsign --detached']);
+      expect(linux.signatures).toEqual([{ signer: ossl.signer_subject, matches: true }]);
+    }
+    const t = captureIo();
+    await main(['pe', corpusPath('pe/uki-262.efi')], t);
+    expect(t.stdout).toContain(`kernel signature: ${ossl.signer_subject} matches the kernel`);
+  });
+
   it('text output, options and errors', async () => {
     const io = captureIo();
     expect(await main(['pe', corpusPath('pe/uki-262.efi'), '--bank', 'sha256'], io)).toBe(0);

@@ -55,6 +55,13 @@ export function formatPeSummary(s: PeSummary): string {
         `profile @${p.index}: ${p.id ?? ''} ${p.title ? `"${p.title}"` : ''} [${p.sections.join(' ')}]`,
       );
     for (const f of s.uki.efifw) lines.push(`efifw: ${f.fwid} (${f.payloadSize} bytes, ${f.format})`);
+    const k = s.uki.linux;
+    if (k) {
+      lines.push(`kernel (.linux): ${k.release ?? '?'} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
+      for (const g of k.signatures)
+        lines.push(`  kernel signature: ${g.signer ?? '?'} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
+      if (k.signatures.length === 0) lines.push('  kernel signature: none');
+    }
   }
   for (const r of s.pcr11) {
     lines.push(

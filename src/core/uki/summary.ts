@@ -4,7 +4,7 @@
 import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
-import { authenticodeDigests } from '../authenticode/digest';
+import { authenticodeDigest, authenticodeDigests } from '../authenticode/digest';
 import { embeddedSignatures, verifySignerSignature } from '../authenticode/signature';
 import { sectionBytes, sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
@@ -56,7 +56,14 @@ export interface PeSummary {
     efifw: { fwid: string; format: string; payloadSize: number }[];
     hwids: { type: string; chid: string; name?: string; fwid?: string; compatible?: string }[];
     /** `.linux` is itself a PE (EFI-stub kernel): its machine, release string and whether it carries a signature. */
-    linux?: { release?: string; machine?: string; signed: boolean };
+    linux?: {
+      release?: string;
+      machine?: string;
+      signed: boolean;
+      /** The kernel's own Authenticode SHA-256 and embedded signatures (its Secure Boot signer). */
+      authenticodeSha256?: Hex;
+      signatures: { signer?: string; matches?: boolean }[];
+    };
   };
   /** PCR 11 as systemd-measure predicts it, per profile (`null` = no profiles). */
   pcr11: {
@@ -103,14 +110,23 @@ function pcrRows(
   return rows;
 }
 
-function linuxInfo(file: Uint8Array, s: UkiSection | undefined): NonNullable<PeSummary['uki']>['linux'] {
+function linuxInfo(
+  file: Uint8Array,
+  s: UkiSection | undefined,
+  hash: HashBackend,
+): NonNullable<PeSummary['uki']>['linux'] {
   if (!s) return undefined;
   const kernel = sectionView(file, s.pe);
   const pe = parsePe(kernel);
+  const sha256 = pe.ok ? authenticodeDigest(kernel, pe, 'sha256', 'pad8', hash) : undefined;
   return {
     release: kernelRelease(kernel),
     machine: pe.coff?.machineName,
     signed: pe.certificates.length > 0,
+    authenticodeSha256: sha256 && toHex(sha256),
+    signatures: pe.ok
+      ? embeddedSignatures(kernel, pe, 'pad8', hash).map((g) => ({ signer: g.signer?.subject, matches: g.matches }))
+      : [],
   };
 }
 
@@ -183,7 +199,7 @@ export function summarizePe(
       efifw: all.flatMap((s) =>
         s.efifw ? [{ fwid: s.efifw.fwid, format: s.efifw.format, payloadSize: s.efifw.payload.length }] : [],
       ),
-      linux: linuxInfo(file, pick(model.base, '.linux')),
+      linux: linuxInfo(file, pick(model.base, '.linux'), hash),
       hwids: all
         .flatMap((s) => s.hwids ?? [])
         .map(({ type, chid, name, fwid, compatible }) => ({ type, chid, name, fwid, compatible })),

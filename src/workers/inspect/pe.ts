@@ -2,7 +2,7 @@
 // sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
 // src/core/authenticode).
 import { toHex } from '../../core/bytes/bytes';
-import { authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
+import { authenticodeDigest, authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
 import {
   parsePe,
   SCN_CNT_CODE,
@@ -12,11 +12,12 @@ import {
   SCN_MEM_WRITE,
   type PeFile,
 } from '../../core/pe';
+import { sectionView } from '../../core/pe/access';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
 import { withWebCryptoHashes } from '../webcrypto-replay';
-import type { Field, OpenResult, PcrValues, PeSectionRow, PeView, UkiView } from '../protocol';
+import type { Field, OpenResult, PcrValues, PeSectionRow, PeSignatureRow, PeView, UkiView } from '../protocol';
 
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
 const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
@@ -88,7 +89,39 @@ function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView
       phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })),
     };
   });
-  return { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11 };
+  return { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11, kernel: kernelView(bytes, model, hash) };
+}
+
+/** The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures. */
+function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView['kernel'] {
+  const linux = model.base.find((s) => s.name === '.linux');
+  if (!linux) return undefined;
+  const at = linux.pe.data.offset;
+  const kernel = sectionView(bytes, linux.pe);
+  const kpe = parsePe(kernel);
+  if (!kpe.ok) return undefined;
+  const sha256 = authenticodeDigest(kernel, kpe, 'sha256', 'pad8', hash);
+  return {
+    offset: at,
+    length: kernel.length,
+    authenticodeSha256: sha256 && toHex(sha256),
+    signatures: signatureRows(embeddedSignatures(kernel, kpe, 'pad8', hash), at),
+  };
+}
+
+function signatureRows(sigs: ReturnType<typeof embeddedSignatures>, base = 0): PeSignatureRow[] {
+  return sigs.map((s) => ({
+    index: s.index,
+    offset: base + s.content.offset,
+    length: s.content.length,
+    digestAlgorithm: String(s.digestAlgorithm ?? '?'),
+    matches: s.matches,
+    signer: s.signer?.subject,
+    issuer: s.signer?.issuer,
+    validity: s.signer ? `${s.signer.notBefore} – ${s.signer.notAfter}` : undefined,
+    signingTime: s.signingTime,
+    certificates: s.certificates.length,
+  }));
 }
 
 export async function inspectPe(
@@ -140,18 +173,7 @@ export async function inspectPe(
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
     uki: hashed.uki,
-    signatures: sigs.map((s) => ({
-      index: s.index,
-      offset: s.content.offset,
-      length: s.content.length,
-      digestAlgorithm: String(s.digestAlgorithm ?? '?'),
-      matches: s.matches,
-      signer: s.signer?.subject,
-      issuer: s.signer?.issuer,
-      validity: s.signer ? `${s.signer.notBefore} – ${s.signer.notAfter}` : undefined,
-      signingTime: s.signingTime,
-      certificates: s.certificates.length,
-    })),
+    signatures: signatureRows(sigs),
   };
   const summary: Field[] = [
     { label: 'Format', value: `${view.format}, ${view.machine}` },

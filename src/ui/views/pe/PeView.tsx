@@ -10,6 +10,71 @@ import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
 import { UkiPanel } from './UkiPanel';
 
+/** Embedded Authenticode signatures: does each cover the file, who signed it, linked to its bytes. */
+function Signatures({
+  rows,
+  show,
+  empty,
+  testId = 'signature',
+  covers = 'this file',
+}: {
+  rows: PeData['signatures'];
+  show(offset: number, length: number): void;
+  empty: string;
+  testId?: string;
+  /** What a matching signature covers, in words. */
+  covers?: string;
+}) {
+  if (rows.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <>
+      {rows.map((s) => (
+        <div key={s.index} className="sig" data-testid={testId}>
+          <p>
+            <span className={s.matches ? 'ok-note' : 'error-message'}>
+              {s.matches ? `✓ covers ${covers}` : `✗ does not cover ${covers}`}
+            </span>{' '}
+            <span className="muted small">
+              ({s.digestAlgorithm}, {s.certificates} certificates){' '}
+              <button type="button" className="link small" onClick={() => show(s.offset, s.length)}>
+                @{hex(s.offset)}
+              </button>
+            </span>
+          </p>
+          <table className="fields">
+            <tbody>
+              {s.signer && (
+                <tr>
+                  <th scope="row">Signer</th>
+                  <td className="mono">{s.signer}</td>
+                </tr>
+              )}
+              {s.issuer && (
+                <tr>
+                  <th scope="row">Issuer</th>
+                  <td className="mono">{s.issuer}</td>
+                </tr>
+              )}
+              {s.validity && (
+                <tr>
+                  <th scope="row">Valid</th>
+                  <td>{s.validity}</td>
+                </tr>
+              )}
+              {s.signingTime && (
+                <tr>
+                  <th scope="row">Signed at</th>
+                  <td>{s.signingTime}</td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </>
+  );
+}
+
 function LayoutBar({
   pe,
   size,
@@ -99,50 +164,23 @@ export default function PeView({ result }: { result: OpenResult }) {
             </tbody>
           </table>
           <h3>Signatures</h3>
-          {pe.signatures.length === 0 && <p className="muted">Not signed.</p>}
-          {pe.signatures.map((s) => (
-            <div key={s.index} className="sig" data-testid="signature">
-              <p>
-                <span className={s.matches ? 'ok-note' : 'error-message'}>
-                  {s.matches ? '✓ covers this file' : '✗ does not cover this file'}
-                </span>{' '}
-                <span className="muted small">
-                  ({s.digestAlgorithm}, {s.certificates} certificates){' '}
-                  <button type="button" className="link small" onClick={() => show(s.offset, s.length)}>
-                    @{hex(s.offset)}
-                  </button>
-                </span>
+          <Signatures rows={pe.signatures} show={show} empty="Not signed." />
+          {pe.uki?.kernel && (
+            <>
+              <h3>Kernel (.linux) signatures</h3>
+              <p className="muted small" data-testid="kernel-authenticode">
+                The kernel inside the UKI is a PE of its own; Authenticode SHA-256{' '}
+                <span className="mono">{pe.uki.kernel.authenticodeSha256 ?? '—'}</span>
               </p>
-              <table className="fields">
-                <tbody>
-                  {s.signer && (
-                    <tr>
-                      <th scope="row">Signer</th>
-                      <td className="mono">{s.signer}</td>
-                    </tr>
-                  )}
-                  {s.issuer && (
-                    <tr>
-                      <th scope="row">Issuer</th>
-                      <td className="mono">{s.issuer}</td>
-                    </tr>
-                  )}
-                  {s.validity && (
-                    <tr>
-                      <th scope="row">Valid</th>
-                      <td>{s.validity}</td>
-                    </tr>
-                  )}
-                  {s.signingTime && (
-                    <tr>
-                      <th scope="row">Signed at</th>
-                      <td>{s.signingTime}</td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
-          ))}
+              <Signatures
+                rows={pe.uki.kernel.signatures}
+                show={show}
+                empty="The kernel is not signed."
+                testId="kernel-signature"
+                covers="the kernel"
+              />
+            </>
+          )}
         </section>
       </div>
       <div className="grid-2">
