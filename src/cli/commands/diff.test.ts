@@ -41,8 +41,11 @@ describe.runIf(corpusAvailable())('fukiscope diff', () => {
     expect(j.parts.some((p: { label: string; a: string; b: string }) => p.label === 'section .efifw' && !p.a && p.b)).toBe(true);
   });
 
-  it('usage errors exit 2', async () => {
+  it('usage errors and unreadable files exit 2 (1 means "different")', async () => {
     const io = captureIo();
     expect(await main(['diff', corpusPath('pe/uki-262.efi')], io)).toBe(2);
+    const missing = captureIo();
+    expect(await main(['diff', corpusPath('no-such-file'), corpusPath('pe/uki-262.efi')], missing)).toBe(2);
+    expect(missing.stderr).toContain('no-such-file');
   });
 });

@@ -71,7 +71,16 @@ function run(args: string[], io: CliIo): number {
   });
   if (positionals.length !== 2) throw new UsageError('expected two files');
   const [pa, pb] = positionals as [string, string];
-  const r = diffFiles(io.readFile(pa), io.readFile(pb), defaultHash());
+  let a: Uint8Array, b: Uint8Array;
+  try {
+    a = io.readFile(pa);
+    b = io.readFile(pb);
+  } catch (e) {
+    // Exit 1 means "the files differ"; trouble is 2, as for diff(1).
+    io.err(`fukiscope diff: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const r = diffFiles(a, b, defaultHash());
   const different = differs(r);
   if (values.json) io.out(toJson({ a: pa, b: pb, different, ...r }) + '\n');
   else {
