@@ -69,10 +69,18 @@ export function mergeAddons(
   };
   const ukiCmdline = text(uki.file, '.cmdline');
   const ukiUname = text(uki.file, '.uname');
-  const parts: string[] = ukiCmdline ? [mangleCmdline(ukiCmdline)] : [];
-  const pcr12: Pcr12Event[] = [];
+  // PCR 12 as systemd-stub's run() extends it (src/boot/stub.c, v262; fuki §2.7 reads "each add-on cmdline", but
+  // the stub code, old and new, measures "the additions together"): all add-on command lines appended into one
+  // string (global add-ons, then per-UKI, each mangled, joined with a space) measured as ONE event, then the
+  // devicetree add-ons (.dtbauto, else .dtb, one per add-on), the ucode add-ons in reverse order, the initrd
+  // add-ons in order. (The profile event comes first and is added by the caller; sidecar credential/confext
+  // initrds and a custom LoadOptions cmdline are not modelled: a CVM with Secure Boot drops the latter.)
+  const dtEvents: Pcr12Event[] = [];
+  const ucodeEvents: Pcr12Event[] = [];
+  const initrdEvents: Pcr12Event[] = [];
   const ucodeAddons: InitrdPart[] = [];
   const initrdAddons: InitrdPart[] = [];
+  let addonCmdline: string | undefined;
   const ordered = [
     ...addons.filter((a) => a.scope === 'global').sort(byName),
     ...addons.filter((a) => a.scope === 'per-uki').sort(byName),
@@ -97,38 +105,51 @@ export function mergeAddons(
       d.warning('ADDON_EMPTY', `${label} has none of .cmdline .dtb .dtbauto .initrd .ucode`, { spec: SPEC });
     const c = text(a.file, '.cmdline', m.base);
     if (c !== undefined) {
-      const mangled = mangleCmdline(c);
-      if (mangled) parts.push(mangled);
-      pcr12.push({ description: `${label}: .cmdline`, kind: 'cmdline', data: utf16z(mangled) });
+      const extra = mangleCmdline(c);
+      addonCmdline = addonCmdline ? `${addonCmdline} ${extra}` : extra;
     }
-    for (const s of m.base) {
-      const data = sectionView(a.file, s.pe);
-      if (s.name === '.dtb' || s.name === '.dtbauto')
-        pcr12.push({
-          description: `${label}: ${s.name}`,
-          kind: 'devicetree',
-          tag: PCR12_TAGS.devicetreeAddon,
-          data,
-        });
-      if (s.name === '.initrd') {
-        initrdAddons.push({ source: label, kind: 'initrd', data });
-        pcr12.push({ description: `${label}: .initrd`, kind: 'initrd', tag: PCR12_TAGS.initrdAddon, data });
-      }
-      if (s.name === '.ucode') {
-        ucodeAddons.push({ source: label, kind: 'ucode', data });
-        pcr12.push({ description: `${label}: .ucode`, kind: 'ucode', tag: PCR12_TAGS.ucodeAddon, data });
-      }
+    const dt = pick(m.base, '.dtbauto') ?? pick(m.base, '.dtb');
+    if (dt)
+      dtEvents.push({
+        description: `${label}: ${dt.name}`,
+        kind: 'devicetree',
+        tag: PCR12_TAGS.devicetreeAddon,
+        data: sectionView(a.file, dt.pe),
+      });
+    const initrd = pick(m.base, '.initrd');
+    if (initrd) {
+      const data = sectionView(a.file, initrd.pe);
+      initrdAddons.push({ source: label, kind: 'initrd', data });
+      initrdEvents.push({ description: `${label}: .initrd`, kind: 'initrd', tag: PCR12_TAGS.initrdAddon, data });
+    }
+    const ucode = pick(m.base, '.ucode');
+    if (ucode) {
+      const data = sectionView(a.file, ucode.pe);
+      ucodeAddons.push({ source: label, kind: 'ucode', data });
+      ucodeEvents.push({ description: `${label}: .ucode`, kind: 'ucode', tag: PCR12_TAGS.ucodeAddon, data });
     }
   }
+  const pcr12: Pcr12Event[] = [];
+  let cmdline = ukiCmdline !== undefined ? mangleCmdline(ukiCmdline) : '';
+  const addonsMangled = addonCmdline !== undefined ? mangleCmdline(addonCmdline) : '';
+  if (addonsMangled) {
+    pcr12.push({
+      description: `add-on command lines (${ordered.length} add-on${ordered.length === 1 ? '' : 's'}, one event)`,
+      kind: 'cmdline',
+      data: utf16z(addonsMangled),
+    });
+    cmdline = cmdline ? `${cmdline} ${addonsMangled}` : addonsMangled;
+  }
+  pcr12.push(...dtEvents, ...ucodeEvents.reverse(), ...initrdEvents);
   const initrds: InitrdPart[] = [...ucodeAddons.reverse()];
-  const ucode = pick(eff, '.ucode');
+  const ukiUcode = pick(eff, '.ucode');
   // Views of the files (no copies), so digest caches recognise them across edits.
-  if (ucode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionView(uki.file, ucode.pe) });
-  const initrd = pick(eff, '.initrd');
-  if (initrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionView(uki.file, initrd.pe) });
+  if (ukiUcode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionView(uki.file, ukiUcode.pe) });
+  const ukiInitrd = pick(eff, '.initrd');
+  if (ukiInitrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionView(uki.file, ukiInitrd.pe) });
   initrds.push(...initrdAddons);
   return {
-    cmdline: parts.join(' '),
+    cmdline,
     initrds,
     order: ordered.map((a) => `${a.scope}/${a.fileName}`),
     pcr12,
