@@ -36,7 +36,8 @@ describe.runIf(corpusAvailable())('fukiscope uki build', () => {
     const j = JSON.parse(io.stdout);
     expect(j.pcr11[0].phases['enter-initrd'].sha256).toBe(e.pcr11['enter-initrd'].sha256);
     expect(j.uki.uname).toBe(e.ukify_inspect['.uname'].text);
-    expect(j.uki.linux).toEqual({ release: j.uki.uname, machine: 'x86-64', signed: true });
+    expect(j.uki.linux).toMatchObject({ release: j.uki.uname, machine: 'x86-64', signed: true });
+    expect(j.uki.linux.signatures).toEqual([{ signer: expect.stringContaining('Debian Secure Boot'), matches: true }]);
   });
 
   it('builds the FUKI with --efifw and an add-on with --addon', async () => {
