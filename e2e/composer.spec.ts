@@ -88,6 +88,10 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await expect(page.getByTestId('addon-1')).toBeChecked();
   await expectDigests(page, both.receipt);
   await expect(page.getByTestId('composed-cmdline')).toHaveText(both.receipt.cmdline.text);
+  // PCR 12 for the two add-ons: one command-line event and the initrd add-on, values for all four banks.
+  await page.getByText('PCR 12 from the add-ons').click();
+  await expect(page.getByTestId('pcr12').locator('tbody tr')).toHaveCount(2 + 4);
+  await expect(page.getByTestId('pcr12').locator('[data-bank="sha256"]')).toHaveText(/^[0-9a-f]{64}$/);
   // What is and is not covered: the add-ons change the SNP digest through the hashes page, not the TDX MRTD.
   await page.getByText('What these digests cover').click();
   await expect(page.getByTestId('receipt-notes')).toContainText('RTMR[2]');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseIgvm } from '../core/igvm/parse';
 import { nodeHashBackend } from '../cli/node-hash';
@@ -75,6 +76,26 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
     // Only what is missing: the same request again needs nothing; the initrd add-on adds its concatenation.
     expect(await primed.primeInputDigests(request([true, false]))).toBe(0);
     expect(await primed.primeInputDigests(request([true, true]))).toBe(2);
+  });
+
+  it('PCR 12 for the enabled add-ons: one UTF-16 event for their command lines, then the initrd add-on; the value extends them', () => {
+    const r = service.compose(request([true, true]));
+    const p = r.pcr12!;
+    expect(p.events.map((e) => [e.kind, e.tag])).toEqual([
+      ['cmdline', undefined],
+      ['initrd', '0x49dffe0f'],
+    ]);
+    const ukiCmdline = 'console=ttyS0 earlyprintk=serial root=/dev/vda1 rw';
+    expect(r.cmdline.startsWith(ukiCmdline + ' ')).toBe(true);
+    const addons = r.cmdline.slice(ukiCmdline.length + 1);
+    const utf16 = Buffer.from(addons + '\0', 'utf16le');
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest();
+    expect(p.events[0]!.sha256).toBe(sha(utf16).toString('hex'));
+    let pcr: Buffer = Buffer.alloc(32);
+    for (const e of p.events) pcr = sha(Buffer.concat([pcr, Buffer.from(e.sha256, 'hex')]));
+    expect(p.values.sha256).toBe(pcr.toString('hex'));
+    expect(Object.keys(p.values).sort()).toEqual(['sha1', 'sha256', 'sha384', 'sha512']);
+    expect(service.compose(request([false, false])).pcr12!.events).toEqual([]);
   });
 
   it('reports bad settings as diagnostics, not exceptions', () => {

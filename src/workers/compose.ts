@@ -21,7 +21,8 @@ import {
   type ReceiptMeasurement,
 } from '../core/fuki';
 import type { HashBackend } from '../core/hash/hash';
-import type { AddonInput } from '../core/uki/addons';
+import { mergeAddons, type AddonInput } from '../core/uki/addons';
+import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
 import { webCryptoDigestOf } from './webcrypto-replay';
@@ -71,6 +72,11 @@ export interface ComposeResponse {
   receipt?: Receipt;
   ledger?: LedgerRow[];
   addonMatrix?: ReceiptAddonCombination[];
+  /**
+   * UKI route: what systemd-stub would extend into PCR 12 for the enabled add-ons (one event for all add-on
+   * command lines, then devicetree, ucode, initrd add-ons) and PCR 12 after only those events, per bank.
+   */
+  pcr12?: { events: { description: string; kind: string; tag?: string; sha256: string }[]; values: Record<string, string> };
   igvmSize: number;
   /** Milliseconds spent in the worker. */
   ms: number;
@@ -208,6 +214,20 @@ export class ComposeService {
       igvmSize: r.igvm.length,
       ms: 0,
     };
+    if (req.source.kind === 'uki' && src.uki) {
+      const enabled = src.addons.filter((_, i) => req.source.kind === 'uki' && req.source.addons[i]!.enabled);
+      const merged = mergeAddons({ file: src.uki }, enabled);
+      const p = predictPcr12(merged.pcr12, { hash: this.session.hash });
+      response.pcr12 = {
+        events: p.events.map((e) => ({
+          description: e.description,
+          kind: e.kind,
+          tag: e.tag === undefined ? undefined : '0x' + e.tag.toString(16),
+          sha256: e.digests.sha256 ? toHex(e.digests.sha256) : '',
+        })),
+        values: Object.fromEntries(Object.entries(p.values).map(([bank, v]) => [bank, v ? toHex(v) : ''])),
+      };
+    }
     if (req.addonMatrix && req.source.kind === 'uki' && src.uki) {
       const m = addonMatrix(this.session, {
         firmware,

@@ -3,7 +3,7 @@
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import { composeProfileOf } from '../../core/fuki/compose';
-import type { ComposeRequest } from '../../workers/compose';
+import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
 import { useApp } from '../store';
@@ -317,7 +317,9 @@ function Downloads({ request }: { request: ComposeRequest }) {
   const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
     setError(undefined);
     try {
-      const out = await engine.call((r) => r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined));
+      const out = await engine.call((r) =>
+        r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined),
+      );
       if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
       else download('receipt.json', out.receiptJson, 'application/json');
@@ -357,7 +359,11 @@ function Downloads({ request }: { request: ComposeRequest }) {
       <button type="button" onClick={() => void run('receipt')}>
         Download receipt
       </button>
-      <button type="button" onClick={() => void inspect()} title="Open the composed IGVM and FUKI as files in the inspector">
+      <button
+        type="button"
+        onClick={() => void inspect()}
+        title="Open the composed IGVM and FUKI as files in the inspector"
+      >
         Open in inspector
       </button>
       {error && <span className="sev-error">{error}</span>}
@@ -436,6 +442,7 @@ function Results() {
               </tbody>
             </table>
           )}
+          {r.pcr12 && r.pcr12.events.length > 0 && <Pcr12 pcr12={r.pcr12} />}
           {r.receipt && r.receipt.notes.length > 0 && (
             <details className="receipt-notes" data-testid="receipt-notes">
               <summary>What these digests cover, and what they do not</summary>
@@ -465,6 +472,50 @@ function Results() {
       )}
       {c.matrix && <Matrix rows={c.matrix} />}
     </section>
+  );
+}
+
+/** What systemd-stub extends into PCR 12 for the enabled add-ons (vTPM / TDX RTMR[2] reference values). */
+function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
+  return (
+    <details className="pcr12" data-testid="pcr12">
+      <summary>
+        PCR 12 from the add-ons (systemd-stub):{' '}
+        <span className="mono small">sha256 {pcr12.values.sha256}</span>
+      </summary>
+      <table className="grid compact small">
+        <caption>Events in the order the stub extends them (SHA-256 of each)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Event</th>
+            <th scope="col">Tag</th>
+            <th scope="col">SHA-256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pcr12.events.map((e, i) => (
+            <tr key={i}>
+              <td>{e.description}</td>
+              <td className="mono">{e.tag ?? 'EV_IPL (UTF-16 + NUL)'}</td>
+              <td className="mono hash-cell">{e.sha256}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table className="kv small">
+        <caption>PCR 12 after only these events, per bank</caption>
+        <tbody>
+          {Object.entries(pcr12.values).map(([bank, v]) => (
+            <tr key={bank}>
+              <th scope="row">{bank}</th>
+              <td className="mono hash-cell" data-bank={bank}>
+                {v}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
