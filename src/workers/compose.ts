@@ -21,7 +21,7 @@ import {
   type ReceiptMeasurement,
 } from '../core/fuki';
 import type { HashBackend } from '../core/hash/hash';
-import { mergeAddons, type AddonInput } from '../core/uki/addons';
+import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
@@ -126,6 +126,15 @@ function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | 
   };
 }
 
+/** The session's hash backend, with one-shot digests of 64 KiB or more taken from its input-digest cache. */
+function cachingLargeInputs(session: ComposeSession): HashBackend {
+  return {
+    name: `${session.hash.name}+cache`,
+    digest: (alg, data) => (data.length >= 64 * 1024 ? session.cache.of(alg, [data]) : session.hash.digest(alg, data)),
+    create: (alg) => session.hash.create(alg),
+  };
+}
+
 export class ComposeService {
   private readonly session: ComposeSession;
   private readonly bytesOf: BytesOf;
@@ -214,10 +223,9 @@ export class ComposeService {
       igvmSize: r.igvm.length,
       ms: 0,
     };
-    if (req.source.kind === 'uki' && src.uki) {
-      const enabled = src.addons.filter((_, i) => req.source.kind === 'uki' && req.source.addons[i]!.enabled);
-      const merged = mergeAddons({ file: src.uki }, enabled);
-      const p = predictPcr12(merged.pcr12, { hash: this.session.hash });
+    if (src.boot?.pcr12) {
+      // Large event data (initrd add-ons) through the session's digest cache: an edit does not re-hash them.
+      const p = predictPcr12(src.boot.pcr12, { hash: cachingLargeInputs(this.session) });
       response.pcr12 = {
         events: p.events.map((e) => ({
           description: e.description,

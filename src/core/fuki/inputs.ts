@@ -5,6 +5,7 @@
 import { Diagnostics } from '../diagnostics';
 import { sectionView } from '../pe/access';
 import { mergeAddons, type AddonInput } from '../uki/addons';
+import type { Pcr12Event } from '../uki/pcr';
 import { effectiveSections, parseUki, pick } from '../uki/model';
 
 export interface BootBlobs {
@@ -14,6 +15,8 @@ export interface BootBlobs {
   cmdline: string;
   /** Where each part came from, for the receipt. */
   provenance: { kernel: string; initrds: string[]; cmdline: string };
+  /** UKI route: what systemd-stub extends into PCR 12 for these add-ons (mergeAddons). */
+  pcr12?: Pcr12Event[];
 }
 
 export interface DirectBoot {
@@ -52,6 +55,7 @@ export function ukiBootBlobs(
     kernel: sectionView(uki, linux.pe),
     initrds: merged.initrds.map((p) => p.data),
     cmdline: merged.cmdline,
+    pcr12: merged.pcr12,
     provenance: {
       kernel: 'UKI .linux',
       initrds: merged.initrds.map((p) => `${p.source} (${p.kind})`),
