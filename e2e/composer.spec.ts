@@ -36,26 +36,15 @@ function runCli(args: string[]): string {
   }
 }
 
-/** `fukiscope compose --json` (the bundled CLI) for the given add-ons; also returns the IGVM it wrote. */
-function cli(addons: string[]): { receipt: CliReceipt; igvm: Buffer } {
+/** `fukiscope compose --firmware FIRMWARE <source> --json` (the bundled CLI); also returns the IGVM it wrote. */
+function compose(source: string[]): { receipt: CliReceipt; igvm: Buffer } {
   const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
-  const args = [
-    'bin/fukiscope.mjs',
-    'compose',
-    '--firmware',
-    FIRMWARE,
-    '--uki',
-    UKI,
-    ...addons.flatMap((a) => ['--addon', a]),
-    '--igvm-out',
-    out,
-    '--json',
-  ];
-  const receipt = JSON.parse(
-    runCli(args),
-  ) as CliReceipt;
-  return { receipt, igvm: readFileSync(out) };
+  const args = ['bin/fukiscope.mjs', 'compose', '--firmware', FIRMWARE, ...source, '--igvm-out', out, '--json'];
+  return { receipt: JSON.parse(runCli(args)) as CliReceipt, igvm: readFileSync(out) };
 }
+
+/** The corpus UKI with the given add-ons. */
+const cli = (addons: string[]) => compose(['--uki', UKI, ...addons.flatMap((a) => ['--addon', a])]);
 
 const testId = (m: CliReceipt['measurements'][number]) =>
   `digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`;
@@ -163,29 +152,8 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
   test.setTimeout(120_000);
   const kernel = resolve(CORPUS, 'inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
   const initrd = resolve(CORPUS, 'inputs/initrd/initrd-small.cpio.gz');
-  const direct = (cmdline: string) => {
-    const out = join(mkdtempSync(join(tmpdir(), 'fukiscope-e2e-')), 'out.igvm');
-    const args = [
-      'bin/fukiscope.mjs',
-      'compose',
-      '--firmware',
-      FIRMWARE,
-      '--kernel',
-      kernel,
-      '--initrd',
-      initrd,
-      '--cmdline',
-      cmdline,
-      '--platform',
-      'snp',
-      '--igvm-out',
-      out,
-      '--json',
-    ];
-    return JSON.parse(
-      runCli(args),
-    ) as CliReceipt;
-  };
+  const direct = (cmdline: string) =>
+    compose(['--kernel', kernel, '--initrd', initrd, '--cmdline', cmdline, '--platform', 'snp']).receipt;
   const one = direct('console=ttyS0');
   const two = direct('console=ttyS0 quiet');
   expect(one.measurements[0]!.digest).not.toBe(two.measurements[0]!.digest);
