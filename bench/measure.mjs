@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'rolldown';
+import { timings } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
@@ -19,16 +20,7 @@ const manifest = JSON.parse(readFileSync(resolve(corpus, 'manifest.json'), 'utf8
 const entry = manifest.igvm.find((e) => e.path === REL);
 const file = resolve(corpus, REL);
 
-function stats(fn, n = reps) {
-  const t = [];
-  for (let i = 0; i < n; i++) {
-    const s = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  t.sort((a, b) => a - b);
-  return { median: t[t.length >> 1], min: t[0] };
-}
+const stats = (fn, n = reps) => timings(fn, n);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
 
 // 1. The CLI against OpenSSL, both as whole processes (start-up included in both).
