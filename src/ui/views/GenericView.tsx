@@ -2,12 +2,12 @@
 // diagnostics, memory map and launch measurement when the engine has them, decoded structure, bytes.
 import { lazy, Suspense } from 'react';
 import type { OpenResult } from '../../workers/protocol';
-import { DiagnosticsList } from '../components/Diagnostics';
-import { FieldTable, FieldTree } from '../components/FieldTable';
+import { FieldTree } from '../components/FieldTable';
 import { BytesCard } from '../components/HexView';
 import { RangeMap } from '../components/RangeMap';
 import { useApp, useFileView } from '../store';
 import { FileHeader } from './FileHeader';
+import { SummaryCard } from './SummaryCard';
 
 const MeasurePanel = lazy(() => import('./MeasurePanel'));
 
@@ -19,12 +19,7 @@ export default function GenericView({ result }: { result: OpenResult }) {
     <div className="file-view">
       <FileHeader result={result} />
       <div className="grid-2">
-        <section className="card" aria-labelledby={`sum-${result.id}`}>
-          <h3 id={`sum-${result.id}`}>Summary</h3>
-          <FieldTable fields={result.summary} onOffset={show} />
-          <h3>Diagnostics</h3>
-          <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
-        </section>
+        <SummaryCard result={result} show={show} />
         {result.memoryRanges ? (
           <section className="card" aria-labelledby={`mm-${result.id}`}>
             <h3 id={`mm-${result.id}`}>Guest-physical memory map</h3>

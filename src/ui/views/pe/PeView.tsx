@@ -2,12 +2,11 @@
 // section table with SHA-256 and decoded text, Authenticode digests (both padding conventions) and the
 // embedded signatures, linked to the hex view.
 import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
-import { DiagnosticsList } from '../../components/Diagnostics';
-import { FieldTable } from '../../components/FieldTable';
 import { BytesCard } from '../../components/HexView';
 import { bytesLabel, hex } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
+import { SummaryCard } from '../SummaryCard';
 import { UkiPanel } from './UkiPanel';
 
 /** Embedded Authenticode signatures: does each cover the file, who signed it, linked to its bytes. */
@@ -124,12 +123,7 @@ export default function PeView({ result }: { result: OpenResult }) {
         </div>
       </section>
       <div className="grid-2">
-        <section className="card" aria-labelledby={`pes-${result.id}`}>
-          <h3 id={`pes-${result.id}`}>Summary</h3>
-          <FieldTable fields={result.summary} onOffset={show} />
-          <h3>Diagnostics</h3>
-          <DiagnosticsList diagnostics={result.diagnostics} onOffset={show} />
-        </section>
+        <SummaryCard result={result} show={show} />
         <section className="card" aria-label="Signatures and Authenticode">
           {pe.uki && (
             <div className="uki-inline">
