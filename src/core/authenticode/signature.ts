@@ -267,3 +267,19 @@ export async function verifySignerSignature(der: Uint8Array): Promise<boolean | 
     return undefined;
   }
 }
+
+/**
+ * The embedded signatures and the Authenticode SHA-256 (systemd/sbsign padding) of a PE, hashing the file once:
+ * a SHA-256 signature check has already computed that digest (computedDigest).
+ */
+export function signaturesAndSha256(
+  file: Uint8Array,
+  pe: PeFile,
+  hash: HashBackend = defaultHash(),
+): { signatures: EmbeddedSignature[]; sha256?: Bytes } {
+  const signatures = embeddedSignatures(file, pe, 'pad8', hash);
+  const sha256 =
+    signatures.find((g) => g.digestAlgorithm === 'sha256' && g.computedDigest)?.computedDigest ??
+    authenticodeDigest(file, pe, 'sha256', 'pad8', hash);
+  return { signatures, sha256 };
+}

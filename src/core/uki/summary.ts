@@ -4,8 +4,8 @@
 import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
-import { authenticodeDigest, authenticodeDigests } from '../authenticode/digest';
-import { embeddedSignatures, verifySignerSignature } from '../authenticode/signature';
+import { authenticodeDigests } from '../authenticode/digest';
+import { embeddedSignatures, signaturesAndSha256, verifySignerSignature } from '../authenticode/signature';
 import { sectionBytes, sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
@@ -118,15 +118,15 @@ function linuxInfo(
   if (!s) return undefined;
   const kernel = sectionView(file, s.pe);
   const pe = parsePe(kernel);
-  const sha256 = pe.ok ? authenticodeDigest(kernel, pe, 'sha256', 'pad8', hash) : undefined;
+  const { signatures: sigs, sha256 } = pe.ok
+    ? signaturesAndSha256(kernel, pe, hash)
+    : { signatures: [], sha256: undefined };
   return {
     release: kernelRelease(kernel),
     machine: pe.coff?.machineName,
     signed: pe.certificates.length > 0,
     authenticodeSha256: sha256 && toHex(sha256),
-    signatures: pe.ok
-      ? embeddedSignatures(kernel, pe, 'pad8', hash).map((g) => ({ signer: g.signer?.subject, matches: g.matches }))
-      : [],
+    signatures: sigs.map((g) => ({ signer: g.signer?.subject, matches: g.matches })),
   };
 }
 

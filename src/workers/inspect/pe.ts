@@ -2,7 +2,7 @@
 // sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
 // src/core/authenticode).
 import { toHex } from '../../core/bytes/bytes';
-import { authenticodeDigest, authenticodeDigests, embeddedSignatures } from '../../core/authenticode';
+import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
 import {
   parsePe,
   SCN_CNT_CODE,
@@ -17,7 +17,15 @@ import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
 import { withWebCryptoHashes } from '../webcrypto-replay';
-import type { Field, OpenResult, PcrValues, PeSectionRow, PeSignatureRow, PeView, UkiView } from '../protocol';
+import type {
+  Field,
+  OpenResult,
+  PcrValues,
+  PeSectionRow,
+  PeSignatureRow,
+  PeView,
+  UkiView,
+} from '../protocol';
 
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
 const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
@@ -89,7 +97,14 @@ function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView
       phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })),
     };
   });
-  return { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11, kernel: kernelView(bytes, model, hash) };
+  return {
+    kind: model.kind,
+    stubInfo: model.stubInfo,
+    profiles,
+    efifw,
+    pcr11,
+    kernel: kernelView(bytes, model, hash),
+  };
 }
 
 /** The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures. */
@@ -100,12 +115,12 @@ function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiV
   const kernel = sectionView(bytes, linux.pe);
   const kpe = parsePe(kernel);
   if (!kpe.ok) return undefined;
-  const sha256 = authenticodeDigest(kernel, kpe, 'sha256', 'pad8', hash);
+  const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
   return {
     offset: at,
     length: kernel.length,
     authenticodeSha256: sha256 && toHex(sha256),
-    signatures: signatureRows(embeddedSignatures(kernel, kpe, 'pad8', hash), at),
+    signatures: signatureRows(signatures, at),
   };
 }
 
