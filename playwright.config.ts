@@ -12,7 +12,8 @@ const args = [
   '--disable-sync',
 ];
 const DEV = !!process.env.E2E_DEV;
-const PORT = DEV ? 5173 : 4173;
+// E2E_PORT lets several checkouts run their e2e suites side by side without reusing each other's server.
+const PORT = Number(process.env.E2E_PORT ?? (DEV ? 5173 : 4173));
 
 export default defineConfig({
   testDir: 'e2e',
@@ -42,7 +43,7 @@ export default defineConfig({
       : []),
   ],
   webServer: {
-    command: DEV ? 'npm run dev' : 'npm run build:app && npm run preview',
+    command: DEV ? `npm run dev -- --port ${PORT}` : `npm run build:app && npm run preview -- --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
