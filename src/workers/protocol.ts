@@ -144,11 +144,26 @@ export interface LedgerRun {
   count: number;
 }
 
+/**
+ * Why a digest is not given: the input has error diagnostics (a damaged or unlaunchable file), so any value computed
+ * from it would look right and be wrong (issue 10). When set, `digest` is '' and no receipt or download may carry one.
+ */
+export interface DigestWithheld {
+  /** One sentence for the user, e.g. "the file has 2 errors: IGVM_BAD_CHECKSUM, …". */
+  reason: string;
+  /** The error diagnostics' codes, in file order. */
+  codes: string[];
+  /** Set only when the caller insisted (force): the value computed from the damaged file, never to be exported. */
+  forcedDigest?: string;
+}
+
 export interface MeasureResult {
   platform: string;
   label: string;
   algorithm: string;
+  /** The launch digest, lowercase hex; '' when `withheld` is set. */
   digest: string;
+  withheld?: DigestWithheld;
   ms: number;
   entries: LedgerEntry[];
   runs: LedgerRun[];
