@@ -64,3 +64,20 @@ export function formatDiagnostic(d: Diagnostic): string {
     .join(' ');
   return `${d.severity}: ${d.code}${where ? ` (${where})` : ''}: ${d.message}${d.spec ? ` [${d.spec}]` : ''}`;
 }
+
+/**
+ * Why a digest computed from a file with these diagnostics must not be given as a result, or undefined when it may.
+ * Any error diagnostic blocks: a damaged or unlaunchable input yields a value that looks right and is wrong (issue 10).
+ * Every digest-producing path (CLI, worker, compose) asks this one function.
+ */
+export function digestBlocker(list: readonly Diagnostic[]): { reason: string; codes: string[] } | undefined {
+  const codes: string[] = [];
+  for (const d of list) if (d.severity === 'error' && !codes.includes(d.code)) codes.push(d.code);
+  if (codes.length === 0) return undefined;
+  const errors = list.filter((d) => d.severity === 'error').length;
+  const shown = codes.slice(0, 4).join(', ') + (codes.length > 4 ? `, … (${codes.length - 4} more)` : '');
+  return {
+    reason: `no digest: the input has ${errors} error${errors === 1 ? '' : 's'} (${shown}); a value computed from it would not be the launch measurement`,
+    codes,
+  };
+}
