@@ -179,8 +179,8 @@ export class ComposeService {
     }
     const blocker = digestBlocker([...all, ...more]);
     if (!blocker) return undefined;
-    const which = damaged.length ? `damaged input (${damaged.join(', ')}): ` : '';
-    return { reason: which + blocker.reason, codes: blocker.codes };
+    const which = damaged.length ? `the ${damaged.join(', ')} ${damaged.length === 1 ? 'is' : 'are'} damaged; ` : '';
+    return { reason: blocker.reason.replace(/^no digest: /, `no digest: ${which}`), codes: blocker.codes };
   }
 
   private boot(source: ComposeSource, d: Diagnostics): { boot?: BootBlobs; addons: AddonInput[]; uki?: Uint8Array } | undefined {

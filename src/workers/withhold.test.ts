@@ -24,7 +24,10 @@ function expectWithheld(out: MeasureResult, what: string): void {
   expect(out.withheld?.codes.length, what).toBeGreaterThan(0);
   expect(out.withheld?.reason, what).toMatch(/^no digest/);
   expect(out.withheld?.forcedDigest, what).toBeUndefined();
-  expect(out.entries.some((e) => e.running !== ''), `${what}: ledger running values`).toBe(false);
+  expect(
+    out.entries.some((e) => e.running !== ''),
+    `${what}: ledger running values`,
+  ).toBe(false);
   expect(out.idBlock, what).toBeUndefined();
 }
 
@@ -39,12 +42,22 @@ d('digest gate in the engine', () => {
     for (const f of igvms()) {
       const good = readCorpus(f.path);
       const intact = await engine.open('ok', f.path, good);
-      for (const c of intact.measurable) expect((await engine.measureAsync('ok', { platform: c.platform })).digest, f.path).toMatch(HEX);
-      for (const [how, bytes] of [['truncated', truncated(good)], ['bad checksum', badChecksum(good)]] as const) {
+      for (const c of intact.measurable)
+        expect((await engine.measureAsync('ok', { platform: c.platform })).digest, f.path).toMatch(HEX);
+      for (const [how, bytes] of [
+        ['truncated', truncated(good)],
+        ['bad checksum', badChecksum(good)],
+      ] as const) {
         const r = await engine.open(how, f.path, bytes);
-        expect(r.diagnostics.some((x) => x.severity === 'error'), `${f.path} ${how}`).toBe(true);
+        expect(
+          r.diagnostics.some((x) => x.severity === 'error'),
+          `${f.path} ${how}`,
+        ).toBe(true);
         for (const c of r.measurable) {
-          expectWithheld(await engine.measureAsync(how, { platform: c.platform }), `${f.path} ${how} ${c.platform} (async)`);
+          expectWithheld(
+            await engine.measureAsync(how, { platform: c.platform }),
+            `${f.path} ${how} ${c.platform} (async)`,
+          );
           expectWithheld(engine.measure(how, { platform: c.platform }), `${f.path} ${how} ${c.platform}`);
         }
         if (r.measurable.some((c) => c.platform === 'SEV_SNP')) {
@@ -99,7 +112,8 @@ d('digest gate in the engine', () => {
     expect(bad.kind).toBe('firmware');
     expect(bad.diagnostics.some((x) => x.severity === 'error')).toBe(true);
     expect(bad.measurable.length).toBeGreaterThan(0);
-    for (const ch of bad.measurable) expectWithheld(engine.measure('fw-bad', { platform: ch.platform }), `damaged OVMF ${ch.platform}`);
+    for (const ch of bad.measurable)
+      expectWithheld(engine.measure('fw-bad', { platform: ch.platform }), `damaged OVMF ${ch.platform}`);
     const k = readCorpus(kernelPath);
     const cutK = await engine.open('kernel-cut', kernelPath, k.slice(0, k.length >> 1));
     expect(cutK.diagnostics.some((x) => x.severity === 'error')).toBe(true);
@@ -109,11 +123,23 @@ d('digest gate in the engine', () => {
 
 d('digest gate in the composer', () => {
   const engine = new Engine();
-  const service = new ComposeService((id) => engine.bytesOf(id), nodeHashBackend, (id) => engine.diagnosticsOf(id));
+  const service = new ComposeService(
+    (id) => engine.bytesOf(id),
+    nodeHashBackend,
+    (id) => engine.diagnosticsOf(id),
+  );
   const request = (firmwareId: string, ukiId: string): ComposeRequest => ({
     firmwareId,
     source: { kind: 'uki', ukiId, addons: [] },
-    settings: { profile: 'qemu-igvm', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU', guestFeatures: '0x1', snpPolicy: '0x30000', platforms: ['SEV_SNP'] },
+    settings: {
+      profile: 'qemu-igvm',
+      vcpus: 1,
+      vcpuType: 'EPYC-v4',
+      vmm: 'QEMU',
+      guestFeatures: '0x1',
+      snpPolicy: '0x30000',
+      platforms: ['SEV_SNP'],
+    },
   });
 
   it('a damaged firmware or UKI: no measurements, no receipt, and outputs() refuses', async () => {

@@ -8,7 +8,8 @@ import type { MeasureResult } from './protocol';
 
 /** `list` plus those of `more` not already in it (the same code at the same place with the same message). */
 export function mergeDiagnostics(list: readonly Diagnostic[], more: readonly Diagnostic[]): Diagnostic[] {
-  const key = (d: Diagnostic) => `${d.severity}\0${d.code}\0${d.offset ?? ''}\0${d.index ?? ''}\0${d.message}`;
+  const key = (d: Diagnostic) =>
+    `${d.severity}\0${d.code}\0${d.offset ?? ''}\0${d.index ?? ''}\0${d.message}`;
   const seen = new Set(list.map(key));
   const out = [...list];
   for (const d of more) {
@@ -26,7 +27,11 @@ export function mergeDiagnostics(list: readonly Diagnostic[], more: readonly Dia
  * the digest withheld. The ledger's running values and the ID-block verdict reveal the digest too, so they go with it
  * (kept only when forced, for the user who insists on looking at the damaged computation).
  */
-export function withholdIfDamaged(r: MeasureResult, inputDiagnostics: readonly Diagnostic[], force = false): MeasureResult {
+export function withholdIfDamaged(
+  r: MeasureResult,
+  inputDiagnostics: readonly Diagnostic[],
+  force = false,
+): MeasureResult {
   const blocker = digestBlocker([...inputDiagnostics, ...r.diagnostics]);
   if (!blocker) return r;
   const withheld = { ...blocker, ...(force && r.digest ? { forcedDigest: r.digest } : {}) };
