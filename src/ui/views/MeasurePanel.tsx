@@ -456,6 +456,8 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     out?: MeasureResult;
     error?: string;
   }>({ busy: false, done: 0, total: 0 });
+  /** Bumped by "Measure again" after a failure (a worker that died, a cancel). */
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -478,7 +480,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     return () => {
       live = false;
     };
-  }, [result.id, key]);
+  }, [result.id, key, attempt]);
 
   const out = state.out;
   return (
@@ -532,8 +534,11 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           )}
         </div>
         {state.error && (
-          <p className="error-message" role="alert">
-            {state.error}
+          <p className="error-message" role="alert" data-testid="measure-error">
+            {state.error}{' '}
+            <button type="button" className="small-button" onClick={() => setAttempt((n) => n + 1)}>
+              Measure again
+            </button>
           </p>
         )}
         {out && formError && (
