@@ -4,8 +4,10 @@ import { guidToString, u32 } from './bytes/bytes';
 import { FOOTER_ENTRY_HEADER_LENGTH, FOOTER_TAIL_LENGTH } from './firmware/footer-table';
 import { OVMF_TABLE_FOOTER_GUID } from './firmware/guids';
 import { IGVM_MAGIC } from './igvm/types';
+import { looksLikeSnpReport } from './attest/snp-report';
+import { looksLikeTdxQuote } from './attest/tdx-quote';
 
-export type FileKind = 'igvm' | 'pe' | 'firmware' | 'cpio' | 'gzip' | 'text' | 'unknown';
+export type FileKind = 'igvm' | 'pe' | 'firmware' | 'evidence' | 'cpio' | 'gzip' | 'text' | 'unknown';
 
 /** "MZ" with e_lfanew pointing at "PE\0\0" (PE/COFF spec). */
 function isPe(b: Uint8Array): boolean {
@@ -42,6 +44,7 @@ export function detectFileKind(b: Uint8Array): FileKind {
   if (b.length >= 4 && u32(b, 0) === IGVM_MAGIC) return 'igvm';
   if (isPe(b)) return 'pe';
   if (hasOvmfFooter(b)) return 'firmware';
+  if (looksLikeSnpReport(b) || looksLikeTdxQuote(b)) return 'evidence';
   if (isCpio(b)) return 'cpio';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
   if (looksLikeText(b)) return 'text';

@@ -13,6 +13,9 @@ import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool'
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { withholdIfDamaged } from './withhold';
+import type { Evidence } from '../core/attest/evidence';
+import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
+import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -21,6 +24,7 @@ const KIND_LABEL: Record<FileKind, string> = {
   igvm: 'IGVM',
   pe: 'PE / EFI binary',
   firmware: 'OVMF / TDVF firmware',
+  evidence: 'Attestation evidence (SEV-SNP report / TDX quote)',
   cpio: 'cpio archive (initrd)',
   gzip: 'gzip data',
   text: 'Text',
@@ -32,6 +36,7 @@ interface OpenEntry {
   bytes: Uint8Array;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
+  evidence?: Evidence;
   /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
   diagnostics: Diagnostic[];
 }
@@ -91,6 +96,12 @@ export class Engine {
       case 'pe': {
         const pe = await inspectPe(bytes);
         result = { ...base, ...pe, summary: [...base.summary, ...pe.summary] };
+        break;
+      }
+      case 'evidence': {
+        const ev = evidenceView(bytes);
+        entry.evidence = ev.evidence;
+        result = { ...base, evidence: ev.view, diagnostics: ev.evidence.diagnostics, summary: [...base.summary, ...(ev.view ? [{ label: 'Evidence', value: ev.view.kind === 'snp-report' ? 'SEV-SNP attestation report' : 'TDX quote' }] : [])] };
         break;
       }
       case 'text':
@@ -174,6 +185,23 @@ export class Engine {
     const blocked = digestBlocker(e.diagnostics);
     if (blocked) throw new Error(blocked.reason);
     return s.whatIf(headerIndex, byteOffset);
+  }
+
+  /** Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6). */
+  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}): Promise<EvidenceVerifyResult> {
+    const e = this.need(id);
+    if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
+    const others = [...this.files.entries()].filter(([k]) => k !== id && k !== options.compareWith).map(([, f]) => ({ name: f.name, bytes: f.bytes }));
+    const cmp = options.compareWith ? this.need(options.compareWith) : undefined;
+    return verifyEvidenceInWorker(e.evidence, others, cmp && { name: cmp.name, bytes: cmp.bytes }, options);
+  }
+
+  /** The mismatch search of a report against an open firmware (or IGVM profiles). */
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void): Promise<EvidenceSearchResult> {
+    const e = this.need(id);
+    if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
+    const f = this.need(compareWith);
+    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }));
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

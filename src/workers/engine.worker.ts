@@ -5,7 +5,7 @@ import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash } from '../core/hash/hash';
-import type { MeasureOptions, Progress } from './protocol';
+import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
 /** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
@@ -80,6 +80,12 @@ const api = {
     await new Promise((r) => setTimeout(r, 50)); // the violation event is queued after the rejection
     self.removeEventListener('securitypolicyviolation', onViolation);
     return { outcome, violation };
+  },
+  verifyEvidence(id: string, options: EvidenceVerifyOptions) {
+    return engine.verifyEvidence(id, options);
+  },
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
+    return engine.searchEvidence(id, compareWith, onProgress);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

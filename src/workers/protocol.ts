@@ -296,6 +296,8 @@ export interface OpenResult {
   structure?: FieldGroup[];
   memoryRanges?: MemoryRangeRow[];
   pe?: PeView;
+  /** SNP attestation report or TDX quote (issue 13). */
+  evidence?: EvidenceView;
   measurable: MeasureChoice[];
 }
 
@@ -303,4 +305,52 @@ export interface Progress {
   done: number;
   total: number;
   label: string;
+}
+
+/** An SNP report or TDX quote as the Evidence view shows it (issue 13 §6). */
+export interface EvidenceView {
+  kind: 'snp-report' | 'tdx-quote';
+  /** Every decoded field with its file offset (label = field name, value = hex). */
+  fields: Field[];
+  /** Meaning of bit fields: product, signer, policy bits, TD attributes, TCB per product. */
+  decoded: Field[];
+}
+
+export interface EvidenceCheck {
+  id: string;
+  status: 'pass' | 'fail' | 'not-checked';
+  detail: string;
+}
+
+export interface EvidenceVerifyOptions {
+  /** Validity time, ISO (default: now, or the collateral's time when PCS collateral is open). */
+  at?: string;
+  /** An open IGVM or firmware file to compare with. */
+  compareWith?: string;
+  /** SNP profile for an IGVM (default: every profile). */
+  profile?: string;
+  /** Classic OVMF launch options (when known; otherwise use the search). */
+  vcpus?: number;
+  vcpuType?: string;
+  vmm?: string;
+  guestFeatures?: string;
+}
+
+export interface EvidenceVerifyResult {
+  checks: EvidenceCheck[];
+  /** Names of the other open files used as certificates / collateral. */
+  certificateFiles: string[];
+  collateralFile?: string;
+  match?: boolean;
+  at: string;
+}
+
+export interface EvidenceSearchResult {
+  found: boolean;
+  options?: string[];
+  explanation: string;
+  tried: number;
+  total: number;
+  ms: number;
+  cancelled: boolean;
 }

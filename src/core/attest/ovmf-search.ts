@@ -91,7 +91,29 @@ function hexFeatures(v: bigint): string {
   return `0x${v.toString(16)}`;
 }
 
+/** Synchronous search (CLI, tests). */
 export function searchOvmf(target: Uint8Array, input: OvmfSearchInput): OvmfSearchResult {
+  const it = searchSteps(target, input);
+  for (;;) {
+    const n = it.next();
+    if (n.done) return n.value;
+  }
+}
+
+/**
+ * The same search, yielding to the event loop every few thousand candidates so a worker can take a cancel message
+ * (`shouldStop`) and post progress between chunks.
+ */
+export async function searchOvmfAsync(target: Uint8Array, input: OvmfSearchInput, shouldStop: () => boolean = () => false): Promise<OvmfSearchResult> {
+  const it = searchSteps(target, input);
+  for (;;) {
+    const n = it.next(shouldStop());
+    if (n.done) return n.value;
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<void, OvmfSearchResult, boolean | undefined> {
   const hash = input.hash ?? defaultHash();
   const parsed = input.parsed ?? parseFirmware(input.firmware);
   const maxVcpus = Math.max(1, Math.min(input.maxVcpus ?? SEARCH_MAX_VCPUS, SEARCH_MAX_VCPUS));
@@ -159,9 +181,10 @@ export function searchOvmf(target: Uint8Array, input: OvmfSearchInput): OvmfSear
           }
         }
         sinceProgress += perSig;
-        if (sinceProgress >= 4096 && input.onProgress) {
+        if (sinceProgress >= 4096) {
           sinceProgress = 0;
-          if (input.onProgress(result.tried, result.total) === false) {
+          const stop = input.onProgress?.(result.tried, result.total) === false || (yield) === true;
+          if (stop) {
             result.cancelled = true;
             break outer;
           }

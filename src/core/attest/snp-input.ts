@@ -5,13 +5,11 @@
 import { guidToString, toHex, u32 } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { parseCertDer, type Cert } from '../x509/cert';
-import { decodeSnpReport, SNP_REPORT_SIZE, type SnpProduct, type SnpReport } from './snp-report';
+import { decodeSnpReport, HCL_MAGIC, HCL_REPORT_OFFSET, looksLikeSnpReport, SNP_REPORT_SIZE, type SnpProduct, type SnpReport } from './snp-report';
 
 export type SnpContainer = 'raw' | 'hex' | 'base64' | 'azure-hcl' | 'extended-report';
 
-/** Azure HCL report: "HCLA" header of 0x20 bytes, then the hardware report (trustee deps/verifier/src/az_snp_vtpm). */
-export const HCL_MAGIC = 0x414c4348; // "HCLA" little-endian
-export const HCL_REPORT_OFFSET = 0x20;
+export { HCL_MAGIC, HCL_REPORT_OFFSET };
 
 /** GHCB certificate-table GUIDs (GHCB spec; AMD sev-guest tooling names the files after them). */
 export const SNP_CERT_GUIDS: Readonly<Record<string, 'ARK' | 'ASK' | 'VCEK' | 'VLEK' | 'CRL'>> = {
@@ -114,13 +112,7 @@ export interface SnpEvidence {
   diagnostics: Diagnostic[];
 }
 
-/** True when `b` looks like an SNP report container (for file-kind detection). */
-export function looksLikeSnpReport(b: Uint8Array): boolean {
-  if (b.length >= HCL_REPORT_OFFSET + SNP_REPORT_SIZE && u32(b, 0) === HCL_MAGIC) return true;
-  if (b.length < SNP_REPORT_SIZE) return false;
-  const v = u32(b, 0);
-  return v >= 2 && v <= 5 && u32(b, 0x34) === 1;
-}
+export { looksLikeSnpReport };
 
 export function decodeSnpEvidence(input: Uint8Array, productHint?: SnpProduct): SnpEvidence {
   const diags = new Diagnostics();

@@ -284,3 +284,15 @@ export function decodeSnpReport(
 export function snpFieldHex(report: SnpReport, name: string): string | undefined {
   return report.fields.find((x) => x.name === name)?.hex;
 }
+
+/** Azure HCL report: "HCLA" header of 0x20 bytes, then the hardware report (trustee deps/verifier/src/az_snp_vtpm). */
+export const HCL_MAGIC = 0x414c4348; // "HCLA" little-endian
+export const HCL_REPORT_OFFSET = 0x20;
+
+/** True when `b` looks like an SNP report container (raw report or Azure HCL report), for file-kind detection. */
+export function looksLikeSnpReport(b: Uint8Array): boolean {
+  if (b.length >= HCL_REPORT_OFFSET + SNP_REPORT_SIZE && u32(b, 0) === HCL_MAGIC) return true;
+  if (b.length < SNP_REPORT_SIZE) return false;
+  const v = u32(b, 0);
+  return v >= 2 && v <= 5 && u32(b, 0x34) === 1;
+}
