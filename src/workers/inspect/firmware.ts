@@ -5,7 +5,7 @@ import type { Field, FieldGroup, OpenResult } from '../protocol';
 
 const hex = (v: number | bigint) => '0x' + v.toString(16);
 
-export function inspectFirmware(bytes: Uint8Array): {
+export function inspectFirmware(bytes: Uint8Array, name = ''): {
   parsed: ParsedFirmware;
   view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable' | 'memoryRanges'>;
 } {
@@ -56,6 +56,6 @@ export function inspectFirmware(bytes: Uint8Array): {
   }
   return {
     parsed: fw,
-    view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw) },
+    view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw, name) },
   };
 }
