@@ -1,4 +1,5 @@
 // An OVMF/TDVF firmware image (src/core/firmware) as summary fields and field groups for the UI.
+import { describeFooterEntry } from '../../core/firmware/footer-decode';
 import { parseFirmware, summarizeFirmware, type ParsedFirmware } from '../../core/firmware';
 import { firmwareChoices } from './firmware-measure';
 import type { Field, FieldGroup, OpenResult } from '../protocol';
@@ -37,9 +38,10 @@ export function inspectFirmware(bytes: Uint8Array, name = ''): {
     structure.push({
       title: `Footer GUID table (${fw.footer.entries.length} entries)`,
       offset: fw.footer.offset,
+      // The entry's data in words where the GUID table defines it (footer-decode.ts), the GUID after it.
       fields: fw.footer.entries.map((e) => ({
         label: e.name ?? e.guid,
-        value: e.guid,
+        value: ((d) => (d ? `${d} · GUID ${e.guid}` : e.guid))(describeFooterEntry(e, bytes.length)),
         offset: e.offset,
         length: e.length,
       })),
