@@ -315,6 +315,9 @@ export default function TeachingPage() {
     } else setJumpMessage(t);
   };
 
+  // A jump message belongs to the step it was typed at; moving on clears it.
+  useEffect(() => setJumpMessage(undefined), [at]);
+
   const step = steps?.[at];
   const finalValue = platform === 'TDX' ? fileSteps.digest : step?.value;
   const sourceName =
