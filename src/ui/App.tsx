@@ -22,6 +22,27 @@ function EngineBanner() {
   );
 }
 
+/** IndexedDB blocked or full: which files will not come back after a reload (issue 11 item 8). */
+function StorageBanner() {
+  const message = useApp((s) => s.storageWarning);
+  const dismiss = useApp((s) => s.setStorageWarning);
+  if (!message) return null;
+  return (
+    <div className="banner storage-banner" role="alert" data-testid="storage-warning">
+      <span>
+        {message.split('\n').map((line) => (
+          <span key={line} className="banner-line">
+            {line}
+          </span>
+        ))}
+      </span>
+      <button type="button" className="link" onClick={() => dismiss(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
 function Toolbar() {
   const persist = useApp((s) => s.settings.persist);
   const setSettings = useApp((s) => s.setSettings);
@@ -152,6 +173,7 @@ export function App() {
         <div className="app">
           <Toolbar />
           <EngineBanner />
+          <StorageBanner />
           <PageOutlet />
         </div>
       </DropZone>
@@ -163,6 +185,7 @@ export function App() {
         <Toolbar />
         <EngineBanner />
         <FirstRunHint />
+        <StorageBanner />
         {count > 0 && <FileTabs />}
         <main
           id="file-panel"

@@ -4,7 +4,7 @@
 import { toHex } from '../core/bytes/bytes';
 import { describeUnknown, detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
-import type { Diagnostic } from '../core/diagnostics';
+import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
@@ -12,6 +12,7 @@ import { inspectPe } from './inspect/pe';
 import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import { withholdIfDamaged } from './withhold';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -31,6 +32,8 @@ interface OpenEntry {
   bytes: Uint8Array;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
+  /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
+  diagnostics: Diagnostic[];
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -54,7 +57,7 @@ export class Engine {
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    const entry: OpenEntry = { name, bytes };
+    const entry: OpenEntry = { name, bytes, diagnostics: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
     const sha256 = await sha256Hex(bytes);
@@ -119,6 +122,7 @@ export class Engine {
       default:
         result = base;
     }
+    entry.diagnostics = result.diagnostics;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -138,11 +142,28 @@ export class Engine {
     return this.need(id).igvm?.headerDetail(index) ?? null;
   }
 
+  /**
+   * The diagnostics that decide whether a measurement of `id` with `options` may give a digest: the file's own, and
+   * for a direct boot the kernel's (a damaged PE). The initrd is opaque bytes to QEMU's hashes table, never parsed.
+   */
+  inputDiagnostics(id: string, options: MeasureOptions): Diagnostic[] {
+    const own = this.need(id).diagnostics;
+    if (!options.kernelFile) return own;
+    return [...own, ...this.need(options.kernelFile).diagnostics];
+  }
+
+  /** Diagnostics open() found for a file (the composer's digest gate reads them). */
+  diagnosticsOf(id: string): Diagnostic[] {
+    return this.need(id).diagnostics;
+  }
+
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
-    if (e.igvm) return e.igvm.measure(options, onProgress);
-    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
-    throw new Error('This kind of file has no launch measurement.');
+    let r: MeasureResult;
+    if (e.igvm) r = e.igvm.measure(options, onProgress);
+    else if (e.firmware) r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
+    else throw new Error('This kind of file has no launch measurement.');
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
 
   /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
@@ -150,12 +171,17 @@ export class Engine {
     const s = this.need(id).igvm;
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
-    return s.measureFast(options, this.pageHasher, onProgress);
+    const r = await s.measureFast(options, this.pageHasher, onProgress);
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {
-    const s = this.need(id).igvm;
+    const e = this.need(id);
+    const s = e.igvm;
     if (!s) throw new Error('What-if edits work on IGVM files.');
+    // A what-if digest of a damaged file would look as right as the withheld digest itself.
+    const blocked = digestBlocker(e.diagnostics);
+    if (blocked) throw new Error(blocked.reason);
     return s.whatIf(headerIndex, byteOffset);
   }
 

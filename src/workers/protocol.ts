@@ -92,6 +92,8 @@ export interface VpContextView {
   gpa: string;
   dataOffset?: number;
   groups: FieldGroup[];
+  /** Set (and `groups` empty) when the registers are not in the file (truncated, bad offset): why. */
+  unavailable?: string;
 }
 
 export interface IgvmView {
@@ -122,6 +124,11 @@ export interface MeasureOptions {
   kernelFile?: string;
   initrdFile?: string;
   append?: string;
+  /**
+   * The user insists on seeing a digest the engine withholds for a damaged input: it arrives as
+   * `withheld.forcedDigest` (never as `digest`), for display in red only (issue 10).
+   */
+  force?: boolean;
 }
 
 /** One measured operation. */

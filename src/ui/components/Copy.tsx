@@ -3,7 +3,18 @@
 import { useState } from 'react';
 
 /** Copies `text`; says "Copied" for a moment (or why not: clipboard access can be refused). */
-export function CopyButton({ text, label = 'Copy', what }: { text: string; label?: string; what?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  what,
+  disabled,
+}: {
+  text: string;
+  label?: string;
+  what?: string;
+  /** e.g. while the value is being recomputed (a stale digest must not be copied). */
+  disabled?: boolean;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {
@@ -18,6 +29,7 @@ export function CopyButton({ text, label = 'Copy', what }: { text: string; label
     <button
       type="button"
       className="copy-button"
+      disabled={disabled || !text}
       aria-label={what ? `Copy ${what}` : label}
       title={what ? `Copy ${what} to the clipboard` : undefined}
       onClick={() => void copy()}
@@ -37,9 +49,17 @@ export function normaliseDigest(s: string): string {
 }
 
 /** A box to paste the digest one expects (a policy's reference value); says at once whether the shown ones match. */
-export function CompareDigest({ digests }: { digests: { label: string; digest: string }[] }) {
+export function CompareDigest({
+  digests: all,
+  stale,
+}: {
+  digests: { label: string; digest: string }[];
+  /** The digests are being recomputed: no verdict until they are current again. */
+  stale?: boolean;
+}) {
   const [expected, setExpected] = useState('');
   const want = normaliseDigest(expected);
+  const digests = all.filter((d) => d.digest);
   const hit = digests.find((d) => d.digest.toLowerCase() === want);
   return (
     <div className="compare-digest">
@@ -55,7 +75,12 @@ export function CompareDigest({ digests }: { digests: { label: string; digest: s
           onChange={(e) => setExpected(e.currentTarget.value)}
         />
       </label>
-      {want && (
+      {want && stale && (
+        <p role="status" className="muted" data-testid="compare-result">
+          recomputing…
+        </p>
+      )}
+      {want && !stale && (
         <p
           role="status"
           data-testid="compare-result"

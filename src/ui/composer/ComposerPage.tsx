@@ -6,6 +6,7 @@ import { composeProfileOf } from '../../core/fuki/compose';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
+import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { useApp } from '../store';
 import { stubAddonOrder } from '../../core/uki/addons';
 import { CompareDigest, CopyButton } from '../components/Copy';
@@ -279,9 +280,32 @@ function Inputs() {
   );
 }
 
+/** The launch settings' problems, by field (empty when every field is valid). */
+function settingsErrors(c: ComposerInputs): Partial<Record<'vcpus' | 'guestFeatures' | 'snpPolicy', string>> {
+  const out: Partial<Record<'vcpus' | 'guestFeatures' | 'snpPolicy', string>> = {};
+  const v = vcpusError(String(c.vcpus));
+  if (v) out.vcpus = v;
+  const g = u64Error(c.guestFeatures, 'Guest features');
+  if (g) out.guestFeatures = g;
+  const p = u64Error(c.snpPolicy, 'SNP policy');
+  if (p) out.snpPolicy = p;
+  return out;
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span className="field-error" id={id} role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
 function Settings() {
   const c = useApp((s) => s.composer);
   const patch = useApp((s) => s.patchComposer);
+  const errors = settingsErrors(c);
+  const invalid = (field: keyof typeof errors) =>
+    errors[field] ? { 'aria-invalid': true, 'aria-describedby': `compose-${field}-error` } : {};
   return (
     <section className="card composer-settings" aria-label="Launch settings">
       <h2>Launch settings</h2>
@@ -315,8 +339,11 @@ function Settings() {
             min={1}
             max={512}
             value={c.vcpus}
+            data-testid="compose-vcpus"
+            {...invalid('vcpus')}
             onChange={(e) => patch({ vcpus: Number(e.currentTarget.value) })}
           />
+          <FieldError id="compose-vcpus-error" message={errors.vcpus} />
         </label>
         <label>
           CPU type
@@ -342,16 +369,22 @@ function Settings() {
           <input
             className="mono"
             value={c.guestFeatures}
+            data-testid="compose-guest-features"
+            {...invalid('guestFeatures')}
             onChange={(e) => patch({ guestFeatures: e.currentTarget.value })}
           />
+          <FieldError id="compose-guestFeatures-error" message={errors.guestFeatures} />
         </label>
         <label>
           SNP policy
           <input
             className="mono"
             value={c.snpPolicy}
+            data-testid="compose-snp-policy"
+            {...invalid('snpPolicy')}
             onChange={(e) => patch({ snpPolicy: e.currentTarget.value })}
           />
+          <FieldError id="compose-snpPolicy-error" message={errors.snpPolicy} />
         </label>
       </div>
     </section>
@@ -367,7 +400,16 @@ function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-function Downloads({ request }: { request: ComposeRequest }) {
+/** What a long download or open is doing, shown from the click on (building a FUKI PE takes seconds). */
+const PENDING_LABEL = {
+  igvm: 'Building the IGVM…',
+  fuki: 'Building the FUKI PE…',
+  receipt: 'Building the receipt…',
+  inspect: 'Building the IGVM and FUKI, then opening them…',
+} as const;
+
+function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: string }) {
+  const [pending, setPending] = useState<keyof typeof PENDING_LABEL>();
   const fwid = useApp((s) => s.composer.fwid);
   const hwids = useApp((s) => s.composer.hwids ?? '');
   const patch = useApp((s) => s.patchComposer);
@@ -384,6 +426,7 @@ function Downloads({ request }: { request: ComposeRequest }) {
   /** The composed IGVM (and FUKI) as open files: page map, headers, VMSA, and the Teach page's TDX records. */
   const inspect = async () => {
     setError(undefined);
+    setPending('inspect');
     try {
       const withFuki = !fukiBlocked;
       const out = await engine.call((r) => r.composeOutputs(request, withFuki ? fukiOptions : undefined));
@@ -395,10 +438,13 @@ function Downloads({ request }: { request: ComposeRequest }) {
       setPage('files');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPending(undefined);
     }
   };
   const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
     setError(undefined);
+    setPending(what);
     try {
       const out = await engine.call((r) =>
         r.composeOutputs(request, what === 'fuki' ? fukiOptions : undefined),
@@ -408,11 +454,21 @@ function Downloads({ request }: { request: ComposeRequest }) {
       else download('receipt.json', out.receiptJson, 'application/json');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPending(undefined);
     }
   };
+  const off = !!disabled || pending !== undefined;
+  const why = disabled ?? (pending ? PENDING_LABEL[pending] : undefined);
   return (
-    <div className="button-row downloads">
-      <button type="button" onClick={() => void run('igvm')}>
+    <div className="button-row downloads" aria-busy={pending !== undefined}>
+      <button
+        type="button"
+        disabled={off}
+        title={why}
+        data-testid="download-igvm"
+        onClick={() => void run('igvm')}
+      >
         Download IGVM
       </button>
       <label>
@@ -438,9 +494,11 @@ function Downloads({ request }: { request: ComposeRequest }) {
       </label>
       <button
         type="button"
-        onClick={() => void run('fuki')}
-        disabled={!!fukiBlocked}
+        disabled={off || !!fukiBlocked}
+        title={fukiBlocked ?? why}
         aria-describedby={fukiBlocked ? 'fuki-blocked' : undefined}
+        data-testid="download-fuki"
+        onClick={() => void run('fuki')}
       >
         Download FUKI PE
       </button>
@@ -449,16 +507,30 @@ function Downloads({ request }: { request: ComposeRequest }) {
           {fukiBlocked}
         </span>
       )}
-      <button type="button" onClick={() => void run('receipt')}>
+      <button
+        type="button"
+        disabled={off}
+        title={why}
+        data-testid="download-receipt"
+        onClick={() => void run('receipt')}
+      >
         Download receipt
       </button>
       <button
         type="button"
+        disabled={off}
+        data-testid="open-in-inspector"
         onClick={() => void inspect()}
-        title="Open the composed IGVM and FUKI as files in the inspector"
+        title={why ?? 'Open the composed IGVM and FUKI as files in the inspector'}
       >
         Open in inspector
       </button>
+      {pending && (
+        <span className="busy-note" role="status" data-testid="download-pending">
+          <span className="spinner" aria-hidden="true" /> {PENDING_LABEL[pending]}
+        </span>
+      )}
+      {disabled && !pending && <span className="busy-note">{disabled}</span>}
       {error && <span className="sev-error">{error}</span>}
     </div>
   );
@@ -466,10 +538,24 @@ function Downloads({ request }: { request: ComposeRequest }) {
 
 function Results() {
   const c = useComposition({ matrix: true });
-  const r = c.response;
+  const inputs = useApp((s) => s.composer);
+  const formError = Object.values(settingsErrors(inputs))[0];
+  const r = formError ? undefined : c.response;
   return (
     <section className="card composer-results" aria-label="Measurement" aria-busy={c.busy}>
       <h2>Launch measurement {c.busy && <span className="spinner" aria-label="Computing" />}</h2>
+      {formError && (
+        <div className="digest-block withdrawn" role="status" data-testid="compose-withdrawn">
+          <p>Digests withdrawn until the launch settings are valid: {formError}</p>
+        </div>
+      )}
+      {r?.withheld && (
+        <div className="digest-block withdrawn" role="status" data-testid="compose-withheld">
+          <p>
+            <strong>No digest.</strong> {withheldSentence(r.withheld.reason)}
+          </p>
+        </div>
+      )}
       {c.reason && (
         <p className="muted" data-testid="compose-reason">
           {c.reason}
@@ -479,13 +565,24 @@ function Results() {
       {r && (
         <>
           {r.measurements.map((m) => (
-            <div key={m.platform + (m.tdxOrder ?? '')} className="digest-block">
+            <div
+              key={m.platform + (m.tdxOrder ?? '')}
+              className={`digest-block${c.stale ? ' stale' : ''}`}
+              data-stale={c.stale || undefined}
+              aria-busy={c.stale}
+            >
               <div className="digest-label">
                 {m.platform}
                 {m.tdxOrder ? ` (${m.tdxOrder})` : ''}{' '}
-                <span className="muted small">
-                  ({plural(m.steps, 'step')}; {m.meaning})
-                </span>
+                {c.stale ? (
+                  <span className="stale-note" data-testid="recomputing">
+                    recomputing…
+                  </span>
+                ) : (
+                  <span className="muted small">
+                    ({plural(m.steps, 'step')}; {m.meaning})
+                  </span>
+                )}
               </div>
               <div className="digest-row">
                 <code
@@ -496,6 +593,7 @@ function Results() {
                 </code>
                 <CopyButton
                   text={m.digest}
+                  disabled={c.stale}
                   what={`${m.platform}${m.tdxOrder ? ` ${m.tdxOrder}` : ''} digest`}
                 />
               </div>
@@ -503,6 +601,7 @@ function Results() {
           ))}
           {r.measurements.length > 0 && (
             <CompareDigest
+              stale={c.stale}
               digests={r.measurements.map((m) => ({
                 label: `${m.platform}${m.tdxOrder ? ` (${m.tdxOrder})` : ''}`,
                 digest: m.digest,
@@ -575,7 +674,12 @@ function Results() {
               </ul>
             </details>
           )}
-          {c.request && r.ok && <Downloads request={c.request} />}
+          {c.request && r.ok && !r.withheld && (
+            <Downloads
+              request={c.request}
+              disabled={c.stale ? 'Recomputing: downloads wait for the new digests' : undefined}
+            />
+          )}
         </>
       )}
       {c.progress && (
@@ -592,7 +696,11 @@ function Results() {
           Add-on matrix stopped. Change an input to compute it again.
         </p>
       )}
-      {c.matrix && <Matrix rows={c.matrix} />}
+      {c.matrix && !formError && (
+        <div className={c.stale ? 'stale' : undefined} data-stale={c.stale || undefined}>
+          <Matrix rows={c.matrix} />
+        </div>
+      )}
     </section>
   );
 }

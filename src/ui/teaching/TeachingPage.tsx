@@ -44,6 +44,8 @@ function useFileSteps(source: Source): { steps?: TeachStep[]; digest?: string; e
       .measure(id, { platform })
       .result.then((r) => {
         if (!live) return;
+        // A damaged file has no ledger to walk through (issue 10): say why instead.
+        if (r.withheld) return setState({ error: r.withheld.reason });
         setState({
           digest: r.digest,
           steps: r.entries.map((e, i) => ({

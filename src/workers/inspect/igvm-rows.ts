@@ -128,7 +128,24 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
   return [...areas.values()];
 }
 
-export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
+/**
+ * Why the registers of VP context `h` cannot be shown, or undefined when they can: the parser found an error at
+ * this header (its data runs past the end of a truncated file, points into the headers…), or the VMSA it returned
+ * is not a view of the file (missing data is read as zeros so parsing goes on). Decoding either would show
+ * registers the file does not hold (issue 10: "VP 0 registers" read from the file header).
+ */
+function vpUnavailable(file: IgvmFile, h: IgvmHeader, parseDiagnostics: readonly Diagnostic[]): string | undefined {
+  const errors = parseDiagnostics.filter((d) => d.severity === 'error' && d.index === h.index);
+  if (errors.length > 0) return `Registers not decoded: ${errors.map((d) => `${d.code}: ${d.message}`).join('; ')}`;
+  if (h.kind === 'SnpVpContext' && (h.vmsa.buffer !== file.bytes.buffer || h.fileOffset === 0))
+    return 'Registers not decoded: the VMSA data is not in the file.';
+  return undefined;
+}
+
+export function vpContextViews(
+  file: IgvmFile,
+  parseDiagnostics: readonly Diagnostic[] = [],
+): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
   const platforms = platformRows(file);
@@ -143,7 +160,10 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
       gpa: hex(h.gpa),
       ...(h.fileOffset && { dataOffset: h.fileOffset }),
     };
-    if (h.kind === 'SnpVpContext') {
+    const unavailable = vpUnavailable(file, h, parseDiagnostics);
+    if (unavailable) {
+      views.push({ ...base, groups: [], unavailable });
+    } else if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
       diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
