@@ -60,7 +60,7 @@ function measureTdvf(bytes: Uint8Array, parsed: ParsedFirmware, order: TdvfPageO
   for (const s of r.sections) {
     entries.push({
       gpa: '0x' + s.memBase.toString(16),
-      pageType: `${s.typeName ?? s.type} × ${s.memSize / 4096n} pages`,
+      pageType: `${s.typeName ?? s.type} × ${s.memSize / 4096n} ${s.memSize === 4096n ? 'page' : 'pages'}`,
       source: s.extendMr ? 'TDH.MEM.PAGE.ADD + TDH.MR.EXTEND' : 'TDH.MEM.PAGE.ADD only',
       contentHash: '',
       running: '',

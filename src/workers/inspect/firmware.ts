@@ -36,7 +36,7 @@ export function inspectFirmware(bytes: Uint8Array, name = ''): {
   const structure: FieldGroup[] = [];
   if (fw.footer) {
     structure.push({
-      title: `Footer GUID table (${fw.footer.entries.length} entries)`,
+      title: `Footer GUID table (${fw.footer.entries.length} ${fw.footer.entries.length === 1 ? 'entry' : 'entries'})`,
       offset: fw.footer.offset,
       // The entry's data in words where the GUID table defines it (footer-decode.ts), the GUID after it.
       fields: fw.footer.entries.map((e) => ({
