@@ -79,6 +79,10 @@ test('add-on order shown = the order systemd-stub applied in the boot lab; scope
     timeout: 60_000,
   });
 
+  // The CR0 question is one plain note (what is known, what to check), not the KVM checker's failure code.
+  await expect(page.getByTestId('note-VMSA_CR0_UNVERIFIED')).toContainText('Check: launch this IGVM once');
+  await expect(page.getByTestId('composer-page')).not.toContainText('KVM_INVALID_VMSA_CR0');
+
   // Global before per-UKI whatever the names: make the one that sorts last global; it moves to the top.
   const lastName = measuredOrder[1]!.name;
   const lastInput = loadOrder.findIndex((p) => p.endsWith(lastName));
