@@ -107,7 +107,7 @@ function FirstRunHint() {
     <aside className="first-run" aria-label="Getting started" data-testid="first-run-hint">
       <p>
         <strong>This is a demo IGVM</strong>, built in your browser by Fukiscope&apos;s own encoder: a small
-        SEV-SNP guest image to look around in (headers, memory map, launch measurement).
+        guest image for SEV-SNP and TDX to look around in (headers, memory map, launch measurement).
       </p>
       <p>
         Next: drop your own IGVM, UKI, add-on or OVMF file anywhere on the page; or{' '}
