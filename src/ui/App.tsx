@@ -58,13 +58,20 @@ function Toolbar() {
         <button type="button" onClick={() => void openDemo()}>
           Open demo
         </button>
-        <label className="check" title="Keep open files in this browser's storage (IndexedDB) across reloads">
+        <label
+          className="check persist"
+          title="Open files are kept in this browser's own storage (IndexedDB) on this computer, never uploaded; Clear session deletes them"
+        >
           <input
             type="checkbox"
             checked={persist}
+            aria-describedby="persist-where"
             onChange={(e) => setSettings({ persist: e.currentTarget.checked })}
           />
           Remember files
+          <span id="persist-where" className="muted small persist-where">
+            {persist ? '(kept in this browser only)' : '(forgotten on reload)'}
+          </span>
         </label>
         <button type="button" className="quiet" onClick={() => void clearAll()}>
           Clear session
@@ -86,6 +93,37 @@ function EmptyState() {
         </button>
       </div>
     </section>
+  );
+}
+
+/** First visit: what the demo is and where to go next, until dismissed. */
+function FirstRunHint() {
+  const show = useApp((s) => s.settings.firstRunHint !== false);
+  const onDemo = useApp((s) => s.files.find((f) => f.id === s.activeId)?.demo === true);
+  const setPage = useApp((s) => s.setPage);
+  const setSettings = useApp((s) => s.setSettings);
+  if (!show || !onDemo) return null;
+  return (
+    <aside className="first-run" aria-label="Getting started" data-testid="first-run-hint">
+      <p>
+        <strong>This is a demo IGVM</strong>, built in your browser by Fukiscope&apos;s own encoder: a small
+        guest image for SEV-SNP and TDX to look around in (headers, memory map, launch measurement).
+      </p>
+      <p>
+        Next: drop your own IGVM, UKI, add-on or OVMF file anywhere on the page; or{' '}
+        <button type="button" className="link" onClick={() => setPage('composer')}>
+          compose a FUKI
+        </button>{' '}
+        from firmware and a UKI; or{' '}
+        <button type="button" className="link" onClick={() => setPage('teach')}>
+          step through the measurement
+        </button>{' '}
+        page by page.
+      </p>
+      <button type="button" className="quiet" onClick={() => setSettings({ firstRunHint: false })}>
+        Got it
+      </button>
+    </aside>
   );
 }
 
@@ -146,6 +184,7 @@ export function App() {
       <div className="app">
         <Toolbar />
         <EngineBanner />
+        <FirstRunHint />
         <StorageBanner />
         {count > 0 && <FileTabs />}
         <main

@@ -31,7 +31,12 @@ import type { DigestWithheld } from './protocol';
 export type ComposeSource =
   | { kind: 'none' }
   | { kind: 'direct'; kernelId: string; initrdIds: string[]; cmdline: string }
-  | { kind: 'uki'; ukiId: string; addons: { id: string; fileName: string; enabled: boolean }[] };
+  | {
+      kind: 'uki';
+      ukiId: string;
+      /** scope: where the add-on sits on the ESP (default global = loader/addons/); it decides the order. */
+      addons: { id: string; fileName: string; enabled: boolean; scope?: 'global' | 'per-uki' }[];
+    };
 
 export interface ComposeSettingsInput {
   profile: FukiProfile;
@@ -192,7 +197,11 @@ export class ComposeService {
       return { boot: b, addons: [] };
     }
     const uki = this.bytesOf(source.ukiId);
-    const all: AddonInput[] = source.addons.map((a) => ({ file: this.bytesOf(a.id), fileName: a.fileName, scope: 'global' }));
+    const all: AddonInput[] = source.addons.map((a) => ({
+      file: this.bytesOf(a.id),
+      fileName: a.fileName,
+      scope: a.scope ?? 'global',
+    }));
     const enabled = all.filter((_, i) => source.addons[i]!.enabled);
     const boot = ukiBootBlobs(uki, enabled, d);
     return boot ? { boot, addons: all, uki } : undefined;

@@ -2,7 +2,7 @@
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
 import { toHex } from '../core/bytes/bytes';
-import { detectFileKind } from '../core/detect';
+import { describeUnknown, detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
@@ -82,7 +82,7 @@ export class Engine {
     let result: OpenResult;
     switch (kind) {
       case 'firmware': {
-        const fw = inspectFirmware(bytes);
+        const fw = inspectFirmware(bytes, name);
         entry.firmware = fw.parsed;
         result = { ...base, ...fw.view, summary: [...base.summary, ...fw.view.summary] };
         break;
@@ -107,20 +107,29 @@ export class Engine {
       case 'text':
         result = { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
-      case 'unknown':
+      case 'unknown': {
+        // Name what it is when the magic says so (an empty file, a PNG, a ZIP, an ELF…), not just "unknown".
+        const named = describeUnknown(bytes);
+        const empty = bytes.length === 0;
         result = {
           ...base,
+          kindLabel: empty ? 'Empty file' : (named ?? KIND_LABEL.unknown),
           diagnostics: [
             {
               severity: 'error',
-              code: 'UNKNOWN_FILE_KIND',
-              message: 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+              code: empty ? 'EMPTY_FILE' : 'UNKNOWN_FILE_KIND',
+              message: empty
+                ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
+                : named
+                  ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
           ],
         };
         break;
+      }
       default:
         result = base;
     }

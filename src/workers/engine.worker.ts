@@ -95,7 +95,7 @@ const api = {
     await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);
   },
-  composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[] }) {
+  composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
   },

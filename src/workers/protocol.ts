@@ -247,6 +247,9 @@ export interface PeView {
   signatures: PeSignatureRow[];
   /** UKI view (src/core/uki): what kind of systemd PE this is and what it would put in PCR 11. */
   uki?: UkiView;
+  /** The `.sdmagic` marker of any systemd PE (stubs included, which have no UKI view), e.g.
+   * `#### LoaderInfo: systemd-stub 262.1-1 ####`. */
+  loaderInfo?: string;
 }
 
 export interface PcrValues {

@@ -8,8 +8,12 @@ import { openFiles } from '../actions';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { useApp } from '../store';
-import type { ComposerInputs } from './slice';
+import { stubAddonOrder } from '../../core/uki/addons';
+import { CompareDigest, CopyButton } from '../components/Copy';
+import { plural } from '../format';
+import type { ComposerAddon, ComposerInputs } from './slice';
 import { FileInput, FileOptions } from './FilePick';
+import { fitsSlot, misfit, SLOT_KINDS, type SlotKind } from './slot-kinds';
 import { useComposition } from './useComposition';
 import './composer.css';
 
@@ -42,16 +46,19 @@ function slotDrop(onFiles: (files: File[]) => void) {
   };
 }
 
-/** One input slot: a select over the open files, a file picker, and a drop target. */
+/** One input slot: a select over the open files of its kind, a file picker, and a drop target. A file of
+ * the wrong kind (dropped, or picked before its kind was known) is named, with what the slot takes. */
 function Slot({
   label,
   testId,
+  kind,
   value,
   onChange,
   hint,
 }: {
   label: string;
   testId: string;
+  kind: SlotKind;
   value: string | null;
   onChange(id: string | null): void;
   hint?: ReactNode;
@@ -61,8 +68,10 @@ function Slot({
     const [id] = openIntoSlot(list.slice(0, 1));
     if (id) onChange(id);
   };
+  const chosen = files.find((f) => f.id === value);
+  const wrong = chosen && misfit(chosen, kind);
   return (
-    <div className="slot" data-testid={`slot-${testId}`} {...slotDrop((l) => load(l))}>
+    <div className="slot" data-testid={`slot-${testId}`} data-misfit={wrong ? true : undefined} {...slotDrop((l) => load(l))}>
       <label>
         <span className="slot-label">{label}</span>
         <select
@@ -71,67 +80,123 @@ function Slot({
           aria-label={label}
         >
           <option value="">(none)</option>
-          <FileOptions files={files} />
+          <FileOptions files={files} fits={(f) => f.id === value || fitsSlot(f, kind) !== false} />
         </select>
       </label>
-      <FileInput label={`Load ${label}`} testId={`slot-${testId}-input`} onFiles={load} />
+      <FileInput
+        label={`Load ${label}`}
+        testId={`slot-${testId}-input`}
+        accept={SLOT_KINDS[kind].accept}
+        onFiles={load}
+      />
+      {wrong && (
+        <span className="sev-error small" role="alert" data-testid={`slot-${testId}-misfit`}>
+          {wrong}
+        </span>
+      )}
       {hint && <span className="muted small">{hint}</span>}
     </div>
   );
 }
 
+/** The add-ons as systemd-stub applies them: global (\loader\addons) first, then per-UKI (<uki>.efi.extra.d),
+ * each sorted by file name (fuki §2.7, boot lab). Rows are numbered in that order; the scope is chosen per
+ * add-on, as it is where the file sits on the ESP that decides the order. */
 function AddonList() {
   const files = useApp((s) => s.files);
   const addons = useApp((s) => s.composer.addons);
+  const ukiName = useApp((s) => s.files.find((f) => f.id === s.composer.ukiId)?.name ?? '<uki>.efi');
   const patch = useApp((s) => s.patchComposer);
   const add = (ids: string[]) =>
     patch({
       addons: [
         ...addons,
-        ...ids.filter((id) => !addons.some((a) => a.id === id)).map((id) => ({ id, enabled: true })),
+        ...ids
+          .filter((id) => !addons.some((a) => a.id === id))
+          .map((id) => ({ id, enabled: true, scope: 'global' as const })),
       ],
     });
   const load = (list: File[]) => add(openIntoSlot(list));
+  const set = (id: string, p: Partial<ComposerAddon>) =>
+    patch({ addons: addons.map((x) => (x.id === id ? { ...x, ...p } : x)) });
+  const nameOf = (id: string) => files.find((f) => f.id === id)?.name ?? '(closed file)';
+  const rows = stubAddonOrder(
+    addons.map((a, input) => ({ ...a, input, fileName: nameOf(a.id), scope: a.scope ?? 'global' })),
+  );
+  let position = 0;
   return (
     <div className="slot" data-testid="slot-addons" {...slotDrop((l) => load(l))}>
-      <span className="slot-label">Add-ons (applied in this order; untick to leave one out)</span>
-      <ul className="addon-list">
-        {addons.map((a, i) => (
-          <li key={a.id}>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={a.enabled}
-                data-testid={`addon-${i}`}
-                onChange={(e) =>
-                  patch({
-                    addons: addons.map((x) =>
-                      x.id === a.id ? { ...x, enabled: e.currentTarget.checked } : x,
-                    ),
-                  })
-                }
-              />
-              {files.find((f) => f.id === a.id)?.name ?? '(closed file)'}
-            </label>
-            <button
-              type="button"
-              className="link"
-              onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}
-            >
-              remove
-            </button>
-          </li>
-        ))}
-      </ul>
+      <span className="slot-label" id="addon-order-label">
+        Add-ons, in the order systemd-stub applies them
+      </span>
+      <p className="muted small">
+        Global ones (<code>\loader\addons\</code>) first, then this UKI&apos;s own (
+        <code>{ukiName}.extra.d\</code>), each sorted by file name: that order gives the command line and the
+        initrd order. Untick one to leave it out.
+      </p>
+      {rows.length > 0 && (
+        <ol className="addon-list" aria-labelledby="addon-order-label" data-testid="addon-order">
+          {rows.map((a) => {
+            const wrong = (() => {
+              const f = files.find((x) => x.id === a.id);
+              return f && misfit(f, 'addon');
+            })();
+            return (
+              <li key={a.id} data-addon-name={a.fileName} data-scope={a.scope} className={a.enabled ? undefined : 'off'}>
+                <span className="addon-pos" aria-label={a.enabled ? `position ${position + 1}` : 'left out'}>
+                  {a.enabled ? `${++position}.` : '–'}
+                </span>
+                <label className="check addon-name">
+                  <input
+                    type="checkbox"
+                    checked={a.enabled}
+                    data-testid={`addon-${a.input}`}
+                    onChange={(e) => set(a.id, { enabled: e.currentTarget.checked })}
+                  />
+                  <span className="mono">{a.fileName}</span>
+                </label>
+                <select
+                  value={a.scope}
+                  aria-label={`Where ${a.fileName} sits`}
+                  data-testid={`addon-scope-${a.input}`}
+                  onChange={(e) => set(a.id, { scope: e.currentTarget.value as 'global' | 'per-uki' })}
+                >
+                  <option value="global">global (\loader\addons)</option>
+                  <option value="per-uki">per-UKI (.extra.d)</option>
+                </select>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${a.fileName}`}
+                  onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}
+                >
+                  remove
+                </button>
+                {wrong && (
+                  <span className="sev-error small addon-misfit" role="alert">
+                    {wrong}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
       <select
         value=""
         aria-label="Add an open file as add-on"
         onChange={(e) => e.currentTarget.value && add([e.currentTarget.value])}
       >
-        <option value="">Add an open file…</option>
-        <FileOptions files={files} />
+        <option value="">Add an open add-on…</option>
+        <FileOptions files={files} fits={(f) => fitsSlot(f, 'addon') !== false && !addons.some((a) => a.id === f.id)} />
       </select>
-      <FileInput label="Load add-ons" testId="slot-addons-input" multiple onFiles={load} />
+      <FileInput
+        label="Load add-ons"
+        testId="slot-addons-input"
+        multiple
+        accept={SLOT_KINDS.addon.accept}
+        onFiles={load}
+      />
     </div>
   );
 }
@@ -145,6 +210,7 @@ function Inputs() {
       <Slot
         label="Firmware (OVMF with SEV metadata, or TDVF)"
         testId="firmware"
+        kind="firmware"
         value={c.firmwareId}
         onChange={(firmwareId) => patch({ firmwareId })}
       />
@@ -171,7 +237,7 @@ function Inputs() {
       </fieldset>
       {c.mode === 'uki' ? (
         <>
-          <Slot label="UKI" testId="uki" value={c.ukiId} onChange={(ukiId) => patch({ ukiId })} />
+          <Slot label="UKI" testId="uki" kind="uki" value={c.ukiId} onChange={(ukiId) => patch({ ukiId })} />
           <AddonList />
         </>
       ) : (
@@ -179,12 +245,14 @@ function Inputs() {
           <Slot
             label="Kernel"
             testId="kernel"
+            kind="kernel"
             value={c.kernelId}
             onChange={(kernelId) => patch({ kernelId })}
           />
           <Slot
             label="Initrd"
             testId="initrd"
+            kind="initrd"
             value={c.initrdIds[0] ?? null}
             onChange={(id) => patch({ initrdIds: id ? [id] : [] })}
           />
@@ -198,6 +266,14 @@ function Inputs() {
               onChange={(e) => patch({ cmdline: e.currentTarget.value })}
             />
           </label>
+          <Slot
+            label="systemd-stub (for a FUKI PE)"
+            testId="stub"
+            kind="stub"
+            value={c.stubId ?? null}
+            onChange={(stubId) => patch({ stubId })}
+            hint="Optional: only the FUKI PE download needs it. The kernel, initrd and command line are wrapped in this stub (e.g. /usr/lib/systemd/boot/efi/linuxx64.efi.stub) next to the .efifw."
+          />
         </>
       )}
     </section>
@@ -338,6 +414,13 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
   const hwids = useApp((s) => s.composer.hwids ?? '');
   const patch = useApp((s) => s.patchComposer);
   const chids = hwids.split(/[\s,]+/).filter(Boolean);
+  const stubId = useApp((s) => (s.composer.mode === 'direct' ? (s.composer.stubId ?? undefined) : undefined));
+  // A FUKI PE is a UKI with .efifw: the UKI route has one; the kernel route needs a stub to wrap the kernel in.
+  const fukiBlocked =
+    request.source.kind === 'direct' && !stubId
+      ? 'Choose a systemd-stub in the inputs to build a FUKI PE from the kernel, initrd and command line.'
+      : undefined;
+  const fukiOptions = { fwid, chids, stubId };
   const [error, setError] = useState<string>();
   const setPage = useApp((s) => s.setPage);
   /** The composed IGVM (and FUKI) as open files: page map, headers, VMSA, and the Teach page's TDX records. */
@@ -345,8 +428,8 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
     setError(undefined);
     setPending('inspect');
     try {
-      const withFuki = request.source.kind === 'uki';
-      const out = await engine.call((r) => r.composeOutputs(request, withFuki ? { fwid, chids } : undefined));
+      const withFuki = !fukiBlocked;
+      const out = await engine.call((r) => r.composeOutputs(request, withFuki ? fukiOptions : undefined));
       // The last file opened is the one shown: the IGVM.
       await openFiles([
         ...(out.fuki ? [new File([out.fuki], 'composed-fuki.efi')] : []),
@@ -364,7 +447,7 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
     setPending(what);
     try {
       const out = await engine.call((r) =>
-        r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined),
+        r.composeOutputs(request, what === 'fuki' ? fukiOptions : undefined),
       );
       if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
@@ -411,13 +494,19 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       </label>
       <button
         type="button"
-        disabled={off}
-        title={why}
+        disabled={off || !!fukiBlocked}
+        title={fukiBlocked ?? why}
+        aria-describedby={fukiBlocked ? 'fuki-blocked' : undefined}
         data-testid="download-fuki"
         onClick={() => void run('fuki')}
       >
         Download FUKI PE
       </button>
+      {fukiBlocked && (
+        <span id="fuki-blocked" className="muted small" data-testid="fuki-blocked">
+          {fukiBlocked}
+        </span>
+      )}
       <button
         type="button"
         disabled={off}
@@ -491,27 +580,58 @@ function Results() {
                   </span>
                 ) : (
                   <span className="muted small">
-                    ({m.steps.toLocaleString('en')} steps; {m.meaning})
+                    ({plural(m.steps, 'step')}; {m.meaning})
                   </span>
                 )}
               </div>
-              <code
-                className="digest mono"
-                data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}
-              >
-                {m.digest}
-              </code>
+              <div className="digest-row">
+                <code
+                  className="digest mono"
+                  data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}
+                >
+                  {m.digest}
+                </code>
+                <CopyButton
+                  text={m.digest}
+                  disabled={c.stale}
+                  what={`${m.platform}${m.tdxOrder ? ` ${m.tdxOrder}` : ''} digest`}
+                />
+              </div>
             </div>
           ))}
-          {r.diagnostics.length > 0 && (
+          {r.measurements.length > 0 && (
+            <CompareDigest
+              stale={c.stale}
+              digests={r.measurements.map((m) => ({
+                label: `${m.platform}${m.tdxOrder ? ` (${m.tdxOrder})` : ''}`,
+                digest: m.digest,
+              }))}
+            />
+          )}
+          {r.diagnostics.some((d) => d.severity !== 'info') && (
             <ul className="diagnostics">
-              {r.diagnostics.map((d, i) => (
-                <li key={i} className={`sev-${d.severity}`}>
-                  {d.code}: {d.message}
-                </li>
-              ))}
+              {r.diagnostics
+                .filter((d) => d.severity !== 'info')
+                .map((d, i) => (
+                  <li key={i} className={`sev-${d.severity}`}>
+                    {d.code}: {d.message}
+                  </li>
+                ))}
             </ul>
           )}
+          {r.diagnostics
+            .filter((d) => d.severity === 'info')
+            .map((d, i) => (
+              <aside key={i} className="check-note" data-testid={`note-${d.code}`}>
+                <strong>Before you rely on these digests</strong>
+                <ul className="small">
+                  {/* The note reads "Known: …. Not known: …. Check: …." — one line each. */}
+                  {d.message.split(/(?<=\.) (?=(?:Known|Not known|Check):)/).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </aside>
+            ))}
           {r.kernelHashes && (
             <table className="kv small">
               <tbody>
@@ -564,7 +684,7 @@ function Results() {
       )}
       {c.progress && (
         <label className="matrix-progress">
-          Add-on matrix {c.progress.done}/{c.progress.total}
+          Add-on matrix: {c.progress.done} of {plural(c.progress.total, 'combination')}
           <progress max={c.progress.total || 1} value={c.progress.done} data-testid="matrix-progress" />
           <button type="button" onClick={c.stopMatrix} data-testid="matrix-stop">
             Stop
@@ -629,35 +749,64 @@ function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
   );
 }
 
-function Matrix({ rows }: { rows: NonNullable<ReturnType<typeof useComposition>['matrix']> }) {
+type MatrixRows = NonNullable<ReturnType<typeof useComposition>['matrix']>;
+
+const matrixLabel = (m: MatrixRows[number]['measurements'][number]) =>
+  `${m.platform}${m.profile ? ` [${composeProfileOf(m.profile) ?? m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}`;
+
+/** The matrix as CSV (RFC 4180 quoting): one line per combination and digest. */
+export function matrixCsv(rows: MatrixRows): string {
+  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [['add-ons', 'command line', 'measurement', 'digest'].join(',')];
+  for (const row of rows)
+    for (const m of row.measurements)
+      lines.push([row.addons.join(' + ') || '(UKI alone)', row.cmdline, matrixLabel(m), m.digest].map(q).join(','));
+  return lines.join('\n') + '\n';
+}
+
+function Matrix({ rows }: { rows: MatrixRows }) {
+  const csv = matrixCsv(rows);
   return (
-    <table className="matrix" data-testid="addon-matrix">
-      <caption>Every add-on combination</caption>
-      <thead>
-        <tr>
-          <th>Add-ons</th>
-          <th>Command line</th>
-          <th>Digests</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => (
-          <tr key={i}>
-            <td>{row.addons.length ? row.addons.join(' + ') : '(UKI alone)'}</td>
-            <td className="mono small">{row.cmdline}</td>
-            <td className="mono small">
-              {row.measurements.map((m) => (
-                <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
-                  {m.platform}
-                  {m.profile ? ` [${composeProfileOf(m.profile) ?? m.profile}]` : ''}
-                  {m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: {m.digest}
-                </div>
-              ))}
-            </td>
+    <div className="matrix-wrap">
+      <div className="button-row matrix-actions">
+        <span className="slot-label">Every add-on combination ({plural(rows.length, 'row')})</span>
+        <CopyButton text={csv} label="Copy as CSV" what="add-on matrix as CSV" />
+        <button type="button" onClick={() => download('addon-matrix.csv', csv, 'text/csv')}>
+          Download CSV
+        </button>
+      </div>
+      <table className="matrix" data-testid="addon-matrix">
+        <caption className="visually-hidden">Every add-on combination</caption>
+        <thead>
+          <tr>
+            <th scope="col">Add-ons</th>
+            <th scope="col">Command line</th>
           </tr>
+        </thead>
+        {rows.map((row, i) => (
+          <tbody key={i} className="matrix-row">
+            <tr>
+              <td>{row.addons.length ? row.addons.join(' + ') : '(UKI alone)'}</td>
+              <td className="mono small">{row.cmdline}</td>
+            </tr>
+            <tr>
+              <td colSpan={2} className="matrix-digests">
+                <dl>
+                  {row.measurements.map((m) => (
+                    <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
+                      <dt className="small">{matrixLabel(m)}</dt>
+                      <dd>
+                        <code className="mono small hash-nowrap">{m.digest}</code>
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              </td>
+            </tr>
+          </tbody>
         ))}
-      </tbody>
-    </table>
+      </table>
+    </div>
   );
 }
 

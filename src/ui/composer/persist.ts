@@ -1,5 +1,6 @@
 // Keeps the composer inputs, the shown page and the diff pair in the same IndexedDB store as the rest of the
 // session (src/ui/session.ts), so "Clear session" forgets them too and a reload restores them.
+import { pageOfHash } from '../route';
 import { getKey, setKey } from '../session';
 import { useApp } from '../store';
 import { DEFAULT_COMPOSER, type ComposerSlice } from './slice';
@@ -12,7 +13,8 @@ export async function restoreComposer(): Promise<void> {
   const saved = await getKey<Saved>(KEY).catch(() => undefined);
   if (!saved) return;
   useApp.setState({
-    page: saved.page,
+    // The URL names the page when it names one (a reload, a bookmark, Back): it wins over the saved page.
+    page: pageOfHash(location.hash) ?? saved.page,
     composer: { ...DEFAULT_COMPOSER, ...saved.composer },
     diffPair: saved.diffPair,
   });

@@ -15,6 +15,9 @@ import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 
 const hex = (v: bigint | number) => '0x' + v.toString(16);
+/** "1 page" / "2 pages"; "1 byte" / "4 bytes" (counts shown in words, issue 10). */
+const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
+const bytes = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
 function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
   const f = decodePageDataFlags(h.flags);
@@ -35,13 +38,13 @@ function detail(h: IgvmHeader): string {
     case 'PageData':
       return pageDetail(h);
     case 'ParameterArea':
-      return `area ${h.parameterAreaIndex}, ${h.numberOfBytes / 4096n} pages${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
+      return `area ${h.parameterAreaIndex}, ${pages(h.numberOfBytes / 4096n)}${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
     case 'ParameterInsert':
       return `area ${h.parameterAreaIndex}`;
     case 'RequiredMemory':
-      return `${h.numberOfBytes / 4096} pages${h.flags & 1 ? ', VTL2 protectable' : ''}`;
+      return `${pages(h.numberOfBytes / 4096)}${h.flags & 1 ? ', VTL2 protectable' : ''}`;
     case 'ErrorRange':
-      return `${h.sizeBytes} bytes`;
+      return bytes(h.sizeBytes);
     case 'SnpIdBlock':
       return `ld ${Array.from(h.ld.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}…, guest SVN ${h.guestSvn}`;
     case 'VbsMeasurement':
