@@ -2,7 +2,7 @@
 // it through comlink. File bytes are referenced by the ids the engine already holds (no second copy); one
 // ComposeSession is kept so edits of the command line or add-on toggles re-hash only what changed.
 import { toHex } from '../core/bytes/bytes';
-import { Diagnostics, type Diagnostic } from '../core/diagnostics';
+import { digestBlocker, Diagnostics, type Diagnostic } from '../core/diagnostics';
 import {
   addonMatrix,
   buildFukiPe,
@@ -11,6 +11,7 @@ import {
   describeMeasurement,
   FUKI_PROFILES,
   directBootBlobs,
+  kernelInputDiagnostics,
   ukiBootBlobs,
   type BootBlobs,
   type ComposeSettings,
@@ -25,6 +26,7 @@ import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
+import type { DigestWithheld } from './protocol';
 import { webCryptoDigestOf } from './webcrypto-replay';
 
 export type ComposeSource =
@@ -78,6 +80,11 @@ export interface ComposeResponse {
    */
   pcr12?: { events: { description: string; kind: string; tag?: string; sha256: string }[]; values: Record<string, string> };
   igvmSize: number;
+  /**
+   * Set when an input (firmware, kernel, UKI, add-on) or the composition has error diagnostics: every digest in
+   * `measurements`, `ledger` and `addonMatrix` is then '' and there is no receipt (issue 10).
+   */
+  withheld?: DigestWithheld;
   /** Milliseconds spent in the worker. */
   ms: number;
 }
@@ -148,6 +155,7 @@ export class ComposeService {
     if (source.kind === 'none') return { addons: [] };
     if (source.kind === 'direct') {
       const b = directBootBlobs({ kernel: this.bytesOf(source.kernelId), cmdline: source.cmdline });
+      for (const x of kernelInputDiagnostics(b.kernel)) d.add(x);
       b.initrds = source.initrdIds.map((id) => this.bytesOf(id));
       b.provenance.initrds = source.initrdIds;
       return { boot: b, addons: [] };
@@ -256,7 +264,7 @@ export class ComposeService {
     }
     response.diagnostics = d.done();
     response.ms = performance.now() - t0;
-    return response;
+    return withholdComposeDigests(response);
   }
 
   /** The files to download: the IGVM, optionally the FUKI PE, and the receipt with output hashes. */
@@ -271,6 +279,9 @@ export class ComposeService {
     const firmware = this.bytesOf(req.firmwareId);
     const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true } });
     if (!r.igvm || !r.receipt) throw new Error(r.diagnostics.map((x) => x.message).join('; ') || 'composition failed');
+    // No file and no receipt from a composition whose inputs have errors: both would carry a digest (issue 10).
+    const blocked = digestBlocker([...d.list, ...r.diagnostics]);
+    if (blocked) throw new Error(blocked.reason);
     const out: ComposeOutputs = { igvm: new Uint8Array(r.igvm), receiptJson: '', diagnostics: [...r.diagnostics] };
     if (fuki) {
       const source = src.uki
@@ -300,4 +311,19 @@ export class ComposeService {
     out.receiptJson = JSON.stringify(r.receipt, null, 2);
     return out;
   }
+}
+
+/** The compose response with every digest removed when its diagnostics have an error (core digestBlocker). */
+export function withholdComposeDigests(r: ComposeResponse): ComposeResponse {
+  const b = digestBlocker(r.diagnostics);
+  if (!b) return r;
+  return {
+    ...r,
+    ok: false,
+    withheld: { reason: b.reason, codes: b.codes },
+    measurements: r.measurements.map((m) => ({ ...m, digest: '' })),
+    receipt: undefined,
+    ledger: r.ledger?.map((e) => ({ ...e, value: undefined })),
+    addonMatrix: r.addonMatrix?.map((c) => ({ ...c, measurements: c.measurements.map((m) => ({ ...m, digest: '' })) })),
+  };
 }

@@ -4,7 +4,8 @@
 import { toHex } from '../core/bytes/bytes';
 import { detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
-import type { Diagnostic } from '../core/diagnostics';
+import { digestBlocker, type Diagnostic } from '../core/diagnostics';
+import { withholdDigest } from './withhold';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
@@ -29,6 +30,8 @@ const KIND_LABEL: Record<FileKind, string> = {
 interface OpenEntry {
   name: string;
   bytes: Uint8Array;
+  /** The open result's diagnostics: errors here withhold every digest of (or through) this file. */
+  diagnostics: readonly Diagnostic[];
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
 }
@@ -54,7 +57,7 @@ export class Engine {
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    const entry: OpenEntry = { name, bytes };
+    const entry: OpenEntry = { name, bytes, diagnostics: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
     const sha256 = await sha256Hex(bytes);
@@ -110,6 +113,7 @@ export class Engine {
       default:
         result = base;
     }
+    entry.diagnostics = result.diagnostics;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -131,9 +135,19 @@ export class Engine {
 
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
-    if (e.igvm) return e.igvm.measure(options, onProgress);
-    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
+    if (e.igvm) return this.gate(id, options, e.igvm.measure(options, onProgress));
+    if (e.firmware)
+      return this.gate(id, options, measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes));
     throw new Error('This kind of file has no launch measurement.');
+  }
+
+  /**
+   * The one rule for every digest the engine returns (issue 10, core digestBlocker): an error diagnostic of the file,
+   * of a kernel/initrd it is measured with, or of the measurement itself withholds the digest.
+   */
+  private gate(id: string, o: MeasureOptions, r: MeasureResult): MeasureResult {
+    const inputs = [id, o.kernelFile, o.initrdFile].filter((x): x is string => Boolean(x));
+    return withholdDigest(r, [...inputs.flatMap((x) => this.need(x).diagnostics), ...r.diagnostics], o.force);
   }
 
   /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
@@ -141,12 +155,15 @@ export class Engine {
     const s = this.need(id).igvm;
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
-    return s.measureFast(options, this.pageHasher, onProgress);
+    return this.gate(id, options, await s.measureFast(options, this.pageHasher, onProgress));
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {
-    const s = this.need(id).igvm;
+    const e = this.need(id);
+    const s = e.igvm;
     if (!s) throw new Error('What-if edits work on IGVM files.');
+    const blocked = digestBlocker(e.diagnostics);
+    if (blocked) throw new Error(`What-if edits need a digest, and this file has none: ${blocked.reason}`);
     return s.whatIf(headerIndex, byteOffset);
   }
 

@@ -122,6 +122,11 @@ export interface MeasureOptions {
   kernelFile?: string;
   initrdFile?: string;
   append?: string;
+  /**
+   * The user insisted on seeing a value computed from a damaged file: when error diagnostics withhold the digest,
+   * `withheld.forcedDigest` carries it (digest stays ''; never for a receipt or download).
+   */
+  force?: boolean;
 }
 
 /** One measured operation. */

@@ -8,6 +8,9 @@ import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
+import { parseFirmware } from '../../core/firmware/firmware';
+import { reportWithheld, withheldFor } from '../digest-gate';
+import { checkOutputPaths } from '../outputs';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const MODES = ['sev', 'seves', 'snp', 'snp:ovmf-hash', 'snp:svsm'] as const;
@@ -40,6 +43,8 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --output-format {hex,base64}   digest format (default hex)
   --dump-vmsa                write the measured VMSAs to vmsa<N>.bin (seves, snp, snp:svsm)
   -v, --verbose              print "Calculated <MODE> guest measurement: <digest>"
+  --force                    a damaged firmware (error diagnostics) gets no digest; with --force the value computed
+                             from it is printed to stderr, labelled "computed from a damaged file" (exit status 1)
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
 
@@ -87,6 +92,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v', default: false },
   ledger: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<
@@ -240,16 +246,34 @@ async function run(args: string[], io: CliIo): Promise<number> {
         snpOvmfHash,
       });
     }
-    if (v['dump-vmsa'] && result.digest)
-      result.vmsas.forEach((page, i) => io.writeFile(`vmsa${i}.bin`, page));
+  }
+  // Errors of the firmware image itself (its parse, including tables this mode does not use) or of the
+  // measurement withhold the digest (issue 10).
+  const fileErrors = [v.ovmf, v.svsm]
+    .filter((p): p is string => Boolean(p))
+    .flatMap((p) => parseFirmware(io.readFile(p)).diagnostics.filter((d) => d.severity === 'error' && !result.diagnostics.some((x) => x.code === d.code && x.offset === d.offset)));
+  const withheld = result.digest ? withheldFor([...fileErrors, ...result.diagnostics], toHex(result.digest), v.force) : undefined;
+  if (v['dump-vmsa'] && result.digest && !withheld && result.vmsas.length) {
+    const files = result.vmsas.map((_, i) => `vmsa${i}.bin`);
+    checkOutputPaths(
+      [v.ovmf, v.svsm, v.kernel, v.initrd, v['vars-file']],
+      files.map((path) => ({ option: '--dump-vmsa', path })),
+    );
+    result.vmsas.forEach((page, i) => io.writeFile(files[i]!, page));
   }
 
   if (v.json) {
-    io.out(toJson(jsonReport(result, v.ledger)) + '\n');
-    return result.digest ? 0 : 1;
+    const report = jsonReport(result, v.ledger && !withheld);
+    io.out(toJson(withheld ? { ...report, digest: null, withheld, diagnostics: [...fileErrors, ...result.diagnostics] } : report) + '\n');
+    return result.digest && !withheld ? 0 : 1;
   }
+  for (const d of fileErrors) io.err(`${formatDiagnostic(d)}\n`);
   printDiagnostics(result, io);
   if (!result.digest) return 1;
+  if (withheld) {
+    reportWithheld(io, 'measure-ovmf', `${MODE_NAME[mode]} launch digest`, withheld);
+    return 1;
+  }
   if (mode === 'snp:ovmf-hash') {
     // sev-snp-measure prints this mode's hash as bare hex, whatever -v and --output-format say.
     io.out(`${toHex(result.digest)}\n`);

@@ -8,6 +8,7 @@ import {
   sectionOfType,
   type IgvmFile,
   type IgvmHeader,
+  type IgvmVpContext,
 } from '../../core/igvm/types';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
@@ -128,6 +129,16 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
   return [...areas.values()];
 }
 
+/** True when the VP context's data is a view into the file (not zeros the parser supplied for missing data). */
+function vpDataInFile(bytes: Uint8Array, h: IgvmVpContext): boolean {
+  const data =
+    h.kind === 'SnpVpContext' ? h.vmsa : h.kind === 'X64NativeVpContext' || h.kind === 'AArch64CcaVpContext' ? h.page : h.kind === 'X64VbsVpContext' || h.kind === 'AArch64VbsVpContext' ? h.context : undefined;
+  if (!data) return false;
+  if (h.fileOffset === 0 || data.buffer !== bytes.buffer) return false;
+  const start = data.byteOffset - bytes.byteOffset;
+  return start >= 0 && start + data.length <= bytes.length && (h.kind !== 'X64VbsVpContext' && h.kind !== 'AArch64VbsVpContext' ? true : h.registers.length > 0);
+}
+
 export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -143,7 +154,14 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
       gpa: hex(h.gpa),
       ...(h.fileOffset && { dataOffset: h.fileOffset }),
     };
-    if (h.kind === 'SnpVpContext') {
+    if (!vpDataInFile(file.bytes, h)) {
+      // The parser read zeros in place of data the file does not hold (and reported it as an error): there are no
+      // registers to show, and decoding the zeros (or the file header at offset 0) would invent them.
+      views.push({
+        ...base,
+        groups: [{ title: 'No register data', fields: [{ label: 'VP context data', value: `missing (file_offset 0x${h.fileOffset.toString(16)} holds no data in this file)` }] }],
+      });
+    } else if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
       diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
