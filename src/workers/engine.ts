@@ -12,7 +12,7 @@ import { IgvmSession } from './inspect/igvm';
 import { inspectPe } from './inspect/pe';
 import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
-import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -32,6 +32,8 @@ interface OpenEntry {
   bytes: Uint8Array;
   /** The open result's diagnostics: errors here withhold every digest of (or through) this file. */
   diagnostics: readonly Diagnostic[];
+  /** The open result's measurement choices (labels for a refused measurement). */
+  measurable: MeasureChoice[];
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
 }
@@ -57,7 +59,7 @@ export class Engine {
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    const entry: OpenEntry = { name, bytes, diagnostics: [] };
+    const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
     const sha256 = await sha256Hex(bytes);
@@ -114,6 +116,7 @@ export class Engine {
         result = base;
     }
     entry.diagnostics = result.diagnostics;
+    entry.measurable = result.measurable;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -135,10 +138,26 @@ export class Engine {
 
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
+    const refused = this.refuse(id, options);
+    if (refused) return refused;
     if (e.igvm) return this.gate(id, options, e.igvm.measure(options, onProgress));
     if (e.firmware)
       return this.gate(id, options, measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes));
     throw new Error('This kind of file has no launch measurement.');
+  }
+
+  /**
+   * Without `force`, a measurement whose inputs already have errors is not computed at all (its digest would be
+   * withheld anyway, and hostile size fields must not make a refused file expensive): the withheld result at once.
+   */
+  private refuse(id: string, o: MeasureOptions): MeasureResult | undefined {
+    if (o.force) return undefined;
+    const inputs = [id, o.kernelFile, o.initrdFile].filter((x): x is string => Boolean(x));
+    const diagnostics = inputs.flatMap((x) => this.need(x).diagnostics);
+    if (!digestBlocker(diagnostics)) return undefined;
+    const label = this.need(id).measurable.find((m) => m.platform === o.platform)?.label ?? o.platform;
+    const empty: MeasureResult = { platform: o.platform, label, algorithm: '', digest: '', ms: 0, entries: [], runs: [], diagnostics: [] };
+    return withholdDigest(empty, diagnostics);
   }
 
   /**
@@ -154,6 +173,8 @@ export class Engine {
   async measureAsync(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
     const s = this.need(id).igvm;
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
+    const refused = this.refuse(id, options);
+    if (refused) return refused;
     this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
     return this.gate(id, options, await s.measureFast(options, this.pageHasher, onProgress));
   }

@@ -2,9 +2,9 @@
 // optionally with the step ledger, or printed exactly like coconut-svsm's igvmmeasure (§16.2).
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
-import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind } from '../../core/detect';
-import { parseIgvm, type IgvmPlatformTypeName } from '../../core/igvm';
+import { IGVM_PLATFORM_TYPE_NAME, parseIgvm, supportedPlatforms, type IgvmFile, type IgvmPlatformTypeName } from '../../core/igvm';
 import {
   coalesceLedger,
   ledgerToJson,
@@ -165,9 +165,22 @@ function run(args: string[], io: CliIo): number {
     checkKvm: v['check-kvm'],
     ledger: v.ledger || (igvmmeasureFormat && v.verbose),
   };
-  const results = measureIgvm(parsed.file, options);
   // Errors of the file itself (parse, VP contexts, the FUKI around it) block every platform's digest.
   const fileDiagnostics = [...containerDiagnostics, ...parsed.diagnostics];
+  // A file with errors gets no digest, so (unless --force asks for the damaged value) it is not measured at all:
+  // hostile size fields cannot make a refused file expensive.
+  if (!v.force && !igvmmeasureFormat && hasErrors(fileDiagnostics)) {
+    const w = withheldFor(fileDiagnostics, undefined, false)!;
+    const platforms = supportedPlatformNames(parsed.file, wanted);
+    if (v.json)
+      io.out(toJson({ file, ...(source && { source }), platforms: platforms.map((platform) => ({ platform, digest: null, withheld: w })), parseDiagnostics: fileDiagnostics }) + '\n');
+    else {
+      for (const d of fileDiagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+      for (const p of platforms.length ? platforms : ['IGVM']) reportWithheld(io, 'measure', p, w);
+    }
+    return 1;
+  }
+  const results = measureIgvm(parsed.file, options);
   const gate = (r: PlatformMeasurement) => withheldFor([...fileDiagnostics, ...r.diagnostics], toHex(r.digest), v.force);
 
   if (igvmmeasureFormat) {
@@ -207,6 +220,14 @@ function run(args: string[], io: CliIo): number {
   return idMismatch || withheld.some(Boolean) ? 1 : 0;
 }
 
+/** The declared platform names (or just `wanted`), for a file that is not measured. */
+function supportedPlatformNames(file: IgvmFile, wanted: IgvmPlatformTypeName | undefined): string[] {
+  const names = supportedPlatforms(file)
+    .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
+    .filter((n): n is IgvmPlatformTypeName => n !== undefined);
+  return wanted ? names.filter((n) => n === wanted) : names;
+}
+
 function label(r: PlatformMeasurement): string {
   const how = r.profile ? `profile ${r.profile}` : r.tdxOrder ? `order ${r.tdxOrder}` : r.toolBehaviour ? 'igvmmeasure tool behaviour' : '';
   return `${r.platform} (mask 0x${r.compatibilityMask.toString(16)}, ${r.algorithm}${how ? ', ' + how : ''})`;
@@ -239,7 +260,8 @@ function jsonOf(r: PlatformMeasurement, withheld: CliWithheld | undefined): Reco
     snpOptions: r.snpOptions,
     tdxOrder: r.tdxOrder,
     toolBehaviour: r.toolBehaviour,
-    idBlock: r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
+    // A damaged file's ID block is not shown either: its ld is a digest-shaped value a script could take for one.
+    idBlock: !withheld && r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
     ledger: !withheld && r.ledger ? ledgerToJson(r.ledger) : undefined,
     runs: !withheld && r.ledger ? coalesceLedger(r.ledger) : undefined,
     diagnostics: r.diagnostics,
