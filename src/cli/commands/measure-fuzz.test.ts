@@ -101,7 +101,7 @@ describe('fuzz: a mutated IGVM with an error diagnostic never yields a digest (C
       if (n % 4 === 0) {
         const opened = await engine.open(`f${n}`, 'm.igvm', m);
         for (const choice of opened.measurable) {
-          let digest = '';
+          let digest: string;
           try {
             digest = engine.measure(`f${n}`, { platform: choice.platform }).digest;
           } catch {
