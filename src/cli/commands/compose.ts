@@ -234,10 +234,11 @@ export const composeCommand: Command = {
         ...(v.receipt ? [{ option: '--receipt', path: v.receipt }] : []),
       ],
     );
+    const settings = settingsFrom(v);
+    if (v['blob-base'] !== undefined) parsePythonInt(v['blob-base'], '--blob-base');
     const plan = new OutputPlan();
     const firmware = io.readFile(v.firmware);
     if (IGVM_MAGIC_BYTES.every((b, i) => firmware[i] === b)) return runIgvmFirmwareRoute(v, firmware, io, plan);
-    const settings = settingsFrom(v);
     const diags = new Diagnostics();
 
     const addons: AddonInput[] = (v.addon ?? []).map((p) => ({ file: io.readFile(p), fileName: basename(p), scope: 'global' }));

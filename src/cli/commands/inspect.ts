@@ -64,7 +64,22 @@ export function inspectBytes(bytes: Uint8Array): Inspection & { kind: FileKind }
   const kind = detectFileKind(bytes);
   const inspector = INSPECTORS[kind];
   if (inspector) return { kind, ...inspector(bytes) };
-  return { kind, summary: { kind, size: bytes.length }, diagnostics: [], text: `${kind}: ${bytes.length} bytes\n` };
+  // A file of no kind this tool knows is a failed inspection, not a summary (issue 10 item 8): exit status 1.
+  const diagnostics: Diagnostic[] =
+    kind === 'unknown'
+      ? [
+          {
+            severity: 'error',
+            code: 'UNKNOWN_FILE_KIND',
+            message:
+              bytes.length === 0
+                ? 'empty file'
+                : 'not a file kind fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature',
+            offset: 0,
+          },
+        ]
+      : [];
+  return { kind, summary: { kind, size: bytes.length }, diagnostics, text: `${kind}: ${bytes.length} bytes\n` };
 }
 
 export const inspectCommand: Command = {

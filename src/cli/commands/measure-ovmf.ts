@@ -10,6 +10,7 @@ import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { reportWithheld, withheldFor } from '../digest-gate';
+import { decimalOption } from '../options';
 import { checkOutputPaths } from '../outputs';
 import { toJson, UsageError, type CliIo } from '../io';
 
@@ -48,18 +49,17 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
 
-/** Python `int(s, 0)`: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
+/** Python `int(s, 0)` without its surrounding blanks: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
 export function parsePythonInt(s: string, option: string): bigint {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)\s*$/.exec(s);
+  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)$/.exec(s);
   if (!m || /__|_$|^0[xob]_?$/i.test(m[2]!)) throw new UsageError(`${option}: invalid int value '${s}'`);
   const v = BigInt(m[2]!.replace(/_/g, ''));
   return m[1] === '-' ? -v : v;
 }
 
+/** A decimal count (vCPUs, family/model/stepping, variable-store size): digits only, no blanks, sign or exponent. */
 function parseDecimal(s: string | undefined, option: string): number | undefined {
-  if (s === undefined) return undefined;
-  if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new UsageError(`${option}: invalid int value '${s}'`);
-  return Number.parseInt(s, 10);
+  return decimalOption(s, option);
 }
 
 function printDiagnostics(result: AnyResult, io: CliIo): void {
