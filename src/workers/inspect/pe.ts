@@ -2,6 +2,7 @@
 // sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
 // src/core/authenticode).
 import { toHex } from '../../core/bytes/bytes';
+import { sectionHashedBytes } from '../../core/pe/section-hash';
 import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
 import {
   parsePe,
@@ -147,7 +148,8 @@ export async function inspectPe(
   const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
-    const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
+    // The bytes the one section-hash definition covers (core/pe/section-hash: ukify's VirtualSize bytes).
+    const data = sectionHashedBytes(bytes, s);
     const row: PeSectionRow = {
       index: s.index,
       name: s.name,
