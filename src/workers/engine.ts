@@ -6,6 +6,7 @@ import { detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import { withholdDigest } from './withhold';
+import { efifwPayloads } from '../core/uki/efifw-payload';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
@@ -186,6 +187,19 @@ export class Engine {
     const blocked = digestBlocker(e.diagnostics);
     if (blocked) throw new Error(`What-if edits need a digest, and this file has none: ${blocked.reason}`);
     return s.whatIf(headerIndex, byteOffset);
+  }
+
+  /**
+   * A copy of the payload of `.efifw` entry `index` of an open FUKI (section order, as UkiView.efifw), with a file name
+   * for it: the UI opens it as its own tab.
+   */
+  efifwPayload(id: string, index: number): { name: string; bytes: Uint8Array<ArrayBuffer> } {
+    const e = this.need(id);
+    const entry = efifwPayloads(e.bytes)[index];
+    if (!entry) throw new Error(`${e.name} has no .efifw entry ${index}`);
+    const ext = entry.kind === 'igvm' ? '.igvm' : entry.kind === 'firmware' ? '.fd' : '.bin';
+    const safe = entry.fwid.replace(/[^A-Za-z0-9._-]/g, '_') || 'payload';
+    return { name: `${e.name.replace(/\.efi$/i, '')}.efifw-${index}-${safe}${ext}`, bytes: entry.bytes.slice() };
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

@@ -32,14 +32,7 @@ export function pickEfifw(file: Uint8Array, opts: { index?: number; fwid?: strin
     entry = all.find((e) => e.fwid === opts.fwid);
     if (!entry) throw new UsageError(`--fwid: no .efifw entry has fwid '${escapeText(opts.fwid)}' (there are: ${all.map((e) => `'${escapeText(e.fwid)}'`).join(', ')})`);
   } else entry = all.find((e) => e.kind === 'igvm') ?? all[0];
-  if (entry!.kind !== 'igvm')
-    return {
-      all,
-      diagnostics,
-      problem:
-        entry!.kind === 'firmware'
-          ? `${describeEntry(entry!, all.length)} holds OVMF/TDVF firmware, not an IGVM: measure it with \`fukiscope measure-ovmf\` or \`fukiscope tdx-mrtd\` (the app's UKI view measures it with default launch settings)`
-          : `${describeEntry(entry!, all.length)} holds neither an IGVM nor OVMF firmware`,
-    };
+  if (entry!.kind === 'unknown')
+    return { all, diagnostics, problem: `${describeEntry(entry!, all.length)} holds neither an IGVM nor OVMF firmware` };
   return { entry, all, diagnostics };
 }

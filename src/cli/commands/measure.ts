@@ -22,6 +22,8 @@ import { FORCE_USAGE, reportWithheld, withheldFor, type CliWithheld } from '../d
 import { escapeText } from '../escape';
 import { decimalOption } from '../options';
 import { describeEntry, pickEfifw } from './efifw-source';
+import { measureEfifwPayload } from '../../core/fuki/payload-measure';
+import type { EfifwPayloadEntry } from '../../core/uki/efifw-payload';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
@@ -141,6 +143,7 @@ function run(args: string[], io: CliIo): number {
       io.err(`fukiscope measure: ${escapeText(file)} ${c.problem}\n`);
       return 1;
     }
+    if (c.entry.kind === 'firmware') return measureFirmwarePayload(c.entry, c.all.length, c.diagnostics, file, v.json, v.force, io);
     igvmBytes = c.entry.bytes;
     source = { efifwIndex: c.entry.index, fwid: c.entry.fwid, offset: c.entry.offset, length: c.entry.length, entries: c.all.length };
     if (!v.json && !igvmmeasureFormat) io.out(`source: ${describeEntry(c.entry, c.all.length)}\n`);
@@ -218,6 +221,40 @@ function run(args: string[], io: CliIo): number {
     });
   }
   return idMismatch || withheld.some(Boolean) ? 1 : 0;
+}
+
+/**
+ * A FUKI whose chosen `.efifw` entry is OVMF/TDVF firmware: the classic launch with the defaults the app's UKI view
+ * uses (core measureEfifwPayload; the label says them), and the MRTD of a TDVF. For other settings: measure-ovmf.
+ */
+function measureFirmwarePayload(
+  entry: EfifwPayloadEntry,
+  of: number,
+  container: Diagnostic[],
+  file: string,
+  json: boolean,
+  force: boolean,
+  io: CliIo,
+): number {
+  const m = measureEfifwPayload(entry);
+  const all = [...container, ...m.diagnostics];
+  const blocked = withheldFor(container, undefined, false);
+  const rows = m.measurements.map((x) => {
+    const w = blocked ?? (x.withheld && { ...x.withheld });
+    return { platform: x.platform, label: x.label, digest: w ? null : toHex(x.digest!), ...(w && { withheld: force && x.digest ? { ...w, forcedDigest: toHex(x.digest) } : w }) };
+  });
+  const source = { efifwIndex: entry.index, fwid: entry.fwid, offset: entry.offset, length: entry.length, entries: of, kind: entry.kind };
+  if (json) io.out(toJson({ file, source, platforms: rows, parseDiagnostics: all }) + '\n');
+  else {
+    for (const d of all) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+    io.out(`source: ${describeEntry(entry, of)}\n`);
+    for (const r of rows) {
+      if (r.withheld) reportWithheld(io, 'measure', r.label, r.withheld);
+      else io.out(`${r.label}: ${r.digest}\n`);
+    }
+    io.err(`fukiscope measure: OVMF payload measured with default launch settings; for others use \`fukiscope measure-ovmf\`\n`);
+  }
+  return rows.length === 0 || rows.some((r) => r.withheld) ? 1 : 0;
 }
 
 /** The declared platform names (or just `wanted`), for a file that is not measured. */
