@@ -3,6 +3,8 @@
 // doubled, so a section name, .cmdline, .osrel, .uname or fwid can neither start a new output line, move the cursor,
 // recolour the terminal nor reorder what follows. --json output needs none of this (JSON escapes controls itself).
 
+import { formatDiagnostic, type Diagnostic } from '../core/diagnostics';
+
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\', '\x1b': '\\e' };
 
 /** C0, DEL, C1; U+2028/U+2029; the bidi embeddings/overrides/isolates (Unicode UAX #9); BOM / zero-width no-break. */
@@ -21,4 +23,9 @@ export function escapeText(s: string): string {
 /** escapeText of each line of a multi-line text (shown as several output lines); the line breaks stay. */
 export function escapeLines(s: string): string[] {
   return s.split('\n').map((l) => escapeText(l));
+}
+
+/** A diagnostic as one safe text line (its message may quote file strings: a section name, a fwid, …). */
+export function diagnosticLine(d: Diagnostic): string {
+  return escapeText(formatDiagnostic(d));
 }

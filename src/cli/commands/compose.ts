@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
-import { Diagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
+import { Diagnostics, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import {
   addonMatrix,
   buildFukiPe,
@@ -27,6 +27,7 @@ import type { AddonInput } from '../../core/uki/addons';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
 import { reportWithheld, withheldFor } from '../digest-gate';
 import { escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
@@ -207,7 +208,7 @@ function readCmdline(v: string | undefined, io: CliIo): string | undefined {
 }
 
 function printDiagnostics(list: readonly Diagnostic[], io: CliIo): void {
-  for (const d of list) if (d.severity !== 'info') io.err(`${formatDiagnostic(d)}\n`);
+  for (const d of list) if (d.severity !== 'info') io.err(`${diagnosticLine(d)}\n`);
 }
 
 export const composeCommand: Command = {

@@ -2,12 +2,12 @@
 // spellings, checks and output of virtee/sev-snp-measure (fuki-uki-kernel-hashes.md §4.4–§4.5).
 import { parseArgs } from 'node:util';
 import { fromHex, toHex } from '../../core/bytes/bytes';
-import { formatDiagnostic } from '../../core/diagnostics';
 import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { reportWithheld, withheldFor } from '../digest-gate';
 import { decimalOption } from '../options';
@@ -65,7 +65,7 @@ function parseDecimal(s: string | undefined, option: string): number | undefined
 function printDiagnostics(result: AnyResult, io: CliIo): void {
   for (const d of result.diagnostics) {
     if (d.severity === 'error') io.err(`Error: ${d.message}\n`);
-    else if (d.severity === 'warning') io.err(`${formatDiagnostic(d)}\n`);
+    else if (d.severity === 'warning') io.err(`${diagnosticLine(d)}\n`);
   }
 }
 
@@ -267,7 +267,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(toJson(withheld ? { ...report, digest: null, withheld, diagnostics: [...fileErrors, ...result.diagnostics] } : report) + '\n');
     return result.digest && !withheld ? 0 : 1;
   }
-  for (const d of fileErrors) io.err(`${formatDiagnostic(d)}\n`);
+  for (const d of fileErrors) io.err(`${diagnosticLine(d)}\n`);
   printDiagnostics(result, io);
   if (!result.digest) return 1;
   if (withheld) {

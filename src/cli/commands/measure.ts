@@ -2,7 +2,7 @@
 // optionally with the step ledger, or printed exactly like coconut-svsm's igvmmeasure (§16.2).
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
+import { hasErrors, type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind } from '../../core/detect';
 import { IGVM_PLATFORM_TYPE_NAME, parseIgvm, supportedPlatforms, type IgvmFile, type IgvmPlatformTypeName } from '../../core/igvm';
 import {
@@ -18,6 +18,7 @@ import {
   type TdxOrder,
 } from '../../core/measure';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
 import { FORCE_USAGE, reportWithheld, withheldFor, type CliWithheld } from '../digest-gate';
 import { escapeText } from '../escape';
 import { decimalOption } from '../options';
@@ -155,7 +156,7 @@ function run(args: string[], io: CliIo): number {
 
   const parsed = parseIgvm(igvmBytes);
   if (!parsed.file) {
-    for (const d of parsed.diagnostics) io.err(formatDiagnostic(d) + '\n');
+    for (const d of parsed.diagnostics) io.err(diagnosticLine(d) + '\n');
     io.err(`fukiscope measure: ${escapeText(file)} is not a readable IGVM file${kind === 'unknown' || kind === 'text' ? ` (detected: ${kind})` : ''}\n`);
     return 1;
   }
@@ -178,7 +179,7 @@ function run(args: string[], io: CliIo): number {
     if (v.json)
       io.out(toJson({ file, ...(source && { source }), platforms: platforms.map((platform) => ({ platform, digest: null, withheld: w })), parseDiagnostics: fileDiagnostics }) + '\n');
     else {
-      for (const d of fileDiagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+      for (const d of fileDiagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
       for (const p of platforms.length ? platforms : ['IGVM']) reportWithheld(io, 'measure', p, w);
     }
     return 1;
@@ -190,7 +191,7 @@ function run(args: string[], io: CliIo): number {
     const r = results[0];
     const w = r && !r.diagnostics.some((d) => d.code.startsWith('KVM_') && d.severity === 'error') ? gate(r) : undefined;
     if (w) {
-      for (const d of fileDiagnostics) if (d.severity === 'error') io.err(formatDiagnostic(d) + '\n');
+      for (const d of fileDiagnostics) if (d.severity === 'error') io.err(diagnosticLine(d) + '\n');
       reportWithheld(io, 'measure', `${r!.platform} launch digest`, w);
       return 1;
     }
@@ -213,7 +214,7 @@ function run(args: string[], io: CliIo): number {
     );
   } else {
     for (const d of [...fileDiagnostics, ...results.flatMap((r) => r.diagnostics)])
-      if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+      if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
     results.forEach((r, i) => {
       const w = withheld[i];
       if (w) reportWithheld(io, 'measure', label(r), w);
@@ -246,7 +247,7 @@ function measureFirmwarePayload(
   const source = { efifwIndex: entry.index, fwid: entry.fwid, offset: entry.offset, length: entry.length, entries: of, kind: entry.kind };
   if (json) io.out(toJson({ file, source, platforms: rows, parseDiagnostics: all }) + '\n');
   else {
-    for (const d of all) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+    for (const d of all) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
     io.out(`source: ${describeEntry(entry, of)}\n`);
     for (const r of rows) {
       if (r.withheld) reportWithheld(io, 'measure', r.label, r.withheld);

@@ -1,9 +1,9 @@
 // `fukiscope tdx-mrtd FW`: the MRTD of a TDVF firmware image in either VMM page order (igvm-format §14.4).
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../core/diagnostics';
 import { TDVF_PAGE_ORDERS, tdvfMrtd, type TdvfPageOrder } from '../../core/classic/tdvf-mrtd';
 import { toHex } from '../../core/bytes/bytes';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { FORCE_USAGE, reportWithheld, withheldFor } from '../digest-gate';
 import { toJson, UsageError, type CliIo } from '../io';
@@ -51,7 +51,7 @@ function run(args: string[], io: CliIo): number {
     );
     return r.mrtd && !withheld ? 0 : 1;
   }
-  for (const d of [...fileErrors, ...r.diagnostics]) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+  for (const d of [...fileErrors, ...r.diagnostics]) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   if (!r.mrtd) return 1;
   if (withheld) {
     reportWithheld(io, 'tdx-mrtd', `TDX MRTD (${r.order})`, withheld);
