@@ -28,6 +28,7 @@ import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import type { Command } from '../commands';
 import { diagnosticLine } from '../escape';
+import { isValidFwid } from '../../core/uki/efifw';
 import { reportWithheld, withheldFor } from '../digest-gate';
 import { escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
@@ -226,6 +227,8 @@ export const composeCommand: Command = {
     if (v['fuki-out'] && !v.uki && (v.initrd?.length ?? 0) > 1) throw new UsageError('--fuki-out from a stub takes one --initrd');
     if (!v['fuki-out'] && (v.hwid?.length || v['hwid-name'] !== undefined || v.fwid !== undefined || v.stub || v['os-release']))
       throw new UsageError('--fwid/--hwid/--hwid-name/--stub/--os-release apply to --fuki-out');
+    if (v.fwid !== undefined && !isValidFwid(v.fwid))
+      throw new UsageError(`--fwid must be printable ASCII without spaces: '${escapeText(v.fwid)}'`);
     const cmdlineFile = v.cmdline?.startsWith('@') ? v.cmdline.slice(1) : undefined;
     checkOutputPaths(
       [v.firmware, v.kernel, ...(v.initrd ?? []), v.uki, ...(v.addon ?? []), v.stub, v['os-release'], v.shim, ...(v['db-cert'] ?? []), cmdlineFile],
