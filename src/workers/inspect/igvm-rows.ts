@@ -8,7 +8,6 @@ import {
   sectionOfType,
   type IgvmFile,
   type IgvmHeader,
-  type IgvmVpContext,
 } from '../../core/igvm/types';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
@@ -16,6 +15,9 @@ import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 
 const hex = (v: bigint | number) => '0x' + v.toString(16);
+/** "1 page" / "2 pages"; "1 byte" / "4 bytes" (counts shown in words, issue 10). */
+const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
+const bytes = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
 function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
   const f = decodePageDataFlags(h.flags);
@@ -36,13 +38,13 @@ function detail(h: IgvmHeader): string {
     case 'PageData':
       return pageDetail(h);
     case 'ParameterArea':
-      return `area ${h.parameterAreaIndex}, ${h.numberOfBytes / 4096n} pages${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
+      return `area ${h.parameterAreaIndex}, ${pages(h.numberOfBytes / 4096n)}${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
     case 'ParameterInsert':
       return `area ${h.parameterAreaIndex}`;
     case 'RequiredMemory':
-      return `${h.numberOfBytes / 4096} pages${h.flags & 1 ? ', VTL2 protectable' : ''}`;
+      return `${pages(h.numberOfBytes / 4096)}${h.flags & 1 ? ', VTL2 protectable' : ''}`;
     case 'ErrorRange':
-      return `${h.sizeBytes} bytes`;
+      return bytes(h.sizeBytes);
     case 'SnpIdBlock':
       return `ld ${Array.from(h.ld.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}…, guest SVN ${h.guestSvn}`;
     case 'VbsMeasurement':
@@ -129,17 +131,24 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
   return [...areas.values()];
 }
 
-/** True when the VP context's data is a view into the file (not zeros the parser supplied for missing data). */
-function vpDataInFile(bytes: Uint8Array, h: IgvmVpContext): boolean {
-  const data =
-    h.kind === 'SnpVpContext' ? h.vmsa : h.kind === 'X64NativeVpContext' || h.kind === 'AArch64CcaVpContext' ? h.page : h.kind === 'X64VbsVpContext' || h.kind === 'AArch64VbsVpContext' ? h.context : undefined;
-  if (!data) return false;
-  if (h.fileOffset === 0 || data.buffer !== bytes.buffer) return false;
-  const start = data.byteOffset - bytes.byteOffset;
-  return start >= 0 && start + data.length <= bytes.length && (h.kind !== 'X64VbsVpContext' && h.kind !== 'AArch64VbsVpContext' ? true : h.registers.length > 0);
+/**
+ * Why the registers of VP context `h` cannot be shown, or undefined when they can: the parser found an error at
+ * this header (its data runs past the end of a truncated file, points into the headers…), or the VMSA it returned
+ * is not a view of the file (missing data is read as zeros so parsing goes on). Decoding either would show
+ * registers the file does not hold (issue 10: "VP 0 registers" read from the file header).
+ */
+function vpUnavailable(file: IgvmFile, h: IgvmHeader, parseDiagnostics: readonly Diagnostic[]): string | undefined {
+  const errors = parseDiagnostics.filter((d) => d.severity === 'error' && d.index === h.index);
+  if (errors.length > 0) return `Registers not decoded: ${errors.map((d) => `${d.code}: ${d.message}`).join('; ')}`;
+  if (h.kind === 'SnpVpContext' && (h.vmsa.buffer !== file.bytes.buffer || h.fileOffset === 0))
+    return 'Registers not decoded: the VMSA data is not in the file.';
+  return undefined;
 }
 
-export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
+export function vpContextViews(
+  file: IgvmFile,
+  parseDiagnostics: readonly Diagnostic[] = [],
+): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
   const platforms = platformRows(file);
@@ -154,13 +163,9 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
       gpa: hex(h.gpa),
       ...(h.fileOffset && { dataOffset: h.fileOffset }),
     };
-    if (!vpDataInFile(file.bytes, h)) {
-      // The parser read zeros in place of data the file does not hold (and reported it as an error): there are no
-      // registers to show, and decoding the zeros (or the file header at offset 0) would invent them.
-      views.push({
-        ...base,
-        groups: [{ title: 'No register data', fields: [{ label: 'VP context data', value: `missing (file_offset 0x${h.fileOffset.toString(16)} holds no data in this file)` }] }],
-      });
+    const unavailable = vpUnavailable(file, h, parseDiagnostics);
+    if (unavailable) {
+      views.push({ ...base, groups: [], unavailable });
     } else if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
