@@ -11,6 +11,7 @@ import {
   describeMeasurement,
   FUKI_PROFILES,
   directBootBlobs,
+  kernelInputDiagnostics,
   ukiBootBlobs,
   type BootBlobs,
   type ComposeSettings,
@@ -192,6 +193,8 @@ export class ComposeService {
     if (source.kind === 'none') return { addons: [] };
     if (source.kind === 'direct') {
       const b = directBootBlobs({ kernel: this.bytesOf(source.kernelId), cmdline: source.cmdline });
+      // The kernel's own check too, so the gate holds even when no open-file diagnostics are supplied.
+      for (const x of kernelInputDiagnostics(b.kernel)) d.add(x);
       b.initrds = source.initrdIds.map((id) => this.bytesOf(id));
       b.provenance.initrds = source.initrdIds;
       return { boot: b, addons: [] };
@@ -325,7 +328,8 @@ export class ComposeService {
     const firmware = this.bytesOf(req.firmwareId);
     const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true } });
     if (!r.igvm || !r.receipt) throw new Error(r.diagnostics.map((x) => x.message).join('; ') || 'composition failed');
-    const blocked = this.withheld(req, r.diagnostics);
+    // The boot inputs' own diagnostics (d) count as in compose(): a damaged UKI or kernel writes nothing.
+    const blocked = this.withheld(req, [...d.list, ...r.diagnostics]);
     if (blocked) throw new Error(`Nothing written: ${blocked.reason}`);
     const out: ComposeOutputs = { igvm: new Uint8Array(r.igvm), receiptJson: '', diagnostics: [...r.diagnostics] };
     if (fuki) {

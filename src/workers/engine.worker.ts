@@ -99,6 +99,10 @@ const api = {
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
   },
+  efifwPayload(id: string, index: number) {
+    const p = engine.efifwPayload(id, index);
+    return transfer(p, [p.bytes.buffer]);
+  },
   diff(idA: string, idB: string) {
     return diffFiles(engine.bytesOf(idA), engine.bytesOf(idB), defaultHash());
   },

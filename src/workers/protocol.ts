@@ -261,7 +261,21 @@ export interface UkiView {
   kind: string;
   stubInfo?: string;
   profiles: { index: number; id?: string; title?: string }[];
-  efifw: { fwid: string; size: number; offset: number }[];
+  /**
+   * Each `.efifw` entry (section order): fwid, payload size and file offset, and the payload recognised by content
+   * and measured as a file of its own (core measureEfifwPayload): an IGVM per declared platform, OVMF as a classic
+   * launch with stated defaults (in `label`). A damaged payload gets `digest: ''` and `withheld`.
+   * Engine.efifwPayload(id, index) gives the payload bytes, to open as their own file tab.
+   */
+  efifw: {
+    fwid: string;
+    size: number;
+    offset: number;
+    payload?: {
+      kind: 'igvm' | 'firmware' | 'unknown';
+      measurements: { platform: string; label: string; digest: string; withheld?: DigestWithheld }[];
+    };
+  }[];
   /**
    * The kernel in `.linux`, itself a PE: its Authenticode SHA-256 (what a kernel-signature check covers) and its own
    * signatures (e.g. the distribution's Secure Boot signer), file offsets relative to the UKI.

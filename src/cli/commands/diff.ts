@@ -4,10 +4,10 @@
 // differ (as diff(1)); 2: usage.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../core/diagnostics';
 import { diffFiles, type DiffLedgerStep, type DiffResult, type DiffRow } from '../../core/diff';
 import { defaultHash } from '../../core/hash/hash';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope diff A B [--all] [--json]
@@ -84,8 +84,9 @@ function run(args: string[], io: CliIo): number {
   const different = differs(r);
   if (values.json) io.out(toJson({ a: pa, b: pb, different, ...r }) + '\n');
   else {
-    for (const d of r.diagnostics) io.err(formatDiagnostic(d) + '\n');
-    io.out(text(r, [basename(pa), basename(pb)], values.all));
+    for (const d of r.diagnostics) io.err(diagnosticLine(d) + '\n');
+    // Section names and other file-derived values in the rows: one safe line each (issue 11 item 6).
+    io.out(text(r, [basename(pa), basename(pb)], values.all).split('\n').map(escapeText).join('\n'));
   }
   return different ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 // diagnostic. One summarizer per file kind in INSPECTORS; adding a kind is one entry. Exit status 1 when the
 // file has error diagnostics.
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics';
+import { type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind, type FileKind } from '../../core/detect';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { formatFirmwareSummary, summarizeFirmware } from '../../core/firmware/summary';
@@ -10,6 +10,7 @@ import { parseIgvm } from '../../core/igvm/parse';
 import { summarizeIgvm, type IgvmSummary } from '../../core/igvm/summary';
 import { summarizePe } from '../../core/uki/summary';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
 import { formatPeSummary } from './pe';
 
@@ -64,7 +65,22 @@ export function inspectBytes(bytes: Uint8Array): Inspection & { kind: FileKind }
   const kind = detectFileKind(bytes);
   const inspector = INSPECTORS[kind];
   if (inspector) return { kind, ...inspector(bytes) };
-  return { kind, summary: { kind, size: bytes.length }, diagnostics: [], text: `${kind}: ${bytes.length} bytes\n` };
+  // A file of no kind this tool knows is a failed inspection, not a summary (issue 10 item 8): exit status 1.
+  const diagnostics: Diagnostic[] =
+    kind === 'unknown'
+      ? [
+          {
+            severity: 'error',
+            code: 'UNKNOWN_FILE_KIND',
+            message:
+              bytes.length === 0
+                ? 'empty file'
+                : 'not a file kind fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature',
+            offset: 0,
+          },
+        ]
+      : [];
+  return { kind, summary: { kind, size: bytes.length }, diagnostics, text: `${kind}: ${bytes.length} bytes\n` };
 }
 
 export const inspectCommand: Command = {
@@ -80,8 +96,9 @@ export const inspectCommand: Command = {
     const failed = r.diagnostics.some((d) => d.severity === 'error');
     if (values.json) io.out(toJson({ kind: r.kind, summary: r.summary, diagnostics: r.diagnostics }) + '\n');
     else {
-      io.out(`kind: ${r.kind}\n${r.text}`);
-      if (r.diagnostics.length) io.out(`diagnostics:\n${r.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}\n`);
+      // Every line escaped: summaries quote file strings (section names, .uname, fwid, …) (issue 11 item 6).
+      io.out(`kind: ${r.kind}\n${r.text.split('\n').map(escapeText).join('\n')}`);
+      if (r.diagnostics.length) io.out(`diagnostics:\n${r.diagnostics.map((d) => `  ${diagnosticLine(d)}`).join('\n')}\n`);
     }
     return failed ? 1 : 0;
   },

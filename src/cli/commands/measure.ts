@@ -2,8 +2,9 @@
 // optionally with the step ledger, or printed exactly like coconut-svsm's igvmmeasure (§16.2).
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
-import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
-import { parseIgvm, type IgvmPlatformTypeName } from '../../core/igvm';
+import { hasErrors, type Diagnostic } from '../../core/diagnostics';
+import { detectFileKind } from '../../core/detect';
+import { IGVM_PLATFORM_TYPE_NAME, parseIgvm, supportedPlatforms, type IgvmFile, type IgvmPlatformTypeName } from '../../core/igvm';
 import {
   coalesceLedger,
   ledgerToJson,
@@ -17,6 +18,13 @@ import {
   type TdxOrder,
 } from '../../core/measure';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
+import { FORCE_USAGE, reportWithheld, withheldFor, type CliWithheld } from '../digest-gate';
+import { escapeText } from '../escape';
+import { decimalOption } from '../options';
+import { describeEntry, pickEfifw } from './efifw-source';
+import { measureEfifwPayload } from '../../core/fuki/payload-measure';
+import type { EfifwPayloadEntry } from '../../core/uki/efifw-payload';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
@@ -30,7 +38,8 @@ const PLATFORM: Record<string, IgvmPlatformTypeName> = {
 
 const usage = `Usage: fukiscope measure FILE [--platform snp|tdx|vbs|sev|sev-es] [--profile igvm|igvmmeasure|native-zero]
                          [--tdx-order single-pass|two-pass] [--check-kvm] [--ledger] [--json]
-                         [--format igvmmeasure [--bare] [--ignore-idblock] [--verbose]]
+                         [--format igvmmeasure [--bare] [--ignore-idblock] [--verbose]] [--force]
+                         [--efifw-index N | --fwid ID]
 
 Launch measurements of an IGVM file for every platform it declares (lowercase hex):
   SEV_SNP        SNP launch digest (SHA-384). --profile picks the loader model:
@@ -49,7 +58,13 @@ Launch measurements of an IGVM file for every platform it declares (lowercase he
 --format igvmmeasure  print exactly what igvmmeasure measure prints (uppercase hex; --bare: digest only); fails
                  like igvmmeasure when an SNP ID block's ld differs (unless --ignore-idblock); --verbose prints its
                  coalesced page log first
-Exit status 1 when the file cannot be parsed, a check fails or an ID block's ld does not match.`;
+FILE may also be a FUKI (a UKI with .efifw): the IGVM in its .efifw section is measured; with several .efifw
+entries the first IGVM one is used unless --efifw-index N (0-based, in section order) or --fwid ID picks one,
+and the output says which entry it measured.
+Every line is "PLATFORM (mask, algorithm, profile): digest", with or without --platform; --json for scripts.
+A file with error diagnostics (damaged, truncated, bad checksum, unlaunchable) gets no digest: exit status 1.
+${FORCE_USAGE}
+Exit status 1 when the file cannot be parsed or has errors, a check fails or an ID block's ld does not match.`;
 
 const EQUALS = '='.repeat(111);
 
@@ -78,6 +93,7 @@ function run(args: string[], io: CliIo): number {
   const { values: v, positionals } = parseArgs({
     args,
     allowPositionals: true,
+    strict: true,
     options: {
       platform: { type: 'string', short: 'p' },
       profile: { type: 'string' },
@@ -89,6 +105,9 @@ function run(args: string[], io: CliIo): number {
       bare: { type: 'boolean', short: 'b', default: false },
       'ignore-idblock': { type: 'boolean', short: 'i', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
+      force: { type: 'boolean', default: false },
+      'efifw-index': { type: 'string' },
+      fwid: { type: 'string' },
       'shared-pages': { type: 'string' },
       'insert-pages': { type: 'string' },
       vmsa: { type: 'string' },
@@ -105,38 +124,146 @@ function run(args: string[], io: CliIo): number {
   const tdxOrder = choice(v['tdx-order'], TDX_ORDERS, '--tdx-order') as TdxOrder | undefined;
   if (igvmmeasureFormat && platformArg && !['snp', 'sev-snp', 'sev', 'sev-es'].includes(platformArg))
     throw new UsageError('--format igvmmeasure supports --platform sev-snp, sev or sev-es only');
+  const efifwIndex = decimalOption(v['efifw-index'], '--efifw-index');
+  if (efifwIndex !== undefined && v.fwid !== undefined) throw new UsageError('--efifw-index and --fwid both pick an entry: give one');
+  const snp = variantOverrides(v);
 
-  const parsed = parseIgvm(io.readFile(file));
+  const bytes = io.readFile(file);
+  const kind = detectFileKind(bytes);
+  let igvmBytes: Uint8Array = bytes;
+  let source: { efifwIndex: number; fwid: string; offset: number; length: number; entries: number } | undefined;
+  const containerDiagnostics: Diagnostic[] = [];
+  if (kind === 'firmware') {
+    io.err(`fukiscope measure: ${escapeText(file)} is OVMF/TDVF firmware, not an IGVM file: use \`fukiscope measure-ovmf --mode snp --ovmf FILE --vcpus N --vcpu-type T\` (SEV/SNP) or \`fukiscope tdx-mrtd FILE\` (TDX); see \`fukiscope measure-ovmf --help\`\n`);
+    return 2;
+  }
+  if (kind === 'pe') {
+    const c = pickEfifw(bytes, { index: efifwIndex, fwid: v.fwid });
+    containerDiagnostics.push(...c.diagnostics);
+    if (!c.entry) {
+      io.err(`fukiscope measure: ${escapeText(file)} ${c.problem}\n`);
+      return 1;
+    }
+    if (c.entry.kind === 'firmware') return measureFirmwarePayload(c.entry, c.all.length, c.diagnostics, file, v.json, v.force, io);
+    igvmBytes = c.entry.bytes;
+    source = { efifwIndex: c.entry.index, fwid: c.entry.fwid, offset: c.entry.offset, length: c.entry.length, entries: c.all.length };
+    if (!v.json && !igvmmeasureFormat) io.out(`source: ${describeEntry(c.entry, c.all.length)}\n`);
+    if (c.all.length > 1 && efifwIndex === undefined && v.fwid === undefined)
+      io.err(`fukiscope measure: ${c.all.length} .efifw entries; measured entry ${c.entry.index} (fwid '${escapeText(c.entry.fwid)}'); pick another with --efifw-index N or --fwid ID\n`);
+  } else if (efifwIndex !== undefined || v.fwid !== undefined) {
+    throw new UsageError('--efifw-index/--fwid apply to a FUKI (a UKI with .efifw), not to an IGVM file');
+  }
+
+  const parsed = parseIgvm(igvmBytes);
   if (!parsed.file) {
-    for (const d of parsed.diagnostics) io.err(formatDiagnostic(d) + '\n');
-    io.err(`fukiscope measure: ${file} is not a readable IGVM file\n`);
+    for (const d of parsed.diagnostics) io.err(diagnosticLine(d) + '\n');
+    io.err(`fukiscope measure: ${escapeText(file)} is not a readable IGVM file${kind === 'unknown' || kind === 'text' ? ` (detected: ${kind})` : ''}\n`);
     return 1;
   }
   const wanted: IgvmPlatformTypeName | undefined = platformArg ? PLATFORM[platformArg] : igvmmeasureFormat ? 'SEV_SNP' : undefined;
   const options: MeasureOptions = {
     platforms: wanted ? [wanted] : undefined,
     snpProfile: profile as SnpProfile,
-    snp: variantOverrides(v),
+    snp,
     tdxOrder,
     checkKvm: v['check-kvm'],
     ledger: v.ledger || (igvmmeasureFormat && v.verbose),
   };
-  const results = measureIgvm(parsed.file, options);
-
-  if (igvmmeasureFormat) return printIgvmmeasure(results[0], file, { bare: v.bare, ignoreIdBlock: v['ignore-idblock'], verbose: v.verbose }, io);
-  if (results.length === 0) {
-    io.err(`fukiscope measure: ${file} declares no ${wanted ?? 'measurable'} platform\n`);
+  // Errors of the file itself (parse, VP contexts, the FUKI around it) block every platform's digest.
+  const fileDiagnostics = [...containerDiagnostics, ...parsed.diagnostics];
+  // A file with errors gets no digest, so (unless --force asks for the damaged value) it is not measured at all:
+  // hostile size fields cannot make a refused file expensive.
+  if (!v.force && !igvmmeasureFormat && hasErrors(fileDiagnostics)) {
+    const w = withheldFor(fileDiagnostics, undefined, false)!;
+    const platforms = supportedPlatformNames(parsed.file, wanted);
+    if (v.json)
+      io.out(toJson({ file, ...(source && { source }), platforms: platforms.map((platform) => ({ platform, digest: null, withheld: w })), parseDiagnostics: fileDiagnostics }) + '\n');
+    else {
+      for (const d of fileDiagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
+      for (const p of platforms.length ? platforms : ['IGVM']) reportWithheld(io, 'measure', p, w);
+    }
     return 1;
   }
-  const diagnostics = [...parsed.diagnostics, ...results.flatMap((r) => r.diagnostics)];
+  const results = measureIgvm(parsed.file, options);
+  const gate = (r: PlatformMeasurement) => withheldFor([...fileDiagnostics, ...r.diagnostics], toHex(r.digest), v.force);
+
+  if (igvmmeasureFormat) {
+    const r = results[0];
+    const w = r && !r.diagnostics.some((d) => d.code.startsWith('KVM_') && d.severity === 'error') ? gate(r) : undefined;
+    if (w) {
+      for (const d of fileDiagnostics) if (d.severity === 'error') io.err(diagnosticLine(d) + '\n');
+      reportWithheld(io, 'measure', `${r!.platform} launch digest`, w);
+      return 1;
+    }
+    return printIgvmmeasure(r, file, { bare: v.bare, ignoreIdBlock: v['ignore-idblock'], verbose: v.verbose }, io);
+  }
+  if (results.length === 0) {
+    io.err(`fukiscope measure: ${escapeText(file)} declares no ${wanted ?? 'measurable'} platform\n`);
+    return 1;
+  }
+  const withheld = results.map(gate);
   const idMismatch = !v['ignore-idblock'] && results.some((r) => r.idBlock && !r.idBlock.matches);
   if (v.json) {
-    io.out(toJson({ file, platforms: results.map(jsonOf), parseDiagnostics: parsed.diagnostics }) + '\n');
+    io.out(
+      toJson({
+        file,
+        ...(source && { source }),
+        platforms: results.map((r, i) => jsonOf(r, withheld[i])),
+        parseDiagnostics: [...containerDiagnostics, ...parsed.diagnostics],
+      }) + '\n',
+    );
   } else {
-    for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
-    for (const r of results) printText(r, results.length === 1 && platformArg !== undefined, v.ledger, io);
+    for (const d of [...fileDiagnostics, ...results.flatMap((r) => r.diagnostics)])
+      if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
+    results.forEach((r, i) => {
+      const w = withheld[i];
+      if (w) reportWithheld(io, 'measure', label(r), w);
+      else printText(r, v.ledger, io);
+    });
   }
-  return idMismatch || hasErrors(results.flatMap((r) => r.diagnostics)) ? 1 : 0;
+  return idMismatch || withheld.some(Boolean) ? 1 : 0;
+}
+
+/**
+ * A FUKI whose chosen `.efifw` entry is OVMF/TDVF firmware: the classic launch with the defaults the app's UKI view
+ * uses (core measureEfifwPayload; the label says them), and the MRTD of a TDVF. For other settings: measure-ovmf.
+ */
+function measureFirmwarePayload(
+  entry: EfifwPayloadEntry,
+  of: number,
+  container: Diagnostic[],
+  file: string,
+  json: boolean,
+  force: boolean,
+  io: CliIo,
+): number {
+  const m = measureEfifwPayload(entry);
+  const all = [...container, ...m.diagnostics];
+  const blocked = withheldFor(container, undefined, false);
+  const rows = m.measurements.map((x) => {
+    const w = blocked ?? (x.withheld && { ...x.withheld });
+    return { platform: x.platform, label: x.label, digest: w ? null : toHex(x.digest!), ...(w && { withheld: force && x.digest ? { ...w, forcedDigest: toHex(x.digest) } : w }) };
+  });
+  const source = { efifwIndex: entry.index, fwid: entry.fwid, offset: entry.offset, length: entry.length, entries: of, kind: entry.kind };
+  if (json) io.out(toJson({ file, source, platforms: rows, parseDiagnostics: all }) + '\n');
+  else {
+    for (const d of all) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
+    io.out(`source: ${describeEntry(entry, of)}\n`);
+    for (const r of rows) {
+      if (r.withheld) reportWithheld(io, 'measure', r.label, r.withheld);
+      else io.out(`${r.label}: ${r.digest}\n`);
+    }
+    io.err(`fukiscope measure: OVMF payload measured with default launch settings; for others use \`fukiscope measure-ovmf\`\n`);
+  }
+  return rows.length === 0 || rows.some((r) => r.withheld) ? 1 : 0;
+}
+
+/** The declared platform names (or just `wanted`), for a file that is not measured. */
+function supportedPlatformNames(file: IgvmFile, wanted: IgvmPlatformTypeName | undefined): string[] {
+  const names = supportedPlatforms(file)
+    .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
+    .filter((n): n is IgvmPlatformTypeName => n !== undefined);
+  return wanted ? names.filter((n) => n === wanted) : names;
 }
 
 function label(r: PlatformMeasurement): string {
@@ -144,10 +271,10 @@ function label(r: PlatformMeasurement): string {
   return `${r.platform} (mask 0x${r.compatibilityMask.toString(16)}, ${r.algorithm}${how ? ', ' + how : ''})`;
 }
 
-function printText(r: PlatformMeasurement, bare: boolean, ledger: boolean, io: CliIo): void {
-  io.out(bare ? `${toHex(r.digest)}\n` : `${label(r)}: ${toHex(r.digest)}\n`);
+function printText(r: PlatformMeasurement, ledger: boolean, io: CliIo): void {
+  io.out(`${label(r)}: ${toHex(r.digest)}\n`);
   if (r.idBlock && !r.idBlock.matches) io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
-  else if (r.idBlock && !bare) io.out(`  SNP ID block ld matches\n`);
+  else if (r.idBlock) io.out(`  SNP ID block ld matches\n`);
   if (!ledger || !r.ledger) return;
   io.out(`  ${r.steps} steps; runs (first step, headers, gpa, bytes, type, value after):\n`);
   for (const run of coalesceLedger(r.ledger)) {
@@ -158,20 +285,23 @@ function printText(r: PlatformMeasurement, bare: boolean, ledger: boolean, io: C
   }
 }
 
-function jsonOf(r: PlatformMeasurement): Record<string, unknown> {
+function jsonOf(r: PlatformMeasurement, withheld: CliWithheld | undefined): Record<string, unknown> {
   return {
     platform: r.platform,
     compatibilityMask: r.compatibilityMask,
     algorithm: r.algorithm,
-    digest: toHex(r.digest),
+    // null, never a value, when the file has errors; `withheld` says why (forcedDigest only with --force).
+    digest: withheld ? null : toHex(r.digest),
+    ...(withheld && { withheld }),
     steps: r.steps,
     profile: r.profile,
     snpOptions: r.snpOptions,
     tdxOrder: r.tdxOrder,
     toolBehaviour: r.toolBehaviour,
-    idBlock: r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
-    ledger: r.ledger && ledgerToJson(r.ledger),
-    runs: r.ledger && coalesceLedger(r.ledger),
+    // A damaged file's ID block is not shown either: its ld is a digest-shaped value a script could take for one.
+    idBlock: !withheld && r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
+    ledger: !withheld && r.ledger ? ledgerToJson(r.ledger) : undefined,
+    runs: !withheld && r.ledger ? coalesceLedger(r.ledger) : undefined,
     diagnostics: r.diagnostics,
   };
 }

@@ -1,7 +1,6 @@
 // `fukiscope pe FILE`: a PE/UKI/add-on: sections with SHA-256, Authenticode digests (both padding conventions),
 // embedded signatures, UKI contents and PCR 11 per profile and boot phase (fuki §2, §3).
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../core/diagnostics';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
 import { basename } from 'node:path';
@@ -11,6 +10,9 @@ import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText as e } from '../escape';
+import { hasErrors } from '../../core/diagnostics';
+import { decimalOption } from '../options';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per-uki:]ADDON]... [--profile N] [--json]
@@ -27,11 +29,11 @@ Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
 export function formatPeSummary(s: PeSummary): string {
   const lines: string[] = [];
   lines.push(`${s.kind} ${s.format ?? '?'} ${s.machine ?? ''}  ${s.fileSize} bytes  sha256 ${s.sha256}`);
-  if (s.stubInfo) lines.push(`stub: ${s.stubInfo}`);
+  if (s.stubInfo) lines.push(`stub: ${e(s.stubInfo)}`);
   lines.push('sections:');
   for (const x of s.sections)
     lines.push(
-      `  ${x.name.padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256}`,
+      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256}`,
     );
   if (s.authenticode) {
     lines.push(
@@ -44,22 +46,22 @@ export function formatPeSummary(s: PeSummary): string {
   }
   for (const g of s.signatures)
     lines.push(
-      `signature #${g.index}: ${g.signer?.subject ?? '?'} (issuer ${g.signer?.issuer ?? '?'}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
+      `signature #${g.index}: ${e(g.signer?.subject ?? '?')} (issuer ${e(g.signer?.issuer ?? '?')}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
     );
   if (s.uki) {
-    if (s.uki.uname) lines.push(`uname: ${s.uki.uname}`);
-    if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${s.uki.cmdline}`);
-    if (s.uki.osRelease?.PRETTY_NAME) lines.push(`os-release: ${s.uki.osRelease.PRETTY_NAME}`);
+    if (s.uki.uname) lines.push(`uname: ${e(s.uki.uname)}`);
+    if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${e(s.uki.cmdline)}`);
+    if (s.uki.osRelease?.PRETTY_NAME) lines.push(`os-release: ${e(s.uki.osRelease.PRETTY_NAME)}`);
     for (const p of s.uki.profiles)
       lines.push(
-        `profile @${p.index}: ${p.id ?? ''} ${p.title ? `"${p.title}"` : ''} [${p.sections.join(' ')}]`,
+        `profile @${p.index}: ${e(p.id ?? '')} ${p.title ? `"${e(p.title)}"` : ''} [${p.sections.map(e).join(' ')}]`,
       );
-    for (const f of s.uki.efifw) lines.push(`efifw: ${f.fwid} (${f.payloadSize} bytes, ${f.format})`);
+    for (const f of s.uki.efifw) lines.push(`efifw: ${e(f.fwid)} (${f.payloadSize} bytes, ${f.format})`);
     const k = s.uki.linux;
     if (k) {
-      lines.push(`kernel (.linux): ${k.release ?? '?'} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
+      lines.push(`kernel (.linux): ${e(k.release ?? '?')} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
       for (const g of k.signatures)
-        lines.push(`  kernel signature: ${g.signer ?? '?'} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
+        lines.push(`  kernel signature: ${e(g.signer ?? '?')} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
       if (k.signatures.length === 0) lines.push('  kernel signature: none');
     }
   }
@@ -69,7 +71,7 @@ export function formatPeSummary(s: PeSummary): string {
     );
     for (const [bank, v] of Object.entries(r.sections)) lines.push(`  ${'sections'.padEnd(40)} ${bank} ${v}`);
     for (const [path, banks] of Object.entries(r.phases))
-      for (const [bank, v] of Object.entries(banks)) lines.push(`  ${path.padEnd(40)} ${bank} ${v}`);
+      for (const [bank, v] of Object.entries(banks)) lines.push(`  ${e(path).padEnd(40)} ${bank} ${v}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -82,9 +84,7 @@ function bootWithAddons(
   banks: HashAlgorithm[],
   io: CliIo,
 ) {
-  const profile = profileArg === undefined ? 0 : Number(profileArg);
-  if (!Number.isInteger(profile) || profile < 0 || profile >= MAX_PROFILES)
-    throw new UsageError('--profile must be 0…255');
+  const profile = decimalOption(profileArg, '--profile', { max: MAX_PROFILES - 1 }) ?? 0;
   const addons: AddonInput[] = specs.map((spec) => {
     const m = /^(global|per-uki):(.*)$/.exec(spec);
     const path = m ? m[2]! : spec;
@@ -119,14 +119,14 @@ function bootWithAddons(
 
 function formatBoot(b: ReturnType<typeof bootWithAddons>): string {
   const lines = [
-    `boot (profile @${b.profile}${b.addons.length ? `, add-ons ${b.addons.join(' ')}` : ''}):`,
-    `  cmdline: ${b.cmdline}`,
+    `boot (profile @${b.profile}${b.addons.length ? `, add-ons ${b.addons.map(e).join(' ')}` : ''}):`,
+    `  cmdline: ${e(b.cmdline)}`,
   ];
-  for (const i of b.initrds) lines.push(`  initrd: ${i.kind} from ${i.source} (${i.size} bytes)`);
-  for (const e of b.pcr12.events) lines.push(`  pcr12 event: ${e.description}`);
+  for (const i of b.initrds) lines.push(`  initrd: ${i.kind} from ${e(i.source)} (${i.size} bytes)`);
+  for (const ev of b.pcr12.events) lines.push(`  pcr12 event: ${e(ev.description)}`);
   for (const [bank, v] of Object.entries(b.pcr12.values))
     lines.push(`  pcr12 (these events only) ${bank} ${v}`);
-  for (const d of b.diagnostics) lines.push(`  ${formatDiagnostic(d)}`);
+  for (const d of b.diagnostics) lines.push(`  ${diagnosticLine(d)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -156,9 +156,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
   else {
     io.out(formatPeSummary(s));
     if (boot) io.out(formatBoot(boot));
-    for (const d of s.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+    for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
-  return s.kind === 'pe' && !s.format ? 1 : 0;
+  // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7).
+  return (s.kind === 'pe' && !s.format) || hasErrors(s.diagnostics) || (boot !== undefined && hasErrors(boot.diagnostics)) ? 1 : 0;
 }
 
 export const peCommand: Command = {

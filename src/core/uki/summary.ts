@@ -2,11 +2,12 @@
 // with SHA-256, Authenticode digests, embedded signatures, UKI contents and PCR 11 per profile and phase.
 // Digests are lowercase hex strings.
 import { toHex } from '../bytes/bytes';
+import { sectionDigest } from '../pe/section-hash';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { authenticodeDigests } from '../authenticode/digest';
 import { embeddedSignatures, signaturesAndSha256, verifySignerSignature } from '../authenticode/signature';
-import { sectionBytes, sectionView } from '../pe/access';
+import { sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
 import { parseUki, pick, type UkiModel, type UkiSection } from './model';
@@ -164,7 +165,7 @@ export function summarizePe(
       pointerToRawData: s.pointerToRawData,
       sizeOfRawData: s.sizeOfRawData,
       characteristics: s.characteristics,
-      sha256: toHex(hash.digest('sha256', sectionBytes(file, s))),
+      sha256: toHex(sectionDigest(file, s, 'sha256', hash)),
     })),
     authenticode: ac && {
       paddingMatters: ac.paddingMatters,

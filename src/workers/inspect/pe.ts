@@ -3,6 +3,9 @@
 // src/core/authenticode).
 import { describeLoaderInfo } from '../../core/uki/loader-info';
 import { toHex } from '../../core/bytes/bytes';
+import { measureEfifwPayload } from '../../core/fuki/payload-measure';
+import { efifwPayloads } from '../../core/uki/efifw-payload';
+import { sectionHashedBytes } from '../../core/pe/section-hash';
 import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
 import {
   parsePe,
@@ -80,13 +83,9 @@ function hexBanks(v: Partial<BankValues>): PcrValues {
 /** The systemd view of the PE: kind, profiles, .efifw blobs and PCR 11 per profile (fuki §3.1, §3.2). */
 function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView {
   const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
-  const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
-    .filter((s) => s.efifw)
-    .map((s) => ({
-      fwid: s.efifw!.fwid,
-      size: s.efifw!.payload.length,
-      offset: s.pe.data.offset + s.efifw!.payload.offset,
-    }));
+  // Payloads are measured later, outside the WebCrypto record/replay backend (payloadViews): a measurement is not a
+  // fixed set of one-shot digests that backend can replay.
+  const efifw = efifwPayloads(bytes, model).map((e) => ({ fwid: e.fwid, size: e.length, offset: e.offset }));
   const targets =
     model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
   const pcr11 = targets.map((profile) => {
@@ -105,6 +104,34 @@ function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView
     efifw,
     pcr11,
     kernel: kernelView(bytes, model, hash),
+  };
+}
+
+/**
+ * Every .efifw entry's payload recognised (IGVM or OVMF) and measured as a file of its own (issue 10 item 3), with the
+ * default hash backend; a damaged payload's digests are withheld.
+ */
+function withPayloads(bytes: Uint8Array, model: UkiModel, uki: UkiView): UkiView {
+  const entries = efifwPayloads(bytes, model);
+  return {
+    ...uki,
+    efifw: uki.efifw.map((f, i) => {
+      const e = entries[i];
+      if (!e) return f;
+      const m = measureEfifwPayload(e);
+      return {
+        ...f,
+        payload: {
+          kind: e.kind,
+          measurements: m.measurements.map((x) => ({
+            platform: x.platform,
+            label: x.label,
+            digest: x.digest ? toHex(x.digest) : '',
+            ...(x.withheld && { withheld: x.withheld }),
+          })),
+        },
+      };
+    }),
   };
 }
 
@@ -148,7 +175,8 @@ export async function inspectPe(
   const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
-    const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
+    // The bytes the one section-hash definition covers (core/pe/section-hash: ukify's VirtualSize bytes).
+    const data = sectionHashedBytes(bytes, s);
     const row: PeSectionRow = {
       index: s.index,
       name: s.name,
@@ -188,7 +216,7 @@ export async function inspectPe(
         }))
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: hashed.uki,
+    uki: hashed.uki && model ? withPayloads(bytes, model, hashed.uki) : hashed.uki,
     loaderInfo: model?.stubInfo,
     signatures: signatureRows(sigs),
   };

@@ -2,6 +2,7 @@
 // section table with SHA-256 and decoded text, Authenticode digests (both padding conventions) and the
 // embedded signatures, linked to the hex view.
 import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
+import { openEfifwPayload } from '../../actions';
 import { BytesCard } from '../../components/HexView';
 import { bytesLabel, hex } from '../../format';
 import { useApp, useFileView } from '../../store';
@@ -127,7 +128,7 @@ export default function PeView({ result }: { result: OpenResult }) {
         <section className="card" aria-label="Signatures and Authenticode">
           {pe.uki && (
             <div className="uki-inline">
-              <UkiPanel uki={pe.uki} onOffset={show} />
+              <UkiPanel uki={pe.uki} onOffset={show} onOpenPayload={(i) => void openEfifwPayload(result.id, i)} />
             </div>
           )}
           <h3>Authenticode digests</h3>
