@@ -9,7 +9,18 @@ import { toHex } from '../../core/bytes/bytes';
 import { mergeAddons, type AddonInput } from '../../core/uki/addons';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
-import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
+import {
+  CHECK_LABELS,
+  CHECK_NAMES,
+  verdictText,
+  type SignatureVerdict,
+} from '../../core/authenticode/verdict';
+import {
+  summarizePe,
+  uncoveredSignatures,
+  verifySummarySignatures,
+  type PeSummary,
+} from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
@@ -18,10 +29,29 @@ const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per
 Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   sections (name, size, SHA-256 of VirtualSize bytes), Authenticode digests (SHA-1/256/384/512; "pad8" is
   systemd/sbsign/osslsigncode, "none" is pesign -h, they differ only when the hashed size is not 8-aligned),
-  embedded signatures (signer, issuer, signed digest, match), UKI sections decoded, and for UKIs the PCR 11
-  prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.
+  embedded signatures (signer, issuer, signed digest and the three checks: image digest, messageDigest, signer
+  signature), UKI sections decoded, and for UKIs the PCR 11 prediction (systemd-measure) per profile and boot
+  phase. --json prints everything as lowercase hex. Exit status 1 when the file is not a PE or a signature (the
+  file's or its kernel's) does not cover what it signs.
   With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
   the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
+
+/** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
+function verdictLine(v: SignatureVerdict, subject: string): string {
+  const t = verdictText(v, subject);
+  return v.covers || v.undecodable !== undefined ? t : t.replace(/^does not cover/, 'DOES NOT COVER');
+}
+
+/** One line per check (status and reason); none for an undecodable blob, where the verdict line says why. */
+function checkLines(v: SignatureVerdict, indent: string): string[] {
+  if (v.undecodable !== undefined) return [];
+  return [
+    ...CHECK_NAMES.map(
+      (n) => `${indent}${CHECK_LABELS[n].padEnd(17)} ${v[n].status.padEnd(11)} ${v[n].reason}`,
+    ),
+    `${indent}(whether the signer certificate is trusted, its chain to a CA, is not checked)`,
+  ];
+}
 
 /** The human-readable form of a summary. */
 export function formatPeSummary(s: PeSummary): string {
@@ -42,10 +72,14 @@ export function formatPeSummary(s: PeSummary): string {
         `  ${alg.padEnd(6)} ${v.pad8}${s.authenticode.paddingMatters ? `\n  ${''.padEnd(6)} ${v.none} (none)` : ''}`,
       );
   }
-  for (const g of s.signatures)
-    lines.push(
-      `signature #${g.index}: ${g.signer?.subject ?? '?'} (issuer ${g.signer?.issuer ?? '?'}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
-    );
+  for (const g of s.signatures) {
+    lines.push(`signature #${g.index}: ${verdictLine(g.verdict, 'this file')}`);
+    if (g.signer)
+      lines.push(`  signer ${g.signer.subject} (issuer ${g.signer.issuer}, serial ${g.signer.serial})`);
+    if (g.digestAlgorithm && g.signedDigest)
+      lines.push(`  signed image digest ${g.digestAlgorithm} ${g.signedDigest}`);
+    lines.push(...checkLines(g.verdict, '  '));
+  }
   if (s.uki) {
     if (s.uki.uname) lines.push(`uname: ${s.uki.uname}`);
     if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${s.uki.cmdline}`);
@@ -57,9 +91,15 @@ export function formatPeSummary(s: PeSummary): string {
     for (const f of s.uki.efifw) lines.push(`efifw: ${f.fwid} (${f.payloadSize} bytes, ${f.format})`);
     const k = s.uki.linux;
     if (k) {
-      lines.push(`kernel (.linux): ${k.release ?? '?'} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
-      for (const g of k.signatures)
-        lines.push(`  kernel signature: ${g.signer ?? '?'} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
+      lines.push(
+        `kernel (.linux): ${k.release ?? '?'} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`,
+      );
+      for (const g of k.signatures) {
+        lines.push(
+          `  kernel signature #${g.index}${g.signer ? ` by ${g.signer}` : ''}: ${verdictLine(g.verdict, 'the kernel')}`,
+        );
+        lines.push(...checkLines(g.verdict, '    '));
+      }
       if (k.signatures.length === 0) lines.push('  kernel signature: none');
     }
   }
@@ -158,7 +198,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (boot) io.out(formatBoot(boot));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
   }
-  return s.kind === 'pe' && !s.format ? 1 : 0;
+  // A signature that does not cover its file (or the kernel inside a UKI) is a failed check.
+  return (s.kind === 'pe' && !s.format) || uncoveredSignatures(s).length > 0 ? 1 : 0;
 }
 
 export const peCommand: Command = {

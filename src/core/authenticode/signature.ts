@@ -108,6 +108,12 @@ export function summarizeCertificate(c: pkijs.Certificate): CertificateSummary {
 
 const PENDING = notChecked('not verified yet: the signer check needs WebCrypto (verifySigners)');
 
+/** True for a signer check `embeddedSignatures` left for `verifySigners` (also after a structured clone). */
+export const isSignerPending = (v: SignatureVerdict): boolean =>
+  v.undecodable === undefined &&
+  v.signerSignature.status === PENDING.status &&
+  v.signerSignature.reason === PENDING.reason;
+
 /** The signed attributes of one type (RFC 5652 §5.3). */
 function attributes(signer: pkijs.SignerInfo, oid: string): pkijs.Attribute[] {
   return signer.signedAttrs?.attributes.filter((a) => a.type === oid) ?? [];
@@ -233,7 +239,7 @@ function imageDigestCheck(
   if (!out.computedDigest)
     return notChecked("the file's Authenticode digest could not be computed (its headers did not decode)");
   out.matches = equalBytes(out.computedDigest, out.signedDigest!);
-  if (out.matches) return pass(`the signed ${alg} image digest equals this file's Authenticode digest`);
+  if (out.matches) return pass(`the signed ${alg} image digest equals the file's Authenticode digest`);
   return fail(
     `the signed ${alg} image digest ${toHex(out.signedDigest!)} differs from the file's ${toHex(out.computedDigest)} (the file was changed after signing)`,
   );
@@ -388,7 +394,35 @@ export async function verifySigner(der: Uint8Array): Promise<VerdictCheck> {
     },
     signerCerts[0]!,
     'the signature over the signed attributes',
+    'the signer certificate',
   );
+}
+
+/**
+ * A verdict with check 3 decided for the signature blob `der`, and the diagnostic when the signer signature
+ * fails or cannot be checked. Verdicts whose signer check is not pending are returned as they are.
+ */
+export async function completeVerdict(
+  der: Uint8Array,
+  verdict: SignatureVerdict,
+  at: { index: number; offset: number; prefix?: string },
+): Promise<{ verdict: SignatureVerdict; diagnostic?: Diagnostic }> {
+  if (!isSignerPending(verdict)) return { verdict };
+  const signerSignature = await verifySigner(der);
+  const out = { verdict: signatureVerdict({ ...verdict, signerSignature }) };
+  if (signerSignature.status === 'pass') return out;
+  const failed = signerSignature.status === 'fail';
+  return {
+    ...out,
+    diagnostic: {
+      severity: failed ? 'error' : 'warning',
+      code: failed ? 'AUTHENTICODE_SIGNER_SIGNATURE_INVALID' : 'AUTHENTICODE_SIGNER_NOT_CHECKED',
+      message: `${at.prefix ?? ''}certificate #${at.index}: ${signerSignature.reason}`,
+      offset: at.offset,
+      index: at.index,
+      spec: SPEC,
+    },
+  };
 }
 
 /**
@@ -400,22 +434,10 @@ export async function verifySigners(
   sigs: EmbeddedSignature[],
 ): Promise<EmbeddedSignature[]> {
   for (const s of sigs) {
-    if (s.verdict.undecodable !== undefined || s.verdict.signerSignature !== PENDING) continue;
     const der = file.subarray(s.content.offset, s.content.offset + s.content.length);
-    const signerSignature = await verifySigner(der);
-    s.verdict = signatureVerdict({ ...s.verdict, signerSignature });
-    if (signerSignature.status !== 'pass')
-      s.diagnostics.push({
-        severity: signerSignature.status === 'fail' ? 'error' : 'warning',
-        code:
-          signerSignature.status === 'fail'
-            ? 'AUTHENTICODE_SIGNER_SIGNATURE_INVALID'
-            : 'AUTHENTICODE_SIGNER_NOT_CHECKED',
-        message: `certificate #${s.index}: ${signerSignature.reason}`,
-        offset: s.content.offset,
-        index: s.index,
-        spec: SPEC,
-      });
+    const r = await completeVerdict(der, s.verdict, { index: s.index, offset: s.content.offset });
+    s.verdict = r.verdict;
+    if (r.diagnostic) s.diagnostics.push(r.diagnostic);
   }
   return sigs;
 }

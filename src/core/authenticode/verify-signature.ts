@@ -31,16 +31,25 @@ export interface SignatureToVerify {
   hash?: HashAlgorithm;
 }
 
+/** Public key algorithms by OID (RFC 3279 §2.3, RFC 4055 §1.2). */
+const KEY_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.1.1': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
+  '1.2.840.10045.2.1': 'EC',
+};
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
  * Does `sig` verify with the public key of `key` (a certificate or its SubjectPublicKeyInfo)? `what` names the
- * signature in the reason ("signer signature over the signed attributes").
+ * signature and `keyOwner` the key's holder in the reason ("… verifies with the RSA key of the signer
+ * certificate").
  */
 export async function verifyWithPublicKey(
   sig: SignatureToVerify,
   key: pkijs.Certificate | pkijs.PublicKeyInfo,
   what = 'signature',
+  keyOwner = 'the certificate',
 ): Promise<VerdictCheck> {
   const spki = key instanceof pkijs.Certificate ? key.subjectPublicKeyInfo : key;
   let ok: boolean;
@@ -59,7 +68,9 @@ export async function verifyWithPublicKey(
     return notChecked(`${what} could not be checked (algorithm ${sig.algorithm.algorithmId}): ${message(e)}`);
   }
   return ok
-    ? pass(`${what} verifies with the ${spki.algorithm.algorithmId} key`)
+    ? pass(
+        `${what} verifies with the ${KEY_NAMES[spki.algorithm.algorithmId] ?? spki.algorithm.algorithmId} key of ${keyOwner}`,
+      )
     : fail(`${what} does not verify with the key (the signed bytes or the signature were changed)`);
 }
 
@@ -78,6 +89,7 @@ export function verifyCertificateSignature(
       algorithm: cert.signatureAlgorithm,
     },
     issuer,
-    'certificate signature',
+    'the certificate signature',
+    'the issuer',
   );
 }
