@@ -4,6 +4,7 @@
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
+import type { SignatureVerdict } from '../core/authenticode/verdict';
 
 export type { FileKind };
 
@@ -213,8 +214,10 @@ export interface PeSignatureRow {
   offset: number;
   length: number;
   digestAlgorithm: string;
-  /** The signed image digest equals this file's Authenticode digest. */
+  /** The signed image digest equals this file's Authenticode digest (check 1 only: never show it as the verdict). */
   matches?: boolean;
+  /** Whether the signature covers the file: the three checks (src/core/authenticode/verdict.ts). */
+  verdict: SignatureVerdict;
   signer?: string;
   issuer?: string;
   validity?: string;

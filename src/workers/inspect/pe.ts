@@ -2,7 +2,16 @@
 // sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
 // src/core/authenticode).
 import { toHex } from '../../core/bytes/bytes';
-import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
+import {
+  authenticodeDigests,
+  completeVerdict,
+  embeddedSignatures,
+  signaturesAndSha256,
+  verdictText,
+  verifySigners,
+} from '../../core/authenticode';
+import type { Diagnostic } from '../../core/diagnostics';
+import { kernelSignatureDiagnostics } from '../../core/uki/summary';
 import {
   parsePe,
   SCN_CNT_CODE,
@@ -77,7 +86,11 @@ function hexBanks(v: Partial<BankValues>): PcrValues {
 }
 
 /** The systemd view of the PE: kind, profiles, .efifw blobs and PCR 11 per profile (fuki §3.1, §3.2). */
-function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView {
+function ukiView(
+  bytes: Uint8Array,
+  model: UkiModel,
+  hash: HashBackend,
+): { view: UkiView; kernelDiagnostics: Diagnostic[] } {
   const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
   const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
     .filter((s) => s.efifw)
@@ -97,18 +110,22 @@ function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView
       phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })),
     };
   });
+  const kernel = kernelView(bytes, model, hash);
   return {
-    kind: model.kind,
-    stubInfo: model.stubInfo,
-    profiles,
-    efifw,
-    pcr11,
-    kernel: kernelView(bytes, model, hash),
+    view: { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11, kernel: kernel?.view },
+    kernelDiagnostics: kernel?.diagnostics ?? [],
   };
 }
 
-/** The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures. */
-function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView['kernel'] {
+/**
+ * The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures (signer check still pending:
+ * `completeRows`), with their diagnostics at UKI offsets.
+ */
+function kernelView(
+  bytes: Uint8Array,
+  model: UkiModel,
+  hash: HashBackend,
+): { view: NonNullable<UkiView['kernel']>; diagnostics: Diagnostic[] } | undefined {
   const linux = model.base.find((s) => s.name === '.linux');
   if (!linux) return undefined;
   const at = linux.pe.data.offset;
@@ -117,11 +134,33 @@ function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiV
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
   return {
-    offset: at,
-    length: kernel.length,
-    authenticodeSha256: sha256 && toHex(sha256),
-    signatures: signatureRows(signatures, at),
+    view: {
+      offset: at,
+      length: kernel.length,
+      authenticodeSha256: sha256 && toHex(sha256),
+      signatures: signatureRows(signatures, at),
+    },
+    diagnostics: kernelSignatureDiagnostics(signatures, at),
   };
+}
+
+/** Decides the signer check of signature rows (DER at their offsets in `bytes`); failures are diagnostics. */
+async function completeRows(
+  bytes: Uint8Array,
+  rows: PeSignatureRow[],
+  prefix: string,
+): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const row of rows) {
+    const r = await completeVerdict(bytes.subarray(row.offset, row.offset + row.length), row.verdict, {
+      index: row.index,
+      offset: row.offset,
+      prefix,
+    });
+    row.verdict = r.verdict;
+    if (r.diagnostic) out.push(r.diagnostic);
+  }
+  return out;
 }
 
 function signatureRows(sigs: ReturnType<typeof embeddedSignatures>, base = 0): PeSignatureRow[] {
@@ -131,6 +170,7 @@ function signatureRows(sigs: ReturnType<typeof embeddedSignatures>, base = 0): P
     length: s.content.length,
     digestAlgorithm: String(s.digestAlgorithm ?? '?'),
     matches: s.matches,
+    verdict: s.verdict,
     signer: s.signer?.subject,
     issuer: s.signer?.issuer,
     validity: s.signer ? `${s.signer.notBefore} – ${s.signer.notAfter}` : undefined,
@@ -172,6 +212,13 @@ export async function inspectPe(
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
   }));
   const { auth, sigs } = hashed;
+  // Check 3 of every verdict (WebCrypto): the file's signatures and those of the kernel inside a UKI.
+  await verifySigners(bytes, sigs);
+  const uki = hashed.uki?.view;
+  const kernelDiagnostics = [
+    ...(hashed.uki?.kernelDiagnostics ?? []),
+    ...(uki?.kernel ? await completeRows(bytes, uki.kernel.signatures, '.linux: ') : []),
+  ];
   const view: PeView = {
     format: pe.optional ? (pe.optional.pe32plus ? 'PE32+' : 'PE32') : 'unknown',
     machine: pe.coff?.machineName ?? '?',
@@ -187,7 +234,7 @@ export async function inspectPe(
         }))
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: hashed.uki,
+    uki,
     signatures: signatureRows(sigs),
   };
   const summary: Field[] = [
@@ -203,14 +250,20 @@ export async function inspectPe(
       value:
         sigs.length === 0
           ? 'unsigned'
-          : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)`,
+          : sigs.length === 1
+            ? verdictText(sigs[0]!.verdict)
+            : `${sigs.length} (${sigs.filter((s) => s.verdict.covers).length} covering this file)`,
     },
   ];
   if (model?.stubInfo) summary.push({ label: 'systemd-stub', value: model.stubInfo });
   return {
     kindLabel,
     summary,
-    diagnostics: [...(model?.diagnostics ?? pe.diagnostics), ...sigs.flatMap((s) => s.diagnostics)],
+    diagnostics: [
+      ...(model?.diagnostics ?? pe.diagnostics),
+      ...sigs.flatMap((s) => s.diagnostics),
+      ...kernelDiagnostics,
+    ],
     pe: view,
   };
 }
