@@ -204,7 +204,8 @@ export interface PeSectionRow {
   virtualAddress: number;
   virtualSize: number;
   flags: string;
-  sha256: string;
+  /** Absent beyond the hashing limit (PE_SECTION_HASH_LIMIT: overlapping or aliased section headers). */
+  sha256?: string;
   /** Decoded text for text sections (.cmdline, .osrel, .uname, .sbat…), cut at 4 KiB. */
   text?: string;
 }

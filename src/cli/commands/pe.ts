@@ -61,7 +61,7 @@ export function formatPeSummary(s: PeSummary): string {
   lines.push('sections:');
   for (const x of s.sections)
     lines.push(
-      `  ${x.name.padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256}`,
+      `  ${x.name.padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256 ?? '(not hashed: limit)'}`,
     );
   if (s.authenticode) {
     lines.push(

@@ -4,7 +4,8 @@
 import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
-import { authenticodeDigests } from '../authenticode/digest';
+import { authenticodeDigests, authenticodeLimitDiagnostic } from '../authenticode/digest';
+import { sectionDigests } from '../pe/section-digests';
 import {
   completeVerdict,
   embeddedSignatures,
@@ -12,7 +13,7 @@ import {
   type EmbeddedSignature,
 } from '../authenticode/signature';
 import type { SignatureVerdict } from '../authenticode/verdict';
-import { sectionBytes, sectionView } from '../pe/access';
+import { sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
 import { parseUki, pick, type UkiModel, type UkiSection } from './model';
@@ -39,7 +40,8 @@ export interface PeSummary {
     pointerToRawData: number;
     sizeOfRawData: number;
     characteristics: number;
-    sha256: Hex;
+    /** SHA-256 of the bytes the file holds; absent beyond the hashing limit (PE_SECTION_HASH_LIMIT). */
+    sha256?: Hex;
   }[];
   authenticode?: { paddingMatters: boolean; digests: Record<HashAlgorithm, { pad8: Hex; none: Hex }> };
   signatures: {
@@ -191,6 +193,8 @@ export function summarizePe(
   const pe = parsed.pe ?? parsePe(file);
   const model = parsed.model ?? parseUki(file, pe);
   const ac = authenticodeDigests(file, pe, hash);
+  const acLimit = authenticodeLimitDiagnostic(pe);
+  const sectionHashes = sectionDigests(file, pe, 'sha256', hash);
   const sigs = embeddedSignatures(file, pe, 'pad8', hash);
   const text = (s: UkiSection | undefined): string | undefined => s?.text;
   const all = [...model.base, ...model.profiles.flatMap((p) => p.sections)];
@@ -210,7 +214,7 @@ export function summarizePe(
       pointerToRawData: s.pointerToRawData,
       sizeOfRawData: s.sizeOfRawData,
       characteristics: s.characteristics,
-      sha256: toHex(hash.digest('sha256', sectionBytes(file, s))),
+      sha256: sectionHashes.digests[s.index] && toHex(sectionHashes.digests[s.index]!),
     })),
     authenticode: ac && {
       paddingMatters: ac.paddingMatters,
@@ -231,7 +235,12 @@ export function summarizePe(
       verdict: s.verdict,
     })),
     pcr11: model.kind === 'uki' ? pcrRows(file, model, opts.banks ?? PCR_BANKS, hash) : [],
-    diagnostics: [...model.diagnostics, ...sigs.flatMap((s) => s.diagnostics)],
+    diagnostics: [
+      ...model.diagnostics,
+      ...(acLimit ? [acLimit] : []),
+      ...sectionHashes.diagnostics,
+      ...sigs.flatMap((s) => s.diagnostics),
+    ],
   };
   if (model.kind !== 'pe') {
     summary.uki = {
@@ -249,8 +258,9 @@ export function summarizePe(
         s.efifw ? [{ fwid: s.efifw.fwid, format: s.efifw.format, payloadSize: s.efifw.payload.length }] : [],
       ),
       linux: linuxInfo(file, pick(model.base, '.linux'), hash, summary.diagnostics),
-      hwids: all
-        .flatMap((s) => s.hwids ?? [])
+      // Aliasing headers share one decoded .hwids (model.ts): list each decoded table once.
+      hwids: [...new Set(all.map((s) => s.hwids).filter((h) => h !== undefined))]
+        .flat()
         .map(({ type, chid, name, fwid, compatible }) => ({ type, chid, name, fwid, compatible })),
     };
   }

@@ -4,6 +4,7 @@
 import { toHex } from '../../core/bytes/bytes';
 import {
   authenticodeDigests,
+  authenticodeLimitDiagnostic,
   completeVerdict,
   embeddedSignatures,
   signaturesAndSha256,
@@ -22,6 +23,7 @@ import {
   type PeFile,
 } from '../../core/pe';
 import { sectionView } from '../../core/pe/access';
+import { sectionDigests } from '../../core/pe/section-digests';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
@@ -48,10 +50,6 @@ function flags(c: number): string {
   if (c & SCN_MEM_WRITE) out.push('W');
   if (c & SCN_MEM_EXECUTE) out.push('X');
   return out.join(' ');
-}
-
-async function sha256(b: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b.slice())));
 }
 
 function layout(pe: PeFile): PeView['layout'] {
@@ -185,6 +183,15 @@ export async function inspectPe(
   const pe = parsePe(bytes);
   const model = pe.ok ? parseUki(bytes, pe) : undefined;
   const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
+  // Authenticode (4 algorithms, both paddings), the signature check, the section SHA-256s (each distinct range
+  // once, bounded: sectionDigests) and PCR 11 (4 banks) hash the whole file about a dozen times: their large
+  // inputs go to WebCrypto (webcrypto-replay.ts).
+  const { result: hashed } = await withWebCryptoHashes((hash) => ({
+    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
+    sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
+    sections: sectionDigests(bytes, pe, 'sha256', hash),
+    uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
+  }));
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
     const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
@@ -196,7 +203,7 @@ export async function inspectPe(
       virtualAddress: s.virtualAddress,
       virtualSize: s.virtualSize,
       flags: flags(s.characteristics),
-      sha256: await sha256(data),
+      sha256: hashed.sections.digests[s.index] && toHex(hashed.sections.digests[s.index]!),
     };
     if (TEXT_SECTIONS.has(s.name))
       row.text = new TextDecoder('utf-8', { fatal: false })
@@ -204,13 +211,6 @@ export async function inspectPe(
         .replace(/\0+$/, '');
     sections.push(row);
   }
-  // Authenticode (4 algorithms, both paddings), the signature check and PCR 11 (4 banks) hash the whole file
-  // about a dozen times: their large inputs go to WebCrypto (webcrypto-replay.ts).
-  const { result: hashed } = await withWebCryptoHashes((hash) => ({
-    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
-    sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
-    uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
-  }));
   const { auth, sigs } = hashed;
   // Check 3 of every verdict (WebCrypto): the file's signatures and those of the kernel inside a UKI.
   await verifySigners(bytes, sigs);
@@ -261,6 +261,8 @@ export async function inspectPe(
     summary,
     diagnostics: [
       ...(model?.diagnostics ?? pe.diagnostics),
+      ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+      ...hashed.sections.diagnostics,
       ...sigs.flatMap((s) => s.diagnostics),
       ...kernelDiagnostics,
     ],

@@ -230,7 +230,7 @@ export default function PeView({ result }: { result: OpenResult }) {
                   <td className="mono">{hex(s.virtualAddress)}</td>
                   <td className="small">{s.flags}</td>
                   <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
-                    {s.sha256.slice(0, 16)}…
+                    {s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not hashed (limit)'}
                   </td>
                 </tr>
               ))}
