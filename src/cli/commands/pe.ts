@@ -8,7 +8,18 @@ import { toHex } from '../../core/bytes/bytes';
 import { mergeAddons, type AddonInput } from '../../core/uki/addons';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
-import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
+import {
+  CHECK_LABELS,
+  CHECK_NAMES,
+  verdictText,
+  type SignatureVerdict,
+} from '../../core/authenticode/verdict';
+import {
+  summarizePe,
+  uncoveredSignatures,
+  verifySummarySignatures,
+  type PeSummary,
+} from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { diagnosticLine, escapeText as e } from '../escape';
 import { hasErrors } from '../../core/diagnostics';
@@ -20,10 +31,29 @@ const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per
 Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   sections (name, size, SHA-256 of VirtualSize bytes), Authenticode digests (SHA-1/256/384/512; "pad8" is
   systemd/sbsign/osslsigncode, "none" is pesign -h, they differ only when the hashed size is not 8-aligned),
-  embedded signatures (signer, issuer, signed digest, match), UKI sections decoded, and for UKIs the PCR 11
-  prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.
+  embedded signatures (signer, issuer, signed digest and the three checks: image digest, messageDigest, signer
+  signature), UKI sections decoded, and for UKIs the PCR 11 prediction (systemd-measure) per profile and boot
+  phase. --json prints everything as lowercase hex. Exit status 1 when the file is not a PE or a signature (the
+  file's or its kernel's) does not cover what it signs.
   With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
   the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
+
+/** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
+function verdictLine(v: SignatureVerdict, subject: string): string {
+  const t = e(verdictText(v, subject));
+  return v.covers || v.undecodable !== undefined ? t : t.replace(/^does not cover/, 'DOES NOT COVER');
+}
+
+/** One line per check (status and reason); none for an undecodable blob, where the verdict line says why. */
+function checkLines(v: SignatureVerdict, indent: string): string[] {
+  if (v.undecodable !== undefined) return [];
+  return [
+    ...CHECK_NAMES.map(
+      (n) => `${indent}${CHECK_LABELS[n].padEnd(17)} ${v[n].status.padEnd(11)} ${e(v[n].reason)}`,
+    ),
+    `${indent}(whether the signer certificate is trusted, its chain to a CA, is not checked)`,
+  ];
+}
 
 /** The human-readable form of a summary. */
 export function formatPeSummary(s: PeSummary): string {
@@ -33,7 +63,7 @@ export function formatPeSummary(s: PeSummary): string {
   lines.push('sections:');
   for (const x of s.sections)
     lines.push(
-      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256}`,
+      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256 ?? '(not hashed: limit)'}`,
     );
   if (s.authenticode) {
     lines.push(
@@ -44,10 +74,16 @@ export function formatPeSummary(s: PeSummary): string {
         `  ${alg.padEnd(6)} ${v.pad8}${s.authenticode.paddingMatters ? `\n  ${''.padEnd(6)} ${v.none} (none)` : ''}`,
       );
   }
-  for (const g of s.signatures)
-    lines.push(
-      `signature #${g.index}: ${e(g.signer?.subject ?? '?')} (issuer ${e(g.signer?.issuer ?? '?')}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
-    );
+  for (const g of s.signatures) {
+    lines.push(`signature #${g.index}: ${verdictLine(g.verdict, 'this file')}`);
+    if (g.signer)
+      lines.push(
+        `  signer ${e(g.signer.subject)} (issuer ${e(g.signer.issuer)}, serial ${e(g.signer.serial)})`,
+      );
+    if (g.digestAlgorithm && g.signedDigest)
+      lines.push(`  signed image digest ${g.digestAlgorithm} ${g.signedDigest}`);
+    lines.push(...checkLines(g.verdict, '  '));
+  }
   if (s.uki) {
     if (s.uki.uname) lines.push(`uname: ${e(s.uki.uname)}`);
     if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${e(s.uki.cmdline)}`);
@@ -59,9 +95,15 @@ export function formatPeSummary(s: PeSummary): string {
     for (const f of s.uki.efifw) lines.push(`efifw: ${e(f.fwid)} (${f.payloadSize} bytes, ${f.format})`);
     const k = s.uki.linux;
     if (k) {
-      lines.push(`kernel (.linux): ${e(k.release ?? '?')} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
-      for (const g of k.signatures)
-        lines.push(`  kernel signature: ${e(g.signer ?? '?')} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
+      lines.push(
+        `kernel (.linux): ${e(k.release ?? '?')} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`,
+      );
+      for (const g of k.signatures) {
+        lines.push(
+          `  kernel signature #${g.index}${g.signer ? ` by ${e(g.signer)}` : ''}: ${verdictLine(g.verdict, 'the kernel')}`,
+        );
+        lines.push(...checkLines(g.verdict, '    '));
+      }
       if (k.signatures.length === 0) lines.push('  kernel signature: none');
     }
   }
@@ -158,8 +200,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (boot) io.out(formatBoot(boot));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
-  // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7).
-  return (s.kind === 'pe' && !s.format) || hasErrors(s.diagnostics) || (boot !== undefined && hasErrors(boot.diagnostics)) ? 1 : 0;
+  // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7), and so does
+  // a signature that does not cover its file (or the kernel inside a UKI).
+  return (s.kind === 'pe' && !s.format) ||
+    hasErrors(s.diagnostics) ||
+    (boot !== undefined && hasErrors(boot.diagnostics)) ||
+    uncoveredSignatures(s).length > 0
+    ? 1
+    : 0;
 }
 
 export const peCommand: Command = {

@@ -46,7 +46,8 @@ describe.skipIf(!corpusAvailable())('section SHA-256: diff, inspect, pe and the 
         const key = sections.findIndex((x) => x.name === s.name) === i ? s.name : `${s.name}#${s.index}`;
         const row = diff.parts.find((r) => r.label === `section ${key}`);
         expect(row, where).toBeDefined();
-        const short = s.sha256.slice(0, 16);
+        const short = (s.sha256 ?? '').slice(0, 16);
+        expect(short, where).toHaveLength(16);
         expect(row!.a, where).toContain(`sha256 ${short}`);
         expect(cli.stdout, where).toContain(short);
         compared++;
