@@ -26,6 +26,7 @@ import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
 import { webCryptoDigestOf } from './webcrypto-replay';
+import { appendAll } from '../core/append';
 
 export type ComposeSource =
   | { kind: 'none' }
@@ -287,7 +288,7 @@ export class ComposeService {
       if (!source) throw new Error('a FUKI needs a UKI, or a systemd-stub with a kernel');
       const hwids = fuki.chids?.length ? { name: fuki.fwid, chids: fuki.chids } : undefined;
       const pe = buildFukiPe({ payload: r.igvm, fwid: fuki.fwid, source, hwids });
-      out.diagnostics.push(...pe.diagnostics);
+      appendAll(out.diagnostics, pe.diagnostics);
       if (!pe.file) throw new Error(pe.diagnostics.map((x) => x.message).join('; '));
       out.fuki = new Uint8Array(pe.file);
       r.receipt.outputs.fuki = {

@@ -29,6 +29,7 @@ import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 import { nodeHashBackend } from '../node-hash';
 import { parsePythonInt } from './measure-ovmf';
+import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope compose --firmware FW (--kernel K [--initrd I] [--cmdline S] | --uki U [--addon A]...)
                          --igvm-out OUT.igvm [options]
@@ -242,7 +243,7 @@ export const composeCommand: Command = {
       if (!uki && (v.initrd?.length ?? 0) > 1) throw new UsageError('--fuki-out from a stub takes one --initrd');
       const hwids = v.hwid?.length ? { name: v['hwid-name'] ?? fwid, chids: v.hwid } : undefined;
       const pe = buildFukiPe({ payload: result.igvm, fwid, source, hwids });
-      all.push(...pe.diagnostics);
+      appendAll(all, pe.diagnostics);
       if (!pe.file) {
         printDiagnostics(all, io);
         return 1;
@@ -257,7 +258,7 @@ export const composeCommand: Command = {
     }
     if (v['addon-matrix'] && uki) {
       const m = addonMatrix(session, { firmware, uki, addons, settings, snpProfiles: FUKI_PROFILES });
-      all.push(...m.diagnostics);
+      appendAll(all, m.diagnostics);
       receipt.addonMatrix = m.combinations;
     }
     if (v.receipt) io.writeFile(v.receipt, toJson(receipt) + '\n');

@@ -28,6 +28,7 @@ import type { BootBlobs } from './inputs';
 import type { Receipt, ReceiptBlob, ReceiptMeasurement } from './receipt';
 import { planSnpDirectives, type FukiProfile } from './snp-plan';
 import { planTdxDirectives } from './tdx-plan';
+import { appendAll } from '../append';
 
 export type FukiPlatform = 'SEV_SNP' | 'TDX';
 
@@ -239,7 +240,7 @@ export class ComposeSession {
       const m = structure.snp.measurement;
       measurements.push({ ...m, digest: structure.snp.chain.digest, ledger: structure.snp.chain.ledger() });
     }
-    measurements.push(...structure.tdx);
+    appendAll(measurements, structure.tdx);
     for (const m of measurements) for (const d of m.diagnostics) diags.add(softenKvmCheck(d));
     const receipt = this.receipt(input, settings, parsed, bytes, measurements, kernel, khPage);
     return {
@@ -313,7 +314,7 @@ export class ComposeSession {
       if (plan.diagnostics.hasErrors) return undefined;
       platformHeaders.push(platformHeader(MASK.SEV_SNP, IGVM_PLATFORM_TYPE.SEV_SNP));
       init.push({ kind: 'GuestPolicy', compatibilityMask: MASK.SEV_SNP, policy: settings.snpPolicy, reserved: 0 });
-      directives.push(...plan.directives);
+      appendAll(directives, plan.directives);
       if (plan.kernelHashesPage) {
         const offsetInPage = parsed.sevHashTable!.gpa & 0xfff;
         khPage = { ...plan.kernelHashesPage, offsetInPage };
@@ -331,7 +332,7 @@ export class ComposeSession {
       if (plan.diagnostics.hasErrors) return undefined;
       platformHeaders.push(platformHeader(MASK.TDX, IGVM_PLATFORM_TYPE.TDX));
       init.push({ kind: 'GuestPolicy', compatibilityMask: MASK.TDX, policy: settings.tdxPolicy, reserved: 0 });
-      directives.push(...plan.directives);
+      appendAll(directives, plan.directives);
     }
     const file: IgvmFileInput = { formatVersion: 1, platforms: platformHeaders, initialization: init, directives };
     let bytes: Bytes;

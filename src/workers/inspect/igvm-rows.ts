@@ -13,6 +13,7 @@ import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
 import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
+import { appendAll } from '../../core/append';
 
 const hex = (v: bigint | number) => '0x' + v.toString(16);
 
@@ -146,7 +147,7 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
     if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
-      diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
+      appendAll(diagnostics, v.diagnostics.map((d) => ({ ...d, index: h.index })));
     } else if (h.kind === 'X64NativeVpContext') {
       views.push({
         ...base,
