@@ -1,18 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { put32, type Bytes } from '../bytes/bytes';
 import { parseFirmware, SEV_SECTION } from '../firmware/index';
 import { nodeHashBackend } from '../../cli/node-hash';
+import { amdSevFixture4MiB } from '../../test-support/firmware-fixture';
 import { ComposeSession, DEFAULT_SETTINGS } from './compose';
 
-/**
- * The §8.3 AmdSev fixture (the last 4 KiB of a 4 MiB build) at the end of 4 MiB of zeros, so its TDVF offsets
- * fall inside the file, with its last SNP_SEC_MEM section grown to 1 GiB (262 144 zero pages).
- */
+/** The AmdSev fixture with its last SNP_SEC_MEM section grown to 1 GiB (262 144 zero pages). */
 function firmwareWithHugeSection(): Bytes {
-  const suffix = readFileSync(new URL('../firmware/testdata/ovmf_AmdSev_suffix.bin', import.meta.url));
-  const fw = new Uint8Array(4 << 20) as Bytes;
-  fw.set(suffix, fw.length - suffix.length);
+  const fw = amdSevFixture4MiB();
   const p = parseFirmware(fw);
   const i = p.sevMetadata!.sections.length - 1;
   expect(p.sevMetadata!.sections[i]!.type).toBe(SEV_SECTION.SNP_SEC_MEM);
