@@ -8,15 +8,11 @@ async function shot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: false });
 }
 
-// The IGVM codec (src/core/igvm) has not landed yet: its tests are switched on when it does.
-const IGVM_READY = true;
-
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name, exact: true }).click();
 }
 
 test('first visit shows the demo IGVM, built in the browser by our codec', async ({ page }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await expect(page.getByTestId('file-kind')).toHaveText('IGVM');
@@ -31,7 +27,6 @@ test('first visit shows the demo IGVM, built in the browser by our codec', async
 test('a dropped corpus IGVM shows the manifest counts, its page map and its decoded VMSA', async ({
   page,
 }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvm-crate/rich-v1.igvm';
   const entry = (
     manifest().igvm as {
@@ -101,7 +96,6 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
 });
 
 test('the 14k-directive igvmgen file scrolls through a virtualized table', async ({ page }) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvmgen/snp-x64-vtl0.igvm';
   const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number> }[]).find(
     (e) => e.path === rel,
@@ -124,7 +118,6 @@ test('the 14k-directive igvmgen file scrolls through a virtualized table', async
 test('corrupted and unknown files get a clear error, and the rest of the app keeps working', async ({
   page,
 }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const good = corpusFile('igvm/igvm-crate/lib-snp.igvm');
   const bad = new Uint8Array(good.bytes);
   bad[20] ^= 0xff; // checksum byte
