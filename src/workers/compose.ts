@@ -7,7 +7,6 @@ import {
   addonMatrix,
   buildFukiPe,
   ComposeSession,
-  DEFAULT_SETTINGS,
   describeMeasurement,
   FUKI_PROFILES,
   directBootBlobs,
@@ -24,7 +23,7 @@ import type { HashBackend } from '../core/hash/hash';
 import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
-import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
+import { parseComposeSettings } from '../core/settings';
 import { webCryptoDigestOf } from './webcrypto-replay';
 import { appendAll } from '../core/append';
 
@@ -92,39 +91,11 @@ export interface ComposeOutputs {
 
 export type BytesOf = (id: string) => Uint8Array;
 
-function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
-  const sig = VCPU_TYPES[s.vcpuType];
-  if (sig === undefined) {
-    d.error('COMPOSE_VCPU_TYPE', `unknown vCPU type ${s.vcpuType}`);
-    return undefined;
-  }
-  const big = (v: string, what: string): bigint | undefined => {
-    try {
-      return BigInt(v.trim());
-    } catch {
-      d.error('COMPOSE_BAD_NUMBER', `${what}: '${v}' is not a number (use 0x… for hex)`);
-      return undefined;
-    }
-  };
-  const guestFeatures = big(s.guestFeatures, 'guest features');
-  const snpPolicy = big(s.snpPolicy, 'SNP policy');
-  if (guestFeatures === undefined || snpPolicy === undefined) return undefined;
-  if (!Number.isInteger(s.vcpus) || s.vcpus < 1 || s.vcpus > 512) {
-    d.error('COMPOSE_VCPUS', `vCPU count ${s.vcpus} is outside 1…512`);
-    return undefined;
-  }
-  return {
-    ...DEFAULT_SETTINGS,
-    profile: s.profile,
-    vcpus: s.vcpus,
-    vcpuType: s.vcpuType,
-    vcpuSig: sig,
-    vmm: s.vmm,
-    guestFeatures,
-    snpPolicy,
-    platforms: s.platforms,
-    hashOutputs: false,
-  };
+/** The form's text through the core's one settings parser (defaults and limits shared with the CLI and UI). */
+export function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
+  const parsed = parseComposeSettings(s);
+  for (const x of parsed.diagnostics) d.add(x);
+  return parsed.value && { ...parsed.value, hashOutputs: false };
 }
 
 /** The session's hash backend, with one-shot digests of 64 KiB or more taken from its input-digest cache. */

@@ -11,20 +11,18 @@ import {
   combineIgvmWithUki,
   ComposeSession,
   composeProfileOf,
-  DEFAULT_SETTINGS,
   directBootBlobs,
   FUKI_PROFILES,
   ukiBootBlobs,
   type BootBlobs,
   type ComposeSettings,
-  type FukiPlatform,
-  type FukiProfile,
 } from '../../core/fuki';
+import { parseComposeSettings, type LaunchSettingField } from '../../core/settings';
 import { parseIgvm } from '../../core/igvm/parse';
 import { measureIgvm } from '../../core/measure/measure-igvm';
 import type { AddonInput } from '../../core/uki/addons';
-import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
-import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
+import { VMM_TYPES } from '../../core/vmsa/build';
+import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 import { nodeHashBackend } from '../node-hash';
@@ -142,39 +140,34 @@ function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, 
   return 0;
 }
 
-function settingsFrom(v: Record<string, unknown>): ComposeSettings {
-  const profile = (v.profile as string | undefined) ?? 'qemu-igvm';
-  if (!FUKI_PROFILES.includes(profile as FukiProfile)) throw new UsageError(`--profile: unknown profile '${profile}'`);
-  const vcpus = v.vcpus === undefined ? 1 : Number(v.vcpus);
-  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw new UsageError(`--vcpus: invalid value '${v.vcpus}'`);
-  let vcpuType = (v['vcpu-type'] as string | undefined) ?? (v['vcpu-sig'] ? undefined : 'EPYC-v4');
-  let vcpuSig: number;
-  if (v['vcpu-sig'] !== undefined) {
-    vcpuSig = Number(parsePythonInt(String(v['vcpu-sig']), '--vcpu-sig'));
-    vcpuType = undefined;
-  } else {
-    const sig = VCPU_TYPES[vcpuType!];
-    if (sig === undefined) throw new UsageError(`--vcpu-type: unknown type '${vcpuType}'`);
-    vcpuSig = sig;
-  }
-  const vmm = (v['vmm-type'] as string | undefined) ?? 'QEMU';
-  if (!VMM_TYPES.includes(vmm as VmmType)) throw new UsageError(`--vmm-type: unknown VMM type '${vmm}'`);
-  const platforms = (v.platform as string[] | undefined)?.map((p): FukiPlatform => {
-    if (p === 'snp') return 'SEV_SNP';
-    if (p === 'tdx') return 'TDX';
-    throw new UsageError(`--platform: unknown platform '${p}' (snp or tdx)`);
+/** The CLI option of each launch setting, for usage errors. */
+const SETTING_OPTION: Record<LaunchSettingField, string> = {
+  profile: '--profile',
+  vcpus: '--vcpus',
+  vcpuType: '--vcpu-type',
+  vcpuSig: '--vcpu-sig',
+  vmm: '--vmm-type',
+  guestFeatures: '--guest-features',
+  snpPolicy: '--policy',
+  tdxPolicy: '--tdx-policy',
+  platforms: '--platform',
+};
+
+/** The options through the core's one settings parser (defaults and limits shared with the worker and UI). */
+export function settingsFrom(v: Record<string, unknown>): ComposeSettings {
+  const parsed = parseComposeSettings({
+    profile: v.profile as string | undefined,
+    vcpus: v.vcpus as string | undefined,
+    vcpuType: v['vcpu-type'] as string | undefined,
+    vcpuSig: v['vcpu-sig'] as string | undefined,
+    vmm: v['vmm-type'] as string | undefined,
+    guestFeatures: v['guest-features'] as string | undefined,
+    snpPolicy: v.policy as string | undefined,
+    platforms: v.platform as string[] | undefined,
   });
-  return {
-    ...DEFAULT_SETTINGS,
-    profile: profile as FukiProfile,
-    vcpus,
-    vcpuSig,
-    vcpuType,
-    vmm: vmm as VmmType,
-    guestFeatures: v['guest-features'] ? parsePythonInt(String(v['guest-features']), '--guest-features') : 0x1n,
-    snpPolicy: v.policy ? parsePythonInt(String(v.policy), '--policy') : DEFAULT_SETTINGS.snpPolicy,
-    platforms,
-  };
+  const [field, d] = Object.entries(parsed.fields)[0] ?? [];
+  if (field && d) throw new UsageError(`${SETTING_OPTION[field as LaunchSettingField]}: ${d.message} [${d.code}]`);
+  return parsed.value!;
 }
 
 function readCmdline(v: string | undefined, io: CliIo): string | undefined {

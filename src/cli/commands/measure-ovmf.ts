@@ -5,6 +5,7 @@ import { fromHex, toHex } from '../../core/bytes/bytes';
 import { formatDiagnostic } from '../../core/diagnostics';
 import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
+import { parseIntLiteral } from '../../core/settings/int-literal';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
@@ -43,12 +44,11 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
 
-/** Python `int(s, 0)`: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
+/** Python `int(s, 0)` (the core's parseIntLiteral, shared with the worker and UI); a usage error when invalid. */
 export function parsePythonInt(s: string, option: string): bigint {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)\s*$/.exec(s);
-  if (!m || /__|_$|^0[xob]_?$/i.test(m[2]!)) throw new UsageError(`${option}: invalid int value '${s}'`);
-  const v = BigInt(m[2]!.replace(/_/g, ''));
-  return m[1] === '-' ? -v : v;
+  const v = parseIntLiteral(s);
+  if (v === undefined) throw new UsageError(`${option}: invalid int value '${s}'`);
+  return v;
 }
 
 function parseDecimal(s: string | undefined, option: string): number | undefined {

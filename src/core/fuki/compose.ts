@@ -29,6 +29,8 @@ import type { Receipt, ReceiptBlob, ReceiptMeasurement } from './receipt';
 import { planSnpDirectives, type FukiProfile } from './snp-plan';
 import { planTdxDirectives } from './tdx-plan';
 import { appendAll } from '../append';
+import { LAUNCH_DEFAULTS } from '../settings/launch-settings';
+import { VCPU_TYPES } from '../vmsa/vcpu-types';
 
 export type FukiPlatform = 'SEV_SNP' | 'TDX';
 
@@ -52,15 +54,16 @@ export interface ComposeSettings {
   hashOutputs?: boolean;
 }
 
+/** The defaults of settings/launch-settings.ts as ComposeSettings (what parseComposeSettings({}) returns). */
 export const DEFAULT_SETTINGS: ComposeSettings = {
-  profile: 'qemu-igvm',
-  vcpus: 1,
-  vcpuSig: 0x800f12, // EPYC-v4 (fuki §4.5)
-  vcpuType: 'EPYC-v4',
-  vmm: 'QEMU',
-  guestFeatures: 0x1n,
-  snpPolicy: 0x30000n,
-  tdxPolicy: 0n,
+  profile: LAUNCH_DEFAULTS.profile,
+  vcpus: LAUNCH_DEFAULTS.vcpus,
+  vcpuSig: VCPU_TYPES[LAUNCH_DEFAULTS.vcpuType]!,
+  vcpuType: LAUNCH_DEFAULTS.vcpuType,
+  vmm: LAUNCH_DEFAULTS.vmm,
+  guestFeatures: LAUNCH_DEFAULTS.guestFeatures,
+  snpPolicy: LAUNCH_DEFAULTS.snpPolicy,
+  tdxPolicy: LAUNCH_DEFAULTS.tdxPolicy,
 };
 
 export interface ComposeInput {

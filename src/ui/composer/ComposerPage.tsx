@@ -2,6 +2,7 @@
 // files or dropped on a slot; launch settings; live digests from the worker; the add-on matrix; downloads.
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
+import { LAUNCH_LIMITS } from '../../core/settings/launch-settings';
 import { composeProfileOf } from '../../core/fuki/compose';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
@@ -236,8 +237,8 @@ function Settings() {
           vCPUs
           <input
             type="number"
-            min={1}
-            max={512}
+            min={LAUNCH_LIMITS.vcpus.min}
+            max={LAUNCH_LIMITS.vcpus.max}
             value={c.vcpus}
             onChange={(e) => patch({ vcpus: Number(e.currentTarget.value) })}
           />

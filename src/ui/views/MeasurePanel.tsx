@@ -15,6 +15,7 @@ import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
 import { useApp, useFileView } from '../store';
+import { LAUNCH_DEFAULTS, LAUNCH_LIMITS, parseMeasureSettings } from '../../core/settings/launch-settings';
 
 const ROW_PX = 28;
 
@@ -262,10 +263,10 @@ function ClassicControls({
             <input
               type="number"
               min={1}
-              max={512}
-              value={o.vcpus ?? 1}
+              max={LAUNCH_LIMITS.vcpus.max}
+              value={o.vcpus ?? LAUNCH_DEFAULTS.vcpus}
               style={{ width: '4.5rem' }}
-              onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })}
+              onChange={(e) => set({ vcpus: Math.max(1, Math.min(LAUNCH_LIMITS.vcpus.max, Number(e.currentTarget.value) || 1)) })}
             />
           </label>
           <Select
@@ -292,7 +293,7 @@ function ClassicControls({
             className="mono"
             title="SEV_FEATURES of the VMSAs, hex"
             onBlur={(e) =>
-              /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) &&
+              !parseMeasureSettings({ guestFeatures: e.currentTarget.value }).fields.guestFeatures &&
               set({ guestFeatures: e.currentTarget.value })
             }
           />
@@ -343,9 +344,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
   const order = choice.tdxOrders.includes(settings.tdxOrder) ? settings.tdxOrder : choice.tdxOrders[0];
   const [what, setWhat] = useState<MeasureOptions>({
     platform: '',
-    vcpus: 1,
-    vcpuType: 'EPYC-v4',
-    vmm: 'QEMU',
+    vcpus: LAUNCH_DEFAULTS.vcpus,
+    vcpuType: LAUNCH_DEFAULTS.vcpuType,
+    vmm: LAUNCH_DEFAULTS.vmm,
   });
   const options: MeasureOptions = { ...what, platform: choice.platform, profile, tdxOrder: order };
   const key = JSON.stringify(options);
