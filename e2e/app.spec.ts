@@ -73,11 +73,18 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download receipt (JSON)' }).click();
   const receipt = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
-    measurement: { digest: string };
-    ledger: unknown[];
+    route: string;
+    inputs: { file: { name: string; sha256: string } };
+    measurements: { digest: string }[];
+    steps: unknown[];
   };
-  expect(receipt.measurement.digest).toBe(Object.values(m.SEV_SNP!)[0]!.value);
-  expect(receipt.ledger.length).toBeGreaterThan(0);
+  // The one typed receipt of core/fuki/receipt.ts, named after its content.
+  const digest = Object.values(m.SEV_SNP!)[0]!.value;
+  expect(receipt.route).toBe('measure');
+  expect(receipt.inputs.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(receipt.measurements[0]!.digest).toBe(digest);
+  expect(receipt.steps.length).toBeGreaterThan(0);
+  expect((await download).suggestedFilename()).toBe(`${rel.split('/').pop()!.replace(/\.igvm$/, '')}-snp-${digest.slice(0, 12)}.receipt.json`);
   await expect(page.getByTestId('ledger').getByRole('row').first()).toBeVisible();
   await shot(page, info, 'igvm-measure');
 

@@ -3,8 +3,7 @@ import { setDefaultHash } from '../core/hash/hash';
 import { COMMANDS } from './commands';
 import { processIo, UsageError, type CliIo } from './io';
 import { nodeHashBackend } from './node-hash';
-
-const VERSION = '0.1.0';
+import { TOOL_VERSION as VERSION } from '../core/version';
 
 function help(io: CliIo): void {
   const names = Object.keys(COMMANDS).sort();

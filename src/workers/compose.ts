@@ -7,11 +7,13 @@ import {
   addonMatrix,
   buildFukiPe,
   ComposeSession,
+  contentFileName,
   describeMeasurement,
   FUKI_PROFILES,
   directBootBlobs,
   ukiBootBlobs,
   type BootBlobs,
+  type ComposeInput,
   type ComposeSettings,
   type FukiPlatform,
   type FukiProfile,
@@ -86,10 +88,14 @@ export interface ComposeOutputs {
   igvm: Uint8Array<ArrayBuffer>;
   fuki?: Uint8Array<ArrayBuffer>;
   receiptJson: string;
+  /** Download names after the content: `<name>-snp-<first 12 hex>.igvm`, `….efi`, `….receipt.json`. */
+  fileNames: { igvm: string; fuki: string; receipt: string };
   diagnostics: Diagnostic[];
 }
 
 export type BytesOf = (id: string) => Uint8Array;
+/** The file name of an open file, for receipts and download names. */
+export type NameOf = (id: string) => string | undefined;
 
 /** The form's text through the core's one settings parser (defaults and limits shared with the CLI and UI). */
 export function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
@@ -110,10 +116,23 @@ function cachingLargeInputs(session: ComposeSession): HashBackend {
 export class ComposeService {
   private readonly session: ComposeSession;
   private readonly bytesOf: BytesOf;
+  private readonly nameOf: NameOf;
 
-  constructor(bytesOf: BytesOf, hash?: HashBackend) {
+  constructor(bytesOf: BytesOf, hash?: HashBackend, nameOf: NameOf = () => undefined) {
     this.bytesOf = bytesOf;
+    this.nameOf = nameOf;
     this.session = new ComposeSession(hash);
+  }
+
+  /** The file names of a request's inputs (undefined where the host does not know them). */
+  private names(req: ComposeRequest): ComposeInput['names'] {
+    const s = req.source;
+    return {
+      firmware: this.nameOf(req.firmwareId),
+      kernel: s.kind === 'direct' ? this.nameOf(s.kernelId) : undefined,
+      initrds: s.kind === 'direct' ? s.initrdIds.map((id) => this.nameOf(id) ?? id) : undefined,
+      uki: s.kind === 'uki' ? this.nameOf(s.ukiId) : undefined,
+    };
   }
 
   private boot(source: ComposeSource, d: Diagnostics): { boot?: BootBlobs; addons: AddonInput[]; uki?: Uint8Array } | undefined {
@@ -160,7 +179,7 @@ export class ComposeService {
     const src = this.boot(req.source, d);
     if (!src) return fail();
     const firmware = this.bytesOf(req.firmwareId);
-    const r = this.session.compose({ firmware, boot: src.boot, settings });
+    const r = this.session.compose({ firmware, boot: src.boot, settings, names: this.names(req) });
     for (const x of r.diagnostics) d.add(x);
     if (!r.igvm) return fail();
     const snp = r.measurements.find((m) => m.platform === 'SEV_SNP');
@@ -241,9 +260,21 @@ export class ComposeService {
     const src = settings && this.boot(req.source, d);
     if (!settings || !src) throw new Error(d.done().map((x) => x.message).join('; '));
     const firmware = this.bytesOf(req.firmwareId);
-    const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true } });
+    const names = this.names(req);
+    const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true }, names });
     if (!r.igvm || !r.receipt) throw new Error(r.diagnostics.map((x) => x.message).join('; ') || 'composition failed');
-    const out: ComposeOutputs = { igvm: new Uint8Array(r.igvm), receiptJson: '', diagnostics: [...r.diagnostics] };
+    const stem = names?.uki ?? names?.kernel ?? names?.firmware ?? 'fukiscope';
+    const first = r.receipt.measurements[0];
+    const out: ComposeOutputs = {
+      igvm: new Uint8Array(r.igvm),
+      receiptJson: '',
+      fileNames: {
+        igvm: contentFileName(stem, first, 'igvm'),
+        fuki: contentFileName(stem, first, 'efi'),
+        receipt: contentFileName(stem, first, 'receipt.json'),
+      },
+      diagnostics: [...r.diagnostics],
+    };
     if (fuki) {
       const source = src.uki
         ? { uki: src.uki }

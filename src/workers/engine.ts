@@ -155,6 +155,11 @@ export class Engine {
     return this.need(id).bytes;
   }
 
+  /** The name an open file was opened with (receipts, download names). */
+  nameOf(id: string): string | undefined {
+    return this.files.get(id)?.name;
+  }
+
   close(id: string): void {
     this.files.delete(id);
     forgetBlobHashes(this.blobHashes, id);

@@ -8,7 +8,11 @@ import { defaultHash } from '../core/hash/hash';
 import type { MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
-const composer = new ComposeService((id) => engine.bytesOf(id));
+const composer = new ComposeService(
+  (id) => engine.bytesOf(id),
+  undefined,
+  (id) => engine.nameOf(id),
+);
 
 const api = {
   open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {

@@ -15,7 +15,10 @@ import {
   FUKI_PROFILES,
   ukiBootBlobs,
   type BootBlobs,
+  igvmFirmwareReceipt,
   type ComposeSettings,
+  type Receipt,
+  type ReceiptBlob,
 } from '../../core/fuki';
 import { parseComposeSettings, type LaunchSettingField } from '../../core/settings';
 import { parseIgvm } from '../../core/igvm/parse';
@@ -102,6 +105,14 @@ const OPTIONS = {
 
 const IGVM_MAGIC_BYTES = [0x49, 0x47, 0x56, 0x4d]; // "IGVM" (igvm-format §2.1)
 
+function blobOf(bytes: Uint8Array): ReceiptBlob {
+  return {
+    size: bytes.length,
+    sha256: toHex(nodeHashBackend.digest('sha256', bytes)),
+    sha384: toHex(nodeHashBackend.digest('sha384', bytes)),
+  };
+}
+
 function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, io: CliIo): number {
   const efi = (v.uki ?? v.kernel) as string | undefined;
   if (!efi) throw new UsageError('the IGVM-firmware route needs --uki (or --kernel with any EFI binary)');
@@ -121,15 +132,18 @@ function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, 
   io.writeFile(String(v['igvm-out']), r.igvm);
   const parsed = parseIgvm(r.igvm);
   const measurements = parsed.file ? measureIgvm(parsed.file, { hash: nodeHashBackend }) : [];
-  const receipt = {
-    tool: 'fukiscope 0.1.0',
-    route: 'igvm-firmware',
-    hobAreaGpa: r.hobAreaGpa,
+  const input = (path: string, bytes: Uint8Array) => ({ ...blobOf(bytes), name: basename(path) });
+  const inputs: Receipt['inputs'] = { firmware: input(String(v.firmware), firmware), efi: input(efi, io.readFile(efi)) };
+  if (v.shim) inputs.shim = input(String(v.shim), io.readFile(String(v.shim)));
+  ((v['db-cert'] as string[] | undefined) ?? []).forEach((p, i) => (inputs[`dbCert${i}`] = input(p, io.readFile(p))));
+  const receipt = igvmFirmwareReceipt({
+    inputs,
+    options: { dbHashes: Boolean(v['db-hashes']), ...(v['blob-base'] ? { blobBase: String(v['blob-base']) } : {}) },
+    hobAreaGpa: r.hobAreaGpa ?? 0n,
     hobs: r.hobs,
-    outputs: { igvm: { size: r.igvm.length, sha256: toHex(nodeHashBackend.digest('sha256', r.igvm)) } },
-    measurements: measurements.map((m) => ({ platform: m.platform, profile: m.profile, tdxOrder: m.tdxOrder, digest: toHex(m.digest) })),
-    notes: ['Blob GPAs are chosen by this tool (edk2 reserves whatever the HOBs name); db is an unsigned authenticated variable.'],
-  };
+    igvm: { size: r.igvm.length, sha256: nodeHashBackend.digest('sha256', r.igvm), sha384: nodeHashBackend.digest('sha384', r.igvm) },
+    measurements,
+  });
   if (v.receipt) io.writeFile(String(v.receipt), toJson(receipt) + '\n');
   if (v.json) io.out(toJson(receipt) + '\n');
   else {
@@ -210,7 +224,13 @@ export const composeCommand: Command = {
     }
 
     const session = new ComposeSession(nodeHashBackend);
-    const result = session.compose({ firmware, boot, settings });
+    const names = {
+      firmware: basename(v.firmware),
+      kernel: v.kernel && basename(v.kernel),
+      initrds: v.initrd?.map((p) => basename(p)),
+      uki: v.uki && basename(v.uki),
+    };
+    const result = session.compose({ firmware, boot, settings, names });
     const all: Diagnostic[] = [...diags.done(), ...result.diagnostics];
     if (!result.igvm || !result.receipt || hasErrors(all)) {
       printDiagnostics(all, io);

@@ -321,9 +321,9 @@ function Downloads({ request }: { request: ComposeRequest }) {
       const out = await engine.call((r) =>
         r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined),
       );
-      if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
-      else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
-      else download('receipt.json', out.receiptJson, 'application/json');
+      if (what === 'igvm') download(out.fileNames.igvm, out.igvm, 'application/octet-stream');
+      else if (what === 'fuki') download(out.fileNames.fuki, out.fuki!, 'application/efi');
+      else download(out.fileNames.receipt, out.receiptJson, 'application/json');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
