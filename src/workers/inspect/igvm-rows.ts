@@ -14,8 +14,8 @@ import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '..
 import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 import { appendAll } from '../../core/append';
+import { hex64 as hex } from '../../core/bytes/bytes';
 
-const hex = (v: bigint | number) => '0x' + v.toString(16);
 
 function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
   const f = decodePageDataFlags(h.flags);

@@ -16,7 +16,7 @@ import { sectionView } from '../../core/pe/access';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
-import { withWebCryptoHashes } from '../webcrypto-replay';
+import { webCryptoSha256Hex, withWebCryptoHashes } from '../webcrypto-replay';
 import type {
   Field,
   OpenResult,
@@ -41,9 +41,7 @@ function flags(c: number): string {
   return out.join(' ');
 }
 
-async function sha256(b: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b.slice())));
-}
+const sha256 = webCryptoSha256Hex;
 
 function layout(pe: PeFile): PeView['layout'] {
   const out: PeView['layout'] = [];
