@@ -155,7 +155,7 @@ function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, 
 }
 
 /** The CLI option of each launch setting, for usage errors. */
-const SETTING_OPTION: Record<LaunchSettingField, string> = {
+export const SETTING_OPTION: Record<LaunchSettingField, string> = {
   profile: '--profile',
   vcpus: '--vcpus',
   vcpuType: '--vcpu-type',

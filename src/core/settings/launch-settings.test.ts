@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFrom } from '../../cli/commands/compose';
+import { SETTING_OPTION, settingsFrom } from '../../cli/commands/compose';
 import { UsageError } from '../../cli/io';
 import { composerSettingErrors } from '../../ui/composer/request';
 import { DEFAULT_COMPOSER, type ComposerInputs } from '../../ui/composer/slice';
@@ -54,59 +54,22 @@ describe('parseComposeSettings: one set of defaults and limits', () => {
   });
 });
 
-/** One invalid input per case, as each host receives it: CLI option text, the composer form, the worker request. */
-const INVALID: {
-  name: string;
-  text: LaunchSettingsText;
-  form: Partial<ComposerInputs>;
-  cli: Record<string, string>;
-}[] = [
-  {
-    name: 'guest features zzz',
-    text: { guestFeatures: 'zzz' },
-    form: { guestFeatures: 'zzz' },
-    cli: { 'guest-features': 'zzz' },
-  },
-  {
-    name: 'guest features empty',
-    text: { guestFeatures: '' },
-    form: { guestFeatures: '' },
-    cli: { 'guest-features': '' },
-  },
-  {
-    name: 'guest features > 64 bits',
-    text: { guestFeatures: '0x1' + '0'.repeat(16) },
-    form: { guestFeatures: '0x1' + '0'.repeat(16) },
-    cli: { 'guest-features': '0x1' + '0'.repeat(16) },
-  },
-  {
-    name: 'negative SNP policy',
-    text: { snpPolicy: '-1' },
-    form: { snpPolicy: '-1' },
-    cli: { policy: '-1' },
-  },
-  { name: '0 vCPUs', text: { vcpus: 0 }, form: { vcpus: 0 }, cli: { vcpus: '0' } },
-  { name: '4097 vCPUs', text: { vcpus: 4097 }, form: { vcpus: 4097 }, cli: { vcpus: '4097' } },
-  { name: 'fractional vCPUs', text: { vcpus: 1.5 }, form: { vcpus: 1.5 }, cli: { vcpus: '1.5' } },
-  {
-    name: 'unknown vCPU type',
-    text: { vcpuType: 'EPYC-v9' },
-    form: { vcpuType: 'EPYC-v9' },
-    cli: { 'vcpu-type': 'EPYC-v9' },
-  },
-  {
-    name: 'unknown VMM',
-    text: { vmm: 'xen' },
-    form: { vmm: 'xen' as ComposerInputs['vmm'] },
-    cli: { 'vmm-type': 'xen' },
-  },
-  {
-    name: 'unknown profile',
-    text: { profile: 'fast' },
-    form: { profile: 'fast' as ComposerInputs['profile'] },
-    cli: { profile: 'fast' },
-  },
+type FormField = 'guestFeatures' | 'snpPolicy' | 'vcpus' | 'vcpuType' | 'vmm' | 'profile';
+/** One invalid input per case, given to each host as it receives it: CLI option text, form field, worker request. */
+const INVALID: [name: string, field: FormField, value: string | number][] = [
+  ['guest features zzz', 'guestFeatures', 'zzz'],
+  ['guest features empty', 'guestFeatures', ''],
+  ['guest features > 64 bits', 'guestFeatures', '0x1' + '0'.repeat(16)],
+  ['negative SNP policy', 'snpPolicy', '-1'],
+  ['0 vCPUs', 'vcpus', 0],
+  ['4097 vCPUs', 'vcpus', 4097],
+  ['fractional vCPUs', 'vcpus', 1.5],
+  ['unknown vCPU type', 'vcpuType', 'EPYC-v9'],
+  ['unknown VMM', 'vmm', 'xen'],
+  ['unknown profile', 'profile', 'fast'],
 ];
+/** `--guest-features` → `guest-features`: the parseArgs key of a setting's CLI option. */
+const cliKey = (field: FormField) => SETTING_OPTION[field].slice(2);
 
 /** The codes each host refuses the input with. */
 function cliCodes(cli: Record<string, string>): string[] {
@@ -141,8 +104,12 @@ const uiCodes = (form: Partial<ComposerInputs>): string[] =>
   Object.values(composerSettingErrors({ ...DEFAULT_COMPOSER, ...form })).map((d) => d!.code);
 
 describe('the CLI, the worker and the composer form refuse the same settings the same way', () => {
-  it.each(INVALID)('$name', ({ text, form, cli }) => {
-    const core = parseComposeSettings(text).diagnostics.map((d) => d.code);
+  it.each(INVALID)('%s', (_name, field, value) => {
+    const form = { [field]: value } as Partial<ComposerInputs>;
+    const cli = { [cliKey(field)]: String(value) };
+    const core = parseComposeSettings({ [field]: value } as LaunchSettingsText).diagnostics.map(
+      (d) => d.code,
+    );
     expect(core).toHaveLength(1);
     expect(cliCodes(cli)).toEqual(core);
     expect(workerCodes(form)).toEqual(core);
