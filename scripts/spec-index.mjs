@@ -15,6 +15,7 @@ const DOCS = [
   { id: 'fuki', file: 'fuki-uki-kernel-hashes.md' },
   { id: 'igvm-format', file: 'igvm-format-and-measurement.md' },
   { id: 'evidence', file: 'evidence-and-eventlogs.md' },
+  { id: 'toolchain', file: 'toolchain-notes.md' },
 ];
 
 /** The first block of prose under a heading (tables, code and rules skipped), as plain text. */

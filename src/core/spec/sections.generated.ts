@@ -763,4 +763,53 @@ export const SPEC_DOCUMENTS: readonly SpecDocument[] = [
       },
     ],
   },
+  {
+    id: 'toolchain',
+    file: 'toolchain-notes.md',
+    title: 'Toolchain spike: React + Vite + zustand + @noble/hashes + comlink + Playwright (Node 20)',
+    sections: [
+      {
+        section: '1',
+        title: 'Versions that install and work together on Node 20.20',
+        summary:
+          'All pinned exact (`npm install --save-exact`). `npm ci` is clean: no EBADENGINE, no peer warnings, no install scripts.',
+      },
+      {
+        section: '2',
+        title: 'The spike app (what is in a scratch project)',
+        summary:
+          'Two ways to get the file into the worker, both tested e2e: transfer (default): `const buf = await file.arrayBuffer(); remote.hashBuffer(comlink.transfer(buf, [buf]))`. After the call `buf.byteLength === 0` on the main thread (detached = moved, not copied); the UI shows `detached: true` and the test asserts it. The worker returns `{hex, digest: …',
+      },
+      {
+        section: '3',
+        title: 'Commands and timings',
+        summary:
+          'Clean checkout (`a clean clone`), same 2-vCPU VM. The VM was shared with other heavy jobs (C/LTO and Rust builds by other processes, load avg 1.5–18) — all timings are noisy, treat as ±50 %.',
+      },
+      {
+        section: '4',
+        title: 'Hash performance: @noble/hashes vs WebCrypto (64 MiB, MB/s = MiB/s)',
+        summary:
+          'Data: a 64 MiB xorshift-filled buffer, identical in Node and browser. Best of 3 reps per run after a 1 MiB warm-up; several runs, ranges shown. Memory = peak RSS increase during the kernel: in Node from `process.resourceUsage().maxRSS` in a fresh child process per kernel; in the browser, RSS of the renderer process (the dedicated worker lives in it) …',
+      },
+      {
+        section: '5',
+        title: 'npm ci from a clean checkout; lockfile addresses',
+        summary:
+          '`git clone` + `npm ci` works (cold and warm cache), prints only "added 60 packages", then build, vitest and Playwright all pass. The committed `package-lock.json` is lockfileVersion 3 and has no `resolved` fields at all: this machine\'s `~/.npmrc` sets `omit-lockfile-registry-resolved=true` (also `fund=false`, `audit=false`, `update-notifier=false`). `npm …',
+      },
+      {
+        section: '6',
+        title: 'Pitfalls found and how they were solved',
+        summary:
+          "Taking `latest` breaks Node 20: vitest 5.1.1 needs Node ≥22.12 (and `@types/node` ≥22 → ERESOLVE); typescript `latest` is 7.0.2. Pin vitest 4.1.12 and typescript 5.9.3. TS ≥5.7 typed arrays vs WebCrypto: `crypto.subtle.digest('SHA-384', u8)` fails to type-check when `u8: Uint8Array` (= `Uint8Array<ArrayBufferLike>`, might be a SharedArrayBuffer): \"not …",
+      },
+      {
+        section: '7',
+        title: 'How to reproduce',
+        summary:
+          'Scratch folders inside a scratch project: `_clean-checkout/` (clean-clone test), `_alt-swc/` (plugin-react-swc variant, node_modules removed), `_lockcheck/` (lock regenerated with `resolved` URLs).',
+      },
+    ],
+  },
 ];

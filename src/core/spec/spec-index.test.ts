@@ -23,7 +23,7 @@ function citations(): { ref: string; at: string }[] {
     const at = (i: number) => `${relative(core, file)}:${text.slice(0, i).split('\n').length}`;
     // `fuki §4.2.3`, `igvm-format §14.2.3, §16.3`, `TDVF design guide §11` (and `(§` continuations)
     for (const m of text.matchAll(
-      /\b(fuki|igvm-format|evidence|TDVF design guide|UEFI(?: spec)?) §(\d+(?:\.\d+)*(?:,\s*§\d+(?:\.\d+)*)*)/g,
+      /\b(fuki|igvm-format|evidence|toolchain|TDVF design guide|UEFI(?: spec)?) §(\d+(?:\.\d+)*(?:,\s*§\d+(?:\.\d+)*)*)/g,
     ))
       out.push({ ref: `${m[1]!.replace(/ spec$/, '')} §${m[2]}`, at: at(m.index!) });
     // The IGVM parser cites sections through where(header, '6.3') / `${SPEC} §${s}` with SPEC = 'igvm-format'.
@@ -35,8 +35,8 @@ function citations(): { ref: string; at: string }[] {
 }
 
 describe('spec index', () => {
-  it('is generated from the three reference documents', () => {
-    expect(SPEC_DOCUMENTS.map((d) => d.id)).toEqual(['fuki', 'igvm-format', 'evidence']);
+  it('is generated from the four reference documents', () => {
+    expect(SPEC_DOCUMENTS.map((d) => d.id)).toEqual(['fuki', 'igvm-format', 'evidence', 'toolchain']);
     expect(SPEC_DOCUMENTS.every((d) => d.sections.length > 0)).toBe(true);
   });
   it('resolves single and listed sections, and refuses unknown ones', () => {
