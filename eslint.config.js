@@ -18,7 +18,7 @@ const coreForbiddenImports = {
 };
 // The type-level guard is tsconfig.core.json (no DOM lib, no @types/node); this names the usual suspects early.
 const coreForbiddenGlobals = [
-  'window', 'self', 'globalThis', 'document', 'location', 'fetch', 'XMLHttpRequest', 'crypto', 'localStorage', 'sessionStorage', 'indexedDB',
+  'window', 'self', 'globalThis', 'document', 'location', 'fetch', 'XMLHttpRequest', 'localStorage', 'sessionStorage', 'indexedDB',
   'navigator', 'postMessage', 'process', 'Buffer', 'require', '__dirname',
 ].map(
   (name) => ({ name, message: 'src/core must not touch host globals; take them as parameters.' }),

@@ -86,7 +86,7 @@ function parseVcpus(v: string | number | undefined, d: FieldDiagnostics): number
   const n = typeof v === 'number' ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
   const { min, max } = LAUNCH_LIMITS.vcpus;
   if (!Number.isInteger(n) || n < min || n > max)
-    return d.error('vcpus', 'SETTINGS_VCPUS', `'${v}' is not a whole number from ${min} to ${max}`);
+    return d.error('vcpus', 'SETTINGS_VCPUS', `“${v}” is not a whole number from ${min} to ${max}`);
   return n;
 }
 
@@ -100,7 +100,7 @@ function parseU64(
   if (v === undefined) return fallback;
   const n = parseIntLiteral(v);
   if (n === undefined)
-    return d.error(field, 'SETTINGS_NUMBER', `'${v}' is not a number (decimal, or 0x… hex)`);
+    return d.error(field, 'SETTINGS_NUMBER', `“${v}” is not a number (decimal, or 0x… hex)`);
   if (n < 0n || n > max)
     return d.error(
       field,
@@ -124,7 +124,7 @@ function parseVcpu(
     return d.error(
       'vcpuType',
       'SETTINGS_VCPU_TYPE',
-      `unknown type '${vcpuType}' (one of ${VCPU_TYPE_NAMES.join(', ')})`,
+      `unknown type “${vcpuType}” (one of ${VCPU_TYPE_NAMES.join(', ')})`,
     );
   return { vcpuSig: sig, vcpuType };
 }
@@ -132,7 +132,7 @@ function parseVcpu(
 function parseVmm(v: string | undefined, d: FieldDiagnostics): VmmType | undefined {
   const vmm = v ?? LAUNCH_DEFAULTS.vmm;
   if (!(VMM_TYPES as readonly string[]).includes(vmm))
-    return d.error('vmm', 'SETTINGS_VMM', `unknown VMM type '${vmm}' (one of ${VMM_TYPES.join(', ')})`);
+    return d.error('vmm', 'SETTINGS_VMM', `unknown VMM type “${vmm}” (one of ${VMM_TYPES.join(', ')})`);
   return vmm as VmmType;
 }
 
@@ -151,7 +151,7 @@ export function parseComposeSettings(t: LaunchSettingsText): ParsedSettings<Comp
     d.error(
       'profile',
       'SETTINGS_PROFILE',
-      `unknown profile '${profile}' (one of ${FUKI_PROFILES.join(', ')})`,
+      `unknown profile “${profile}” (one of ${FUKI_PROFILES.join(', ')})`,
     );
   const vcpus = parseVcpus(t.vcpus, d);
   const vcpu = parseVcpu(t, d);
@@ -161,7 +161,7 @@ export function parseComposeSettings(t: LaunchSettingsText): ParsedSettings<Comp
   const tdxPolicy = parseU64('tdxPolicy', t.tdxPolicy, LAUNCH_DEFAULTS.tdxPolicy, d);
   const platforms = t.platforms?.map(
     (p) =>
-      PLATFORM_NAMES[p] ?? d.error('platforms', 'SETTINGS_PLATFORM', `unknown platform '${p}' (snp or tdx)`),
+      PLATFORM_NAMES[p] ?? d.error('platforms', 'SETTINGS_PLATFORM', `unknown platform “${p}” (snp or tdx)`),
   );
   if (!d.ok) return { diagnostics: d.diagnostics, fields: d.fields };
   return {
