@@ -4,8 +4,7 @@ import { COMMANDS } from './commands';
 import { escapeText } from './escape';
 import { processIo, UsageError, type CliIo } from './io';
 import { nodeHashBackend } from './node-hash';
-
-const VERSION = '0.1.0';
+import { TOOL_VERSION as VERSION } from '../core/version';
 
 function help(io: CliIo): void {
   const names = Object.keys(COMMANDS).sort();

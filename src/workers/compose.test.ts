@@ -101,7 +101,7 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
   it('reports bad settings as diagnostics, not exceptions', () => {
     const r = service.compose({ ...request([false, false]), settings: { ...request([false, false]).settings, guestFeatures: 'zz' } });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics[0]!.code).toBe('COMPOSE_BAD_NUMBER');
+    expect(r.diagnostics[0]!.code).toBe('SETTINGS_NUMBER');
   });
 
   it('a FUKI against the IGVM in its .efifw: same SNP ledger; against another add-on choice: diverges', () => {

@@ -1,13 +1,13 @@
 // The engine behind the worker: keeps each open file's bytes, detects its kind by content, builds the plain
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
-import { toHex } from '../core/bytes/bytes';
 import { describeUnknown, detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
+import { webCryptoSha256Hex } from './webcrypto-replay';
 import { inspectPe } from './inspect/pe';
 import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
@@ -44,11 +44,6 @@ interface OpenEntry {
   measurable: MeasureChoice[];
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', copy)));
-}
-
 function textSummary(bytes: Uint8Array): string {
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, 200));
   return head.length < 200 ? head : head + '…';
@@ -68,7 +63,7 @@ export class Engine {
     const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
-    const sha256 = await sha256Hex(bytes);
+    const sha256 = await webCryptoSha256Hex(bytes);
     onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const kind = detectFileKind(bytes);
     const base: OpenResult = {
@@ -250,6 +245,11 @@ export class Engine {
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */
   bytesOf(id: string): Uint8Array {
     return this.need(id).bytes;
+  }
+
+  /** The name an open file was opened with (receipts, download names). */
+  nameOf(id: string): string | undefined {
+    return this.files.get(id)?.name;
   }
 
   close(id: string): void {

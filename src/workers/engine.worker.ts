@@ -14,6 +14,7 @@ const composer = new ComposeService(
   (id) => engine.bytesOf(id),
   undefined,
   (id) => engine.diagnosticsOf(id),
+  (id) => engine.nameOf(id),
 );
 
 const api = {

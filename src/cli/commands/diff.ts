@@ -9,6 +9,7 @@ import { defaultHash } from '../../core/hash/hash';
 import type { Command } from '../commands';
 import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
+import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope diff A B [--all] [--json]
 
@@ -39,11 +40,11 @@ function stepLine(s: DiffLedgerStep, mark: string): string {
 function text(r: DiffResult, names: [string, string], all: boolean): string {
   const out = [`A: ${names[0]} (${r.kindA})`, `B: ${names[1]} (${r.kindB})`, '', 'Header'];
   const header = all ? r.header : r.header.filter((h) => !h.same);
-  out.push(...(header.length ? header.map(rowLine) : ['  (no difference)']));
+  appendAll(out, header.length ? header.map(rowLine) : ['  (no difference)']);
   const s = r.partsSummary;
   const what = r.kindA === 'pe' || r.kindB === 'pe' ? 'Sections' : 'Measured pages';
   out.push('', `${what}: ${s.same} same, ${s.changed} changed, ${s.onlyA} only in A, ${s.onlyB} only in B`);
-  out.push(...(all ? r.parts : r.parts.filter((p) => !p.same)).map(rowLine));
+  appendAll(out, (all ? r.parts : r.parts.filter((p) => !p.same)).map(rowLine));
   if (r.ledger) {
     const L = r.ledger;
     out.push('', `SNP ledger: A ${L.stepsA} steps, B ${L.stepsB} steps`);

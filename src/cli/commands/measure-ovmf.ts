@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { fromHex, toHex } from '../../core/bytes/bytes';
 import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
+import { parseIntLiteral } from '../../core/settings/int-literal';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
@@ -49,12 +50,11 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
 
-/** Python `int(s, 0)` without its surrounding blanks: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
+/** Python `int(s, 0)` (the core's parseIntLiteral, shared with the worker and UI); a usage error when invalid. */
 export function parsePythonInt(s: string, option: string): bigint {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)$/.exec(s);
-  if (!m || /__|_$|^0[xob]_?$/i.test(m[2]!)) throw new UsageError(`${option}: invalid int value '${s}'`);
-  const v = BigInt(m[2]!.replace(/_/g, ''));
-  return m[1] === '-' ? -v : v;
+  const v = parseIntLiteral(s);
+  if (v === undefined) throw new UsageError(`${option}: invalid int value '${s}'`);
+  return v;
 }
 
 /** A decimal count (vCPUs, family/model/stepping, variable-store size): digits only, no blanks, sign or exponent. */
@@ -251,8 +251,16 @@ async function run(args: string[], io: CliIo): Promise<number> {
   // measurement withhold the digest (issue 10).
   const fileErrors = [v.ovmf, v.svsm]
     .filter((p): p is string => Boolean(p))
-    .flatMap((p) => parseFirmware(io.readFile(p)).diagnostics.filter((d) => d.severity === 'error' && !result.diagnostics.some((x) => x.code === d.code && x.offset === d.offset)));
-  const withheld = result.digest ? withheldFor([...fileErrors, ...result.diagnostics], toHex(result.digest), v.force) : undefined;
+    .flatMap((p) =>
+      parseFirmware(io.readFile(p)).diagnostics.filter(
+        (d) =>
+          d.severity === 'error' &&
+          !result.diagnostics.some((x) => x.code === d.code && x.offset === d.offset),
+      ),
+    );
+  const withheld = result.digest
+    ? withheldFor([...fileErrors, ...result.diagnostics], toHex(result.digest), v.force)
+    : undefined;
   if (v['dump-vmsa'] && result.digest && !withheld && result.vmsas.length) {
     const files = result.vmsas.map((_, i) => `vmsa${i}.bin`);
     checkOutputPaths(
@@ -264,7 +272,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   if (v.json) {
     const report = jsonReport(result, v.ledger && !withheld);
-    io.out(toJson(withheld ? { ...report, digest: null, withheld, diagnostics: [...fileErrors, ...result.diagnostics] } : report) + '\n');
+    io.out(
+      toJson(
+        withheld
+          ? { ...report, digest: null, withheld, diagnostics: [...fileErrors, ...result.diagnostics] }
+          : report,
+      ) + '\n',
+    );
     return result.digest && !withheld ? 0 : 1;
   }
   for (const d of fileErrors) io.err(`${diagnosticLine(d)}\n`);

@@ -1,10 +1,17 @@
 // `fukiscope measure FILE`: launch measurements of an IGVM file per platform (igvm-format-and-measurement.md §14–§16),
 // optionally with the step ledger, or printed exactly like coconut-svsm's igvmmeasure (§16.2).
+import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
 import { hasErrors, type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind } from '../../core/detect';
-import { IGVM_PLATFORM_TYPE_NAME, parseIgvm, supportedPlatforms, type IgvmFile, type IgvmPlatformTypeName } from '../../core/igvm';
+import {
+  IGVM_PLATFORM_TYPE_NAME,
+  parseIgvm,
+  supportedPlatforms,
+  type IgvmFile,
+  type IgvmPlatformTypeName,
+} from '../../core/igvm';
 import {
   coalesceLedger,
   ledgerToJson,
@@ -70,7 +77,8 @@ const EQUALS = '='.repeat(111);
 
 function choice<T extends string>(v: string | undefined, allowed: readonly T[], opt: string): T | undefined {
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${opt} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`${opt} must be one of ${allowed.join(', ')}`);
   return v as T;
 }
 
@@ -120,36 +128,50 @@ function run(args: string[], io: CliIo): number {
   const platformArg = choice(v.platform, Object.keys(PLATFORM), '--platform');
   const format = choice(v.format, ['default', 'igvmmeasure'], '--format') ?? 'default';
   const igvmmeasureFormat = format === 'igvmmeasure';
-  const profile = choice(v.profile, SNP_PROFILES, '--profile') ?? (igvmmeasureFormat ? 'igvmmeasure' : 'igvm');
+  const profile =
+    choice(v.profile, SNP_PROFILES, '--profile') ?? (igvmmeasureFormat ? 'igvmmeasure' : 'igvm');
   const tdxOrder = choice(v['tdx-order'], TDX_ORDERS, '--tdx-order') as TdxOrder | undefined;
   if (igvmmeasureFormat && platformArg && !['snp', 'sev-snp', 'sev', 'sev-es'].includes(platformArg))
     throw new UsageError('--format igvmmeasure supports --platform sev-snp, sev or sev-es only');
   const efifwIndex = decimalOption(v['efifw-index'], '--efifw-index');
-  if (efifwIndex !== undefined && v.fwid !== undefined) throw new UsageError('--efifw-index and --fwid both pick an entry: give one');
+  if (efifwIndex !== undefined && v.fwid !== undefined)
+    throw new UsageError('--efifw-index and --fwid both pick an entry: give one');
   const snp = variantOverrides(v);
 
   const bytes = io.readFile(file);
   const kind = detectFileKind(bytes);
   let igvmBytes: Uint8Array = bytes;
-  let source: { efifwIndex: number; fwid: string; offset: number; length: number; entries: number } | undefined;
+  let source:
+    { efifwIndex: number; fwid: string; offset: number; length: number; entries: number } | undefined;
   const containerDiagnostics: Diagnostic[] = [];
   if (kind === 'firmware') {
-    io.err(`fukiscope measure: ${escapeText(file)} is OVMF/TDVF firmware, not an IGVM file: use \`fukiscope measure-ovmf --mode snp --ovmf FILE --vcpus N --vcpu-type T\` (SEV/SNP) or \`fukiscope tdx-mrtd FILE\` (TDX); see \`fukiscope measure-ovmf --help\`\n`);
+    io.err(
+      `fukiscope measure: ${escapeText(file)} is OVMF/TDVF firmware, not an IGVM file: use \`fukiscope measure-ovmf --mode snp --ovmf FILE --vcpus N --vcpu-type T\` (SEV/SNP) or \`fukiscope tdx-mrtd FILE\` (TDX); see \`fukiscope measure-ovmf --help\`\n`,
+    );
     return 2;
   }
   if (kind === 'pe') {
     const c = pickEfifw(bytes, { index: efifwIndex, fwid: v.fwid });
-    containerDiagnostics.push(...c.diagnostics);
+    appendAll(containerDiagnostics, c.diagnostics);
     if (!c.entry) {
       io.err(`fukiscope measure: ${escapeText(file)} ${c.problem}\n`);
       return 1;
     }
-    if (c.entry.kind === 'firmware') return measureFirmwarePayload(c.entry, c.all.length, c.diagnostics, file, v.json, v.force, io);
+    if (c.entry.kind === 'firmware')
+      return measureFirmwarePayload(c.entry, c.all.length, c.diagnostics, file, v.json, v.force, io);
     igvmBytes = c.entry.bytes;
-    source = { efifwIndex: c.entry.index, fwid: c.entry.fwid, offset: c.entry.offset, length: c.entry.length, entries: c.all.length };
+    source = {
+      efifwIndex: c.entry.index,
+      fwid: c.entry.fwid,
+      offset: c.entry.offset,
+      length: c.entry.length,
+      entries: c.all.length,
+    };
     if (!v.json && !igvmmeasureFormat) io.out(`source: ${describeEntry(c.entry, c.all.length)}\n`);
     if (c.all.length > 1 && efifwIndex === undefined && v.fwid === undefined)
-      io.err(`fukiscope measure: ${c.all.length} .efifw entries; measured entry ${c.entry.index} (fwid '${escapeText(c.entry.fwid)}'); pick another with --efifw-index N or --fwid ID\n`);
+      io.err(
+        `fukiscope measure: ${c.all.length} .efifw entries; measured entry ${c.entry.index} (fwid '${escapeText(c.entry.fwid)}'); pick another with --efifw-index N or --fwid ID\n`,
+      );
   } else if (efifwIndex !== undefined || v.fwid !== undefined) {
     throw new UsageError('--efifw-index/--fwid apply to a FUKI (a UKI with .efifw), not to an IGVM file');
   }
@@ -157,10 +179,16 @@ function run(args: string[], io: CliIo): number {
   const parsed = parseIgvm(igvmBytes);
   if (!parsed.file) {
     for (const d of parsed.diagnostics) io.err(diagnosticLine(d) + '\n');
-    io.err(`fukiscope measure: ${escapeText(file)} is not a readable IGVM file${kind === 'unknown' || kind === 'text' ? ` (detected: ${kind})` : ''}\n`);
+    io.err(
+      `fukiscope measure: ${escapeText(file)} is not a readable IGVM file${kind === 'unknown' || kind === 'text' ? ` (detected: ${kind})` : ''}\n`,
+    );
     return 1;
   }
-  const wanted: IgvmPlatformTypeName | undefined = platformArg ? PLATFORM[platformArg] : igvmmeasureFormat ? 'SEV_SNP' : undefined;
+  const wanted: IgvmPlatformTypeName | undefined = platformArg
+    ? PLATFORM[platformArg]
+    : igvmmeasureFormat
+      ? 'SEV_SNP'
+      : undefined;
   const options: MeasureOptions = {
     platforms: wanted ? [wanted] : undefined,
     snpProfile: profile as SnpProfile,
@@ -177,7 +205,14 @@ function run(args: string[], io: CliIo): number {
     const w = withheldFor(fileDiagnostics, undefined, false)!;
     const platforms = supportedPlatformNames(parsed.file, wanted);
     if (v.json)
-      io.out(toJson({ file, ...(source && { source }), platforms: platforms.map((platform) => ({ platform, digest: null, withheld: w })), parseDiagnostics: fileDiagnostics }) + '\n');
+      io.out(
+        toJson({
+          file,
+          ...(source && { source }),
+          platforms: platforms.map((platform) => ({ platform, digest: null, withheld: w })),
+          parseDiagnostics: fileDiagnostics,
+        }) + '\n',
+      );
     else {
       for (const d of fileDiagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
       for (const p of platforms.length ? platforms : ['IGVM']) reportWithheld(io, 'measure', p, w);
@@ -185,17 +220,26 @@ function run(args: string[], io: CliIo): number {
     return 1;
   }
   const results = measureIgvm(parsed.file, options);
-  const gate = (r: PlatformMeasurement) => withheldFor([...fileDiagnostics, ...r.diagnostics], toHex(r.digest), v.force);
+  const gate = (r: PlatformMeasurement) =>
+    withheldFor([...fileDiagnostics, ...r.diagnostics], toHex(r.digest), v.force);
 
   if (igvmmeasureFormat) {
     const r = results[0];
-    const w = r && !r.diagnostics.some((d) => d.code.startsWith('KVM_') && d.severity === 'error') ? gate(r) : undefined;
+    const w =
+      r && !r.diagnostics.some((d) => d.code.startsWith('KVM_') && d.severity === 'error')
+        ? gate(r)
+        : undefined;
     if (w) {
       for (const d of fileDiagnostics) if (d.severity === 'error') io.err(diagnosticLine(d) + '\n');
       reportWithheld(io, 'measure', `${r!.platform} launch digest`, w);
       return 1;
     }
-    return printIgvmmeasure(r, file, { bare: v.bare, ignoreIdBlock: v['ignore-idblock'], verbose: v.verbose }, io);
+    return printIgvmmeasure(
+      r,
+      file,
+      { bare: v.bare, ignoreIdBlock: v['ignore-idblock'], verbose: v.verbose },
+      io,
+    );
   }
   if (results.length === 0) {
     io.err(`fukiscope measure: ${escapeText(file)} declares no ${wanted ?? 'measurable'} platform\n`);
@@ -242,9 +286,21 @@ function measureFirmwarePayload(
   const blocked = withheldFor(container, undefined, false);
   const rows = m.measurements.map((x) => {
     const w = blocked ?? (x.withheld && { ...x.withheld });
-    return { platform: x.platform, label: x.label, digest: w ? null : toHex(x.digest!), ...(w && { withheld: force && x.digest ? { ...w, forcedDigest: toHex(x.digest) } : w }) };
+    return {
+      platform: x.platform,
+      label: x.label,
+      digest: w ? null : toHex(x.digest!),
+      ...(w && { withheld: force && x.digest ? { ...w, forcedDigest: toHex(x.digest) } : w }),
+    };
   });
-  const source = { efifwIndex: entry.index, fwid: entry.fwid, offset: entry.offset, length: entry.length, entries: of, kind: entry.kind };
+  const source = {
+    efifwIndex: entry.index,
+    fwid: entry.fwid,
+    offset: entry.offset,
+    length: entry.length,
+    entries: of,
+    kind: entry.kind,
+  };
   if (json) io.out(toJson({ file, source, platforms: rows, parseDiagnostics: all }) + '\n');
   else {
     for (const d of all) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
@@ -253,7 +309,9 @@ function measureFirmwarePayload(
       if (r.withheld) reportWithheld(io, 'measure', r.label, r.withheld);
       else io.out(`${r.label}: ${r.digest}\n`);
     }
-    io.err(`fukiscope measure: OVMF payload measured with default launch settings; for others use \`fukiscope measure-ovmf\`\n`);
+    io.err(
+      `fukiscope measure: OVMF payload measured with default launch settings; for others use \`fukiscope measure-ovmf\`\n`,
+    );
   }
   return rows.length === 0 || rows.some((r) => r.withheld) ? 1 : 0;
 }
@@ -267,18 +325,26 @@ function supportedPlatformNames(file: IgvmFile, wanted: IgvmPlatformTypeName | u
 }
 
 function label(r: PlatformMeasurement): string {
-  const how = r.profile ? `profile ${r.profile}` : r.tdxOrder ? `order ${r.tdxOrder}` : r.toolBehaviour ? 'igvmmeasure tool behaviour' : '';
+  const how = r.profile
+    ? `profile ${r.profile}`
+    : r.tdxOrder
+      ? `order ${r.tdxOrder}`
+      : r.toolBehaviour
+        ? 'igvmmeasure tool behaviour'
+        : '';
   return `${r.platform} (mask 0x${r.compatibilityMask.toString(16)}, ${r.algorithm}${how ? ', ' + how : ''})`;
 }
 
 function printText(r: PlatformMeasurement, ledger: boolean, io: CliIo): void {
   io.out(`${label(r)}: ${toHex(r.digest)}\n`);
-  if (r.idBlock && !r.idBlock.matches) io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
+  if (r.idBlock && !r.idBlock.matches)
+    io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
   else if (r.idBlock) io.out(`  SNP ID block ld matches\n`);
   if (!ledger || !r.ledger) return;
   io.out(`  ${r.steps} steps; runs (first step, headers, gpa, bytes, type, value after):\n`);
   for (const run of coalesceLedger(r.ledger)) {
-    const headers = run.firstHeader === run.lastHeader ? `#${run.firstHeader}` : `#${run.firstHeader}-#${run.lastHeader}`;
+    const headers =
+      run.firstHeader === run.lastHeader ? `#${run.firstHeader}` : `#${run.firstHeader}-#${run.lastHeader}`;
     io.out(
       `  ${String(run.firstStep).padStart(6)}  ${headers.padEnd(13)} 0x${run.gpa.toString(16).padStart(12, '0')}  0x${run.bytes.toString(16).padEnd(8)} ${run.type.padEnd(19)} ${run.value ? toHex(run.value) : ''}\n`,
     );
@@ -299,7 +365,12 @@ function jsonOf(r: PlatformMeasurement, withheld: CliWithheld | undefined): Reco
     tdxOrder: r.tdxOrder,
     toolBehaviour: r.toolBehaviour,
     // A damaged file's ID block is not shown either: its ld is a digest-shaped value a script could take for one.
-    idBlock: !withheld && r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
+    idBlock: !withheld &&
+      r.idBlock && {
+        headerIndex: r.idBlock.headerIndex,
+        ld: toHex(r.idBlock.ld),
+        matches: r.idBlock.matches,
+      },
     ledger: !withheld && r.ledger ? ledgerToJson(r.ledger) : undefined,
     runs: !withheld && r.ledger ? coalesceLedger(r.ledger) : undefined,
     diagnostics: r.diagnostics,
@@ -327,7 +398,9 @@ function printIgvmmeasure(
     io.err('Error: "IGVM file is not compatible with the specified platform."\n');
     return 1;
   }
-  const kvm: Diagnostic | undefined = r.diagnostics.find((d) => d.code.startsWith('KVM_') && d.severity === 'error');
+  const kvm: Diagnostic | undefined = r.diagnostics.find(
+    (d) => d.code.startsWith('KVM_') && d.severity === 'error',
+  );
   if (kvm) {
     io.err(`Error: ${kvm.message}\n`);
     return 1;
@@ -336,7 +409,9 @@ function printIgvmmeasure(
     // SEV/SEV-ES mode logs every page as Normal (§16.4).
     const entries = r.platform === 'SEV_SNP' ? r.ledger : r.ledger.map((e) => ({ ...e, type: 'NORMAL' }));
     for (const run of coalesceLedger(entries, false))
-      io.out(`gpa 0x${run.gpa.toString(16)} len 0x${run.bytes.toString(16)} (${IGVMMEASURE_TYPE[run.type] ?? run.type} page)\n`);
+      io.out(
+        `gpa 0x${run.gpa.toString(16)} len 0x${run.bytes.toString(16)} (${IGVMMEASURE_TYPE[run.type] ?? run.type} page)\n`,
+      );
   }
   const hex = toHex(r.digest).toUpperCase();
   io.out(bare ? `${hex}\n` : `\n${EQUALS}\nigvmmeasure '${file}'\nLaunch Digest: ${hex}\n${EQUALS}\n\n`);

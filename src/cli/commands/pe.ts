@@ -1,5 +1,6 @@
 // `fukiscope pe FILE`: a PE/UKI/add-on: sections with SHA-256, Authenticode digests (both padding conventions),
 // embedded signatures, UKI contents and PCR 11 per profile and boot phase (fuki §2, §3).
+import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
@@ -82,7 +83,7 @@ export function formatPeSummary(s: PeSummary): string {
       );
     if (g.digestAlgorithm && g.signedDigest)
       lines.push(`  signed image digest ${g.digestAlgorithm} ${g.signedDigest}`);
-    lines.push(...checkLines(g.verdict, '  '));
+    appendAll(lines, checkLines(g.verdict, '  '));
   }
   if (s.uki) {
     if (s.uki.uname) lines.push(`uname: ${e(s.uki.uname)}`);
@@ -102,7 +103,7 @@ export function formatPeSummary(s: PeSummary): string {
         lines.push(
           `  kernel signature #${g.index}${g.signer ? ` by ${e(g.signer)}` : ''}: ${verdictLine(g.verdict, 'the kernel')}`,
         );
-        lines.push(...checkLines(g.verdict, '    '));
+        appendAll(lines, checkLines(g.verdict, '    '));
       }
       if (k.signatures.length === 0) lines.push('  kernel signature: none');
     }

@@ -54,7 +54,7 @@ export async function verifyWithPublicKey(
   const spki = key instanceof pkijs.Certificate ? key.subjectPublicKeyInfo : key;
   let ok: boolean;
   try {
-    if (!globalThis.crypto?.subtle) return notChecked(`${what}: no WebCrypto in this environment`);
+    if (typeof crypto === 'undefined' || !crypto.subtle) return notChecked(`${what}: no WebCrypto in this environment`);
     ok = await pkijs
       .getCrypto(true)
       .verifyWithPublicKey(

@@ -12,6 +12,7 @@ import { measureIgvm } from '../measure';
 import type { LedgerEntry } from '../measure/ledger';
 import { parsePe, type PeFile } from '../pe';
 import { decodeEfifw } from '../uki/efifw';
+import { appendAll } from '../append';
 
 /** One compared value: equal or not, both sides as text ('' when a side does not have it). */
 export interface DiffRow {
@@ -246,8 +247,8 @@ export function diffFiles(a: Uint8Array, b: Uint8Array, hash: HashBackend): Diff
     row('File kind', kindA, kindB),
     row('Size', a.length.toLocaleString('en'), b.length.toLocaleString('en')),
   ];
-  if (peA || peB) header.push(...peHeaderRows(peA, peB));
-  if (pa?.file || pb?.file) header.push(...igvmHeaderRows(pa?.file, pb?.file));
+  if (peA || peB) appendAll(header, peHeaderRows(peA, peB));
+  if (pa?.file || pb?.file) appendAll(header, igvmHeaderRows(pa?.file, pb?.file));
   const la = snpLedger(pa?.file, hash);
   const lb = snpLedger(pb?.file, hash);
   const parts =

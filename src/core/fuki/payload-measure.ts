@@ -3,6 +3,7 @@
 // single-pass); an OVMF/TDVF payload as a classic QEMU -bios launch with stated defaults (1 vCPU EPYC-v4, QEMU,
 // guest features 0x1; fuki §4.4–§4.5) and its TDVF MRTD (single-pass). Error diagnostics of the payload withhold its
 // digests (core digestBlocker), as for any file.
+import { appendAll } from '../append';
 import { digestBlocker, type Diagnostic } from '../diagnostics';
 import { measureClassic } from '../classic/classic';
 import { tdvfMrtd } from '../classic/tdvf-mrtd';
@@ -40,18 +41,33 @@ const IGVM_LABEL: Record<string, string> = {
   SEV_ES: 'SEV-ES digest (igvmmeasure behaviour)',
 };
 
-function gated(platform: string, label: string, digest: Bytes | undefined, diagnostics: readonly Diagnostic[]): PayloadMeasurement {
+function gated(
+  platform: string,
+  label: string,
+  digest: Bytes | undefined,
+  diagnostics: readonly Diagnostic[],
+): PayloadMeasurement {
   const b = digestBlocker(diagnostics);
   if (b) return { platform, label, withheld: { reason: b.reason, codes: b.codes } };
   return { platform, label, digest };
 }
 
-export function measureEfifwPayload(entry: Pick<EfifwPayloadEntry, 'kind' | 'bytes'>, hash?: HashBackend): PayloadMeasurements {
+export function measureEfifwPayload(
+  entry: Pick<EfifwPayloadEntry, 'kind' | 'bytes'>,
+  hash?: HashBackend,
+): PayloadMeasurements {
   if (entry.kind === 'igvm') {
     const parsed = parseIgvm(entry.bytes);
     if (!parsed.file || digestBlocker(parsed.diagnostics)) {
-      const b = digestBlocker(parsed.diagnostics) ?? { reason: 'the payload is not a readable IGVM file', codes: [] };
-      return { kind: 'igvm', measurements: [{ platform: 'IGVM', label: 'launch digest', withheld: b }], diagnostics: parsed.diagnostics };
+      const b = digestBlocker(parsed.diagnostics) ?? {
+        reason: 'the payload is not a readable IGVM file',
+        codes: [],
+      };
+      return {
+        kind: 'igvm',
+        measurements: [{ platform: 'IGVM', label: 'launch digest', withheld: b }],
+        diagnostics: parsed.diagnostics,
+      };
     }
     const results = measureIgvm(parsed.file, hash ? { hash } : {});
     return {
@@ -74,15 +90,29 @@ export function measureEfifwPayload(entry: Pick<EfifwPayloadEntry, 'kind' | 'byt
     const d = PAYLOAD_OVMF_DEFAULTS;
     if (parsed.sevMetadata || parsed.apResetBlock) {
       const r = measureClassic(
-        { mode: 'snp', firmware: entry.bytes, parsed, vcpus: d.vcpus, vcpuSig: VCPU_TYPES[d.vcpuType], vmm: d.vmm },
+        {
+          mode: 'snp',
+          firmware: entry.bytes,
+          parsed,
+          vcpus: d.vcpus,
+          vcpuSig: VCPU_TYPES[d.vcpuType],
+          vmm: d.vmm,
+        },
         hash,
       );
-      diagnostics.push(...r.diagnostics);
-      out.push(gated('snp', `SEV-SNP launch digest (classic -bios, ${d.vcpus} vCPU ${d.vcpuType}, ${d.vmm})`, r.digest, [...parsed.diagnostics, ...r.diagnostics]));
+      appendAll(diagnostics, r.diagnostics);
+      out.push(
+        gated(
+          'snp',
+          `SEV-SNP launch digest (classic -bios, ${d.vcpus} vCPU ${d.vcpuType}, ${d.vmm})`,
+          r.digest,
+          [...parsed.diagnostics, ...r.diagnostics],
+        ),
+      );
     }
     if (parsed.tdxMetadata) {
       const r = tdvfMrtd(entry.bytes, 'single-pass', parsed, hash);
-      diagnostics.push(...r.diagnostics);
+      appendAll(diagnostics, r.diagnostics);
       out.push(gated('tdx', 'TDX MRTD (single-pass)', r.mrtd, [...parsed.diagnostics, ...r.diagnostics]));
     }
     return { kind: 'firmware', measurements: out, diagnostics };

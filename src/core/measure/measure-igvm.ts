@@ -2,13 +2,13 @@
 import { equalBytes, type Bytes } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform } from '../igvm/types';
+import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform, supportedPlatforms } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
 import { snpOps, type SnpTranslation } from './snp';
 import { SnpChain } from './snp-chain';
-import { platformsOf, type MeasureSource } from './source';
+import type { MeasureSource } from './source';
 import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
 import { vbsDigestOfOps, vbsOps } from './vbs';
 
@@ -64,7 +64,7 @@ const ALGORITHM: Partial<Record<number, MeasureAlgorithm>> = {
 
 export function measureIgvm(src: MeasureSource, o: MeasureOptions = {}): PlatformMeasurement[] {
   const out: PlatformMeasurement[] = [];
-  for (const p of platformsOf(src)) {
+  for (const p of supportedPlatforms(src)) {
     const name = IGVM_PLATFORM_TYPE_NAME[p.platformType];
     if (!name || !ALGORITHM[p.platformType]) continue;
     if (o.platforms && !o.platforms.includes(name)) continue;

@@ -3,9 +3,9 @@
 // not what SEV firmware reports (that is an HMAC over policy and nonce as well).
 import type { Bytes } from '../bytes/bytes';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import type { IgvmSupportedPlatform } from '../igvm/types';
+import { appliesTo, type IgvmSupportedPlatform } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
-import { maskApplies, type MeasureSource } from './source';
+import type { MeasureSource } from './source';
 
 export interface SevOp {
   header: number;
@@ -19,7 +19,7 @@ export function sevOps(src: MeasureSource, platform: IgvmSupportedPlatform): Sev
   const ops: SevOp[] = [];
   for (const h of src.directives) {
     if (h.kind === 'SnpVpContext') ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, type: 'VMSA', data: h.vmsa });
-    else if (h.kind === 'PageData' && h.data && maskApplies(h, platform.compatibilityMask, 'overlaps'))
+    else if (h.kind === 'PageData' && h.data && appliesTo(h, platform.compatibilityMask, 'overlaps'))
       ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, type: 'NORMAL', data: h.data });
   }
   return ops;

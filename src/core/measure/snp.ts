@@ -9,11 +9,12 @@ import {
   type IgvmPageData,
   type IgvmSnpIdBlock,
   type IgvmSupportedPlatform,
+  appliesTo,
 } from '../igvm/types';
 import { MAX_MEASURE_OPS, type SnpOptions } from './options';
 import type { SnpOp } from './snp-chain';
 import { SNP_PAGE_TYPE } from './snp-page-info';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, type MeasureSource } from './source';
 
 /** The GPA QEMU/KVM measures the boot VMSA at (§14.7, §16.3). */
 export const KVM_VMSA_GPA = 0xfffffffff000n;
@@ -44,7 +45,7 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
   const where = (h: IgvmHeader, spec: string) => ({ index: h.index, offset: h.offset, spec });
   const applies = o.maskTest === 'overlaps' ? (m: number) => (m & mask) !== 0 : (m: number) => (m & mask) >>> 0 === mask >>> 0;
 
-  if (o.requireGuestPolicy && !src.initialization.some((h) => h.kind === 'GuestPolicy' && maskApplies(h, mask, o.maskTest)))
+  if (o.requireGuestPolicy && !src.initialization.some((h) => h.kind === 'GuestPolicy' && appliesTo(h, mask, o.maskTest)))
     diags.warning('SNP_MISSING_GUEST_POLICY', 'no GUEST_POLICY for SEV-SNP: the igvm crate refuses to measure this file (MissingGuestPolicy)', {
       spec: 'igvm-format §14.2.3',
     });
@@ -75,7 +76,7 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
       if (applies(h.compatibilityMask)) pageOps(h, o, diags, ops);
       continue;
     }
-    if (!maskApplies(h, mask, o.maskTest)) continue;
+    if (!appliesTo(h, mask, o.maskTest)) continue;
     switch (h.kind) {
       case 'ParameterInsert': {
         if (o.checkKvm && vmsaCount > 0)

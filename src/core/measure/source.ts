@@ -1,21 +1,11 @@
 // What the measurement engines read from a parsed IGVM file (src/core/igvm/types.ts): the three header lists.
 // A narrow view so tests and the composer can measure a model that was never serialized.
 import type { Diagnostics } from '../diagnostics';
-import type { IgvmFile, IgvmHeader, IgvmSupportedPlatform } from '../igvm/types';
+import type { IgvmFile, IgvmHeader } from '../igvm/types';
 import { MAX_MEASURE_OPS } from './options';
 
 export type MeasureSource = Pick<IgvmFile, 'platforms' | 'initialization' | 'directives'>;
 
-export function platformsOf(src: MeasureSource): IgvmSupportedPlatform[] {
-  return src.platforms.filter((p): p is IgvmSupportedPlatform => p.kind === 'SupportedPlatform');
-}
-
-/** The mask test of §9: `overlaps` = (mask & P) != 0 (QEMU, igvmmeasure); `contains` = (mask & P) == P (RS-MEAS). */
-export function maskApplies(h: IgvmHeader, platformMask: number, test: 'contains' | 'overlaps' = 'contains'): boolean {
-  const m = (h as { compatibilityMask?: number }).compatibilityMask;
-  if (m === undefined) return true;
-  return test === 'overlaps' ? (m & platformMask) !== 0 : (m & platformMask) >>> 0 === platformMask >>> 0;
-}
 
 /** Pages covered by a parameter area or range of `bytes`, capped so a hostile size cannot stall the engine. */
 export function pagesOf(bytes: bigint | number, h: IgvmHeader, diags: Diagnostics, spec: string): number {

@@ -3,10 +3,10 @@
 import { put64, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform } from '../igvm/types';
+import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform, appliesTo } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS, type TdxOrder } from './options';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, type MeasureSource } from './source';
 import { memPageAddRecord, mrExtendRecord, TDX_EXTEND_CHUNK } from './tdx-records';
 
 export interface TdxOp {
@@ -33,7 +33,7 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
       areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
       continue;
     }
-    if (!maskApplies(h, mask)) continue;
+    if (!appliesTo(h, mask, 'contains')) continue;
     if (h.kind === 'PageData') {
       // data_type is ignored for TDX; shared pages are skipped (§14.4).
       if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) continue;

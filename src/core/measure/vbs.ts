@@ -3,10 +3,10 @@
 import { put16, put32, put64, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmSupportedPlatform } from '../igvm/types';
+import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmSupportedPlatform, appliesTo } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS } from './options';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, type MeasureSource } from './source';
 
 /** Chunk types and sizes (§14.5). */
 const CHUNK_VP_REGISTER = 0;
@@ -37,7 +37,7 @@ export function vbsOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
       areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
       continue;
     }
-    if (!maskApplies(h, mask)) continue;
+    if (!appliesTo(h, mask, 'contains')) continue;
     switch (h.kind) {
       case 'PageData': {
         if (h.dataType !== IGVM_PAGE_DATA_TYPE.NORMAL)

@@ -1,6 +1,7 @@
 // One plain-data summary of a PE/UKI for the CLI (`fukiscope pe`, `fukiscope inspect`) and the UI: sections
 // with SHA-256, Authenticode digests, embedded signatures, UKI contents and PCR 11 per profile and phase.
 // Digests are lowercase hex strings.
+import { appendAll } from '../append';
 import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
@@ -159,7 +160,7 @@ function linuxInfo(
   const { signatures: sigs, sha256 } = pe.ok
     ? signaturesAndSha256(kernel, pe, hash)
     : { signatures: [], sha256: undefined };
-  diagnostics.push(...kernelSignatureDiagnostics(sigs, at));
+  appendAll(diagnostics, kernelSignatureDiagnostics(sigs, at));
   return {
     offset: at,
     length: kernel.length,
