@@ -7,3 +7,4 @@ export * from './device-path';
 export * from './ccel';
 export * from './replay';
 export * from './checks';
+export * from './match';
