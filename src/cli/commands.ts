@@ -43,6 +43,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'what differs between two IGVMs, UKIs/FUKIs or PEs, down to the first diverging SNP ledger step',
     load: () => import('./commands/diff').then((m) => m.diffCommand),
   },
+  eventlog: {
+    summary: 'replay a TCG event log or TDX CCEL (every PCR/RTMR per bank), check it, and diff it against a UKI boot prediction or a TDX quote',
+    load: () => import('./commands/eventlog').then((m) => m.eventlogCommand),
+  },
   compose: {
     summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
     load: () => import('./commands/compose').then((m) => m.composeCommand),

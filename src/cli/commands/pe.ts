@@ -4,9 +4,10 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../core/diagnostics';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
-import { basename } from 'node:path';
 import { toHex } from '../../core/bytes/bytes';
-import { mergeAddons, type AddonInput } from '../../core/uki/addons';
+import { mergeAddons } from '../../core/uki/addons';
+import { bootPredictionView, formatBootPrediction, predictBoot } from '../../core/uki/boot-prediction';
+import { parseAddonArgs } from '../addon-args';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
@@ -21,7 +22,10 @@ Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   embedded signatures (signer, issuer, signed digest, match), UKI sections decoded, and for UKIs the PCR 11
   prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.
   With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
-  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
+  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.
+  For UKIs, "measured boot": what the UKI's systemd-stub version (read from .sdmagic/.sbat) makes the firmware,
+  the stub and the kernel log: PCR 4 image events, PCR 11, PCR 12, the PCR 1 smbios tag (262), PCR 9; events
+  whose digest depends on the firmware or the VMM say so.`;
 
 /** The human-readable form of a summary. */
 export function formatPeSummary(s: PeSummary): string {
@@ -85,15 +89,7 @@ function bootWithAddons(
   const profile = profileArg === undefined ? 0 : Number(profileArg);
   if (!Number.isInteger(profile) || profile < 0 || profile >= MAX_PROFILES)
     throw new UsageError('--profile must be 0…255');
-  const addons: AddonInput[] = specs.map((spec) => {
-    const m = /^(global|per-uki):(.*)$/.exec(spec);
-    const path = m ? m[2]! : spec;
-    return {
-      file: io.readFile(path),
-      fileName: basename(path),
-      scope: (m?.[1] ?? 'per-uki') as AddonInput['scope'],
-    };
-  });
+  const addons = parseAddonArgs(specs, io);
   const merged = mergeAddons({ file }, addons, { profile });
   const sel = profileSelectionEvent(profile);
   const pcr12 = predictPcr12(sel ? [sel, ...merged.pcr12] : merged.pcr12, { banks });
@@ -152,10 +148,21 @@ async function run(args: string[], io: CliIo): Promise<number> {
     values.addon || values.profile !== undefined
       ? bootWithAddons(file, values.addon ?? [], values.profile, banks, io)
       : undefined;
-  if (values.json) io.out(toJson(boot ? { ...s, boot } : s) + '\n');
+  // Stub-version-aware measured-boot prediction (evidence §4): PCR 4 images, 11, 12, the PCR 1 smbios tag, PCR 9.
+  const measuredBoot =
+    s.kind === 'uki'
+      ? bootPredictionView(
+          predictBoot({ file }, parseAddonArgs(values.addon ?? [], io), {
+            banks,
+            ...(values.profile !== undefined ? { profile: Number(values.profile) } : {}),
+          }),
+        )
+      : undefined;
+  if (values.json) io.out(toJson({ ...s, ...(boot ? { boot } : {}), ...(measuredBoot ? { measuredBoot } : {}) }) + '\n');
   else {
     io.out(formatPeSummary(s));
     if (boot) io.out(formatBoot(boot));
+    if (measuredBoot) io.out(formatBootPrediction(measuredBoot));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
   }
   return s.kind === 'pe' && !s.format ? 1 : 0;

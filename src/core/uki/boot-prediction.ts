@@ -4,7 +4,7 @@
 // lines, then tagged add-on events), PCR 1's smbios tag (262), and PCR 9 (the kernel's LoadOptions and initrd).
 // Each event says whether its digest is predicted from the files or depends on the firmware/VMM.
 import { authenticodeDigest } from '../authenticode/digest';
-import { textEncoder, type Bytes } from '../bytes/bytes';
+import { textEncoder, toHex, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { DIGEST_LENGTH, defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { sectionBytes, sectionView } from '../pe/access';
@@ -266,3 +266,41 @@ export function predictBoot(
 
 /** Re-exported so callers need one import for the tags they match on. */
 export { PCR12_TAGS };
+
+/** The JSON/text view of a prediction (hex digests), shared by the CLI and the worker. */
+export function bootPredictionView(p: BootPrediction) {
+  const hex = (v: Partial<BankValues> | undefined) =>
+    v ? Object.fromEntries(Object.entries(v).map(([k, b]) => [k, toHex(b)])) : undefined;
+  return {
+    stub: p.stub ? `systemd-stub ${p.stub.text} (from ${p.stub.source})` : 'unknown',
+    cmdline: p.cmdline,
+    pcr11: hex(p.pcr11)!,
+    pcr12: hex(p.pcr12)!,
+    events: p.events.map((e) => ({
+      pcr: e.pcr,
+      type: e.type,
+      source: e.source,
+      description: e.description,
+      ...(e.tag !== undefined ? { tag: '0x' + e.tag.toString(16).padStart(8, '0') } : {}),
+      digests: hex(e.digests),
+      dependsOn: e.dependsOn,
+    })),
+    assumptions: p.assumptions,
+    diagnostics: p.diagnostics,
+  };
+}
+
+export type BootPredictionView = ReturnType<typeof bootPredictionView>;
+
+/** Text lines for a prediction view. */
+export function formatBootPrediction(v: BootPredictionView): string {
+  const lines = [`measured boot (${v.stub}):`];
+  for (const e of v.events)
+    lines.push(
+      `  PCR ${String(e.pcr).padStart(2)} ${e.source.padEnd(11)} ${e.description}${e.digests ? (e.digests.sha256 ? `  sha256 ${e.digests.sha256}` : '') : `  — depends on ${e.dependsOn}`}`,
+    );
+  for (const [bank, x] of Object.entries(v.pcr11)) lines.push(`  pcr11 (after the stub) ${bank} ${x}`);
+  for (const [bank, x] of Object.entries(v.pcr12)) lines.push(`  pcr12 (after the stub) ${bank} ${x}`);
+  for (const a of v.assumptions) lines.push(`  assumes: ${a}`);
+  return lines.join('\n') + '\n';
+}
