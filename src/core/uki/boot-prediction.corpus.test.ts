@@ -4,38 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes/bytes';
 import { sha256Of } from '../hash/hash';
+import { bootlabAddons, bootlabUki } from '../../test-support/bootlab';
 import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 import { matchPrediction, parseTcgLog } from '../eventlog';
-import type { AddonInput } from './addons';
 import { predictBoot } from './boot-prediction';
-import { buildUki } from './build';
 import { PCR_BANKS } from './pcr';
 
 const cases: Manifest[] = corpusAvailable() ? manifest().bootlab.cases : [];
-
-/** The case's UKI: a corpus file, or built by our builder from the listed inputs (as `fukiscope uki build`). */
-export function bootlabUki(c: Manifest): Uint8Array {
-  if (c.uki.path) return readCorpus(c.uki.path);
-  const b = c.uki.built;
-  const r = buildUki({
-    stub: readCorpus(b.stub),
-    sections: [
-      { name: '.linux', data: readCorpus(b.linux) },
-      { name: '.initrd', data: readCorpus(b.initrd) },
-      { name: '.cmdline', data: readCorpus(b.cmdline) },
-      { name: '.osrel', data: readCorpus(b.os_release) },
-    ],
-  });
-  return r.file!;
-}
-
-export function bootlabAddons(c: Manifest): AddonInput[] {
-  return (c.addons as Manifest[]).map((a) => ({
-    file: readCorpus(a.file.path),
-    fileName: (a.file.path as string).split('/').pop()!,
-    scope: (a.location as string).startsWith('global') ? 'global' : 'per-uki',
-  }));
-}
 
 describe.runIf(corpusAvailable())('boot-lab predictions equal the real boots', () => {
   for (const c of cases) {
