@@ -4,9 +4,10 @@ import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
-import { basename } from 'node:path';
 import { toHex } from '../../core/bytes/bytes';
-import { mergeAddons, type AddonInput } from '../../core/uki/addons';
+import { mergeAddons } from '../../core/uki/addons';
+import { bootPredictionView, formatBootPrediction, predictBoot } from '../../core/uki/boot-prediction';
+import { parseAddonArgs } from '../addon-args';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import {
@@ -37,7 +38,10 @@ Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   phase. --json prints everything as lowercase hex. Exit status 1 when the file is not a PE or a signature (the
   file's or its kernel's) does not cover what it signs.
   With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
-  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
+  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.
+  For UKIs, "measured boot": what the UKI's systemd-stub version (read from .sdmagic/.sbat) makes the firmware,
+  the stub and the kernel log: PCR 4 image events, PCR 11, PCR 12, the PCR 1 smbios tag (262), PCR 9; events
+  whose digest depends on the firmware or the VMM say so.`;
 
 /** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
 function verdictLine(v: SignatureVerdict, subject: string): string {
@@ -128,15 +132,7 @@ function bootWithAddons(
   io: CliIo,
 ) {
   const profile = decimalOption(profileArg, '--profile', { max: MAX_PROFILES - 1 }) ?? 0;
-  const addons: AddonInput[] = specs.map((spec) => {
-    const m = /^(global|per-uki):(.*)$/.exec(spec);
-    const path = m ? m[2]! : spec;
-    return {
-      file: io.readFile(path),
-      fileName: basename(path),
-      scope: (m?.[1] ?? 'per-uki') as AddonInput['scope'],
-    };
-  });
+  const addons = parseAddonArgs(specs, io);
   const merged = mergeAddons({ file }, addons, { profile });
   const sel = profileSelectionEvent(profile);
   const pcr12 = predictPcr12(sel ? [sel, ...merged.pcr12] : merged.pcr12, { banks });
@@ -195,10 +191,22 @@ async function run(args: string[], io: CliIo): Promise<number> {
     values.addon || values.profile !== undefined
       ? bootWithAddons(file, values.addon ?? [], values.profile, banks, io)
       : undefined;
-  if (values.json) io.out(toJson(boot ? { ...s, boot } : s) + '\n');
+  // Stub-version-aware measured-boot prediction (evidence §4): PCR 4 images, 11, 12, the PCR 1 smbios tag, PCR 9.
+  const measuredBoot =
+    s.kind === 'uki'
+      ? bootPredictionView(
+          predictBoot({ file }, parseAddonArgs(values.addon ?? [], io), {
+            banks,
+            ...(values.profile !== undefined ? { profile: Number(values.profile) } : {}),
+          }),
+        )
+      : undefined;
+  if (values.json)
+    io.out(toJson({ ...s, ...(boot ? { boot } : {}), ...(measuredBoot ? { measuredBoot } : {}) }) + '\n');
   else {
     io.out(formatPeSummary(s));
     if (boot) io.out(formatBoot(boot));
+    if (measuredBoot) io.out(formatBootPrediction(measuredBoot));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
   // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7), and so does
