@@ -6,7 +6,9 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnos
 import { parseIgvm, type IgvmPlatformTypeName } from '../../core/igvm';
 import {
   coalesceLedger,
-  ledgerToJson,
+  compactLedgerSteps,
+  ledgerJsonSteps,
+  type LedgerEntry,
   measureIgvm,
   SNP_PROFILES,
   TDX_ORDERS,
@@ -17,7 +19,8 @@ import {
   type TdxOrder,
 } from '../../core/measure';
 import type { Command } from '../commands';
-import { toJson, UsageError, type CliIo } from '../io';
+import { UsageError, type CliIo } from '../io';
+import { writeJson } from '../json-stream';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
   snp: 'SEV_SNP',
@@ -45,7 +48,8 @@ Launch measurements of an IGVM file for every platform it declares (lowercase he
   VSM_ISOLATION  VBS boot digest (SHA-256)
   SEV, SEV_ES    igvmmeasure's SHA-256 over page data and VMSAs (tool behaviour, not a firmware value)
 --check-kvm      igvmmeasure's QEMU/KVM checks (one VMSA at 0xFFFFFFFFF000, CR0 0x31/0x30, after all inserts)
---ledger         every measured step (text: coalesced runs; --json: steps and runs)
+--ledger         every measured step (text: coalesced runs; --json: steps, identical consecutive steps as one
+                 entry with a count, and runs)
 --format igvmmeasure  print exactly what igvmmeasure measure prints (uppercase hex; --bare: digest only); fails
                  like igvmmeasure when an SNP ID block's ld differs (unless --ignore-idblock); --verbose prints its
                  coalesced page log first
@@ -119,7 +123,8 @@ function run(args: string[], io: CliIo): number {
     snp: variantOverrides(v),
     tdxOrder,
     checkKvm: v['check-kvm'],
-    ledger: v.ledger || (igvmmeasureFormat && v.verbose),
+    // Runs of identical steps as one entry each: a hostile size cannot make the ledger one entry per page (issue 11).
+    ledger: v.ledger || (igvmmeasureFormat && v.verbose) ? 'runs' : false,
   };
   const results = measureIgvm(parsed.file, options);
 
@@ -131,7 +136,8 @@ function run(args: string[], io: CliIo): number {
   const diagnostics = [...parsed.diagnostics, ...results.flatMap((r) => r.diagnostics)];
   const idMismatch = !v['ignore-idblock'] && results.some((r) => r.idBlock && !r.idBlock.matches);
   if (v.json) {
-    io.out(toJson({ file, platforms: results.map(jsonOf), parseDiagnostics: parsed.diagnostics }) + '\n');
+    writeJson({ file, platforms: results.map((r) => jsonOf(r, options.ledger !== false)), parseDiagnostics: parsed.diagnostics }, (t) => io.out(t));
+    io.out('\n');
   } else {
     for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
     for (const r of results) printText(r, results.length === 1 && platformArg !== undefined, v.ledger, io);
@@ -148,9 +154,9 @@ function printText(r: PlatformMeasurement, bare: boolean, ledger: boolean, io: C
   io.out(bare ? `${toHex(r.digest)}\n` : `${label(r)}: ${toHex(r.digest)}\n`);
   if (r.idBlock && !r.idBlock.matches) io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
   else if (r.idBlock && !bare) io.out(`  SNP ID block ld matches\n`);
-  if (!ledger || !r.ledger) return;
+  if (!ledger) return;
   io.out(`  ${r.steps} steps; runs (first step, headers, gpa, bytes, type, value after):\n`);
-  for (const run of coalesceLedger(r.ledger)) {
+  for (const run of coalesceLedger(ledgerSteps(r))) {
     const headers = run.firstHeader === run.lastHeader ? `#${run.firstHeader}` : `#${run.firstHeader}-#${run.lastHeader}`;
     io.out(
       `  ${String(run.firstStep).padStart(6)}  ${headers.padEnd(13)} 0x${run.gpa.toString(16).padStart(12, '0')}  0x${run.bytes.toString(16).padEnd(8)} ${run.type.padEnd(19)} ${run.value ? toHex(run.value) : ''}\n`,
@@ -158,7 +164,12 @@ function printText(r: PlatformMeasurement, bare: boolean, ledger: boolean, io: C
   }
 }
 
-function jsonOf(r: PlatformMeasurement): Record<string, unknown> {
+/** The ledger, from the SNP engine step by step when there is one: never a list of every page (issue 11). */
+function ledgerSteps(r: PlatformMeasurement): Iterable<LedgerEntry> {
+  return r.chain ? r.chain.ledgerEntries() : (r.ledger ?? []);
+}
+
+function jsonOf(r: PlatformMeasurement, withLedger: boolean): Record<string, unknown> {
   return {
     platform: r.platform,
     compatibilityMask: r.compatibilityMask,
@@ -170,8 +181,8 @@ function jsonOf(r: PlatformMeasurement): Record<string, unknown> {
     tdxOrder: r.tdxOrder,
     toolBehaviour: r.toolBehaviour,
     idBlock: r.idBlock && { headerIndex: r.idBlock.headerIndex, ld: toHex(r.idBlock.ld), matches: r.idBlock.matches },
-    ledger: r.ledger && ledgerToJson(r.ledger),
-    runs: r.ledger && coalesceLedger(r.ledger),
+    ledger: withLedger ? ledgerJsonSteps(r.chain ? compactLedgerSteps(r.chain.ledgerEntries()) : ledgerSteps(r)) : undefined,
+    runs: withLedger ? coalesceLedger(ledgerSteps(r)) : undefined,
     diagnostics: r.diagnostics,
   };
 }
@@ -202,9 +213,9 @@ function printIgvmmeasure(
     io.err(`Error: ${kvm.message}\n`);
     return 1;
   }
-  if (verbose && r.ledger) {
+  if (verbose) {
     // SEV/SEV-ES mode logs every page as Normal (§16.4).
-    const entries = r.platform === 'SEV_SNP' ? r.ledger : r.ledger.map((e) => ({ ...e, type: 'NORMAL' }));
+    const entries = r.platform === 'SEV_SNP' ? ledgerSteps(r) : Array.from(ledgerSteps(r), (e) => ({ ...e, type: 'NORMAL' }));
     for (const run of coalesceLedger(entries, false))
       io.out(`gpa 0x${run.gpa.toString(16)} len 0x${run.bytes.toString(16)} (${IGVMMEASURE_TYPE[run.type] ?? run.type} page)\n`);
   }

@@ -1,9 +1,9 @@
 // Launch measurements of an IGVM file, per declared platform (igvm-format-and-measurement.md §9, §14–§16).
 import { equalBytes, type Bytes } from '../bytes/bytes';
-import type { Diagnostic } from '../diagnostics';
+import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform } from '../igvm/types';
-import type { LedgerEntry } from './ledger';
+import { compactLedger, type LedgerEntry } from './ledger';
 import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
 import { snpOps, type SnpTranslation } from './snp';
@@ -23,7 +23,8 @@ export interface MeasureOptions {
   tdxOrder?: TdxOrder;
   /** igvmmeasure --check-kvm rules as diagnostics (SNP, SEV-ES, SEV). */
   checkKvm?: boolean;
-  ledger?: boolean;
+  /** true: one ledger entry per step; 'runs': identical consecutive steps as one entry with a `count` (compactLedger). */
+  ledger?: boolean | 'runs';
   hash?: HashBackend;
 }
 
@@ -90,29 +91,36 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
         digest: tdxMrtdOfOps(t.ops, order, hash),
         steps: t.ops.length,
         tdxOrder: order,
-        ledger: o.ledger ? tdxLedger(t.ops) : undefined,
+        ledger: ledgerOf(o, tdxLedger, t.ops),
         diagnostics: t.diagnostics,
       };
     }
     case IGVM_PLATFORM_TYPE.VSM_ISOLATION: {
       const t = vbsOps(src, p);
-      const r = vbsDigestOfOps(t.ops, hash, o.ledger);
-      return { ...base, digest: r.digest, steps: t.ops.length, ledger: r.ledger, diagnostics: t.diagnostics };
+      const r = vbsDigestOfOps(t.ops, hash, o.ledger !== undefined && o.ledger !== false);
+      const ledger = r.ledger && o.ledger === 'runs' ? compactLedger(r.ledger) : r.ledger;
+      return { ...base, digest: r.digest, steps: t.ops.length, ledger, diagnostics: t.diagnostics };
     }
     default: {
       // SEV / SEV-ES: igvmmeasure's SHA-256 (§14.3); --check-kvm applies to its VMSAs as well (§16.3).
-      const ops = sevOps(src, p);
+      const sevDiags = new Diagnostics();
+      const ops = sevOps(src, p, sevDiags);
       const kvm = o.checkKvm ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) => d.code.startsWith('KVM_')) : [];
       return {
         ...base,
         digest: sevDigestOfOps(ops, hash),
         steps: ops.length,
         toolBehaviour: true,
-        ledger: o.ledger ? sevLedger(ops) : undefined,
-        diagnostics: kvm,
+        ledger: ledgerOf(o, sevLedger, ops),
+        diagnostics: [...sevDiags.done(), ...kvm],
       };
     }
   }
+}
+
+function ledgerOf<T>(o: MeasureOptions, make: (ops: readonly T[]) => LedgerEntry[], ops: readonly T[]): LedgerEntry[] | undefined {
+  if (!o.ledger) return undefined;
+  return o.ledger === 'runs' ? compactLedger(make(ops)) : make(ops);
 }
 
 /** The SNP page operations of a platform under the profile and variants in `o` (§14.2.3). */
@@ -132,7 +140,7 @@ export function snpPlan(src: MeasureSource, p: IgvmSupportedPlatform, o: Measure
 export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: SnpChain, o: MeasureOptions = {}): PlatformMeasurement {
   const t = plan.translation;
   const digest = chain.digest;
-  return {
+  const result: PlatformMeasurement = {
     platform: 'SEV_SNP',
     compatibilityMask: p.compatibilityMask,
     algorithm: 'snp-launch-digest',
@@ -141,8 +149,14 @@ export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: S
     profile: plan.profile,
     snpOptions: plan.options,
     idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
-    ledger: o.ledger ? chain.ledger() : undefined,
+    ledger: o.ledger === true ? chain.ledger() : undefined,
     chain,
     diagnostics: t.diagnostics,
   };
+  // 'runs': built when first read, so a caller that streams from `chain.ledgerEntries()` never holds the list.
+  if (o.ledger === 'runs') {
+    let runs: LedgerEntry[] | undefined;
+    Object.defineProperty(result, 'ledger', { enumerable: true, configurable: true, get: () => (runs ??= compactLedger(chain.ledgerEntries())) });
+  }
+  return result;
 }

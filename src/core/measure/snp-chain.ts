@@ -201,15 +201,18 @@ export class SnpChain {
   }
 
   ledger(): LedgerEntry[] {
-    return this.ops.map((op, i) => ({
-      step: i,
-      header: op.header,
-      offset: op.offset,
-      gpa: op.gpa,
-      type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`,
-      ...(op.content === 'none' ? {} : { contentHash: this.contents.slice(i * D, i * D + D) }),
-      value: this.digests.slice(i * D, i * D + D),
-    }));
+    return Array.from(this.ledgerEntries());
+  }
+
+  /** The ledger one step at a time (compactLedger folds them into runs without the per-page list). */
+  *ledgerEntries(): Generator<LedgerEntry> {
+    for (let i = 0; i < this.ops.length; i++) {
+      const op = this.ops[i]!;
+      const e: LedgerEntry = { step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}` };
+      if (op.content !== 'none') e.contentHash = this.contents.slice(i * D, i * D + D);
+      e.value = this.digests.slice(i * D, i * D + D);
+      yield e;
+    }
   }
 }
 

@@ -13,7 +13,7 @@ import {
 import { MAX_MEASURE_OPS, type SnpOptions } from './options';
 import type { SnpOp } from './snp-chain';
 import { SNP_PAGE_TYPE } from './snp-page-info';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 
 /** The GPA QEMU/KVM measures the boot VMSA at (§14.7, §16.3). */
 export const KVM_VMSA_GPA = 0xfffffffff000n;
@@ -54,8 +54,12 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
     ops.push(op);
     return true;
   };
+  const budget = new WorkBudget(src);
 
   for (const h of src.directives) {
+    // A page with contents costs a 4 KiB SHA-384; VMSAs are pages with contents too (§14.2.3).
+    if ((h.kind === 'PageData' && h.data) || h.kind === 'SnpVpContext')
+      if (!budget.take(4096, h, diags)) break;
     if (ops.length >= MAX_MEASURE_OPS) {
       diags.error('MEASURE_TOO_MANY_OPS', `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`, where(h, 'igvm-format §14'));
       break;

@@ -6,7 +6,7 @@ import { defaultHash, type HashBackend } from '../hash/hash';
 import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS, type TdxOrder } from './options';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 import { memPageAddRecord, mrExtendRecord, TDX_EXTEND_CHUNK } from './tdx-records';
 
 export interface TdxOp {
@@ -24,6 +24,7 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
   const mask = platform.compatibilityMask;
   const ops: TdxOp[] = [];
   const areas = new ParameterAreas();
+  const budget = new WorkBudget(src);
   for (const h of src.directives) {
     if (ops.length >= MAX_MEASURE_OPS) {
       diags.error('MEASURE_TOO_MANY_OPS', `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`, { index: h.index });
@@ -38,6 +39,8 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
       // data_type is ignored for TDX; shared pages are skipped (§14.4).
       if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) continue;
       const extend = (h.flags & IGVM_PAGE_FLAG.UNMEASURED) === 0;
+      // MR.EXTEND hashes the whole page, zero or not (§14.4).
+      if (extend && !budget.take(4096, h, diags)) break;
       ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, extend, data: extend ? h.data : undefined });
     } else if (h.kind === 'ParameterInsert') {
       const pages = pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.4');

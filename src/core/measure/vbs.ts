@@ -3,10 +3,10 @@
 import { put16, put32, put64, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmSupportedPlatform } from '../igvm/types';
+import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmHeader, type IgvmSupportedPlatform } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS } from './options';
-import { maskApplies, pagesOf, ParameterAreas, type MeasureSource } from './source';
+import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 
 /** Chunk types and sizes (§14.5). */
 const CHUNK_VP_REGISTER = 0;
@@ -28,11 +28,20 @@ export function vbsOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
   const ops: VbsOp[] = [];
   const registers: VbsOp[] = [];
   const areas = new ParameterAreas();
-  const zeroPages = (header: number, offset: number, gpa: bigint, n: number, metadata: number): void => {
-    for (let k = 0; k < n && ops.length < MAX_MEASURE_OPS; k++)
-      ops.push({ kind: 'page', header, offset, gpa: gpa + BigInt(k) * 4096n, metadata });
+  // Every VBS page record carries the whole page (§14.5): each one costs a 4 KiB SHA-256, zero page or not.
+  const budget = new WorkBudget(src);
+  let stopped = false;
+  const zeroPages = (h: IgvmHeader, gpa: bigint, n: number, metadata: number): void => {
+    for (let k = 0; k < n && ops.length < MAX_MEASURE_OPS; k++) {
+      if (!budget.take(4096, h, diags)) {
+        stopped = true;
+        return;
+      }
+      ops.push({ kind: 'page', header: h.index, offset: h.offset, gpa: gpa + BigInt(k) * 4096n, metadata });
+    }
   };
   for (const h of src.directives) {
+    if (stopped) break;
     if (h.kind === 'ParameterArea') {
       areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
       continue;
@@ -48,14 +57,18 @@ export function vbsOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
           });
         if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) break;
         const unmeasured = (h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0;
+        if (!budget.take(4096, h, diags)) {
+          stopped = true;
+          break;
+        }
         ops.push({ kind: 'page', header: h.index, offset: h.offset, gpa: h.gpa, metadata: unmeasured ? META_UNMEASURED : 0, data: unmeasured ? undefined : h.data });
         break;
       }
       case 'ParameterInsert':
-        zeroPages(h.index, h.offset, h.gpa, pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.5'), META_UNMEASURED);
+        zeroPages(h, h.gpa, pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.5'), META_UNMEASURED);
         break;
       case 'ErrorRange':
-        zeroPages(h.index, h.offset, h.gpa, pagesOf(h.sizeBytes, h, diags, 'igvm-format §14.5'), META_READ_WRITE | META_UNMEASURED);
+        zeroPages(h, h.gpa, pagesOf(h.sizeBytes, h, diags, 'igvm-format §14.5'), META_READ_WRITE | META_UNMEASURED);
         break;
       case 'X64VbsVpContext':
       case 'AArch64VbsVpContext':
