@@ -149,14 +149,15 @@ export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: S
     profile: plan.profile,
     snpOptions: plan.options,
     idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
-    ledger: o.ledger === true ? chain.ledger() : undefined,
+    ledger: undefined,
     chain,
     diagnostics: t.diagnostics,
   };
-  // 'runs': built when first read, so a caller that streams from `chain.ledgerEntries()` never holds the list.
-  if (o.ledger === 'runs') {
-    let runs: LedgerEntry[] | undefined;
-    Object.defineProperty(result, 'ledger', { enumerable: true, configurable: true, get: () => (runs ??= compactLedger(chain.ledgerEntries())) });
+  // Built when first read, so a caller that streams from `chain.ledgerEntries()` never holds the per-page list.
+  if (o.ledger) {
+    let list: LedgerEntry[] | undefined;
+    const make = o.ledger === 'runs' ? () => compactLedger(chain.ledgerEntries()) : () => chain.ledger();
+    Object.defineProperty(result, 'ledger', { enumerable: true, configurable: true, get: () => (list ??= make()) });
   }
   return result;
 }

@@ -10,14 +10,14 @@ export type MeasureSource = Pick<IgvmFile, 'platforms' | 'initialization' | 'dir
 };
 
 /**
- * Bytes of page content one platform's measurement may hash, for a file of `size` bytes: 2 × size + 256 MiB.
+ * Bytes of page content one platform's measurement may hash, for a file of `size` bytes: 2 × size + 64 MiB.
  * A launchable file stores each measured page's bytes once (4 KiB of file data per data page), so its pages fit in
  * `size`; the constant covers measured zero pages (TDX extends, VBS pages) and parameter areas, which cost a
  * 32-byte header each. Beyond it the headers describe work out of proportion to the file — PAGE_DATA records
  * aliasing one file page, a 4 GiB error range (issue 11: size fields that amplify work) — and measuring stops
  * with MEASURE_WORK_LIMIT (an error: no digest).
  */
-export const HASH_BUDGET_CONSTANT = 256 * 1024 * 1024;
+export const HASH_BUDGET_CONSTANT = 64 * 1024 * 1024;
 
 export function hashBudgetOf(src: MeasureSource): number {
   return src.size === undefined ? Number.POSITIVE_INFINITY : 2 * src.size + HASH_BUDGET_CONSTANT;
