@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { SECURITY_HEADERS } from './security-headers';
 
 // The app is served from any path (file:// excluded): relative asset URLs.
 export default defineConfig({
@@ -8,8 +9,9 @@ export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  // The CSP as an HTTP header on every response, the worker scripts included (security-headers.ts).
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true, headers: SECURITY_HEADERS },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, headers: SECURITY_HEADERS },
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 execFileSync('npm', ['run', '--silent', 'build:cli', '--', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-for (const script of ['measure.mjs', 'measure-ovmf.mjs', 'compose.mjs']) {
+for (const script of ['measure.mjs', 'measure-ovmf.mjs', 'compose.mjs', 'verify-search.mjs']) {
   console.log(`\n=== bench/${script} ===`);
   execFileSync(process.execPath, [resolve(root, 'bench', script)], { cwd: root, stdio: 'inherit' });
 }

@@ -86,7 +86,7 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   await expect(page.getByTestId('receipt-notes')).toContainText('RTMR[2]');
   // The add-on matrix: every combination of the two add-ons, the selected ones among them.
   const matrix = page.getByTestId('addon-matrix');
-  await expect(matrix.locator('tbody tr')).toHaveCount(4, { timeout: 60_000 });
+  await expect(matrix.locator('tbody.matrix-row')).toHaveCount(4, { timeout: 60_000 });
   await expect(matrix).toContainText(both.receipt.measurements[0]!.digest);
   await expect(matrix).toContainText(first.receipt.measurements[0]!.digest);
   await shot(page, info, 'composer');

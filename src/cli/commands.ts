@@ -43,6 +43,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'what differs between two IGVMs, UKIs/FUKIs or PEs, down to the first diverging SNP ledger step',
     load: () => import('./commands/diff').then((m) => m.diffCommand),
   },
+  verify: {
+    summary: 'verify an SEV-SNP report or TDX quote offline (signature, chain to the pinned AMD/Intel root, TCB) and compare it with an IGVM or OVMF launch; --search explains a mismatch',
+    load: () => import('./commands/verify').then((m) => m.verifyCommand),
+  },
   compose: {
     summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
     load: () => import('./commands/compose').then((m) => m.composeCommand),

@@ -22,6 +22,27 @@ function EngineBanner() {
   );
 }
 
+/** IndexedDB blocked or full: which files will not come back after a reload (issue 11 item 8). */
+function StorageBanner() {
+  const message = useApp((s) => s.storageWarning);
+  const dismiss = useApp((s) => s.setStorageWarning);
+  if (!message) return null;
+  return (
+    <div className="banner storage-banner" role="alert" data-testid="storage-warning">
+      <span>
+        {message.split('\n').map((line) => (
+          <span key={line} className="banner-line">
+            {line}
+          </span>
+        ))}
+      </span>
+      <button type="button" className="link" onClick={() => dismiss(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
 function Toolbar() {
   const persist = useApp((s) => s.settings.persist);
   const setSettings = useApp((s) => s.setSettings);
@@ -37,13 +58,20 @@ function Toolbar() {
         <button type="button" onClick={() => void openDemo()}>
           Open demo
         </button>
-        <label className="check" title="Keep open files in this browser's storage (IndexedDB) across reloads">
+        <label
+          className="check persist"
+          title="Open files are kept in this browser's own storage (IndexedDB) on this computer, never uploaded; Clear session deletes them"
+        >
           <input
             type="checkbox"
             checked={persist}
+            aria-describedby="persist-where"
             onChange={(e) => setSettings({ persist: e.currentTarget.checked })}
           />
           Remember files
+          <span id="persist-where" className="muted small persist-where">
+            {persist ? '(kept in this browser only)' : '(forgotten on reload)'}
+          </span>
         </label>
         <button type="button" className="quiet" onClick={() => void clearAll()}>
           Clear session
@@ -65,6 +93,37 @@ function EmptyState() {
         </button>
       </div>
     </section>
+  );
+}
+
+/** First visit: what the demo is and where to go next, until dismissed. */
+function FirstRunHint() {
+  const show = useApp((s) => s.settings.firstRunHint !== false);
+  const onDemo = useApp((s) => s.files.find((f) => f.id === s.activeId)?.demo === true);
+  const setPage = useApp((s) => s.setPage);
+  const setSettings = useApp((s) => s.setSettings);
+  if (!show || !onDemo) return null;
+  return (
+    <aside className="first-run" aria-label="Getting started" data-testid="first-run-hint">
+      <p>
+        <strong>This is a demo IGVM</strong>, built in your browser by Fukiscope&apos;s own encoder: a small
+        guest image for SEV-SNP and TDX to look around in (headers, memory map, launch measurement).
+      </p>
+      <p>
+        Next: drop your own IGVM, UKI, add-on or OVMF file anywhere on the page; or{' '}
+        <button type="button" className="link" onClick={() => setPage('composer')}>
+          compose a FUKI
+        </button>{' '}
+        from firmware and a UKI; or{' '}
+        <button type="button" className="link" onClick={() => setPage('teach')}>
+          step through the measurement
+        </button>{' '}
+        page by page.
+      </p>
+      <button type="button" className="quiet" onClick={() => setSettings({ firstRunHint: false })}>
+        Got it
+      </button>
+    </aside>
   );
 }
 
@@ -114,6 +173,7 @@ export function App() {
         <div className="app">
           <Toolbar />
           <EngineBanner />
+          <StorageBanner />
           <PageOutlet />
         </div>
       </DropZone>
@@ -124,6 +184,8 @@ export function App() {
       <div className="app">
         <Toolbar />
         <EngineBanner />
+        <FirstRunHint />
+        <StorageBanner />
         {count > 0 && <FileTabs />}
         <main
           id="file-panel"

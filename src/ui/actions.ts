@@ -6,6 +6,7 @@ import {
   loadSession,
   saveFileBlob,
   saveState,
+  storageProblem,
   clearSession as wipeSession,
 } from './session';
 import { useApp } from './store';
@@ -14,6 +15,16 @@ let counter = 0;
 function newId(): string {
   counter += 1;
   return `${Date.now().toString(36)}-${counter}`;
+}
+
+/** Tells the user what was not kept across reloads and why (storage blocked or full); the file stays open. */
+function notRemembered(what: string, e: unknown): void {
+  const s = useApp.getState();
+  const line = `${what}: ${storageProblem(e)}. It stays open until you close this page, but a reload will not bring it back.`;
+  const previous = s.storageWarning;
+  // One banner for several files: new lines are added, the same line is not repeated.
+  if (previous?.split('\n').includes(line)) return;
+  s.setStorageWarning(previous ? `${previous}\n${line}` : line);
 }
 
 function errorText(e: unknown): string {
@@ -44,7 +55,8 @@ export async function openFiles(files: readonly File[]): Promise<void> {
   await Promise.all(
     files.map(async (file, i) => {
       const id = newId();
-      if (persist) void saveFileBlob(id, file).catch(() => undefined);
+      if (persist)
+        void saveFileBlob(id, file).catch((e: unknown) => notRemembered(`${file.name} was not remembered`, e));
       await openBlob(id, file.name, file, i === files.length - 1);
     }),
   );
@@ -158,7 +170,7 @@ export function startSessionSync(): () => void {
         activeId: s.activeId,
         views: s.views,
         settings: s.settings,
-      }).catch(() => undefined);
+      }).catch((e: unknown) => notRemembered('The list of open files was not remembered', e));
     }, 250);
   });
 }

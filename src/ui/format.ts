@@ -24,3 +24,8 @@ export function maskLabel(mask: number | undefined): string {
 export function gpaEnd(start: string, pages: number): string {
   return '0x' + (BigInt(start) + BigInt(pages) * 4096n).toString(16);
 }
+
+/** "1 step", "2 steps", "1,024 pages": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+}

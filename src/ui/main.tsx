@@ -4,9 +4,16 @@ import { App } from './App';
 import { engine } from './engine';
 import './styles.css';
 
-// `?debug` exposes a hook to crash the engine worker, so crash recovery can be exercised (e2e tests).
+// `?debug` exposes hooks to crash or silently close the engine worker and to probe its network access (its CSP),
+// so crash recovery and the worker policy can be exercised (e2e tests).
 if (new URLSearchParams(location.search).has('debug')) {
-  Object.assign(window, { fukiscopeDebug: { crashEngine: () => engine.crashForTest() } });
+  Object.assign(window, {
+    fukiscopeDebug: {
+      crashEngine: () => engine.crashForTest(),
+      closeEngineDuringNextMeasure: () => engine.closeDuringNextMeasureForTest(),
+      probeEngineNetwork: (url: string, how: 'fetch' | 'import') => engine.probeNetworkForTest(url, how),
+    },
+  });
 }
 
 createRoot(document.getElementById('root')!).render(

@@ -3,6 +3,9 @@
 //  - a worker crash (uncaught error, failed load) rejects every pending call with EngineCrashedError
 //    instead of leaving promises hanging, and the next call transparently starts a fresh worker that
 //    re-loads the files it had (from the kept Blobs),
+//  - a worker that dies without an error event (self.close(), killed by the browser) is noticed at once through a
+//    Web Lock it holds while it lives (heartbeat pings where Web Locks are missing), reported like a crash, and a
+//    fresh worker is started with the open files reloaded (issue 11 item 5),
 //  - cancel() of a running job terminates the worker (measurement is synchronous inside it) and restarts it;
 //    the cancelled job rejects with JobCancelledError, every other call in flight is run again on the new worker.
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
@@ -32,8 +35,15 @@ interface Live {
   remote: Remote<EngineApi>;
   /** Rejects when the worker dies; every call races against it. */
   died: Promise<never>;
+  /** Set once kill() ran: a later death signal of the same worker is not a new crash. */
+  dead: boolean;
   kill(reason: Error): void;
 }
+
+/** Where Web Locks are missing: ping this often, and call the worker dead after this long without an answer. */
+const HEARTBEAT_MS = 5_000;
+const HEARTBEAT_DEAD_MS = 30_000;
+let lifeLocks = 0;
 
 export type CrashListener = (message: string) => void;
 
@@ -62,7 +72,9 @@ export class EngineClient {
       worker,
       remote,
       died,
+      dead: false,
       kill: (reason) => {
+        live.dead = true;
         if (this.live === live) this.live = null;
         this.loaded.clear();
         remote[releaseProxy]();
@@ -79,7 +91,38 @@ export class EngineClient {
     worker.addEventListener('messageerror', () => {
       live.kill(new EngineCrashedError('The engine worker sent a message that could not be read.'));
     });
+    this.watchLife(live);
     return live;
+  }
+
+  /** Notices a worker that stops without an error event; reports it, and starts a fresh one with the files. */
+  private watchLife(live: Live): void {
+    const died = () => {
+      if (live.dead) return; // terminated by us (cancel, crash handling): already dealt with
+      const message =
+        'The engine worker stopped without reporting an error. It was restarted; open files were kept.';
+      live.kill(new EngineCrashedError(message));
+      this.onCrash(message);
+      void this.ready().catch(() => undefined);
+    };
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (locks) {
+      const name = `fukiscope-engine-life-${++lifeLocks}-${Math.random().toString(36).slice(2)}`;
+      // Granted to us only once the worker, which holds it from its first call on, no longer exists.
+      this.race(live, live.remote.holdLifeLock(name))
+        .then(() => locks.request(name, died))
+        .catch(() => undefined);
+      return;
+    }
+    let answered = Date.now();
+    const timer = setInterval(() => {
+      if (live.dead) return clearInterval(timer);
+      if (Date.now() - answered > HEARTBEAT_DEAD_MS) {
+        clearInterval(timer);
+        return died();
+      }
+      void live.remote.ping().then(() => (answered = Date.now()), () => undefined);
+    }, HEARTBEAT_MS);
   }
 
   /** The running worker, with every known file loaded into it (after a restart, from the kept Blobs). */
@@ -187,6 +230,18 @@ export class EngineClient {
   close(id: string): void {
     this.sources.delete(id);
     if (this.loaded.delete(id)) void this.live?.remote.close(id);
+  }
+
+  /** For tests: the next measurement closes the worker (self.close()) without any error event. */
+  async closeDuringNextMeasureForTest(): Promise<void> {
+    const live = await this.ready();
+    await live.remote.closeDuringNextMeasure();
+  }
+
+  /** For tests of the worker CSP: what happens when the engine worker tries to reach `url`. */
+  async probeNetworkForTest(url: string, how: 'fetch' | 'import') {
+    const live = await this.ready();
+    return live.remote.probeNetwork(url, how);
   }
 
   /** For tests and the diagnostics menu: make the worker throw an uncaught error. */

@@ -2,7 +2,7 @@
 // it through comlink. File bytes are referenced by the ids the engine already holds (no second copy); one
 // ComposeSession is kept so edits of the command line or add-on toggles re-hash only what changed.
 import { toHex } from '../core/bytes/bytes';
-import { Diagnostics, type Diagnostic } from '../core/diagnostics';
+import { digestBlocker, Diagnostics, type Diagnostic } from '../core/diagnostics';
 import {
   addonMatrix,
   buildFukiPe,
@@ -26,11 +26,17 @@ import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
 import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
 import { webCryptoDigestOf } from './webcrypto-replay';
+import type { DigestWithheld } from './protocol';
 
 export type ComposeSource =
   | { kind: 'none' }
   | { kind: 'direct'; kernelId: string; initrdIds: string[]; cmdline: string }
-  | { kind: 'uki'; ukiId: string; addons: { id: string; fileName: string; enabled: boolean }[] };
+  | {
+      kind: 'uki';
+      ukiId: string;
+      /** scope: where the add-on sits on the ESP (default global = loader/addons/); it decides the order. */
+      addons: { id: string; fileName: string; enabled: boolean; scope?: 'global' | 'per-uki' }[];
+    };
 
 export interface ComposeSettingsInput {
   profile: FukiProfile;
@@ -65,6 +71,11 @@ export interface LedgerRow {
 
 export interface ComposeResponse {
   ok: boolean;
+  /**
+   * Set when an input file (firmware, kernel, UKI, add-on) or the composition itself has error diagnostics: then
+   * `measurements`, `receipt`, `ledger`, `pcr12` and `addonMatrix` are empty and outputs() refuses (issue 10).
+   */
+  withheld?: DigestWithheld;
   diagnostics: Diagnostic[];
   measurements: ReceiptMeasurement[];
   cmdline: string;
@@ -90,6 +101,19 @@ export interface ComposeOutputs {
 }
 
 export type BytesOf = (id: string) => Uint8Array;
+/** The diagnostics the engine found when it opened a file (digest gate). */
+export type DiagnosticsOf = (id: string) => readonly Diagnostic[];
+
+/** The parsed inputs of a request, by role. The initrds are opaque bytes (QEMU hashes them as they are): not listed. */
+function parsedInputs(req: ComposeRequest): { role: string; id: string }[] {
+  const out = [{ role: 'firmware', id: req.firmwareId }];
+  if (req.source.kind === 'direct') out.push({ role: 'kernel', id: req.source.kernelId });
+  if (req.source.kind === 'uki') {
+    out.push({ role: 'UKI', id: req.source.ukiId });
+    for (const a of req.source.addons) out.push({ role: `add-on ${a.fileName}`, id: a.id });
+  }
+  return out;
+}
 
 function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
   const sig = VCPU_TYPES[s.vcpuType];
@@ -138,10 +162,30 @@ function cachingLargeInputs(session: ComposeSession): HashBackend {
 export class ComposeService {
   private readonly session: ComposeSession;
   private readonly bytesOf: BytesOf;
+  private readonly diagnosticsOf: DiagnosticsOf;
 
-  constructor(bytesOf: BytesOf, hash?: HashBackend) {
+  constructor(bytesOf: BytesOf, hash?: HashBackend, diagnosticsOf: DiagnosticsOf = () => []) {
     this.bytesOf = bytesOf;
+    this.diagnosticsOf = diagnosticsOf;
     this.session = new ComposeSession(hash);
+  }
+
+  /**
+   * Why no digest of `req` may be given (digestBlocker over every parsed input's diagnostics and the composition's
+   * own `more`), naming the damaged inputs; undefined when the digests may be shown.
+   */
+  withheld(req: ComposeRequest, more: readonly Diagnostic[] = []): DigestWithheld | undefined {
+    const damaged: string[] = [];
+    const all: Diagnostic[] = [];
+    for (const input of parsedInputs(req)) {
+      const list = this.diagnosticsOf(input.id);
+      if (digestBlocker(list)) damaged.push(input.role);
+      all.push(...list);
+    }
+    const blocker = digestBlocker([...all, ...more]);
+    if (!blocker) return undefined;
+    const which = damaged.length ? `the ${damaged.join(', ')} ${damaged.length === 1 ? 'is' : 'are'} damaged; ` : '';
+    return { reason: blocker.reason.replace(/^no digest: /, `no digest: ${which}`), codes: blocker.codes };
   }
 
   private boot(source: ComposeSource, d: Diagnostics): { boot?: BootBlobs; addons: AddonInput[]; uki?: Uint8Array } | undefined {
@@ -153,7 +197,11 @@ export class ComposeService {
       return { boot: b, addons: [] };
     }
     const uki = this.bytesOf(source.ukiId);
-    const all: AddonInput[] = source.addons.map((a) => ({ file: this.bytesOf(a.id), fileName: a.fileName, scope: 'global' }));
+    const all: AddonInput[] = source.addons.map((a) => ({
+      file: this.bytesOf(a.id),
+      fileName: a.fileName,
+      scope: a.scope ?? 'global',
+    }));
     const enabled = all.filter((_, i) => source.addons[i]!.enabled);
     const boot = ukiBootBlobs(uki, enabled, d);
     return boot ? { boot, addons: all, uki } : undefined;
@@ -185,12 +233,16 @@ export class ComposeService {
     });
     const settings = toSettings(req.settings, d);
     if (!settings) return fail();
+    const blockedInputs = this.withheld(req);
+    if (blockedInputs) return { ...fail(), withheld: blockedInputs };
     const src = this.boot(req.source, d);
     if (!src) return fail();
     const firmware = this.bytesOf(req.firmwareId);
     const r = this.session.compose({ firmware, boot: src.boot, settings });
     for (const x of r.diagnostics) d.add(x);
     if (!r.igvm) return fail();
+    const blocked = this.withheld(req, d.list);
+    if (blocked) return { ...fail(), withheld: blocked };
     const snp = r.measurements.find((m) => m.platform === 'SEV_SNP');
     const response: ComposeResponse = {
       ok: !d.hasErrors,
@@ -268,9 +320,13 @@ export class ComposeService {
     const settings = toSettings(req.settings, d);
     const src = settings && this.boot(req.source, d);
     if (!settings || !src) throw new Error(d.done().map((x) => x.message).join('; '));
+    const blockedInputs = this.withheld(req);
+    if (blockedInputs) throw new Error(`Nothing written: ${blockedInputs.reason}`);
     const firmware = this.bytesOf(req.firmwareId);
     const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true } });
     if (!r.igvm || !r.receipt) throw new Error(r.diagnostics.map((x) => x.message).join('; ') || 'composition failed');
+    const blocked = this.withheld(req, r.diagnostics);
+    if (blocked) throw new Error(`Nothing written: ${blocked.reason}`);
     const out: ComposeOutputs = { igvm: new Uint8Array(r.igvm), receiptJson: '', diagnostics: [...r.diagnostics] };
     if (fuki) {
       const source = src.uki

@@ -50,12 +50,24 @@ d('engine on firmware images', () => {
       mrtd_single_pass: string;
       mrtd_two_pass: string;
     }[]) {
-      await engine.open('fw', t.firmware.path, readCorpus(t.firmware.path));
+      const opened = await engine.open('fw', t.firmware.path, readCorpus(t.firmware.path));
+      // A TDVF opens on its TDX measurement (the first choice is the one the app shows).
+      if (/tdx/i.test(t.firmware.path)) expect(opened.measurable[0]?.platform, t.firmware.path).toBe('tdx');
       expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'single-pass' }).digest).toBe(
         t.mrtd_single_pass,
       );
       expect(engine.measure('fw', { platform: 'tdx', tdxOrder: 'two-pass' }).digest).toBe(t.mrtd_two_pass);
     }
+  });
+
+  it('names an empty file and a PNG instead of calling them unknown data', async () => {
+    const engine = new Engine();
+    const empty = await engine.open('e', 'empty.bin', new Uint8Array(0));
+    expect(empty.kindLabel).toBe('Empty file');
+    expect(empty.diagnostics.map((d) => d.code)).toEqual(['EMPTY_FILE']);
+    const png = await engine.open('p', 'logo.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]));
+    expect(png.kindLabel).toMatch(/^PNG image/);
+    expect(png.diagnostics[0]!.message).toContain('PNG image');
   });
 
   it('hashes the file with SHA-256 as the manifest records', async () => {

@@ -2,9 +2,9 @@
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
 import { toHex } from '../core/bytes/bytes';
-import { detectFileKind } from '../core/detect';
+import { describeUnknown, detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
-import type { Diagnostic } from '../core/diagnostics';
+import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
@@ -12,6 +12,10 @@ import { inspectPe } from './inspect/pe';
 import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import { withholdIfDamaged } from './withhold';
+import type { Evidence } from '../core/attest/evidence';
+import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
+import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -20,6 +24,7 @@ const KIND_LABEL: Record<FileKind, string> = {
   igvm: 'IGVM',
   pe: 'PE / EFI binary',
   firmware: 'OVMF / TDVF firmware',
+  evidence: 'Attestation evidence (SEV-SNP report / TDX quote)',
   cpio: 'cpio archive (initrd)',
   gzip: 'gzip data',
   text: 'Text',
@@ -31,6 +36,9 @@ interface OpenEntry {
   bytes: Uint8Array;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
+  evidence?: Evidence;
+  /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
+  diagnostics: Diagnostic[];
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -54,7 +62,7 @@ export class Engine {
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    const entry: OpenEntry = { name, bytes };
+    const entry: OpenEntry = { name, bytes, diagnostics: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
     const sha256 = await sha256Hex(bytes);
@@ -74,7 +82,7 @@ export class Engine {
     let result: OpenResult;
     switch (kind) {
       case 'firmware': {
-        const fw = inspectFirmware(bytes);
+        const fw = inspectFirmware(bytes, name);
         entry.firmware = fw.parsed;
         result = { ...base, ...fw.view, summary: [...base.summary, ...fw.view.summary] };
         break;
@@ -90,26 +98,42 @@ export class Engine {
         result = { ...base, ...pe, summary: [...base.summary, ...pe.summary] };
         break;
       }
+      case 'evidence': {
+        const ev = evidenceView(bytes);
+        entry.evidence = ev.evidence;
+        result = { ...base, evidence: ev.view, diagnostics: ev.evidence.diagnostics, summary: [...base.summary, ...(ev.view ? [{ label: 'Evidence', value: ev.view.kind === 'snp-report' ? 'SEV-SNP attestation report' : 'TDX quote' }] : [])] };
+        break;
+      }
       case 'text':
         result = { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
-      case 'unknown':
+      case 'unknown': {
+        // Name what it is when the magic says so (an empty file, a PNG, a ZIP, an ELF…), not just "unknown".
+        const named = describeUnknown(bytes);
+        const empty = bytes.length === 0;
         result = {
           ...base,
+          kindLabel: empty ? 'Empty file' : (named ?? KIND_LABEL.unknown),
           diagnostics: [
             {
               severity: 'error',
-              code: 'UNKNOWN_FILE_KIND',
-              message: 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+              code: empty ? 'EMPTY_FILE' : 'UNKNOWN_FILE_KIND',
+              message: empty
+                ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
+                : named
+                  ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
           ],
         };
         break;
+      }
       default:
         result = base;
     }
+    entry.diagnostics = result.diagnostics;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -129,11 +153,28 @@ export class Engine {
     return this.need(id).igvm?.headerDetail(index) ?? null;
   }
 
+  /**
+   * The diagnostics that decide whether a measurement of `id` with `options` may give a digest: the file's own, and
+   * for a direct boot the kernel's (a damaged PE). The initrd is opaque bytes to QEMU's hashes table, never parsed.
+   */
+  inputDiagnostics(id: string, options: MeasureOptions): Diagnostic[] {
+    const own = this.need(id).diagnostics;
+    if (!options.kernelFile) return own;
+    return [...own, ...this.need(options.kernelFile).diagnostics];
+  }
+
+  /** Diagnostics open() found for a file (the composer's digest gate reads them). */
+  diagnosticsOf(id: string): Diagnostic[] {
+    return this.need(id).diagnostics;
+  }
+
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
-    if (e.igvm) return e.igvm.measure(options, onProgress);
-    if (e.firmware) return measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
-    throw new Error('This kind of file has no launch measurement.');
+    let r: MeasureResult;
+    if (e.igvm) r = e.igvm.measure(options, onProgress);
+    else if (e.firmware) r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
+    else throw new Error('This kind of file has no launch measurement.');
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
 
   /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
@@ -141,13 +182,35 @@ export class Engine {
     const s = this.need(id).igvm;
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
-    return s.measureFast(options, this.pageHasher, onProgress);
+    const r = await s.measureFast(options, this.pageHasher, onProgress);
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {
-    const s = this.need(id).igvm;
+    const e = this.need(id);
+    const s = e.igvm;
     if (!s) throw new Error('What-if edits work on IGVM files.');
+    // A what-if digest of a damaged file would look as right as the withheld digest itself.
+    const blocked = digestBlocker(e.diagnostics);
+    if (blocked) throw new Error(blocked.reason);
     return s.whatIf(headerIndex, byteOffset);
+  }
+
+  /** Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6). */
+  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}): Promise<EvidenceVerifyResult> {
+    const e = this.need(id);
+    if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
+    const others = [...this.files.entries()].filter(([k]) => k !== id && k !== options.compareWith).map(([, f]) => ({ name: f.name, bytes: f.bytes }));
+    const cmp = options.compareWith ? this.need(options.compareWith) : undefined;
+    return verifyEvidenceInWorker(e.evidence, others, cmp && { name: cmp.name, bytes: cmp.bytes }, options);
+  }
+
+  /** The mismatch search of a report against an open firmware (or IGVM profiles). */
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void): Promise<EvidenceSearchResult> {
+    const e = this.need(id);
+    if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
+    const f = this.need(compareWith);
+    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }));
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

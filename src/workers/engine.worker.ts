@@ -5,10 +5,16 @@ import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash } from '../core/hash/hash';
-import type { MeasureOptions, Progress } from './protocol';
+import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
-const composer = new ComposeService((id) => engine.bytesOf(id));
+/** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
+let closeOnNextMeasure = false;
+const composer = new ComposeService(
+  (id) => engine.bytesOf(id),
+  undefined,
+  (id) => engine.diagnosticsOf(id),
+);
 
 const api = {
   open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
@@ -29,7 +35,57 @@ const api = {
     return engine.headerDetail(id, index);
   },
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
+    if (closeOnNextMeasure) {
+      // The silent death the client's liveness lock must notice: no error event, no answer (issue 11 item 5).
+      self.close();
+      return new Promise<never>(() => undefined);
+    }
     return engine.measureAsync(id, options, onProgress);
+  },
+  /**
+   * Holds the Web Lock `name` for as long as this worker lives; resolves once it is held. The client waits for the
+   * same lock: it is granted the moment the worker is gone, however it died (client.ts).
+   */
+  holdLifeLock(name: string): Promise<void> {
+    return new Promise<void>((held) => {
+      void navigator.locks.request(name, () => {
+        held();
+        return new Promise<never>(() => undefined);
+      });
+    });
+  },
+  /** Liveness answer for the client's heartbeat where Web Locks are missing. */
+  ping() {
+    return true;
+  },
+  /** For tests: make the next measure() call self.close() mid-call. */
+  closeDuringNextMeasure() {
+    closeOnNextMeasure = true;
+  },
+  /**
+   * For tests of the worker CSP: tries to reach `url` from inside this worker (fetch, or a dynamic import) and
+   * reports what happened, with the CSP violation the worker saw, if any.
+   */
+  async probeNetwork(url: string, how: 'fetch' | 'import'): Promise<{ outcome: string; violation?: string }> {
+    let violation: string | undefined;
+    const onViolation = (e: SecurityPolicyViolationEvent) => (violation = `${e.effectiveDirective} ${e.blockedURI}`);
+    self.addEventListener('securitypolicyviolation', onViolation);
+    let outcome: string;
+    try {
+      if (how === 'fetch') outcome = `fetched: HTTP ${(await fetch(url)).status}`;
+      else outcome = `imported: ${Object.keys((await import(/* @vite-ignore */ url)) as object).join(',')}`;
+    } catch (e) {
+      outcome = `blocked: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    await new Promise((r) => setTimeout(r, 50)); // the violation event is queued after the rejection
+    self.removeEventListener('securitypolicyviolation', onViolation);
+    return { outcome, violation };
+  },
+  verifyEvidence(id: string, options: EvidenceVerifyOptions) {
+    return engine.verifyEvidence(id, options);
+  },
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
+    return engine.searchEvidence(id, compareWith, onProgress);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);
@@ -39,7 +95,7 @@ const api = {
     await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);
   },
-  composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[] }) {
+  composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
   },

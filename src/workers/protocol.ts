@@ -92,6 +92,8 @@ export interface VpContextView {
   gpa: string;
   dataOffset?: number;
   groups: FieldGroup[];
+  /** Set (and `groups` empty) when the registers are not in the file (truncated, bad offset): why. */
+  unavailable?: string;
 }
 
 export interface IgvmView {
@@ -122,6 +124,11 @@ export interface MeasureOptions {
   kernelFile?: string;
   initrdFile?: string;
   append?: string;
+  /**
+   * The user insists on seeing a digest the engine withholds for a damaged input: it arrives as
+   * `withheld.forcedDigest` (never as `digest`), for display in red only (issue 10).
+   */
+  force?: boolean;
 }
 
 /** One measured operation. */
@@ -240,6 +247,9 @@ export interface PeView {
   signatures: PeSignatureRow[];
   /** UKI view (src/core/uki): what kind of systemd PE this is and what it would put in PCR 11. */
   uki?: UkiView;
+  /** The `.sdmagic` marker of any systemd PE (stubs included, which have no UKI view), e.g.
+   * `#### LoaderInfo: systemd-stub 262.1-1 ####`. */
+  loaderInfo?: string;
 }
 
 export interface PcrValues {
@@ -289,6 +299,8 @@ export interface OpenResult {
   structure?: FieldGroup[];
   memoryRanges?: MemoryRangeRow[];
   pe?: PeView;
+  /** SNP attestation report or TDX quote (issue 13). */
+  evidence?: EvidenceView;
   measurable: MeasureChoice[];
 }
 
@@ -296,4 +308,52 @@ export interface Progress {
   done: number;
   total: number;
   label: string;
+}
+
+/** An SNP report or TDX quote as the Evidence view shows it (issue 13 §6). */
+export interface EvidenceView {
+  kind: 'snp-report' | 'tdx-quote';
+  /** Every decoded field with its file offset (label = field name, value = hex). */
+  fields: Field[];
+  /** Meaning of bit fields: product, signer, policy bits, TD attributes, TCB per product. */
+  decoded: Field[];
+}
+
+export interface EvidenceCheck {
+  id: string;
+  status: 'pass' | 'fail' | 'not-checked';
+  detail: string;
+}
+
+export interface EvidenceVerifyOptions {
+  /** Validity time, ISO (default: now, or the collateral's time when PCS collateral is open). */
+  at?: string;
+  /** An open IGVM or firmware file to compare with. */
+  compareWith?: string;
+  /** SNP profile for an IGVM (default: every profile). */
+  profile?: string;
+  /** Classic OVMF launch options (when known; otherwise use the search). */
+  vcpus?: number;
+  vcpuType?: string;
+  vmm?: string;
+  guestFeatures?: string;
+}
+
+export interface EvidenceVerifyResult {
+  checks: EvidenceCheck[];
+  /** Names of the other open files used as certificates / collateral. */
+  certificateFiles: string[];
+  collateralFile?: string;
+  match?: boolean;
+  at: string;
+}
+
+export interface EvidenceSearchResult {
+  found: boolean;
+  options?: string[];
+  explanation: string;
+  tried: number;
+  total: number;
+  ms: number;
+  cancelled: boolean;
 }

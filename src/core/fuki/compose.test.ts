@@ -9,7 +9,7 @@ import { VCPU_TYPES } from '../vmsa/vcpu-types';
 import { nodeHashBackend } from '../../cli/node-hash';
 import { countingBackend } from '../../test-support/counting-hash';
 import { corpusAvailable, manifest, readCorpus } from '../../test-support/corpus';
-import { ComposeSession, DEFAULT_SETTINGS, MEASURE_PROFILE, type ComposeSettings } from './compose';
+import { ComposeSession, DEFAULT_SETTINGS, MEASURE_PROFILE, VMSA_CR0_NOTE_CODE, type ComposeSettings } from './compose';
 import { directBootBlobs } from './inputs';
 
 const haveCorpus = corpusAvailable();
@@ -116,6 +116,22 @@ describe.skipIf(!haveCorpus)('FUKI hash-page route against the corpus', () => {
     // Measured the native-zero way, the very same file gives the classic digest.
     const native = measureIgvm(parseIgvm(q.igvm!).file!, { snpProfile: 'native-zero', hash: nodeHashBackend });
     expect(toHex(native[0]!.digest)).toBe(c.expected);
+  });
+
+  it('the VMSA CR0 question is one plain info note (known / not known / check), not the KVM checker failure', () => {
+    const c = caseById('snp_amdsev_1vcpu_EPYC-v4_kernel_initrd_append');
+    const session = new ComposeSession(nodeHashBackend);
+    const r = session.compose({
+      firmware: readCorpus(c.params.ovmf.path),
+      boot: directBootOf(c),
+      settings: settingsFor(c.params, 'qemu-igvm'),
+    });
+    const codes = r.diagnostics.map((d) => d.code);
+    expect(codes).not.toContain('KVM_INVALID_VMSA_CR0');
+    const notes = r.diagnostics.filter((d) => d.code === VMSA_CR0_NOTE_CODE);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.severity).toBe('info');
+    expect(notes[0]!.message).toMatch(/^Known: .*CR0 = 0x10.* Not known: .* Check: .*MEASUREMENT/);
   });
 
   it('changing only the command line re-hashes neither kernel nor firmware', () => {

@@ -483,16 +483,24 @@ export class ComposeSession {
 }
 
 /**
- * igvmmeasure's --check-kvm wants CR0 0x30/0x31 in an IGVM VMSA while the VMSA KVM measures for a classic launch
- * (sev-snp-measure) has CR0 0x10; which one KVM measures for an IGVM launch is unresolved without hardware
- * (fuki §5.3, §6 item 10). We write sev-snp-measure's VMSA and report the check as a warning, not a failure.
+ * The composed VMSA has CR0 = 0x10, as sev-snp-measure writes it for a classic launch; igvmmeasure's KVM check
+ * wants 0x30/0x31 in an IGVM VMSA because KVM replaces CR0 in the VMSA it measures (igvm-format §14.7, §16.3;
+ * fuki §5.3, §6 item 10: unresolved without hardware). That is not a fault of the user's inputs, so instead of
+ * the checker's failure text every composition carries one plain note: what is known, and what to check.
  */
+export const VMSA_CR0_NOTE_CODE = 'VMSA_CR0_UNVERIFIED';
+
 function softenKvmCheck(d: Diagnostic): Diagnostic {
   if (d.code !== 'KVM_INVALID_VMSA_CR0') return d;
   return {
     ...d,
-    severity: 'warning',
-    message: `${d.message}: igvmmeasure --check-kvm expects CR0 0x30/0x31; this VMSA uses sev-snp-measure's 0x10 (unresolved, fuki §6 item 10)`,
+    severity: 'info',
+    code: VMSA_CR0_NOTE_CODE,
+    message:
+      "Known: this VMSA sets CR0 = 0x10, as sev-snp-measure does for a classic launch, and the SEV-SNP digest is computed from it. " +
+      'Not known: KVM rebuilds the VMSA it measures and may put its own CR0 (0x30/0x31) there for an IGVM launch, which would change the digest. ' +
+      'Check: launch this IGVM once on your SEV-SNP host and compare the attestation report MEASUREMENT with this digest before you use it as a reference value.',
+    spec: 'igvm-format §14.7',
   };
 }
 

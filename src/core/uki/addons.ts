@@ -45,8 +45,20 @@ export function mangleCmdline(s: string): string {
   return out.replace(/\s+$/, '');
 }
 
-const byName = (a: AddonInput, b: AddonInput): number =>
+const byName = (a: { fileName: string }, b: { fileName: string }): number =>
   a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0;
+
+/**
+ * The order systemd-stub applies add-ons in (fuki §2.7; boot lab, evidence-and-eventlogs §4): the global ones
+ * (ESP/loader/addons/) first, then the per-UKI ones (<uki>.efi.extra.d/), each group sorted by file name.
+ * Generic so the composer can show the same order for its own add-on rows.
+ */
+export function stubAddonOrder<T extends { fileName: string; scope: 'global' | 'per-uki' }>(addons: readonly T[]): T[] {
+  return [
+    ...addons.filter((a) => a.scope === 'global').sort(byName),
+    ...addons.filter((a) => a.scope === 'per-uki').sort(byName),
+  ];
+}
 
 /** Combines a UKI (for one profile) with its add-ons the way systemd-stub does. */
 export function mergeAddons(
@@ -81,10 +93,7 @@ export function mergeAddons(
   const ucodeAddons: InitrdPart[] = [];
   const initrdAddons: InitrdPart[] = [];
   let addonCmdline: string | undefined;
-  const ordered = [
-    ...addons.filter((a) => a.scope === 'global').sort(byName),
-    ...addons.filter((a) => a.scope === 'per-uki').sort(byName),
-  ];
+  const ordered = stubAddonOrder(addons);
   for (const a of ordered) {
     const m = a.model ?? parseUki(a.file);
     const label = `${a.scope} add-on ${a.fileName}`;

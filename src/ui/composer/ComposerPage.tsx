@@ -6,9 +6,14 @@ import { composeProfileOf } from '../../core/fuki/compose';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
+import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { useApp } from '../store';
-import type { ComposerInputs } from './slice';
+import { stubAddonOrder } from '../../core/uki/addons';
+import { CompareDigest, CopyButton } from '../components/Copy';
+import { plural } from '../format';
+import type { ComposerAddon, ComposerInputs } from './slice';
 import { FileInput, FileOptions } from './FilePick';
+import { fitsSlot, misfit, SLOT_KINDS, type SlotKind } from './slot-kinds';
 import { useComposition } from './useComposition';
 import './composer.css';
 
@@ -41,16 +46,19 @@ function slotDrop(onFiles: (files: File[]) => void) {
   };
 }
 
-/** One input slot: a select over the open files, a file picker, and a drop target. */
+/** One input slot: a select over the open files of its kind, a file picker, and a drop target. A file of
+ * the wrong kind (dropped, or picked before its kind was known) is named, with what the slot takes. */
 function Slot({
   label,
   testId,
+  kind,
   value,
   onChange,
   hint,
 }: {
   label: string;
   testId: string;
+  kind: SlotKind;
   value: string | null;
   onChange(id: string | null): void;
   hint?: ReactNode;
@@ -60,8 +68,10 @@ function Slot({
     const [id] = openIntoSlot(list.slice(0, 1));
     if (id) onChange(id);
   };
+  const chosen = files.find((f) => f.id === value);
+  const wrong = chosen && misfit(chosen, kind);
   return (
-    <div className="slot" data-testid={`slot-${testId}`} {...slotDrop((l) => load(l))}>
+    <div className="slot" data-testid={`slot-${testId}`} data-misfit={wrong ? true : undefined} {...slotDrop((l) => load(l))}>
       <label>
         <span className="slot-label">{label}</span>
         <select
@@ -70,67 +80,123 @@ function Slot({
           aria-label={label}
         >
           <option value="">(none)</option>
-          <FileOptions files={files} />
+          <FileOptions files={files} fits={(f) => f.id === value || fitsSlot(f, kind) !== false} />
         </select>
       </label>
-      <FileInput label={`Load ${label}`} testId={`slot-${testId}-input`} onFiles={load} />
+      <FileInput
+        label={`Load ${label}`}
+        testId={`slot-${testId}-input`}
+        accept={SLOT_KINDS[kind].accept}
+        onFiles={load}
+      />
+      {wrong && (
+        <span className="sev-error small" role="alert" data-testid={`slot-${testId}-misfit`}>
+          {wrong}
+        </span>
+      )}
       {hint && <span className="muted small">{hint}</span>}
     </div>
   );
 }
 
+/** The add-ons as systemd-stub applies them: global (\loader\addons) first, then per-UKI (<uki>.efi.extra.d),
+ * each sorted by file name (fuki §2.7, boot lab). Rows are numbered in that order; the scope is chosen per
+ * add-on, as it is where the file sits on the ESP that decides the order. */
 function AddonList() {
   const files = useApp((s) => s.files);
   const addons = useApp((s) => s.composer.addons);
+  const ukiName = useApp((s) => s.files.find((f) => f.id === s.composer.ukiId)?.name ?? '<uki>.efi');
   const patch = useApp((s) => s.patchComposer);
   const add = (ids: string[]) =>
     patch({
       addons: [
         ...addons,
-        ...ids.filter((id) => !addons.some((a) => a.id === id)).map((id) => ({ id, enabled: true })),
+        ...ids
+          .filter((id) => !addons.some((a) => a.id === id))
+          .map((id) => ({ id, enabled: true, scope: 'global' as const })),
       ],
     });
   const load = (list: File[]) => add(openIntoSlot(list));
+  const set = (id: string, p: Partial<ComposerAddon>) =>
+    patch({ addons: addons.map((x) => (x.id === id ? { ...x, ...p } : x)) });
+  const nameOf = (id: string) => files.find((f) => f.id === id)?.name ?? '(closed file)';
+  const rows = stubAddonOrder(
+    addons.map((a, input) => ({ ...a, input, fileName: nameOf(a.id), scope: a.scope ?? 'global' })),
+  );
+  let position = 0;
   return (
     <div className="slot" data-testid="slot-addons" {...slotDrop((l) => load(l))}>
-      <span className="slot-label">Add-ons (applied in this order; untick to leave one out)</span>
-      <ul className="addon-list">
-        {addons.map((a, i) => (
-          <li key={a.id}>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={a.enabled}
-                data-testid={`addon-${i}`}
-                onChange={(e) =>
-                  patch({
-                    addons: addons.map((x) =>
-                      x.id === a.id ? { ...x, enabled: e.currentTarget.checked } : x,
-                    ),
-                  })
-                }
-              />
-              {files.find((f) => f.id === a.id)?.name ?? '(closed file)'}
-            </label>
-            <button
-              type="button"
-              className="link"
-              onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}
-            >
-              remove
-            </button>
-          </li>
-        ))}
-      </ul>
+      <span className="slot-label" id="addon-order-label">
+        Add-ons, in the order systemd-stub applies them
+      </span>
+      <p className="muted small">
+        Global ones (<code>\loader\addons\</code>) first, then this UKI&apos;s own (
+        <code>{ukiName}.extra.d\</code>), each sorted by file name: that order gives the command line and the
+        initrd order. Untick one to leave it out.
+      </p>
+      {rows.length > 0 && (
+        <ol className="addon-list" aria-labelledby="addon-order-label" data-testid="addon-order">
+          {rows.map((a) => {
+            const wrong = (() => {
+              const f = files.find((x) => x.id === a.id);
+              return f && misfit(f, 'addon');
+            })();
+            return (
+              <li key={a.id} data-addon-name={a.fileName} data-scope={a.scope} className={a.enabled ? undefined : 'off'}>
+                <span className="addon-pos" aria-label={a.enabled ? `position ${position + 1}` : 'left out'}>
+                  {a.enabled ? `${++position}.` : '–'}
+                </span>
+                <label className="check addon-name">
+                  <input
+                    type="checkbox"
+                    checked={a.enabled}
+                    data-testid={`addon-${a.input}`}
+                    onChange={(e) => set(a.id, { enabled: e.currentTarget.checked })}
+                  />
+                  <span className="mono">{a.fileName}</span>
+                </label>
+                <select
+                  value={a.scope}
+                  aria-label={`Where ${a.fileName} sits`}
+                  data-testid={`addon-scope-${a.input}`}
+                  onChange={(e) => set(a.id, { scope: e.currentTarget.value as 'global' | 'per-uki' })}
+                >
+                  <option value="global">global (\loader\addons)</option>
+                  <option value="per-uki">per-UKI (.extra.d)</option>
+                </select>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${a.fileName}`}
+                  onClick={() => patch({ addons: addons.filter((x) => x.id !== a.id) })}
+                >
+                  remove
+                </button>
+                {wrong && (
+                  <span className="sev-error small addon-misfit" role="alert">
+                    {wrong}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
       <select
         value=""
         aria-label="Add an open file as add-on"
         onChange={(e) => e.currentTarget.value && add([e.currentTarget.value])}
       >
-        <option value="">Add an open file…</option>
-        <FileOptions files={files} />
+        <option value="">Add an open add-on…</option>
+        <FileOptions files={files} fits={(f) => fitsSlot(f, 'addon') !== false && !addons.some((a) => a.id === f.id)} />
       </select>
-      <FileInput label="Load add-ons" testId="slot-addons-input" multiple onFiles={load} />
+      <FileInput
+        label="Load add-ons"
+        testId="slot-addons-input"
+        multiple
+        accept={SLOT_KINDS.addon.accept}
+        onFiles={load}
+      />
     </div>
   );
 }
@@ -144,6 +210,7 @@ function Inputs() {
       <Slot
         label="Firmware (OVMF with SEV metadata, or TDVF)"
         testId="firmware"
+        kind="firmware"
         value={c.firmwareId}
         onChange={(firmwareId) => patch({ firmwareId })}
       />
@@ -170,7 +237,7 @@ function Inputs() {
       </fieldset>
       {c.mode === 'uki' ? (
         <>
-          <Slot label="UKI" testId="uki" value={c.ukiId} onChange={(ukiId) => patch({ ukiId })} />
+          <Slot label="UKI" testId="uki" kind="uki" value={c.ukiId} onChange={(ukiId) => patch({ ukiId })} />
           <AddonList />
         </>
       ) : (
@@ -178,12 +245,14 @@ function Inputs() {
           <Slot
             label="Kernel"
             testId="kernel"
+            kind="kernel"
             value={c.kernelId}
             onChange={(kernelId) => patch({ kernelId })}
           />
           <Slot
             label="Initrd"
             testId="initrd"
+            kind="initrd"
             value={c.initrdIds[0] ?? null}
             onChange={(id) => patch({ initrdIds: id ? [id] : [] })}
           />
@@ -197,15 +266,46 @@ function Inputs() {
               onChange={(e) => patch({ cmdline: e.currentTarget.value })}
             />
           </label>
+          <Slot
+            label="systemd-stub (for a FUKI PE)"
+            testId="stub"
+            kind="stub"
+            value={c.stubId ?? null}
+            onChange={(stubId) => patch({ stubId })}
+            hint="Optional: only the FUKI PE download needs it. The kernel, initrd and command line are wrapped in this stub (e.g. /usr/lib/systemd/boot/efi/linuxx64.efi.stub) next to the .efifw."
+          />
         </>
       )}
     </section>
   );
 }
 
+/** The launch settings' problems, by field (empty when every field is valid). */
+function settingsErrors(c: ComposerInputs): Partial<Record<'vcpus' | 'guestFeatures' | 'snpPolicy', string>> {
+  const out: Partial<Record<'vcpus' | 'guestFeatures' | 'snpPolicy', string>> = {};
+  const v = vcpusError(String(c.vcpus));
+  if (v) out.vcpus = v;
+  const g = u64Error(c.guestFeatures, 'Guest features');
+  if (g) out.guestFeatures = g;
+  const p = u64Error(c.snpPolicy, 'SNP policy');
+  if (p) out.snpPolicy = p;
+  return out;
+}
+
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span className="field-error" id={id} role="alert">
+      {message}
+    </span>
+  ) : null;
+}
+
 function Settings() {
   const c = useApp((s) => s.composer);
   const patch = useApp((s) => s.patchComposer);
+  const errors = settingsErrors(c);
+  const invalid = (field: keyof typeof errors) =>
+    errors[field] ? { 'aria-invalid': true, 'aria-describedby': `compose-${field}-error` } : {};
   return (
     <section className="card composer-settings" aria-label="Launch settings">
       <h2>Launch settings</h2>
@@ -239,8 +339,11 @@ function Settings() {
             min={1}
             max={512}
             value={c.vcpus}
+            data-testid="compose-vcpus"
+            {...invalid('vcpus')}
             onChange={(e) => patch({ vcpus: Number(e.currentTarget.value) })}
           />
+          <FieldError id="compose-vcpus-error" message={errors.vcpus} />
         </label>
         <label>
           CPU type
@@ -266,16 +369,22 @@ function Settings() {
           <input
             className="mono"
             value={c.guestFeatures}
+            data-testid="compose-guest-features"
+            {...invalid('guestFeatures')}
             onChange={(e) => patch({ guestFeatures: e.currentTarget.value })}
           />
+          <FieldError id="compose-guestFeatures-error" message={errors.guestFeatures} />
         </label>
         <label>
           SNP policy
           <input
             className="mono"
             value={c.snpPolicy}
+            data-testid="compose-snp-policy"
+            {...invalid('snpPolicy')}
             onChange={(e) => patch({ snpPolicy: e.currentTarget.value })}
           />
+          <FieldError id="compose-snpPolicy-error" message={errors.snpPolicy} />
         </label>
       </div>
     </section>
@@ -291,19 +400,36 @@ function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-function Downloads({ request }: { request: ComposeRequest }) {
+/** What a long download or open is doing, shown from the click on (building a FUKI PE takes seconds). */
+const PENDING_LABEL = {
+  igvm: 'Building the IGVM…',
+  fuki: 'Building the FUKI PE…',
+  receipt: 'Building the receipt…',
+  inspect: 'Building the IGVM and FUKI, then opening them…',
+} as const;
+
+function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: string }) {
+  const [pending, setPending] = useState<keyof typeof PENDING_LABEL>();
   const fwid = useApp((s) => s.composer.fwid);
   const hwids = useApp((s) => s.composer.hwids ?? '');
   const patch = useApp((s) => s.patchComposer);
   const chids = hwids.split(/[\s,]+/).filter(Boolean);
+  const stubId = useApp((s) => (s.composer.mode === 'direct' ? (s.composer.stubId ?? undefined) : undefined));
+  // A FUKI PE is a UKI with .efifw: the UKI route has one; the kernel route needs a stub to wrap the kernel in.
+  const fukiBlocked =
+    request.source.kind === 'direct' && !stubId
+      ? 'Choose a systemd-stub in the inputs to build a FUKI PE from the kernel, initrd and command line.'
+      : undefined;
+  const fukiOptions = { fwid, chids, stubId };
   const [error, setError] = useState<string>();
   const setPage = useApp((s) => s.setPage);
   /** The composed IGVM (and FUKI) as open files: page map, headers, VMSA, and the Teach page's TDX records. */
   const inspect = async () => {
     setError(undefined);
+    setPending('inspect');
     try {
-      const withFuki = request.source.kind === 'uki';
-      const out = await engine.call((r) => r.composeOutputs(request, withFuki ? { fwid, chids } : undefined));
+      const withFuki = !fukiBlocked;
+      const out = await engine.call((r) => r.composeOutputs(request, withFuki ? fukiOptions : undefined));
       // The last file opened is the one shown: the IGVM.
       await openFiles([
         ...(out.fuki ? [new File([out.fuki], 'composed-fuki.efi')] : []),
@@ -312,24 +438,37 @@ function Downloads({ request }: { request: ComposeRequest }) {
       setPage('files');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPending(undefined);
     }
   };
   const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
     setError(undefined);
+    setPending(what);
     try {
       const out = await engine.call((r) =>
-        r.composeOutputs(request, what === 'fuki' ? { fwid, chids } : undefined),
+        r.composeOutputs(request, what === 'fuki' ? fukiOptions : undefined),
       );
       if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
       else download('receipt.json', out.receiptJson, 'application/json');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setPending(undefined);
     }
   };
+  const off = !!disabled || pending !== undefined;
+  const why = disabled ?? (pending ? PENDING_LABEL[pending] : undefined);
   return (
-    <div className="button-row downloads">
-      <button type="button" onClick={() => void run('igvm')}>
+    <div className="button-row downloads" aria-busy={pending !== undefined}>
+      <button
+        type="button"
+        disabled={off}
+        title={why}
+        data-testid="download-igvm"
+        onClick={() => void run('igvm')}
+      >
         Download IGVM
       </button>
       <label>
@@ -353,19 +492,45 @@ function Downloads({ request }: { request: ComposeRequest }) {
           onChange={(e) => patch({ hwids: e.currentTarget.value })}
         />
       </label>
-      <button type="button" onClick={() => void run('fuki')}>
+      <button
+        type="button"
+        disabled={off || !!fukiBlocked}
+        title={fukiBlocked ?? why}
+        aria-describedby={fukiBlocked ? 'fuki-blocked' : undefined}
+        data-testid="download-fuki"
+        onClick={() => void run('fuki')}
+      >
         Download FUKI PE
       </button>
-      <button type="button" onClick={() => void run('receipt')}>
+      {fukiBlocked && (
+        <span id="fuki-blocked" className="muted small" data-testid="fuki-blocked">
+          {fukiBlocked}
+        </span>
+      )}
+      <button
+        type="button"
+        disabled={off}
+        title={why}
+        data-testid="download-receipt"
+        onClick={() => void run('receipt')}
+      >
         Download receipt
       </button>
       <button
         type="button"
+        disabled={off}
+        data-testid="open-in-inspector"
         onClick={() => void inspect()}
-        title="Open the composed IGVM and FUKI as files in the inspector"
+        title={why ?? 'Open the composed IGVM and FUKI as files in the inspector'}
       >
         Open in inspector
       </button>
+      {pending && (
+        <span className="busy-note" role="status" data-testid="download-pending">
+          <span className="spinner" aria-hidden="true" /> {PENDING_LABEL[pending]}
+        </span>
+      )}
+      {disabled && !pending && <span className="busy-note">{disabled}</span>}
       {error && <span className="sev-error">{error}</span>}
     </div>
   );
@@ -373,10 +538,24 @@ function Downloads({ request }: { request: ComposeRequest }) {
 
 function Results() {
   const c = useComposition({ matrix: true });
-  const r = c.response;
+  const inputs = useApp((s) => s.composer);
+  const formError = Object.values(settingsErrors(inputs))[0];
+  const r = formError ? undefined : c.response;
   return (
     <section className="card composer-results" aria-label="Measurement" aria-busy={c.busy}>
       <h2>Launch measurement {c.busy && <span className="spinner" aria-label="Computing" />}</h2>
+      {formError && (
+        <div className="digest-block withdrawn" role="status" data-testid="compose-withdrawn">
+          <p>Digests withdrawn until the launch settings are valid: {formError}</p>
+        </div>
+      )}
+      {r?.withheld && (
+        <div className="digest-block withdrawn" role="status" data-testid="compose-withheld">
+          <p>
+            <strong>No digest.</strong> {withheldSentence(r.withheld.reason)}
+          </p>
+        </div>
+      )}
       {c.reason && (
         <p className="muted" data-testid="compose-reason">
           {c.reason}
@@ -386,31 +565,73 @@ function Results() {
       {r && (
         <>
           {r.measurements.map((m) => (
-            <div key={m.platform + (m.tdxOrder ?? '')} className="digest-block">
+            <div
+              key={m.platform + (m.tdxOrder ?? '')}
+              className={`digest-block${c.stale ? ' stale' : ''}`}
+              data-stale={c.stale || undefined}
+              aria-busy={c.stale}
+            >
               <div className="digest-label">
                 {m.platform}
                 {m.tdxOrder ? ` (${m.tdxOrder})` : ''}{' '}
-                <span className="muted small">
-                  ({m.steps.toLocaleString('en')} steps; {m.meaning})
-                </span>
+                {c.stale ? (
+                  <span className="stale-note" data-testid="recomputing">
+                    recomputing…
+                  </span>
+                ) : (
+                  <span className="muted small">
+                    ({plural(m.steps, 'step')}; {m.meaning})
+                  </span>
+                )}
               </div>
-              <code
-                className="digest mono"
-                data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}
-              >
-                {m.digest}
-              </code>
+              <div className="digest-row">
+                <code
+                  className="digest mono"
+                  data-testid={`digest-${m.platform}${m.tdxOrder ? `-${m.tdxOrder}` : ''}`}
+                >
+                  {m.digest}
+                </code>
+                <CopyButton
+                  text={m.digest}
+                  disabled={c.stale}
+                  what={`${m.platform}${m.tdxOrder ? ` ${m.tdxOrder}` : ''} digest`}
+                />
+              </div>
             </div>
           ))}
-          {r.diagnostics.length > 0 && (
+          {r.measurements.length > 0 && (
+            <CompareDigest
+              stale={c.stale}
+              digests={r.measurements.map((m) => ({
+                label: `${m.platform}${m.tdxOrder ? ` (${m.tdxOrder})` : ''}`,
+                digest: m.digest,
+              }))}
+            />
+          )}
+          {r.diagnostics.some((d) => d.severity !== 'info') && (
             <ul className="diagnostics">
-              {r.diagnostics.map((d, i) => (
-                <li key={i} className={`sev-${d.severity}`}>
-                  {d.code}: {d.message}
-                </li>
-              ))}
+              {r.diagnostics
+                .filter((d) => d.severity !== 'info')
+                .map((d, i) => (
+                  <li key={i} className={`sev-${d.severity}`}>
+                    {d.code}: {d.message}
+                  </li>
+                ))}
             </ul>
           )}
+          {r.diagnostics
+            .filter((d) => d.severity === 'info')
+            .map((d, i) => (
+              <aside key={i} className="check-note" data-testid={`note-${d.code}`}>
+                <strong>Before you rely on these digests</strong>
+                <ul className="small">
+                  {/* The note reads "Known: …. Not known: …. Check: …." — one line each. */}
+                  {d.message.split(/(?<=\.) (?=(?:Known|Not known|Check):)/).map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              </aside>
+            ))}
           {r.kernelHashes && (
             <table className="kv small">
               <tbody>
@@ -453,12 +674,17 @@ function Results() {
               </ul>
             </details>
           )}
-          {c.request && r.ok && <Downloads request={c.request} />}
+          {c.request && r.ok && !r.withheld && (
+            <Downloads
+              request={c.request}
+              disabled={c.stale ? 'Recomputing: downloads wait for the new digests' : undefined}
+            />
+          )}
         </>
       )}
       {c.progress && (
         <label className="matrix-progress">
-          Add-on matrix {c.progress.done}/{c.progress.total}
+          Add-on matrix: {c.progress.done} of {plural(c.progress.total, 'combination')}
           <progress max={c.progress.total || 1} value={c.progress.done} data-testid="matrix-progress" />
           <button type="button" onClick={c.stopMatrix} data-testid="matrix-stop">
             Stop
@@ -470,7 +696,11 @@ function Results() {
           Add-on matrix stopped. Change an input to compute it again.
         </p>
       )}
-      {c.matrix && <Matrix rows={c.matrix} />}
+      {c.matrix && !formError && (
+        <div className={c.stale ? 'stale' : undefined} data-stale={c.stale || undefined}>
+          <Matrix rows={c.matrix} />
+        </div>
+      )}
     </section>
   );
 }
@@ -519,35 +749,64 @@ function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
   );
 }
 
-function Matrix({ rows }: { rows: NonNullable<ReturnType<typeof useComposition>['matrix']> }) {
+type MatrixRows = NonNullable<ReturnType<typeof useComposition>['matrix']>;
+
+const matrixLabel = (m: MatrixRows[number]['measurements'][number]) =>
+  `${m.platform}${m.profile ? ` [${composeProfileOf(m.profile) ?? m.profile}]` : ''}${m.tdxOrder ? ` [${m.tdxOrder}]` : ''}`;
+
+/** The matrix as CSV (RFC 4180 quoting): one line per combination and digest. */
+export function matrixCsv(rows: MatrixRows): string {
+  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [['add-ons', 'command line', 'measurement', 'digest'].join(',')];
+  for (const row of rows)
+    for (const m of row.measurements)
+      lines.push([row.addons.join(' + ') || '(UKI alone)', row.cmdline, matrixLabel(m), m.digest].map(q).join(','));
+  return lines.join('\n') + '\n';
+}
+
+function Matrix({ rows }: { rows: MatrixRows }) {
+  const csv = matrixCsv(rows);
   return (
-    <table className="matrix" data-testid="addon-matrix">
-      <caption>Every add-on combination</caption>
-      <thead>
-        <tr>
-          <th>Add-ons</th>
-          <th>Command line</th>
-          <th>Digests</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => (
-          <tr key={i}>
-            <td>{row.addons.length ? row.addons.join(' + ') : '(UKI alone)'}</td>
-            <td className="mono small">{row.cmdline}</td>
-            <td className="mono small">
-              {row.measurements.map((m) => (
-                <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
-                  {m.platform}
-                  {m.profile ? ` [${composeProfileOf(m.profile) ?? m.profile}]` : ''}
-                  {m.tdxOrder ? ` [${m.tdxOrder}]` : ''}: {m.digest}
-                </div>
-              ))}
-            </td>
+    <div className="matrix-wrap">
+      <div className="button-row matrix-actions">
+        <span className="slot-label">Every add-on combination ({plural(rows.length, 'row')})</span>
+        <CopyButton text={csv} label="Copy as CSV" what="add-on matrix as CSV" />
+        <button type="button" onClick={() => download('addon-matrix.csv', csv, 'text/csv')}>
+          Download CSV
+        </button>
+      </div>
+      <table className="matrix" data-testid="addon-matrix">
+        <caption className="visually-hidden">Every add-on combination</caption>
+        <thead>
+          <tr>
+            <th scope="col">Add-ons</th>
+            <th scope="col">Command line</th>
           </tr>
+        </thead>
+        {rows.map((row, i) => (
+          <tbody key={i} className="matrix-row">
+            <tr>
+              <td>{row.addons.length ? row.addons.join(' + ') : '(UKI alone)'}</td>
+              <td className="mono small">{row.cmdline}</td>
+            </tr>
+            <tr>
+              <td colSpan={2} className="matrix-digests">
+                <dl>
+                  {row.measurements.map((m) => (
+                    <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
+                      <dt className="small">{matrixLabel(m)}</dt>
+                      <dd>
+                        <code className="mono small hash-nowrap">{m.digest}</code>
+                      </dd>
+                    </div>
+                  ))}
+                </dl>
+              </td>
+            </tr>
+          </tbody>
         ))}
-      </tbody>
-    </table>
+      </table>
+    </div>
   );
 }
 

@@ -1,9 +1,17 @@
-// Pieces the composer slots and the diff page share: the open files as <option>s, and a file picker input.
+// Pieces the composer slots and the diff page share: the open files as <option>s, and a file picker styled as
+// a button like the others (the native input stays in the DOM, visually hidden, for keyboard and tests).
 import type { OpenFile } from '../store';
 
-export function FileOptions({ files }: { files: readonly OpenFile[] }) {
+export function FileOptions({
+  files,
+  fits,
+}: {
+  files: readonly OpenFile[];
+  /** Only files this accepts are offered (a slot offers the files of its kind). */
+  fits?: (f: OpenFile) => boolean;
+}) {
   return files
-    .filter((f) => !f.demo)
+    .filter((f) => !f.demo && (!fits || fits(f)))
     .map((f) => (
       <option key={f.id} value={f.id}>
         {f.name}
@@ -16,24 +24,32 @@ export function FileInput({
   label,
   testId,
   multiple,
+  accept,
   onFiles,
 }: {
   label: string;
   testId: string;
   multiple?: boolean;
+  /** File-picker filter (extensions), e.g. `.efi`. */
+  accept?: string;
   onFiles(files: File[]): void;
 }) {
   return (
-    <input
-      type="file"
-      multiple={multiple}
-      aria-label={label}
-      data-testid={testId}
-      onChange={(e) => {
-        const list = Array.from(e.currentTarget.files ?? []);
-        e.currentTarget.value = '';
-        if (list.length > 0) onFiles(list);
-      }}
-    />
+    <label className="file-button">
+      <input
+        type="file"
+        className="visually-hidden"
+        multiple={multiple}
+        accept={accept}
+        aria-label={label}
+        data-testid={testId}
+        onChange={(e) => {
+          const list = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          if (list.length > 0) onFiles(list);
+        }}
+      />
+      <span aria-hidden="true">{multiple ? 'Choose files…' : 'Choose file…'}</span>
+    </label>
   );
 }

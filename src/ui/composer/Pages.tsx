@@ -3,6 +3,7 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { useApp } from '../store';
+import { startRouteSync } from '../route';
 import { restoreComposer, startComposerSync } from './persist';
 import type { Page } from './slice';
 
@@ -25,11 +26,15 @@ export function PageNav() {
   const setPage = useApp((s) => s.setPage);
   useEffect(() => {
     const stop = startComposerSync();
+    const stopRoute = startRouteSync();
     if (!restored) {
       restored = true;
       void restoreComposer();
     }
-    return stop;
+    return () => {
+      stop();
+      stopRoute();
+    };
   }, []);
   return (
     <nav className="page-nav" aria-label="Pages">

@@ -1,19 +1,20 @@
 // Keeps the composer inputs, the shown page and the diff pair in the same IndexedDB store as the rest of the
 // session (src/ui/session.ts), so "Clear session" forgets them too and a reload restores them.
-import { createStore, get, set } from 'idb-keyval';
+import { pageOfHash } from '../route';
+import { getKey, setKey } from '../session';
 import { useApp } from '../store';
 import { DEFAULT_COMPOSER, type ComposerSlice } from './slice';
 
-const db = createStore('fukiscope', 'session');
 const KEY = 'composer';
 
 type Saved = Pick<ComposerSlice, 'page' | 'composer' | 'diffPair'>;
 
 export async function restoreComposer(): Promise<void> {
-  const saved = await get<Saved>(KEY, db).catch(() => undefined);
+  const saved = await getKey<Saved>(KEY).catch(() => undefined);
   if (!saved) return;
   useApp.setState({
-    page: saved.page,
+    // The URL names the page when it names one (a reload, a bookmark, Back): it wins over the saved page.
+    page: pageOfHash(location.hash) ?? saved.page,
     composer: { ...DEFAULT_COMPOSER, ...saved.composer },
     diffPair: saved.diffPair,
   });
@@ -28,7 +29,7 @@ export function startComposerSync(): () => void {
     timer = setTimeout(() => {
       const s = useApp.getState();
       if (!s.settings.persist) return;
-      void set(KEY, { page: s.page, composer: s.composer, diffPair: s.diffPair } satisfies Saved, db).catch(
+      void setKey(KEY, { page: s.page, composer: s.composer, diffPair: s.diffPair } satisfies Saved).catch(
         () => undefined,
       );
     }, 250);

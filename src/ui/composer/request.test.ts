@@ -41,7 +41,7 @@ describe('composeRequest', () => {
     expect(uki).toEqual({
       request: {
         firmwareId: 'fw',
-        source: { kind: 'uki', ukiId: 'u', addons: [{ id: 'a', fileName: 'x.addon.efi', enabled: false }] },
+        source: { kind: 'uki', ukiId: 'u', addons: [{ id: 'a', fileName: 'x.addon.efi', enabled: false, scope: 'global' }] },
         settings: {
           profile: 'qemu-igvm',
           vcpus: 1,
@@ -71,5 +71,17 @@ describe('composeRequest', () => {
       cmdline: 'quiet',
     });
     expect('request' in direct && direct.request.settings.platforms).toBeUndefined();
+  });
+
+  it('refuses a file of the wrong kind in a slot, naming what it is and what the slot takes', () => {
+    const png: OpenFile = {
+      ...file('u', 'logo.png'),
+      result: { kind: 'unknown', kindLabel: 'PNG image' } as OpenFile['result'],
+    };
+    const c = { ...DEFAULT_COMPOSER, firmwareId: 'fw', ukiId: 'u' };
+    expect(composeRequest(c, [file('fw', 'OVMF.fd'), png])).toEqual({
+      reason:
+        'logo.png (PNG image) is not a UKI (a PE with .linux). Choose another file for the UKI.',
+    });
   });
 });

@@ -3,24 +3,27 @@
 import type { ComposeRequest } from '../../workers/compose';
 import type { OpenFile } from '../store';
 import type { ComposerInputs } from './slice';
+import { misfit, type SlotKind } from './slot-kinds';
 
 export type RequestOrReason = { request: ComposeRequest } | { reason: string };
 
 export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): RequestOrReason {
-  const ready = (id: string | null, what: string): string | undefined => {
+  const ready = (id: string | null, what: string, slot: SlotKind): string | undefined => {
     if (!id) return `Choose the ${what}.`;
     const f = files.find((x) => x.id === id);
     if (!f) return `The ${what} is no longer open.`;
     if (f.status !== 'ready')
       return `The ${what} (${f.name}) is ${f.status === 'loading' ? 'still loading' : 'unreadable'}.`;
-    return undefined;
+    const wrong = misfit(f, slot);
+    return wrong && `${wrong} Choose another file for the ${what}.`;
   };
   const nameOf = (id: string) => files.find((x) => x.id === id)?.name ?? id;
   const missing =
-    ready(c.firmwareId, 'firmware') ??
+    ready(c.firmwareId, 'firmware', 'firmware') ??
     (c.mode === 'direct'
-      ? (ready(c.kernelId, 'kernel') ?? c.initrdIds.map((id) => ready(id, 'initrd')).find(Boolean))
-      : (ready(c.ukiId, 'UKI') ?? c.addons.map((a) => ready(a.id, 'add-on')).find(Boolean)));
+      ? (ready(c.kernelId, 'kernel', 'kernel') ??
+        c.initrdIds.map((id) => ready(id, 'initrd', 'initrd')).find(Boolean))
+      : (ready(c.ukiId, 'UKI', 'uki') ?? c.addons.map((a) => ready(a.id, 'add-on', 'addon')).find(Boolean)));
   if (missing) return { reason: missing };
   return {
     request: {
@@ -31,7 +34,12 @@ export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): R
           : {
               kind: 'uki',
               ukiId: c.ukiId!,
-              addons: c.addons.map((a) => ({ id: a.id, fileName: nameOf(a.id), enabled: a.enabled })),
+              addons: c.addons.map((a) => ({
+                id: a.id,
+                fileName: nameOf(a.id),
+                enabled: a.enabled,
+                scope: a.scope ?? 'global',
+              })),
             },
       settings: {
         profile: c.profile,

@@ -8,6 +8,8 @@ export type Page = 'files' | 'composer' | 'teach' | 'diff';
 export interface ComposerAddon {
   id: string;
   enabled: boolean;
+  /** Where it sits on the ESP: global = \loader\addons, per-uki = <uki>.efi.extra.d (default global). */
+  scope?: 'global' | 'per-uki';
 }
 
 export interface ComposerInputs {
@@ -17,6 +19,8 @@ export interface ComposerInputs {
   initrdIds: string[];
   cmdline: string;
   ukiId: string | null;
+  /** Direct route: the systemd-stub (linuxx64.efi.stub) a FUKI PE is built on; without it no FUKI download. */
+  stubId?: string | null;
   addons: ComposerAddon[];
   profile: 'qemu-igvm' | 'classic-equivalent';
   vcpus: number;

@@ -20,6 +20,8 @@ export interface Composition {
   response?: ComposeResponse;
   matrix?: ComposeResponse['addonMatrix'];
   busy: boolean;
+  /** The inputs changed and `response` is for the previous ones: shown dimmed, no downloads (issue 10). */
+  stale?: boolean;
   progress?: { done: number; total: number };
   /** The add-on matrix was stopped before it finished. */
   matrixStopped?: boolean;
@@ -48,7 +50,7 @@ export function useComposition(options: { matrix?: boolean; ledger?: boolean } =
       return;
     }
     const request = { ...built.request, ledger: options.ledger };
-    setState((s) => ({ ...s, busy: true, reason: undefined, error: undefined, request }));
+    setState((s) => ({ ...s, busy: true, stale: !!s.response, reason: undefined, error: undefined, request }));
     const timer = setTimeout(() => {
       void (async () => {
         try {

@@ -4,6 +4,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DiffLedgerStep, DiffResult, DiffRow } from '../../core/diff';
 import { engine } from '../engine';
 import { FileOptions } from '../composer/FilePick';
+import { CopyButton } from '../components/Copy';
+import { plural } from '../format';
 import { useApp } from '../store';
 import '../composer/composer.css';
 
@@ -22,8 +24,13 @@ function RowsTable({ rows, caption, testId }: { rows: DiffRow[]; caption: string
         {rows.map((r, i) => (
           <tr key={i} className={r.same ? undefined : 'changed'} data-same={r.same}>
             <td>{r.label}</td>
-            <td className="mono small">{r.a || '—'}</td>
-            <td className="mono small">{r.b || '—'}</td>
+            {[r.a, r.b].map((v, k) => (
+              <td key={k} className="mono small">
+                {v || '—'}
+                {/* Digests get a copy button (issue 10): they are what a policy takes. */}
+                {v && /digest|MRTD|SHA/i.test(r.label) && <CopyButton text={v} what={`${r.label} of ${k ? 'B' : 'A'}`} />}
+              </td>
+            ))}
           </tr>
         ))}
       </tbody>
@@ -65,7 +72,7 @@ function Ledger({ r }: { r: NonNullable<DiffResult['ledger']> }) {
   if (r.firstDiverging === undefined)
     return (
       <p className="ok-note" data-testid="first-diverging">
-        The SNP ledgers are identical ({r.stepsA.toLocaleString('en')} steps).
+        The SNP ledgers are identical ({plural(r.stepsA, 'step')}).
       </p>
     );
   return (

@@ -7,6 +7,8 @@ export interface Settings {
   persist: boolean;
   snpProfile: string;
   tdxOrder: string;
+  /** Show the first-run hint over the demo (false once dismissed). */
+  firstRunHint?: boolean;
 }
 
 export interface SettingsSlice {

@@ -14,6 +14,7 @@ import { JobCancelledError } from '../../workers/client';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
+import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { useApp, useFileView } from '../store';
 
 const ROW_PX = 28;
@@ -173,6 +174,8 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
 
 /** A measurement receipt: the input file's hash, the options and the full ledger, saved locally (no upload). */
 function downloadReceipt(result: OpenResult, options: MeasureOptions, out: MeasureResult): void {
+  // Never a receipt for a withheld (damaged-file) value, whatever the caller shows.
+  if (!out.digest || out.withheld) return;
   const receipt = {
     tool: 'fukiscope',
     file: { name: result.name, size: result.size, sha256: result.sha256 },
@@ -240,16 +243,76 @@ function FilePick({
   );
 }
 
+/**
+ * A text field that applies its value on every edit (and on Enter) when `check` accepts it; otherwise it is flagged
+ * (aria-invalid, message below) and reports the problem through `onInvalid`, so the panel withdraws the digest.
+ */
+function CheckedInput({
+  label,
+  initial,
+  check,
+  apply,
+  onInvalid,
+  testId,
+  width,
+  title,
+}: {
+  label: string;
+  initial: string;
+  check(v: string): string | undefined;
+  apply(v: string): void;
+  onInvalid(message: string | undefined): void;
+  testId: string;
+  width: string;
+  title?: string;
+}) {
+  const [draft, setDraft] = useState(initial);
+  const error = check(draft);
+  const id = `${testId}-error`;
+  const update = (v: string) => {
+    setDraft(v);
+    const e = check(v);
+    onInvalid(e);
+    if (!e) apply(v.trim());
+  };
+  return (
+    <label className="checked-field">
+      {label}{' '}
+      <input
+        type="text"
+        inputMode="numeric"
+        className="mono"
+        style={{ width }}
+        title={title}
+        value={draft}
+        data-testid={testId}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? id : undefined}
+        onChange={(e) => update(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Enter' && update(e.currentTarget.value)}
+      />
+      {error && (
+        <span className="field-error" id={id} role="alert">
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
 function ClassicControls({
   self,
   choice,
   o,
   set,
+  onInvalid,
 }: {
   self: string;
   choice: MeasureChoice;
   o: MeasureOptions;
   set(p: Partial<MeasureOptions>): void;
+  /** A field's problem (or undefined when it is valid again), keyed by field. */
+  onInvalid(field: string, message: string | undefined): void;
 }) {
   if (!choice.classic && choice.platform !== 'sev') return null;
   const commit = (v: string) => set({ append: v || undefined });
@@ -257,17 +320,15 @@ function ClassicControls({
     <>
       {choice.classic && (
         <>
-          <label>
-            vCPUs{' '}
-            <input
-              type="number"
-              min={1}
-              max={512}
-              value={o.vcpus ?? 1}
-              style={{ width: '4.5rem' }}
-              onChange={(e) => set({ vcpus: Math.max(1, Math.min(512, Number(e.currentTarget.value) || 1)) })}
-            />
-          </label>
+          <CheckedInput
+            label="vCPUs"
+            initial={String(o.vcpus ?? 1)}
+            check={vcpusError}
+            apply={(v) => set({ vcpus: Number(v) })}
+            onInvalid={(m) => onInvalid('vcpus', m)}
+            testId="measure-vcpus"
+            width="4.5rem"
+          />
           <Select
             label="vCPU type"
             value={o.vcpuType ?? 'EPYC-v4'}
@@ -283,20 +344,16 @@ function ClassicControls({
         </>
       )}
       {choice.platform === 'snp' && (
-        <label>
-          Guest features{' '}
-          <input
-            type="text"
-            defaultValue={o.guestFeatures ?? '0x1'}
-            style={{ width: '6rem' }}
-            className="mono"
-            title="SEV_FEATURES of the VMSAs, hex"
-            onBlur={(e) =>
-              /^0x[0-9a-f]+$|^\d+$/i.test(e.currentTarget.value) &&
-              set({ guestFeatures: e.currentTarget.value })
-            }
-          />
-        </label>
+        <CheckedInput
+          label="Guest features"
+          initial={o.guestFeatures ?? '0x1'}
+          check={(v) => u64Error(v, 'Guest features')}
+          apply={(v) => set({ guestFeatures: v })}
+          onInvalid={(m) => onInvalid('guestFeatures', m)}
+          testId="measure-guest-features"
+          width="7rem"
+          title="SEV_FEATURES of the VMSAs (hex 0x… or decimal)"
+        />
       )}
       <fieldset className="direct-boot">
         <legend>Direct boot (kernel-hashes table)</legend>
@@ -321,7 +378,8 @@ function ClassicControls({
                 className="mono"
                 defaultValue={o.append ?? ''}
                 style={{ width: '22rem' }}
-                onBlur={(e) => commit(e.currentTarget.value)}
+                data-testid="measure-append"
+                onChange={(e) => commit(e.currentTarget.value)}
                 onKeyDown={(e) => e.key === 'Enter' && commit(e.currentTarget.value)}
               />
             </label>
@@ -329,6 +387,35 @@ function ClassicControls({
         )}
       </fieldset>
     </>
+  );
+}
+
+/** Why there is no digest; on request, the value computed from the damaged file, in red, with no receipt. */
+function Withheld({ out, force, onForce }: { out: MeasureResult; force: boolean; onForce(v: boolean): void }) {
+  const w = out.withheld!;
+  return (
+    <div className="digest-withheld" data-testid="digest-withheld" role="status">
+      <p>
+        <strong>No digest.</strong> {withheldSentence(w.reason)} The diagnostics say what is wrong.
+      </p>
+      {w.forcedDigest ? (
+        <>
+          <div className="forced-label">Computed from a damaged file: not a launch measurement, never use it as a reference value</div>
+          <output className="digest mono forced" data-testid="forced-digest" aria-label="Value computed from a damaged file">
+            {w.forcedDigest}
+          </output>
+          <button type="button" className="small-button" onClick={() => onForce(false)}>
+            Hide this value
+          </button>
+        </>
+      ) : (
+        !force && (
+          <button type="button" className="small-button" data-testid="force-digest" onClick={() => onForce(true)}>
+            Compute it anyway (shown in red, not downloadable)
+          </button>
+        )
+      )}
+    </div>
   );
 }
 
@@ -347,7 +434,19 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     vcpuType: 'EPYC-v4',
     vmm: 'QEMU',
   });
-  const options: MeasureOptions = { ...what, platform: choice.platform, profile, tdxOrder: order };
+  /** The user asked to see the value computed from a damaged file (shown in red, never exported). */
+  const [force, setForce] = useState(false);
+  /** Form fields whose current text is invalid: while any is, no digest is shown (issue 10). */
+  const [invalid, setInvalid] = useState<Record<string, string>>({});
+  useEffect(() => setInvalid({}), [choice.platform]);
+  const formError = Object.values(invalid)[0];
+  const options: MeasureOptions = {
+    ...what,
+    platform: choice.platform,
+    profile,
+    tdxOrder: order,
+    ...(force && { force: true }),
+  };
   const key = JSON.stringify(options);
   const [state, setState] = useState<{
     busy: boolean;
@@ -357,6 +456,8 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     out?: MeasureResult;
     error?: string;
   }>({ busy: false, done: 0, total: 0 });
+  /** Bumped by "Measure again" after a failure (a worker that died, a cancel). */
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -379,7 +480,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
     return () => {
       live = false;
     };
-  }, [result.id, key]);
+  }, [result.id, key, attempt]);
 
   const out = state.out;
   return (
@@ -413,6 +514,15 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
             choice={choice}
             o={options}
             set={(p) => setWhat((w) => ({ ...w, ...p }))}
+            onInvalid={(field, message) =>
+              setInvalid((m) => {
+                if (m[field] === message) return m;
+                const n = { ...m };
+                if (message) n[field] = message;
+                else delete n[field];
+                return n;
+              })
+            }
           />
           {state.busy && (
             <>
@@ -424,28 +534,59 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           )}
         </div>
         {state.error && (
-          <p className="error-message" role="alert">
-            {state.error}
+          <p className="error-message" role="alert" data-testid="measure-error">
+            {state.error}{' '}
+            <button type="button" className="small-button" onClick={() => setAttempt((n) => n + 1)}>
+              Measure again
+            </button>
           </p>
         )}
-        {out && (
-          <div className="digest-block" aria-busy={state.busy}>
+        {out && formError && (
+          <div className="digest-block withdrawn" data-testid="digest-withdrawn" role="status">
+            <div className="digest-label">{out.label}</div>
+            <p>Digest withdrawn until the form is valid: {formError}</p>
+          </div>
+        )}
+        {out && !formError && (
+          <div
+            className={`digest-block${state.busy ? ' stale' : ''}`}
+            aria-busy={state.busy}
+            data-stale={state.busy || undefined}
+            data-testid="digest-block"
+          >
             <div className="digest-label">
               {out.label}{' '}
-              <span className="muted small">
-                ({out.algorithm}, {out.entries.length.toLocaleString('en')} steps, {out.ms.toFixed(0)} ms)
-              </span>
+              {state.busy ? (
+                <span className="stale-note" data-testid="recomputing">
+                  recomputing…
+                </span>
+              ) : (
+                <span className="muted small">
+                  ({out.algorithm}, {out.entries.length.toLocaleString('en')} steps, {out.ms.toFixed(0)} ms)
+                </span>
+              )}
             </div>
-            <output className="digest mono" data-testid="digest" aria-label={out.label}>
-              {out.digest || 'no digest: see the diagnostics below'}
-            </output>
-            <button
-              type="button"
-              className="small-button"
-              onClick={() => downloadReceipt(result, options, out)}
-            >
-              Download receipt (JSON)
-            </button>
+            {out.withheld ? (
+              <Withheld out={out} force={force} onForce={setForce} />
+            ) : (
+              <>
+                <output className="digest mono" data-testid="digest" aria-label={out.label}>
+                  {out.digest || 'no digest: see the diagnostics below'}
+                </output>
+                {out.digest && (
+                  <button
+                    type="button"
+                    className="small-button"
+                    data-testid="download-receipt"
+                    disabled={state.busy}
+                    title={state.busy ? 'Recomputing: the receipt will be for the new value' : undefined}
+                    onClick={() => downloadReceipt(result, options, out)}
+                  >
+                    Download receipt (JSON)
+                  </button>
+                )}
+              </>
+            )}
             {out.idBlock && (
               <p className={out.idBlock.matches ? 'ok-note' : 'error-message'} data-testid="id-block-check">
                 {out.idBlock.matches

@@ -21,7 +21,12 @@ import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '
 const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
 
 /** What can be measured for this firmware, from its features. */
-export function firmwareChoices(fw: ParsedFirmware): MeasureChoice[] {
+/**
+ * The measurements a firmware image offers, the one to show first first. A TDVF opens on TDX: every corpus build
+ * (Debian's OVMF.fd, OVMF.amdsev.fd, OVMF.inteltdx.ms.fd) carries both SEV and TDX metadata, so the bytes alone
+ * cannot tell a TDVF from a generic OVMF; a name saying tdx/tdvf, or TDX metadata without SNP metadata, can.
+ */
+export function firmwareChoices(fw: ParsedFirmware, name = ''): MeasureChoice[] {
   const out: MeasureChoice[] = [];
   if (fw.features.snp)
     out.push({
@@ -40,8 +45,11 @@ export function firmwareChoices(fw: ParsedFirmware): MeasureChoice[] {
       classic: CLASSIC,
     });
   if (fw.footer) out.push({ platform: 'sev', label: 'SEV launch digest', profiles: [], tdxOrders: [] });
-  if (fw.features.tdx)
-    out.push({ platform: 'tdx', label: 'TDX MRTD', profiles: [], tdxOrders: [...TDVF_PAGE_ORDERS] });
+  if (fw.features.tdx) {
+    const tdx: MeasureChoice = { platform: 'tdx', label: 'TDX MRTD', profiles: [], tdxOrders: [...TDVF_PAGE_ORDERS] };
+    if (!fw.features.snp || /tdx|tdvf/i.test(name)) out.unshift(tdx);
+    else out.push(tdx);
+  }
   return out;
 }
 
@@ -52,7 +60,7 @@ function measureTdvf(bytes: Uint8Array, parsed: ParsedFirmware, order: TdvfPageO
   for (const s of r.sections) {
     entries.push({
       gpa: '0x' + s.memBase.toString(16),
-      pageType: `${s.typeName ?? s.type} × ${s.memSize / 4096n} pages`,
+      pageType: `${s.typeName ?? s.type} × ${s.memSize / 4096n} ${s.memSize === 4096n ? 'page' : 'pages'}`,
       source: s.extendMr ? 'TDH.MEM.PAGE.ADD + TDH.MR.EXTEND' : 'TDH.MEM.PAGE.ADD only',
       contentHash: '',
       running: '',

@@ -1,11 +1,12 @@
 // An OVMF/TDVF firmware image (src/core/firmware) as summary fields and field groups for the UI.
+import { describeFooterEntry } from '../../core/firmware/footer-decode';
 import { parseFirmware, summarizeFirmware, type ParsedFirmware } from '../../core/firmware';
 import { firmwareChoices } from './firmware-measure';
 import type { Field, FieldGroup, OpenResult } from '../protocol';
 
 const hex = (v: number | bigint) => '0x' + v.toString(16);
 
-export function inspectFirmware(bytes: Uint8Array): {
+export function inspectFirmware(bytes: Uint8Array, name = ''): {
   parsed: ParsedFirmware;
   view: Pick<OpenResult, 'summary' | 'diagnostics' | 'structure' | 'measurable' | 'memoryRanges'>;
 } {
@@ -35,11 +36,12 @@ export function inspectFirmware(bytes: Uint8Array): {
   const structure: FieldGroup[] = [];
   if (fw.footer) {
     structure.push({
-      title: `Footer GUID table (${fw.footer.entries.length} entries)`,
+      title: `Footer GUID table (${fw.footer.entries.length} ${fw.footer.entries.length === 1 ? 'entry' : 'entries'})`,
       offset: fw.footer.offset,
+      // The entry's data in words where the GUID table defines it (footer-decode.ts), the GUID after it.
       fields: fw.footer.entries.map((e) => ({
         label: e.name ?? e.guid,
-        value: e.guid,
+        value: ((d) => (d ? `${d} · GUID ${e.guid}` : e.guid))(describeFooterEntry(e, bytes.length)),
         offset: e.offset,
         length: e.length,
       })),
@@ -56,6 +58,6 @@ export function inspectFirmware(bytes: Uint8Array): {
   }
   return {
     parsed: fw,
-    view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw) },
+    view: { summary, diagnostics: fw.diagnostics, structure, memoryRanges, measurable: firmwareChoices(fw, name) },
   };
 }

@@ -2,7 +2,7 @@
 // (bigint and numbers as hex, byte views with their file offset, nested objects as child groups). New header
 // kinds in src/core/igvm/types.ts therefore show up without changes here.
 import { toHex } from '../../core/bytes/bytes';
-import type { IgvmHeader } from '../../core/igvm/types';
+import { IGVM_PAGE_DATA_TYPE_NAME, decodePageDataFlags, type IgvmHeader } from '../../core/igvm/types';
 import type { Field, FieldGroup } from '../protocol';
 
 /** Base fields shown in the group title instead of as rows. */
@@ -55,9 +55,31 @@ export function objectGroup(
   return { title, fields, ...extra, ...(children.length > 0 && { children }) };
 }
 
+/** PageData flags in words (igvm-format §5: bit 0 2 MiB page, bit 1 unmeasured, bit 2 shared). */
+export function pageDataFlagsText(flags: number): string {
+  const f = decodePageDataFlags(flags);
+  const names = [
+    f.is2MbPage && '2 MiB page',
+    f.unmeasured && 'unmeasured',
+    f.shared && 'shared',
+    f.reserved && `reserved bits 0x${f.reserved.toString(16)} set`,
+  ].filter(Boolean);
+  return `0x${flags.toString(16)} (${names.length ? names.join(', ') : 'none: a measured 4 KiB page'})`;
+}
+
 export function headerGroup(h: IgvmHeader, file: Uint8Array): FieldGroup {
-  return objectGroup(`#${h.index} ${h.kind} (type 0x${h.type.toString(16)})`, h, file, {
+  const g = objectGroup(`#${h.index} ${h.kind} (type 0x${h.type.toString(16)})`, h, file, {
     offset: h.offset,
     length: h.length,
   });
+  // Raw values the UI knows the meaning of are shown with it.
+  if (h.kind === 'PageData')
+    g.fields = g.fields.map((f) =>
+      f.label === 'flags'
+        ? { ...f, value: pageDataFlagsText(h.flags) }
+        : f.label === 'dataType'
+          ? { ...f, value: `${h.dataType} (${IGVM_PAGE_DATA_TYPE_NAME[h.dataType] ?? 'unknown'})` }
+          : f,
+    );
+  return g;
 }

@@ -15,6 +15,9 @@ import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 
 const hex = (v: bigint | number) => '0x' + v.toString(16);
+/** "1 page" / "2 pages"; "1 byte" / "4 bytes" (counts shown in words, issue 10). */
+const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
+const bytes = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
 function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
   const f = decodePageDataFlags(h.flags);
@@ -35,13 +38,13 @@ function detail(h: IgvmHeader): string {
     case 'PageData':
       return pageDetail(h);
     case 'ParameterArea':
-      return `area ${h.parameterAreaIndex}, ${h.numberOfBytes / 4096n} pages${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
+      return `area ${h.parameterAreaIndex}, ${pages(h.numberOfBytes / 4096n)}${h.fileOffset ? `, initial data @${hex(h.fileOffset)}` : ''}`;
     case 'ParameterInsert':
       return `area ${h.parameterAreaIndex}`;
     case 'RequiredMemory':
-      return `${h.numberOfBytes / 4096} pages${h.flags & 1 ? ', VTL2 protectable' : ''}`;
+      return `${pages(h.numberOfBytes / 4096)}${h.flags & 1 ? ', VTL2 protectable' : ''}`;
     case 'ErrorRange':
-      return `${h.sizeBytes} bytes`;
+      return bytes(h.sizeBytes);
     case 'SnpIdBlock':
       return `ld ${Array.from(h.ld.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('')}…, guest SVN ${h.guestSvn}`;
     case 'VbsMeasurement':
@@ -128,7 +131,24 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
   return [...areas.values()];
 }
 
-export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagnostics: Diagnostic[] } {
+/**
+ * Why the registers of VP context `h` cannot be shown, or undefined when they can: the parser found an error at
+ * this header (its data runs past the end of a truncated file, points into the headers…), or the VMSA it returned
+ * is not a view of the file (missing data is read as zeros so parsing goes on). Decoding either would show
+ * registers the file does not hold (issue 10: "VP 0 registers" read from the file header).
+ */
+function vpUnavailable(file: IgvmFile, h: IgvmHeader, parseDiagnostics: readonly Diagnostic[]): string | undefined {
+  const errors = parseDiagnostics.filter((d) => d.severity === 'error' && d.index === h.index);
+  if (errors.length > 0) return `Registers not decoded: ${errors.map((d) => `${d.code}: ${d.message}`).join('; ')}`;
+  if (h.kind === 'SnpVpContext' && (h.vmsa.buffer !== file.bytes.buffer || h.fileOffset === 0))
+    return 'Registers not decoded: the VMSA data is not in the file.';
+  return undefined;
+}
+
+export function vpContextViews(
+  file: IgvmFile,
+  parseDiagnostics: readonly Diagnostic[] = [],
+): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
   const platforms = platformRows(file);
@@ -143,7 +163,10 @@ export function vpContextViews(file: IgvmFile): { views: VpContextView[]; diagno
       gpa: hex(h.gpa),
       ...(h.fileOffset && { dataOffset: h.fileOffset }),
     };
-    if (h.kind === 'SnpVpContext') {
+    const unavailable = vpUnavailable(file, h, parseDiagnostics);
+    if (unavailable) {
+      views.push({ ...base, groups: [], unavailable });
+    } else if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
       diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));

@@ -137,7 +137,7 @@ export class IgvmSession {
   view(): Pick<OpenResult, 'summary' | 'diagnostics' | 'igvm' | 'measurable'> {
     const f = this.file;
     if (!f) return { summary: [], diagnostics: this.parseDiagnostics, measurable: [] };
-    const vps = vpContextViews(f);
+    const vps = vpContextViews(f, this.parseDiagnostics);
     const platforms = platformRows(f);
     const igvm: IgvmView = {
       version: f.formatVersion,

@@ -1,6 +1,7 @@
 // A PE/EFI binary (kernel, UKI, add-on, stub) as plain view data: section layout and hashes, decoded text
 // sections, Authenticode digests in both padding conventions and the embedded signatures (src/core/pe,
 // src/core/authenticode).
+import { describeLoaderInfo } from '../../core/uki/loader-info';
 import { toHex } from '../../core/bytes/bytes';
 import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
 import {
@@ -188,6 +189,7 @@ export async function inspectPe(
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
     uki: hashed.uki,
+    loaderInfo: model?.stubInfo,
     signatures: signatureRows(sigs),
   };
   const summary: Field[] = [
@@ -206,7 +208,7 @@ export async function inspectPe(
           : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)`,
     },
   ];
-  if (model?.stubInfo) summary.push({ label: 'systemd-stub', value: model.stubInfo });
+  if (model?.stubInfo) summary.push({ label: 'Built by (.sdmagic)', value: describeLoaderInfo(model.stubInfo) });
   return {
     kindLabel,
     summary,

@@ -6,7 +6,7 @@ import type { FieldGroup, HeaderRow, OpenResult } from '../../../workers/protoco
 import { FieldTree } from '../../components/FieldTable';
 import { HexView } from '../../components/HexView';
 import { engine } from '../../engine';
-import { hex } from '../../format';
+import { hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { WhatIf } from './WhatIf';
 
@@ -123,7 +123,7 @@ export function HeaderTable({ result }: { result: OpenResult }) {
             />
           </label>
           <span className="muted small" data-testid="row-count">
-            {rows.length.toLocaleString('en')} rows
+            {plural(rows.length, 'row')}
           </span>
         </div>
         <div className="vt-head" role="presentation">

@@ -125,7 +125,13 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
                   header #{vp.headerIndex}
                 </button>
               </h4>
-              <FieldTree groups={vp.groups} onOffset={(o, l) => show(o, l)} />
+              {vp.unavailable ? (
+                <p className="error-message" data-testid="vp-unavailable">
+                  {vp.unavailable}
+                </p>
+              ) : (
+                <FieldTree groups={vp.groups} onOffset={(o, l) => show(o, l)} />
+              )}
             </div>
           ))}
         </section>

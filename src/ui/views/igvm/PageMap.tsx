@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import type { OpenResult, PageKind, PageRun } from '../../../workers/protocol';
 import { HexView } from '../../components/HexView';
-import { bytesLabel, gpaEnd, hex } from '../../format';
+import { bytesLabel, gpaEnd, hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
 
 export const PAGE_KINDS: { kind: PageKind; label: string; note: string }[] = [
@@ -93,7 +93,7 @@ export function PageMap({ result }: { result: OpenResult }) {
             </label>
           )}
           <span className="muted small">
-            {regs.length} region{regs.length === 1 ? '' : 's'}, {map.runs.length} runs
+            {regs.length} region{regs.length === 1 ? '' : 's'}, {plural(map.runs.length, 'run')}
           </span>
         </div>
         <ul className="legend" aria-label="Legend">

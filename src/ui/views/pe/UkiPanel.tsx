@@ -1,5 +1,6 @@
 // The systemd side of a UKI/add-on: kind, stub, profiles, embedded firmware (.efifw) and the PCR 11 values
 // systemd-measure would predict for each boot phase, per profile and hash bank.
+import { CopyButton } from '../../components/Copy';
 import { useState } from 'react';
 import type { UkiView } from '../../../workers/protocol';
 import { bytesLabel, hex } from '../../format';
@@ -63,6 +64,9 @@ export function UkiPanel({
                 <td className="mono hash-cell" data-phase="">
                   {pred.sections[bank]}
                 </td>
+                <td>
+                  <CopyButton text={pred.sections[bank] ?? ''} what={`PCR 11 ${bank} (UKI sections only)`} />
+                </td>
               </tr>
               {pred.phases.map((ph) => (
                 <tr key={ph.path}>
@@ -71,6 +75,9 @@ export function UkiPanel({
                   </th>
                   <td className="mono hash-cell" data-phase={ph.path}>
                     {ph.values[bank]}
+                  </td>
+                  <td>
+                    <CopyButton text={ph.values[bank] ?? ''} what={`PCR 11 ${bank} after ${ph.path}`} />
                   </td>
                 </tr>
               ))}
