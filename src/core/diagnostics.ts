@@ -14,6 +14,8 @@ export interface Diagnostic {
   index?: number;
   /** Where the rule comes from: a spec section, e.g. `igvm-format §2.4`. */
   spec?: string;
+  /** The other structure a conflict is with (e.g. the first header that used a GPA): its file offset and index. */
+  related?: { offset: number; index?: number };
 }
 
 /** Upper bound on diagnostics kept per file, so a hostile file cannot make us allocate without limit. */
@@ -59,6 +61,7 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = [
     d.index !== undefined ? `#${d.index}` : '',
     d.offset !== undefined ? `@0x${d.offset.toString(16)}` : '',
+    d.related ? `with ${d.related.index !== undefined ? `#${d.related.index} ` : ''}@0x${d.related.offset.toString(16)}` : '',
   ]
     .filter(Boolean)
     .join(' ');

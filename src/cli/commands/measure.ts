@@ -14,7 +14,9 @@ import {
 } from '../../core/igvm';
 import {
   coalesceLedger,
-  ledgerToJson,
+  compactLedgerSteps,
+  ledgerJsonSteps,
+  type LedgerEntry,
   measureIgvm,
   SNP_PROFILES,
   TDX_ORDERS,
@@ -33,6 +35,7 @@ import { describeEntry, pickEfifw } from './efifw-source';
 import { measureEfifwPayload } from '../../core/fuki/payload-measure';
 import type { EfifwPayloadEntry } from '../../core/uki/efifw-payload';
 import { toJson, UsageError, type CliIo } from '../io';
+import { writeJson } from '../json-stream';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
   snp: 'SEV_SNP',
@@ -61,7 +64,8 @@ Launch measurements of an IGVM file for every platform it declares (lowercase he
   VSM_ISOLATION  VBS boot digest (SHA-256)
   SEV, SEV_ES    igvmmeasure's SHA-256 over page data and VMSAs (tool behaviour, not a firmware value)
 --check-kvm      igvmmeasure's QEMU/KVM checks (one VMSA at 0xFFFFFFFFF000, CR0 0x31/0x30, after all inserts)
---ledger         every measured step (text: coalesced runs; --json: steps and runs)
+--ledger         every measured step (text: coalesced runs; --json: steps, identical consecutive steps as one
+                 entry with a count, and runs)
 --format igvmmeasure  print exactly what igvmmeasure measure prints (uppercase hex; --bare: digest only); fails
                  like igvmmeasure when an SNP ID block's ld differs (unless --ignore-idblock); --verbose prints its
                  coalesced page log first
@@ -195,7 +199,8 @@ function run(args: string[], io: CliIo): number {
     snp,
     tdxOrder,
     checkKvm: v['check-kvm'],
-    ledger: v.ledger || (igvmmeasureFormat && v.verbose),
+    // Runs of identical steps as one entry each: a hostile size cannot make the ledger one entry per page (issue 11).
+    ledger: v.ledger || (igvmmeasureFormat && v.verbose) ? 'runs' : false,
   };
   // Errors of the file itself (parse, VP contexts, the FUKI around it) block every platform's digest.
   const fileDiagnostics = [...containerDiagnostics, ...parsed.diagnostics];
@@ -248,14 +253,17 @@ function run(args: string[], io: CliIo): number {
   const withheld = results.map(gate);
   const idMismatch = !v['ignore-idblock'] && results.some((r) => r.idBlock && !r.idBlock.matches);
   if (v.json) {
-    io.out(
-      toJson({
+    // Streamed: a large ledger is never one string in memory (issue 11 item 2).
+    writeJson(
+      {
         file,
         ...(source && { source }),
-        platforms: results.map((r, i) => jsonOf(r, withheld[i])),
+        platforms: results.map((r, i) => jsonOf(r, withheld[i], options.ledger !== false)),
         parseDiagnostics: [...containerDiagnostics, ...parsed.diagnostics],
-      }) + '\n',
+      },
+      (t) => io.out(t),
     );
+    io.out('\n');
   } else {
     for (const d of [...fileDiagnostics, ...results.flatMap((r) => r.diagnostics)])
       if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
@@ -340,9 +348,9 @@ function printText(r: PlatformMeasurement, ledger: boolean, io: CliIo): void {
   if (r.idBlock && !r.idBlock.matches)
     io.err(`SNP ID block #${r.idBlock.headerIndex}: ld ${toHex(r.idBlock.ld)} does not match\n`);
   else if (r.idBlock) io.out(`  SNP ID block ld matches\n`);
-  if (!ledger || !r.ledger) return;
+  if (!ledger) return;
   io.out(`  ${r.steps} steps; runs (first step, headers, gpa, bytes, type, value after):\n`);
-  for (const run of coalesceLedger(r.ledger)) {
+  for (const run of coalesceLedger(ledgerSteps(r))) {
     const headers =
       run.firstHeader === run.lastHeader ? `#${run.firstHeader}` : `#${run.firstHeader}-#${run.lastHeader}`;
     io.out(
@@ -351,7 +359,16 @@ function printText(r: PlatformMeasurement, ledger: boolean, io: CliIo): void {
   }
 }
 
-function jsonOf(r: PlatformMeasurement, withheld: CliWithheld | undefined): Record<string, unknown> {
+/** The ledger, from the SNP engine step by step when there is one: never a list of every page (issue 11). */
+function ledgerSteps(r: PlatformMeasurement): Iterable<LedgerEntry> {
+  return r.chain ? r.chain.ledgerEntries() : (r.ledger ?? []);
+}
+
+function jsonOf(
+  r: PlatformMeasurement,
+  withheld: CliWithheld | undefined,
+  withLedger: boolean,
+): Record<string, unknown> {
   return {
     platform: r.platform,
     compatibilityMask: r.compatibilityMask,
@@ -371,8 +388,11 @@ function jsonOf(r: PlatformMeasurement, withheld: CliWithheld | undefined): Reco
         ld: toHex(r.idBlock.ld),
         matches: r.idBlock.matches,
       },
-    ledger: !withheld && r.ledger ? ledgerToJson(r.ledger) : undefined,
-    runs: !withheld && r.ledger ? coalesceLedger(r.ledger) : undefined,
+    ledger:
+      !withheld && withLedger
+        ? ledgerJsonSteps(r.chain ? compactLedgerSteps(r.chain.ledgerEntries()) : ledgerSteps(r))
+        : undefined,
+    runs: !withheld && withLedger ? coalesceLedger(ledgerSteps(r)) : undefined,
     diagnostics: r.diagnostics,
   };
 }
@@ -405,9 +425,12 @@ function printIgvmmeasure(
     io.err(`Error: ${kvm.message}\n`);
     return 1;
   }
-  if (verbose && r.ledger) {
+  if (verbose) {
     // SEV/SEV-ES mode logs every page as Normal (§16.4).
-    const entries = r.platform === 'SEV_SNP' ? r.ledger : r.ledger.map((e) => ({ ...e, type: 'NORMAL' }));
+    const entries =
+      r.platform === 'SEV_SNP'
+        ? ledgerSteps(r)
+        : Array.from(ledgerSteps(r), (e) => ({ ...e, type: 'NORMAL' }));
     for (const run of coalesceLedger(entries, false))
       io.out(
         `gpa 0x${run.gpa.toString(16)} len 0x${run.bytes.toString(16)} (${IGVMMEASURE_TYPE[run.type] ?? run.type} page)\n`,

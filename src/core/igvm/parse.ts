@@ -30,9 +30,21 @@ import { decodeVpContext } from './vp-context';
 const SECTION_ORDER: Record<IgvmSection, number> = { platform: 0, initialization: 1, directive: 2 };
 
 export interface ParseIgvmOptions {
-  /** Keep `raw` record views on every header (default true; cheap: views, not copies). */
+  /**
+   * Keep a `raw` record view on headers whose padding is not zero, the only case where it tells a re-serializer
+   * something the decoded fields do not (default true). Never kept for clean records: a view per header cost
+   * ~100 B each in header floods (issue 11).
+   */
   keepRaw?: boolean;
 }
+
+/**
+ * Most variable headers a file may have; past it parsing stops with IGVM_TOO_MANY_HEADERS (an error: no digest).
+ * Besides this absolute cap the count is bounded by the file itself (a record takes at least 8 bytes, §3.1).
+ * 2^18 headers is 1 GiB of 4 KiB pages, 19× the largest corpus file (13,697 pages); parsing that many takes
+ * ~0.3 s and ~60 MiB (issue 11: header floods of 2 M headers took 1.6 GiB).
+ */
+export const MAX_IGVM_HEADERS = 1 << 18;
 
 export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): IgvmParseResult {
   const diags = new Diagnostics();
@@ -45,6 +57,7 @@ export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): Ig
     architecture: fixed.architecture,
     fileDataOffset: fixed.fileDataOffset,
     maskToPlatform: new Map(),
+    pageViews: new Map(),
   };
   const file: IgvmFile = {
     formatVersion: fixed.formatVersion,
@@ -74,6 +87,14 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
   if (start % 8 !== 0)
     d.error('IGVM_VH_UNALIGNED', `variable headers start at ${start}, not a multiple of 8`, { offset: start, spec: 'igvm-format §3.1' });
   for (let index = 0; pos < end; index++) {
+    if (index >= MAX_IGVM_HEADERS) {
+      d.error('IGVM_TOO_MANY_HEADERS', `more than ${MAX_IGVM_HEADERS} variable headers; the rest of the file (${end - pos} bytes of headers) is not read`, {
+        index,
+        offset: pos,
+        spec: 'igvm-format §3.1',
+      });
+      break;
+    }
     if (end - pos < IGVM_VARIABLE_HEADER_SIZE) {
       d.error('IGVM_VH_TRUNCATED', `${end - pos} stray bytes at the end of the variable header section`, { index, offset: pos, spec: 'igvm-format §3.2' });
       break;
@@ -86,13 +107,16 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
       d.error('IGVM_VH_OVERFLOW', `header type ${hex(type)} with length ${bodyLength} runs past the variable header section`, { index, offset: pos, spec: 'igvm-format §3.1' });
       break;
     }
-    const base: IgvmHeaderBase = { kind: 'Unknown', type, index, offset: pos, length, bodyLength };
-    if (keepRaw) base.raw = b.subarray(pos, Math.min(pos + length, end));
+    const base: IgvmHeaderBase = { kind: 'Unknown', type, index, offset: pos, length, bodyLength, raw: undefined };
     const padEnd = pos + length;
-    if (padEnd > end)
+    if (padEnd > end) {
       d.error('IGVM_VH_OVERFLOW', 'the padding of the last header runs past the variable header section', at(base, '3.1'));
-    else if (!zeroBetween(b, body + bodyLength, padEnd) && paddingWarnings++ < 8)
-      d.warning('IGVM_NONZERO_PADDING', 'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does', at(base, '3.1'));
+      if (keepRaw) base.raw = b.subarray(pos, end);
+    } else if (!zeroBetween(b, body + bodyLength, padEnd)) {
+      if (keepRaw) base.raw = b.subarray(pos, padEnd);
+      if (paddingWarnings++ < 8)
+        d.warning('IGVM_NONZERO_PADDING', 'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does', at(base, '3.1'));
+    }
 
     // Section and order (§3.2).
     const optional = (type & IGVM_VHT_OPTIONAL_BIT) !== 0;
@@ -126,7 +150,8 @@ function zeroBetween(b: Uint8Array, from: number, to: number): boolean {
 
 function unknown(b: Uint8Array, base: IgvmHeaderBase, section: IgvmSection, optional: boolean): IgvmUnknownHeader {
   const body = base.offset + IGVM_VARIABLE_HEADER_SIZE;
-  return { ...base, kind: 'Unknown', optional, section, body: b.subarray(body, body + base.bodyLength) };
+  const { type, index, offset, length, bodyLength, raw } = base;
+  return { kind: 'Unknown', type, index, offset, length, bodyLength, raw, optional, section, body: b.subarray(body, body + bodyLength) };
 }
 
 function decodeHeader(ctx: ParseContext, base: IgvmHeaderBase, body: number, section: IgvmSection): IgvmHeader {

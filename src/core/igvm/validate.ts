@@ -2,6 +2,7 @@
 // every header has been decoded. Per-header field checks live with each decoder.
 import type { Diagnostics } from '../diagnostics';
 import { hex, isPow2, SPEC } from './context';
+import { validateGpaUse } from './gpa-use';
 import {
   IGVM_PLATFORM_TYPE,
   isVpContext,
@@ -22,6 +23,7 @@ export function validateIgvmFile(file: IgvmFile, d: Diagnostics): void {
   validateCorim(file, d);
   validateRelocation(file, d);
   validateGuestPolicies(file, d);
+  validateGpaUse(file, d);
 }
 
 function validatePlatforms(file: IgvmFile, d: Diagnostics): number {

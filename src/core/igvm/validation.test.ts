@@ -315,6 +315,8 @@ describe('IGVM validation rules', () => {
       expect(got).toEqual([
         ['IGVM_VBS_NO_REGISTERS', 1],
         ['IGVM_VBS_MIXED_VTL', 2],
+        // Both contexts are VP 0, VTL 0 (issue 11 item 3).
+        ['IGVM_DUPLICATE_VP_CONTEXT', 2],
       ]);
       put16(bytes, bodyOf(bytes, 2) + 16, 3);
       expect(find(fixCrc(bytes), 'IGVM_VBS_VP_INDEX')?.index).toBe(2);

@@ -1,9 +1,15 @@
 // Launch measurements of an IGVM file, per declared platform (igvm-format-and-measurement.md §9, §14–§16).
 import { equalBytes, type Bytes } from '../bytes/bytes';
-import type { Diagnostic } from '../diagnostics';
+import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform, supportedPlatforms } from '../igvm/types';
-import type { LedgerEntry } from './ledger';
+import {
+  IGVM_PLATFORM_TYPE,
+  IGVM_PLATFORM_TYPE_NAME,
+  type IgvmPlatformTypeName,
+  type IgvmSupportedPlatform,
+  supportedPlatforms,
+} from '../igvm/types';
+import { compactLedger, type LedgerEntry } from './ledger';
 import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
 import { snpOps, type SnpTranslation } from './snp';
@@ -12,7 +18,12 @@ import type { MeasureSource } from './source';
 import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
 import { vbsDigestOfOps, vbsOps } from './vbs';
 
-export type MeasureAlgorithm = 'snp-launch-digest' | 'tdx-mrtd' | 'vbs-boot-digest' | 'igvmmeasure-sev-sha256' | 'igvmmeasure-sev-es-sha256';
+export type MeasureAlgorithm =
+  | 'snp-launch-digest'
+  | 'tdx-mrtd'
+  | 'vbs-boot-digest'
+  | 'igvmmeasure-sev-sha256'
+  | 'igvmmeasure-sev-es-sha256';
 
 export interface MeasureOptions {
   /** Only these platform types (default: every declared platform that has an algorithm). */
@@ -23,7 +34,8 @@ export interface MeasureOptions {
   tdxOrder?: TdxOrder;
   /** igvmmeasure --check-kvm rules as diagnostics (SNP, SEV-ES, SEV). */
   checkKvm?: boolean;
-  ledger?: boolean;
+  /** true: one ledger entry per step; 'runs': identical consecutive steps as one entry with a `count` (compactLedger). */
+  ledger?: boolean | 'runs';
   hash?: HashBackend;
 }
 
@@ -73,7 +85,11 @@ export function measureIgvm(src: MeasureSource, o: MeasureOptions = {}): Platfor
   return out;
 }
 
-export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o: MeasureOptions = {}): PlatformMeasurement {
+export function measurePlatform(
+  src: MeasureSource,
+  p: IgvmSupportedPlatform,
+  o: MeasureOptions = {},
+): PlatformMeasurement {
   const hash = o.hash ?? defaultHash();
   const platform = IGVM_PLATFORM_TYPE_NAME[p.platformType]!;
   const base = { platform, compatibilityMask: p.compatibilityMask, algorithm: ALGORITHM[p.platformType]! };
@@ -90,29 +106,44 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
         digest: tdxMrtdOfOps(t.ops, order, hash),
         steps: t.ops.length,
         tdxOrder: order,
-        ledger: o.ledger ? tdxLedger(t.ops) : undefined,
+        ledger: ledgerOf(o, tdxLedger, t.ops),
         diagnostics: t.diagnostics,
       };
     }
     case IGVM_PLATFORM_TYPE.VSM_ISOLATION: {
       const t = vbsOps(src, p);
-      const r = vbsDigestOfOps(t.ops, hash, o.ledger);
-      return { ...base, digest: r.digest, steps: t.ops.length, ledger: r.ledger, diagnostics: t.diagnostics };
+      const r = vbsDigestOfOps(t.ops, hash, o.ledger !== undefined && o.ledger !== false);
+      const ledger = r.ledger && o.ledger === 'runs' ? compactLedger(r.ledger) : r.ledger;
+      return { ...base, digest: r.digest, steps: t.ops.length, ledger, diagnostics: t.diagnostics };
     }
     default: {
       // SEV / SEV-ES: igvmmeasure's SHA-256 (§14.3); --check-kvm applies to its VMSAs as well (§16.3).
-      const ops = sevOps(src, p);
-      const kvm = o.checkKvm ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) => d.code.startsWith('KVM_')) : [];
+      const sevDiags = new Diagnostics();
+      const ops = sevOps(src, p, sevDiags);
+      const kvm = o.checkKvm
+        ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) =>
+            d.code.startsWith('KVM_'),
+          )
+        : [];
       return {
         ...base,
         digest: sevDigestOfOps(ops, hash),
         steps: ops.length,
         toolBehaviour: true,
-        ledger: o.ledger ? sevLedger(ops) : undefined,
-        diagnostics: kvm,
+        ledger: ledgerOf(o, sevLedger, ops),
+        diagnostics: [...sevDiags.done(), ...kvm],
       };
     }
   }
+}
+
+function ledgerOf<T>(
+  o: MeasureOptions,
+  make: (ops: readonly T[]) => LedgerEntry[],
+  ops: readonly T[],
+): LedgerEntry[] | undefined {
+  if (!o.ledger) return undefined;
+  return o.ledger === 'runs' ? compactLedger(make(ops)) : make(ops);
 }
 
 /** The SNP page operations of a platform under the profile and variants in `o` (§14.2.3). */
@@ -129,10 +160,15 @@ export function snpPlan(src: MeasureSource, p: IgvmSupportedPlatform, o: Measure
 }
 
 /** The SEV_SNP result of a plan whose chain was run (here with one backend, or with page hashes from elsewhere). */
-export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: SnpChain, o: MeasureOptions = {}): PlatformMeasurement {
+export function snpMeasurement(
+  p: IgvmSupportedPlatform,
+  plan: SnpPlan,
+  chain: SnpChain,
+  o: MeasureOptions = {},
+): PlatformMeasurement {
   const t = plan.translation;
   const digest = chain.digest;
-  return {
+  const result: PlatformMeasurement = {
     platform: 'SEV_SNP',
     compatibilityMask: p.compatibilityMask,
     algorithm: 'snp-launch-digest',
@@ -140,9 +176,24 @@ export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: S
     steps: t.ops.length,
     profile: plan.profile,
     snpOptions: plan.options,
-    idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
-    ledger: o.ledger ? chain.ledger() : undefined,
+    idBlock: t.idBlock && {
+      headerIndex: t.idBlock.index,
+      ld: t.idBlock.ld,
+      matches: equalBytes(t.idBlock.ld, digest),
+    },
+    ledger: undefined,
     chain,
     diagnostics: t.diagnostics,
   };
+  // Built when first read, so a caller that streams from `chain.ledgerEntries()` never holds the per-page list.
+  if (o.ledger) {
+    let list: LedgerEntry[] | undefined;
+    const make = o.ledger === 'runs' ? () => compactLedger(chain.ledgerEntries()) : () => chain.ledger();
+    Object.defineProperty(result, 'ledger', {
+      enumerable: true,
+      configurable: true,
+      get: () => (list ??= make()),
+    });
+  }
+  return result;
 }

@@ -4,19 +4,68 @@ import type { Diagnostics } from '../diagnostics';
 import type { IgvmFile, IgvmHeader } from '../igvm/types';
 import { MAX_MEASURE_OPS } from './options';
 
-export type MeasureSource = Pick<IgvmFile, 'platforms' | 'initialization' | 'directives'>;
+export type MeasureSource = Pick<IgvmFile, 'platforms' | 'initialization' | 'directives'> & {
+  /** Size of the file the headers were parsed from; bounds the work (WorkBudget). Absent for never-serialized models. */
+  size?: number;
+};
 
+/**
+ * Bytes of page content one platform's measurement may hash, for a file of `size` bytes: 2 × size + 64 MiB.
+ * A launchable file stores each measured page's bytes once (4 KiB of file data per data page), so its pages fit in
+ * `size`; the constant covers measured zero pages (TDX extends, VBS pages) and parameter areas, which cost a
+ * 32-byte header each. Beyond it the headers describe work out of proportion to the file — PAGE_DATA records
+ * aliasing one file page, a 4 GiB error range (issue 11: size fields that amplify work) — and measuring stops
+ * with MEASURE_WORK_LIMIT (an error: no digest).
+ */
+export const HASH_BUDGET_CONSTANT = 64 * 1024 * 1024;
+
+export function hashBudgetOf(src: MeasureSource): number {
+  return src.size === undefined ? Number.POSITIVE_INFINITY : 2 * src.size + HASH_BUDGET_CONSTANT;
+}
+
+/** Counts the page bytes an engine hashes against hashBudgetOf(src); `take` is false once the budget is spent. */
+export class WorkBudget {
+  private left: number;
+  private reported = false;
+  constructor(src: MeasureSource) {
+    this.left = hashBudgetOf(src);
+  }
+  take(bytes: number, h: { index: number; offset: number }, diags: Diagnostics): boolean {
+    this.left -= bytes;
+    if (this.left >= 0) return true;
+    if (!this.reported)
+      diags.error(
+        'MEASURE_WORK_LIMIT',
+        `the headers up to here make the measurement hash more than 2 × the file size + ${HASH_BUDGET_CONSTANT / 2 ** 20} MiB of pages (aliased file data or amplifying sizes); measurement stopped`,
+        { index: h.index, offset: h.offset, spec: 'igvm-format §14' },
+      );
+    this.reported = true;
+    return false;
+  }
+}
+
+/**
+ * Most pages one PARAMETER_INSERT or ERROR_RANGE is measured as: 2^16 pages = 256 MiB. Loaders fill parameter areas
+ * with a few KiB of tables (memory map, MADT, SRAT, command line); a 112-byte file declaring a 2^63-byte area made
+ * 2^19 operations and a 1.6 GiB ledger (issue 11). Past it: MEASURE_SIZE_TOO_LARGE (an error: no digest).
+ */
+export const MAX_RANGE_PAGES = 1 << 16;
 
 /** Pages covered by a parameter area or range of `bytes`, capped so a hostile size cannot stall the engine. */
 export function pagesOf(bytes: bigint | number, h: IgvmHeader, diags: Diagnostics, spec: string): number {
   const n = (BigInt(bytes) + 4095n) / 4096n;
-  if (n > BigInt(MAX_MEASURE_OPS)) {
-    diags.error('MEASURE_SIZE_TOO_LARGE', `size 0x${BigInt(bytes).toString(16)} covers more than ${MAX_MEASURE_OPS} pages; capped`, {
-      index: h.index,
-      offset: h.offset,
-      spec,
-    });
-    return MAX_MEASURE_OPS;
+  const max = Math.min(MAX_RANGE_PAGES, MAX_MEASURE_OPS);
+  if (n > BigInt(max)) {
+    diags.error(
+      'MEASURE_SIZE_TOO_LARGE',
+      `size 0x${BigInt(bytes).toString(16)} covers more than ${max} pages; capped`,
+      {
+        index: h.index,
+        offset: h.offset,
+        spec,
+      },
+    );
+    return max;
   }
   return Number(n);
 }
@@ -36,11 +85,15 @@ export class ParameterAreas {
   size(index: number, h: IgvmHeader, diags: Diagnostics): bigint {
     const s = this.sizes.get(index);
     if (s === undefined) {
-      diags.error('MEASURE_PARAMETER_AREA_UNKNOWN', `PARAMETER_INSERT of undeclared area index ${index}; measured as one page`, {
-        index: h.index,
-        offset: h.offset,
-        spec: 'igvm-format §10',
-      });
+      diags.error(
+        'MEASURE_PARAMETER_AREA_UNKNOWN',
+        `PARAMETER_INSERT of undeclared area index ${index}; measured as one page`,
+        {
+          index: h.index,
+          offset: h.offset,
+          spec: 'igvm-format §10',
+        },
+      );
       return 4096n;
     }
     return s;

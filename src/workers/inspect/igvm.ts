@@ -2,6 +2,7 @@
 // measured per platform on request (src/core/measure) with the ledger as plain rows.
 import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
+import type { LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import {
   IGVM_PLATFORM_TYPE_NAME,
   igvmPageMap,
@@ -109,10 +110,14 @@ function headerTree(file: IgvmFile): FieldGroup[] {
   ];
 }
 
+/** Most ledger steps the measure view receives (the SNP chain keeps every step for what-if edits). */
+export const UI_LEDGER_MAX = 65536;
+
 function coreOptions(o: MeasureOptions) {
   return {
     snpProfile: o.profile as SnpProfile | undefined,
     tdxOrder: o.tdxOrder as TdxOrder | undefined,
+    // Every step; SNP builds its list only when read, and measure() walks chain.ledgerEntries() instead.
     ledger: true,
   };
 }
@@ -200,7 +205,19 @@ export class IgvmSession {
     const m = done?.m ?? measurePlatform(f, p, coreOptions(o));
     const ms = done?.ms ?? performance.now() - t0;
     if (m.chain) this.snp = { profile: m.profile ?? 'igvm', chain: m.chain };
-    const ledger = m.ledger ?? [];
+    // The UI ledger lists at most UI_LEDGER_MAX steps, taken one at a time from the SNP engine (no list of every page):
+    // a hostile file's 2^18 steps made one call take tens of seconds (issue 11).
+    const ledger: CoreLedgerEntry[] = [];
+    let total = 0;
+    for (const e of m.chain ? m.chain.ledgerEntries() : (m.ledger ?? [])) {
+      if (total++ < UI_LEDGER_MAX) ledger.push(e);
+      else if (m.chain) break;
+    }
+    if (m.chain) total = m.chain.length;
+    const shortened: Diagnostic[] =
+      total > ledger.length
+        ? [{ severity: 'info', code: 'LEDGER_SHORTENED', message: `the ledger lists the first ${ledger.length} of ${total} steps` }]
+        : [];
     const entries: LedgerEntry[] = ledger.map((e) => ({
       gpa: '0x' + e.gpa.toString(16),
       pageType: e.type,
@@ -221,7 +238,7 @@ export class IgvmSession {
       entries,
       runs: coalesceLedger(ledger).map((r) => ({ first: r.firstStep, count: r.count })),
       ...(m.idBlock && { idBlock: { expected: toHex(m.idBlock.ld), matches: m.idBlock.matches } }),
-      diagnostics: m.diagnostics,
+      diagnostics: [...m.diagnostics, ...shortened],
     };
   }
 

@@ -1,0 +1,99 @@
+// Issue 11 item 3: files that parse and would measure, but that no platform can launch, are refused before measuring:
+// each conflict is an error at the later header, with the first header as `related`, and blocks the digest.
+import { describe, expect, it } from 'vitest';
+import { digestBlocker, type Diagnostic } from '../diagnostics';
+import { corpusAvailable, manifest, readCorpus } from '../../test-support/corpus';
+import { exampleVmsa } from '../measure/fixtures.test-util';
+import { IgvmBuilder } from './builder';
+import { parseIgvm } from './parse';
+
+const page = (fill: number) => new Uint8Array(4096).fill(fill);
+const errorsOf = (b: IgvmBuilder): Diagnostic[] => parseIgvm(b.build()).diagnostics.filter((d) => d.severity === 'error');
+
+function expectConflict(b: IgvmBuilder, code: string, laterIndex: number, firstIndex: number | undefined): void {
+  const list = parseIgvm(b.build()).diagnostics;
+  const hit = list.find((d) => d.code === code);
+  expect(hit, JSON.stringify(list)).toBeDefined();
+  expect(hit!.severity).toBe('error');
+  expect(hit!.index).toBe(laterIndex);
+  expect(hit!.spec).toMatch(/^igvm-format §7\./);
+  const file = parseIgvm(b.build()).file!;
+  expect(hit!.offset).toBe(file.headers[laterIndex]!.offset);
+  if (firstIndex !== undefined) expect(hit!.related).toEqual({ index: firstIndex, offset: file.headers[firstIndex]!.offset });
+  expect(digestBlocker(list)?.codes).toContain(code);
+}
+
+describe('GPA use before measuring (issue 11 item 3)', () => {
+  it('two pages at one GPA, for SNP and for TDX', () => {
+    for (const type of ['SEV_SNP', 'TDX'] as const) {
+      const b = new IgvmBuilder();
+      const m = b.platform({ type });
+      if (type === 'SEV_SNP') b.guestPolicy(0x30000n, m);
+      b.page({ gpa: 0x1000, mask: m, data: page(1) });
+      b.page({ gpa: 0x2000, mask: m, data: page(2) });
+      b.page({ gpa: 0x1000, mask: m, data: page(3) });
+      const idx = b.platforms.length + b.initialization.length;
+      expectConflict(b, 'IGVM_GPA_TWICE', idx + 2, idx);
+    }
+  });
+
+  it('the same GPA for two different platforms is fine', () => {
+    const b = new IgvmBuilder();
+    const snp = b.platform({ type: 'SEV_SNP' });
+    const tdx = b.platform({ type: 'TDX' });
+    b.page({ gpa: 0x1000, mask: snp, data: page(1) });
+    b.page({ gpa: 0x1000, mask: tdx, data: page(2) });
+    expect(errorsOf(b).map((d) => d.code)).not.toContain('IGVM_GPA_TWICE');
+  });
+
+  it('a duplicated VP context', () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    b.snpVpContext({ gpa: 0xfffffffff000n, mask: m, vmsa: exampleVmsa(), vpIndex: 0 });
+    b.snpVpContext({ gpa: 0xfffffffff000n, mask: m, vmsa: exampleVmsa(), vpIndex: 0 });
+    expectConflict(b, 'IGVM_DUPLICATE_VP_CONTEXT', 2, 1);
+    // One VMSA per VP at the same GPA is how QEMU/KVM files look (§7.7): not a conflict.
+    const ok = new IgvmBuilder();
+    const k = ok.platform({ type: 'SEV_SNP' });
+    ok.snpVpContext({ gpa: 0xfffffffff000n, mask: k, vmsa: exampleVmsa(), vpIndex: 0 });
+    ok.snpVpContext({ gpa: 0xfffffffff000n, mask: k, vmsa: exampleVmsa(), vpIndex: 1 });
+    expect(errorsOf(ok)).toEqual([]);
+  });
+
+  it("a VMSA on a data page's GPA", () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    b.page({ gpa: 0x5000, mask: m, data: page(7) });
+    b.snpVpContext({ gpa: 0x5000n, mask: m, vmsa: exampleVmsa() });
+    expectConflict(b, 'IGVM_VMSA_ON_PAGE', 2, 1);
+  });
+
+  it('a parameter insert over a measured page (any page of the area)', () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    b.page({ gpa: 0x9000, mask: m, data: page(9) });
+    const area = b.parameterArea({ size: 3 * 4096 });
+    b.parameter('VpCount', area, 0);
+    b.parameterInsert({ gpa: 0x7000, mask: m, index: area });
+    const file = parseIgvm(b.build()).file!;
+    const insert = file.directives.find((h) => h.kind === 'ParameterInsert')!;
+    expectConflict(b, 'IGVM_PARAMETER_INSERT_OVER_PAGE', insert.index, 1);
+  });
+
+  it('a page at the top of the 64-bit GPA space', () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'TDX' });
+    b.page({ gpa: 0xfffffffffffff000n, mask: m, data: page(1) });
+    expectConflict(b, 'IGVM_GPA_OUT_OF_RANGE', 1, undefined);
+  });
+
+  it.skipIf(!corpusAvailable())('no corpus file has any of these errors', () => {
+    const codes = new Set(['IGVM_GPA_TWICE', 'IGVM_DUPLICATE_VP_CONTEXT', 'IGVM_VMSA_ON_PAGE', 'IGVM_PARAMETER_INSERT_OVER_PAGE', 'IGVM_GPA_OUT_OF_RANGE']);
+    const files = (manifest().igvm as { path: string }[]).map((e) => e.path);
+    expect(files.length).toBeGreaterThan(5);
+    for (const path of files) {
+      const found = parseIgvm(readCorpus(path)).diagnostics.filter((d) => codes.has(d.code));
+      expect(found, path).toEqual([]);
+    }
+  });
+});
