@@ -8,15 +8,11 @@ async function shot(page: Page, info: TestInfo, name: string) {
   await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: false });
 }
 
-// The IGVM codec (src/core/igvm) has not landed yet: its tests are switched on when it does.
-const IGVM_READY = true;
-
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name, exact: true }).click();
 }
 
 test('first visit shows the demo IGVM, built in the browser by our codec', async ({ page }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
   await expect(page.getByTestId('file-kind')).toHaveText('IGVM');
@@ -31,7 +27,6 @@ test('first visit shows the demo IGVM, built in the browser by our codec', async
 test('a dropped corpus IGVM shows the manifest counts, its page map and its decoded VMSA', async ({
   page,
 }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvm-crate/rich-v1.igvm';
   const entry = (
     manifest().igvm as {
@@ -78,11 +73,18 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download receipt (JSON)' }).click();
   const receipt = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as {
-    measurement: { digest: string };
-    ledger: unknown[];
+    route: string;
+    inputs: { file: { name: string; sha256: string } };
+    measurements: { digest: string }[];
+    steps: unknown[];
   };
-  expect(receipt.measurement.digest).toBe(Object.values(m.SEV_SNP!)[0]!.value);
-  expect(receipt.ledger.length).toBeGreaterThan(0);
+  // The one typed receipt of core/fuki/receipt.ts, named after its content.
+  const digest = Object.values(m.SEV_SNP!)[0]!.value;
+  expect(receipt.route).toBe('measure');
+  expect(receipt.inputs.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(receipt.measurements[0]!.digest).toBe(digest);
+  expect(receipt.steps.length).toBeGreaterThan(0);
+  expect((await download).suggestedFilename()).toBe(`${rel.split('/').pop()!.replace(/\.igvm$/, '')}-snp-${digest.slice(0, 12)}.receipt.json`);
   await expect(page.getByTestId('ledger').getByRole('row').first()).toBeVisible();
   await shot(page, info, 'igvm-measure');
 
@@ -101,7 +103,6 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
 });
 
 test('the 14k-directive igvmgen file scrolls through a virtualized table', async ({ page }) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const rel = 'igvm/igvmgen/snp-x64-vtl0.igvm';
   const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number> }[]).find(
     (e) => e.path === rel,
@@ -124,7 +125,6 @@ test('the 14k-directive igvmgen file scrolls through a virtualized table', async
 test('corrupted and unknown files get a clear error, and the rest of the app keeps working', async ({
   page,
 }, info) => {
-  test.fixme(!IGVM_READY, 'needs the IGVM codec');
   const good = corpusFile('igvm/igvm-crate/lib-snp.igvm');
   const bad = new Uint8Array(good.bytes);
   bad[20] ^= 0xff; // checksum byte

@@ -111,6 +111,10 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   ]);
   const receipt = JSON.parse(readFileSync((await receiptDownload.path())!, 'utf8')) as CliReceipt;
   expect(receipt.measurements.map((m) => m.digest)).toEqual(first.receipt.measurements.map((m) => m.digest));
+  // Downloads are named after their content: <UKI name>-snp-<first 12 hex of the SNP digest>.
+  const tag = `uki-262-snp-${first.receipt.measurements[0]!.digest.slice(0, 12)}`;
+  expect(download.suggestedFilename()).toBe(`${tag}.igvm`);
+  expect(receiptDownload.suggestedFilename()).toBe(`${tag}.receipt.json`);
   const chid = '8e3f0a2c-1b2d-5e4f-9a0b-112233445566';
   await page.getByLabel('CHIDs for .hwids').fill(chid);
   const [fukiDownload] = await Promise.all([

@@ -44,8 +44,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: () => import('./commands/diff').then((m) => m.diffCommand),
   },
   verify: {
-    summary: 'verify an SEV-SNP report or TDX quote offline (signature, chain to the pinned AMD/Intel root, TCB) and compare it with an IGVM or OVMF launch; --search explains a mismatch',
+    summary:
+      'verify an SEV-SNP report or TDX quote offline (signature, chain to the pinned AMD/Intel root, TCB) and compare it with an IGVM or OVMF launch; --search explains a mismatch',
     load: () => import('./commands/verify').then((m) => m.verifyCommand),
+  },
+  eventlog: {
+    summary:
+      'replay a TCG event log or TDX CCEL (every PCR/RTMR per bank), check it, and diff it against a UKI boot prediction or a TDX quote',
+    load: () => import('./commands/eventlog').then((m) => m.eventlogCommand),
   },
   compose: {
     summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',

@@ -79,7 +79,7 @@ describe.skipIf(!existsSync(BUNDLE))('crafted IGVM inputs stay within time and m
         t = performance.now();
         const r = engine.measure(name, { platform: m.platform, ...(c.refused.args.includes('igvmmeasure') && { profile: 'igvmmeasure' }) });
         console.log(`${name} worker measure ${m.platform}: ${(performance.now() - t).toFixed(0)} ms, ${r.entries.length} ledger entries`);
-        codes.push(...r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+        for (const d of r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)) codes.push(d);
       }
       expect(codes).toContain(c.refused.code);
       engine.close(name);

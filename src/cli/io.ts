@@ -1,5 +1,6 @@
 // What a CLI command may touch: its output streams and the file system, injected so tests can capture them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Bytes } from '../core/bytes/bytes';
 
 export interface CliIo {
@@ -16,8 +17,32 @@ export const processIo: CliIo = {
     const b = readFileSync(p);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Bytes;
   },
-  writeFile: (p, d) => writeFileSync(p, d),
+  writeFile: (p, d) => writeFileAtomic(p, d),
 };
+
+/**
+ * Writes `data` to a temporary file beside `path`, then renames it into place (issue 11 item 7): a reader never sees
+ * a half-written output, and an existing file at `path` is replaced only by a complete one. On any failure the
+ * temporary file is removed and the error propagates.
+ */
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.fukiscope-${process.pid}-${Date.now().toString(36)}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
 
 /** JSON with bigint as hex strings and byte arrays as lowercase hex: the `--json` output of every command. */
 export function toJson(value: unknown): string {

@@ -1,10 +1,10 @@
 // Entry point of the `fukiscope` command (bundled to dist-cli/fukiscope.mjs, run by bin/fukiscope.mjs).
 import { setDefaultHash } from '../core/hash/hash';
 import { COMMANDS } from './commands';
+import { escapeText } from './escape';
 import { processIo, UsageError, type CliIo } from './io';
 import { nodeHashBackend } from './node-hash';
-
-const VERSION = '0.1.0';
+import { TOOL_VERSION as VERSION } from '../core/version';
 
 function help(io: CliIo): void {
   const names = Object.keys(COMMANDS).sort();
@@ -15,6 +15,18 @@ function help(io: CliIo): void {
       names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]!.summary}`).join('\n') +
       `\n\nRun \`fukiscope <command> --help\` for a command's options.\n`,
   );
+}
+
+/** The one-line message of a usage error: ours, or node:util parseArgs' (unknown option, missing value, …). */
+function usageMessage(e: unknown): string | undefined {
+  if (e instanceof UsageError) return escapeText(e.message);
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS') && e instanceof Error) {
+    // parseArgs adds advice after the first sentence ("To specify a positional argument starting with a '-', …").
+    const first = e.message.split(/(?<=\.) /)[0]!.replace(/\.$/, '');
+    return escapeText(first);
+  }
+  return undefined;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -30,7 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    io.err(`fukiscope: unknown command '${name}'. Run \`fukiscope --help\`.\n`);
+    io.err(`fukiscope: unknown command '${escapeText(name)}' (see \`fukiscope --help\`)\n`);
     return 2;
   }
   const cmd = await entry.load();
@@ -41,12 +53,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`fukiscope ${name}: ${e.message}\n${cmd.usage}\n`);
+    const usage = usageMessage(e);
+    if (usage !== undefined) {
+      // One line, and where to read more (issue 10 item 8): the full usage would bury the reason.
+      io.err(`fukiscope ${name}: ${usage} (see \`fukiscope ${name} --help\`)\n`);
       return 2;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    io.err(`fukiscope ${name}: ${msg}\n`);
+    io.err(`fukiscope ${name}: ${escapeText(msg)}\n`);
     return 1;
   }
 }

@@ -62,6 +62,18 @@ export async function openFiles(files: readonly File[]): Promise<void> {
   );
 }
 
+/**
+ * Opens the payload of `.efifw` entry `index` of an open FUKI as its own file tab (issue 10 item 3): the engine
+ * copies the bytes out; the tab then behaves like any opened file (measure, hex view, remembered if enabled).
+ */
+export async function openEfifwPayload(fileId: string, index: number): Promise<void> {
+  const p = await engine.call((remote) => remote.efifwPayload(fileId, index));
+  const id = newId();
+  const blob = new Blob([p.bytes], { type: 'application/octet-stream' });
+  if (useApp.getState().settings.persist) void saveFileBlob(id, new File([blob], p.name)).catch(() => undefined);
+  await openBlob(id, p.name, blob, true);
+}
+
 /** Opens the embedded demo IGVM, built at run time by our own codec inside the worker. `quiet` (first visit):
  * if the demo cannot be built, show the empty start screen instead of an error. */
 export async function openDemo(quiet = false): Promise<void> {

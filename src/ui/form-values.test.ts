@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LAUNCH_LIMITS } from '../core/settings/launch-settings';
 import { u64Error, vcpusError, withheldSentence } from './form-values';
 
 describe('form value checks', () => {
@@ -12,10 +13,10 @@ describe('form value checks', () => {
     expect(u64Error('1e3', 'x')).toBeDefined();
     expect(u64Error('0x10000000000000000', 'x')).toMatch(/64 bits/);
   });
-  it('vCPUs are whole numbers from 1 to 512', () => {
+  it('vCPUs are whole numbers within the core limit (1 to 4096, as the CLI and the worker)', () => {
     expect(vcpusError('1')).toBeUndefined();
-    expect(vcpusError('512')).toBeUndefined();
-    for (const bad of ['0', '513', '', '1.5', 'two', '-1']) expect(vcpusError(bad), bad).toBeDefined();
+    expect(vcpusError(String(LAUNCH_LIMITS.vcpus.max))).toBeUndefined();
+    for (const bad of ['0', String(LAUNCH_LIMITS.vcpus.max + 1), '', '1.5', 'two', '-1']) expect(vcpusError(bad), bad).toBeDefined();
   });
   it('turns a withheld reason into a sentence', () => {
     expect(

@@ -1,24 +1,23 @@
 // Checks for the numbers users type into measurement forms (the file view's what-if controls and the composer).
-// Each returns the message to show next to the field, or undefined when the value is valid. The engine checks
-// again; these exist so a bad value is flagged where it was typed and the digest is withdrawn at once (issue 10).
+// Each returns the message to show next to the field, or undefined when the value is valid. They are the core's
+// settings parser (src/core/settings), so the form flags exactly what the engine and the CLI refuse; they exist
+// so a bad value is flagged where it was typed and the digest is withdrawn at once (issue 10).
+import { parseMeasureSettings } from '../core/settings/launch-settings';
 
-/** 2^64: SEV_FEATURES (guest features) and the SNP guest policy are 64-bit fields (SEV-SNP ABI, VMSA / POLICY). */
-const U64_LIMIT = 1n << 64n;
-
-/** A 64-bit unsigned value typed as 0x… hex or decimal. */
-export function u64Error(value: string, what: string): string | undefined {
-  const v = value.trim();
-  if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) return `${what}: “${value}” is not a number (0x… hex or decimal)`;
-  if (BigInt(v) >= U64_LIMIT) return `${what}: ${v} does not fit in 64 bits`;
-  return undefined;
+/** The core's message for one settings field, after the form's own label. */
+function fieldError(field: 'guestFeatures' | 'vcpus', value: string, what: string): string | undefined {
+  const d = parseMeasureSettings({ [field]: value }).fields[field];
+  return d && `${what}: ${d.message.replace(/^[^:]*:\s*/, '')}`;
 }
 
-/** The vCPU count QEMU accepts for these launches (the engine's 1…512). */
+/** A 64-bit unsigned value (SEV_FEATURES, the SNP guest policy), as the core's settings parser reads it. */
+export function u64Error(value: string, what: string): string | undefined {
+  return fieldError('guestFeatures', value, what);
+}
+
+/** The vCPU count, within the core's LAUNCH_LIMITS (the same limit the CLI and the worker apply). */
 export function vcpusError(value: string): string | undefined {
-  const v = value.trim();
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 512)
-    return `vCPUs: “${value}” is not a whole number from 1 to 512`;
-  return undefined;
+  return fieldError('vcpus', value, 'vCPUs');
 }
 
 /** A DigestWithheld reason ("no digest: the input has …") as a sentence after a bold "No digest.". */

@@ -101,7 +101,7 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
   it('reports bad settings as diagnostics, not exceptions', () => {
     const r = service.compose({ ...request([false, false]), settings: { ...request([false, false]).settings, guestFeatures: 'zz' } });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics[0]!.code).toBe('COMPOSE_BAD_NUMBER');
+    expect(r.diagnostics[0]!.code).toBe('SETTINGS_NUMBER');
   });
 
   it('a FUKI against the IGVM in its .efifw: same SNP ledger; against another add-on choice: diverges', () => {
@@ -116,5 +116,30 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
     const other = diffFiles(withAddon.fuki!, without.igvm, nodeHashBackend);
     expect(other.ledger!.firstDiverging).toBeDefined();
     expect(other.ledger!.digestB).toBe(JSON.parse(without.receiptJson).measurements[0].digest);
+  });
+});
+
+describe.skipIf(!corpusAvailable())('ComposeService withholds digests of damaged inputs (issue 10)', () => {
+  it('a truncated kernel or UKI: no digest, no receipt, outputs refused', () => {
+    const damaged: Record<string, Uint8Array> = {
+      'kernel.trunc': readCorpus('inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64').slice(0, 200_000),
+      'uki.trunc': readCorpus('pe/uki-262.efi').slice(0, 300_000),
+    };
+    const service = new ComposeService((id) => damaged[id] ?? readCorpus(id), nodeHashBackend);
+    const settings = { profile: 'qemu-igvm' as const, vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU' as const, guestFeatures: '0x1', snpPolicy: '0x30000', platforms: ['SEV_SNP' as const] };
+    const requests: ComposeRequest[] = [
+      { firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd', source: { kind: 'direct', kernelId: 'kernel.trunc', initrdIds: [], cmdline: 'x' }, settings, ledger: true },
+      { firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd', source: { kind: 'uki', ukiId: 'uki.trunc', addons: [] }, settings, ledger: true },
+    ];
+    for (const req of requests) {
+      const r = service.compose(req);
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+      expect(r.receipt).toBeUndefined();
+      expect(r.measurements.every((m) => m.digest === '')).toBe(true);
+      expect(r.ledger?.every((e) => e.value === undefined) ?? true).toBe(true);
+      expect(JSON.stringify(r)).not.toMatch(/"(digest|value)":"[0-9a-f]{64,}"/);
+      expect(() => service.outputs(req)).toThrow();
+    }
   });
 });

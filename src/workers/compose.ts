@@ -7,12 +7,14 @@ import {
   addonMatrix,
   buildFukiPe,
   ComposeSession,
-  DEFAULT_SETTINGS,
+  contentFileName,
   describeMeasurement,
   FUKI_PROFILES,
   directBootBlobs,
+  kernelInputDiagnostics,
   ukiBootBlobs,
   type BootBlobs,
+  type ComposeInput,
   type ComposeSettings,
   type FukiPlatform,
   type FukiProfile,
@@ -24,8 +26,9 @@ import type { HashBackend } from '../core/hash/hash';
 import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import type { VmmType } from '../core/vmsa/build';
-import { VCPU_TYPES } from '../core/vmsa/vcpu-types';
+import { parseComposeSettings } from '../core/settings';
 import { webCryptoDigestOf } from './webcrypto-replay';
+import { appendAll } from '../core/append';
 import type { DigestWithheld } from './protocol';
 
 export type ComposeSource =
@@ -97,10 +100,14 @@ export interface ComposeOutputs {
   igvm: Uint8Array<ArrayBuffer>;
   fuki?: Uint8Array<ArrayBuffer>;
   receiptJson: string;
+  /** Download names after the content: `<name>-snp-<first 12 hex>.igvm`, `….efi`, `….receipt.json`. */
+  fileNames: { igvm: string; fuki: string; receipt: string };
   diagnostics: Diagnostic[];
 }
 
 export type BytesOf = (id: string) => Uint8Array;
+/** The file name of an open file, for receipts and download names. */
+export type NameOf = (id: string) => string | undefined;
 /** The diagnostics the engine found when it opened a file (digest gate). */
 export type DiagnosticsOf = (id: string) => readonly Diagnostic[];
 
@@ -115,39 +122,11 @@ function parsedInputs(req: ComposeRequest): { role: string; id: string }[] {
   return out;
 }
 
-function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
-  const sig = VCPU_TYPES[s.vcpuType];
-  if (sig === undefined) {
-    d.error('COMPOSE_VCPU_TYPE', `unknown vCPU type ${s.vcpuType}`);
-    return undefined;
-  }
-  const big = (v: string, what: string): bigint | undefined => {
-    try {
-      return BigInt(v.trim());
-    } catch {
-      d.error('COMPOSE_BAD_NUMBER', `${what}: '${v}' is not a number (use 0x… for hex)`);
-      return undefined;
-    }
-  };
-  const guestFeatures = big(s.guestFeatures, 'guest features');
-  const snpPolicy = big(s.snpPolicy, 'SNP policy');
-  if (guestFeatures === undefined || snpPolicy === undefined) return undefined;
-  if (!Number.isInteger(s.vcpus) || s.vcpus < 1 || s.vcpus > 512) {
-    d.error('COMPOSE_VCPUS', `vCPU count ${s.vcpus} is outside 1…512`);
-    return undefined;
-  }
-  return {
-    ...DEFAULT_SETTINGS,
-    profile: s.profile,
-    vcpus: s.vcpus,
-    vcpuType: s.vcpuType,
-    vcpuSig: sig,
-    vmm: s.vmm,
-    guestFeatures,
-    snpPolicy,
-    platforms: s.platforms,
-    hashOutputs: false,
-  };
+/** The form's text through the core's one settings parser (defaults and limits shared with the CLI and UI). */
+export function toSettings(s: ComposeSettingsInput, d: Diagnostics): ComposeSettings | undefined {
+  const parsed = parseComposeSettings(s);
+  for (const x of parsed.diagnostics) d.add(x);
+  return parsed.value && { ...parsed.value, hashOutputs: false };
 }
 
 /** The session's hash backend, with one-shot digests of 64 KiB or more taken from its input-digest cache. */
@@ -163,11 +142,24 @@ export class ComposeService {
   private readonly session: ComposeSession;
   private readonly bytesOf: BytesOf;
   private readonly diagnosticsOf: DiagnosticsOf;
+  private readonly nameOf: NameOf;
 
-  constructor(bytesOf: BytesOf, hash?: HashBackend, diagnosticsOf: DiagnosticsOf = () => []) {
+  constructor(bytesOf: BytesOf, hash?: HashBackend, diagnosticsOf: DiagnosticsOf = () => [], nameOf: NameOf = () => undefined) {
     this.bytesOf = bytesOf;
     this.diagnosticsOf = diagnosticsOf;
+    this.nameOf = nameOf;
     this.session = new ComposeSession(hash);
+  }
+
+  /** The file names of a request's inputs (undefined where the host does not know them). */
+  private names(req: ComposeRequest): ComposeInput['names'] {
+    const s = req.source;
+    return {
+      firmware: this.nameOf(req.firmwareId),
+      kernel: s.kind === 'direct' ? this.nameOf(s.kernelId) : undefined,
+      initrds: s.kind === 'direct' ? s.initrdIds.map((id) => this.nameOf(id) ?? id) : undefined,
+      uki: s.kind === 'uki' ? this.nameOf(s.ukiId) : undefined,
+    };
   }
 
   /**
@@ -180,7 +172,7 @@ export class ComposeService {
     for (const input of parsedInputs(req)) {
       const list = this.diagnosticsOf(input.id);
       if (digestBlocker(list)) damaged.push(input.role);
-      all.push(...list);
+      appendAll(all, list);
     }
     const blocker = digestBlocker([...all, ...more]);
     if (!blocker) return undefined;
@@ -192,6 +184,8 @@ export class ComposeService {
     if (source.kind === 'none') return { addons: [] };
     if (source.kind === 'direct') {
       const b = directBootBlobs({ kernel: this.bytesOf(source.kernelId), cmdline: source.cmdline });
+      // The kernel's own check too, so the gate holds even when no open-file diagnostics are supplied.
+      for (const x of kernelInputDiagnostics(b.kernel)) d.add(x);
       b.initrds = source.initrdIds.map((id) => this.bytesOf(id));
       b.provenance.initrds = source.initrdIds;
       return { boot: b, addons: [] };
@@ -238,7 +232,7 @@ export class ComposeService {
     const src = this.boot(req.source, d);
     if (!src) return fail();
     const firmware = this.bytesOf(req.firmwareId);
-    const r = this.session.compose({ firmware, boot: src.boot, settings });
+    const r = this.session.compose({ firmware, boot: src.boot, settings, names: this.names(req) });
     for (const x of r.diagnostics) d.add(x);
     if (!r.igvm) return fail();
     const blocked = this.withheld(req, d.list);
@@ -323,11 +317,24 @@ export class ComposeService {
     const blockedInputs = this.withheld(req);
     if (blockedInputs) throw new Error(`Nothing written: ${blockedInputs.reason}`);
     const firmware = this.bytesOf(req.firmwareId);
-    const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true } });
+    const names = this.names(req);
+    const r = this.session.compose({ firmware, boot: src.boot, settings: { ...settings, hashOutputs: true }, names });
     if (!r.igvm || !r.receipt) throw new Error(r.diagnostics.map((x) => x.message).join('; ') || 'composition failed');
-    const blocked = this.withheld(req, r.diagnostics);
+    // The boot inputs' own diagnostics (d) count as in compose(): a damaged UKI or kernel writes nothing.
+    const blocked = this.withheld(req, [...d.list, ...r.diagnostics]);
     if (blocked) throw new Error(`Nothing written: ${blocked.reason}`);
-    const out: ComposeOutputs = { igvm: new Uint8Array(r.igvm), receiptJson: '', diagnostics: [...r.diagnostics] };
+    const stem = names?.uki ?? names?.kernel ?? names?.firmware ?? 'fukiscope';
+    const first = r.receipt.measurements[0];
+    const out: ComposeOutputs = {
+      igvm: new Uint8Array(r.igvm),
+      receiptJson: '',
+      fileNames: {
+        igvm: contentFileName(stem, first, 'igvm'),
+        fuki: contentFileName(stem, first, 'efi'),
+        receipt: contentFileName(stem, first, 'receipt.json'),
+      },
+      diagnostics: [...r.diagnostics],
+    };
     if (fuki) {
       const source = src.uki
         ? { uki: src.uki }
@@ -343,7 +350,7 @@ export class ComposeService {
       if (!source) throw new Error('a FUKI needs a UKI, or a systemd-stub with a kernel');
       const hwids = fuki.chids?.length ? { name: fuki.fwid, chids: fuki.chids } : undefined;
       const pe = buildFukiPe({ payload: r.igvm, fwid: fuki.fwid, source, hwids });
-      out.diagnostics.push(...pe.diagnostics);
+      appendAll(out.diagnostics, pe.diagnostics);
       if (!pe.file) throw new Error(pe.diagnostics.map((x) => x.message).join('; '));
       out.fuki = new Uint8Array(pe.file);
       r.receipt.outputs.fuki = {

@@ -1,17 +1,18 @@
 // The engine behind the worker: keeps each open file's bytes, detects its kind by content, builds the plain
 // view data the UI renders, serves byte ranges to the hex view and runs measurements. Pure logic over
 // src/core (no DOM), so it is unit-tested in Node too.
-import { toHex } from '../core/bytes/bytes';
 import { describeUnknown, detectFileKind } from '../core/detect';
 import { buildDemoIgvm } from './demo';
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
+import { webCryptoSha256Hex } from './webcrypto-replay';
 import { inspectPe } from './inspect/pe';
 import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
-import type { FieldGroup, FileKind, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import { efifwPayloads } from '../core/uki/efifw-payload';
 import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
@@ -39,11 +40,8 @@ interface OpenEntry {
   evidence?: Evidence;
   /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
   diagnostics: Diagnostic[];
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : bytes.slice();
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', copy)));
+  /** The open result's measurement choices (labels for a refused measurement). */
+  measurable: MeasureChoice[];
 }
 
 function textSummary(bytes: Uint8Array): string {
@@ -62,10 +60,10 @@ export class Engine {
   }
 
   async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    const entry: OpenEntry = { name, bytes, diagnostics: [] };
+    const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
-    const sha256 = await sha256Hex(bytes);
+    const sha256 = await webCryptoSha256Hex(bytes);
     onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const kind = detectFileKind(bytes);
     const base: OpenResult = {
@@ -134,6 +132,7 @@ export class Engine {
         result = base;
     }
     entry.diagnostics = result.diagnostics;
+    entry.measurable = result.measurable;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -170,6 +169,8 @@ export class Engine {
 
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): MeasureResult {
     const e = this.need(id);
+    const refused = this.refuse(id, options);
+    if (refused) return refused;
     let r: MeasureResult;
     if (e.igvm) r = e.igvm.measure(options, onProgress);
     else if (e.firmware) r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
@@ -177,10 +178,25 @@ export class Engine {
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
 
+  /**
+   * Without `force`, a measurement whose inputs already have errors is not computed at all (its digest would be
+   * withheld anyway, and hostile size fields must not make a refused file expensive): the withheld result at once.
+   */
+  private refuse(id: string, o: MeasureOptions): MeasureResult | undefined {
+    if (o.force) return undefined;
+    const inputs = this.inputDiagnostics(id, o);
+    if (!digestBlocker(inputs)) return undefined;
+    const label = this.need(id).measurable.find((m) => m.platform === o.platform)?.label ?? o.platform;
+    const empty: MeasureResult = { platform: o.platform, label, algorithm: '', digest: '', ms: 0, entries: [], runs: [], diagnostics: [] };
+    return withholdIfDamaged(empty, inputs);
+  }
+
   /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
   async measureAsync(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
     const s = this.need(id).igvm;
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
+    const refused = this.refuse(id, options);
+    if (refused) return refused;
     this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
     const r = await s.measureFast(options, this.pageHasher, onProgress);
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
@@ -194,6 +210,19 @@ export class Engine {
     const blocked = digestBlocker(e.diagnostics);
     if (blocked) throw new Error(blocked.reason);
     return s.whatIf(headerIndex, byteOffset);
+  }
+
+  /**
+   * A copy of the payload of `.efifw` entry `index` of an open FUKI (section order, as UkiView.efifw), with a file name
+   * for it: the UI opens it as its own tab.
+   */
+  efifwPayload(id: string, index: number): { name: string; bytes: Uint8Array<ArrayBuffer> } {
+    const e = this.need(id);
+    const entry = efifwPayloads(e.bytes)[index];
+    if (!entry) throw new Error(`${e.name} has no .efifw entry ${index}`);
+    const ext = entry.kind === 'igvm' ? '.igvm' : entry.kind === 'firmware' ? '.fd' : '.bin';
+    const safe = entry.fwid.replace(/[^A-Za-z0-9._-]/g, '_') || 'payload';
+    return { name: `${e.name.replace(/\.efi$/i, '')}.efifw-${index}-${safe}${ext}`, bytes: entry.bytes.slice() };
   }
 
   /** Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6). */
@@ -216,6 +245,11 @@ export class Engine {
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */
   bytesOf(id: string): Uint8Array {
     return this.need(id).bytes;
+  }
+
+  /** The name an open file was opened with (receipts, download names). */
+  nameOf(id: string): string | undefined {
+    return this.files.get(id)?.name;
   }
 
   close(id: string): void {

@@ -14,6 +14,7 @@ const composer = new ComposeService(
   (id) => engine.bytesOf(id),
   undefined,
   (id) => engine.diagnosticsOf(id),
+  (id) => engine.nameOf(id),
 );
 
 const api = {
@@ -98,6 +99,10 @@ const api = {
   composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
+  },
+  efifwPayload(id: string, index: number) {
+    const p = engine.efifwPayload(id, index);
+    return transfer(p, [p.bytes.buffer]);
   },
   diff(idA: string, idB: string) {
     return diffFiles(engine.bytesOf(idA), engine.bytesOf(idB), defaultHash());

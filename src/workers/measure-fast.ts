@@ -4,12 +4,11 @@
 // Same results as the synchronous engine, field for field (snpPlan/snpMeasurement are shared with it); other
 // platforms go through measurePlatform unchanged.
 import { defaultHash, type HashBackend } from '../core/hash/hash';
-import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmSupportedPlatform } from '../core/igvm/types';
+import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, supportedPlatforms, type IgvmSupportedPlatform } from '../core/igvm/types';
 import {
   collectPagesToHash,
   measureIgvm,
   measurePlatform,
-  platformsOf,
   snpMeasurement,
   snpPlan,
   SnpChain,
@@ -65,7 +64,7 @@ export async function measureIgvmFast(src: MeasureSource, o: MeasureOptions, has
   const others = measureIgvm(src, { ...o, platforms: OTHER_PLATFORMS.filter(wanted) });
   const out: PlatformMeasurement[] = [];
   let next = 0;
-  for (const p of platformsOf(src)) {
+  for (const p of supportedPlatforms(src)) {
     if (p.platformType === IGVM_PLATFORM_TYPE.SEV_SNP) {
       if (wanted('SEV_SNP')) out.push(await measurePlatformFast(src, p, o, hasher));
     } else if (others[next]?.compatibilityMask === p.compatibilityMask && others[next]?.platform === IGVM_PLATFORM_TYPE_NAME[p.platformType]) {

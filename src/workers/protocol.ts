@@ -4,6 +4,7 @@
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
+import type { SignatureVerdict } from '../core/authenticode/verdict';
 
 export type { FileKind };
 
@@ -210,7 +211,8 @@ export interface PeSectionRow {
   virtualAddress: number;
   virtualSize: number;
   flags: string;
-  sha256: string;
+  /** Absent beyond the hashing limit (PE_SECTION_HASH_LIMIT: overlapping or aliased section headers). */
+  sha256?: string;
   /** Decoded text for text sections (.cmdline, .osrel, .uname, .sbat…), cut at 4 KiB. */
   text?: string;
 }
@@ -220,8 +222,10 @@ export interface PeSignatureRow {
   offset: number;
   length: number;
   digestAlgorithm: string;
-  /** The signed image digest equals this file's Authenticode digest. */
+  /** The signed image digest equals this file's Authenticode digest (check 1 only: never show it as the verdict). */
   matches?: boolean;
+  /** Whether the signature covers the file: the three checks (src/core/authenticode/verdict.ts). */
+  verdict: SignatureVerdict;
   signer?: string;
   issuer?: string;
   validity?: string;
@@ -261,7 +265,21 @@ export interface UkiView {
   kind: string;
   stubInfo?: string;
   profiles: { index: number; id?: string; title?: string }[];
-  efifw: { fwid: string; size: number; offset: number }[];
+  /**
+   * Each `.efifw` entry (section order): fwid, payload size and file offset, and the payload recognised by content
+   * and measured as a file of its own (core measureEfifwPayload): an IGVM per declared platform, OVMF as a classic
+   * launch with stated defaults (in `label`). A damaged payload gets `digest: ''` and `withheld`.
+   * Engine.efifwPayload(id, index) gives the payload bytes, to open as their own file tab.
+   */
+  efifw: {
+    fwid: string;
+    size: number;
+    offset: number;
+    payload?: {
+      kind: 'igvm' | 'firmware' | 'unknown';
+      measurements: { platform: string; label: string; digest: string; withheld?: DigestWithheld }[];
+    };
+  }[];
   /**
    * The kernel in `.linux`, itself a PE: its Authenticode SHA-256 (what a kernel-signature check covers) and its own
    * signatures (e.g. the distribution's Secure Boot signer), file offsets relative to the UKI.

@@ -14,7 +14,7 @@
 // The computation must be pure: it runs twice, and the inputs must not change between or during the passes.
 import { nobleBackend, type HashAlgorithm, type HashBackend, type IncrementalHash } from '../core/hash';
 import { DIGEST_LENGTH } from '../core/hash/hash';
-import type { Bytes } from '../core/bytes/bytes';
+import { toHex, type Bytes } from '../core/bytes/bytes';
 
 const WEBCRYPTO_NAME: Record<HashAlgorithm, string> = {
   sha1: 'SHA-1',
@@ -112,6 +112,11 @@ async function webCryptoDigest(r: Request): Promise<Bytes> {
 /** `alg` over the concatenation of `parts`, with WebCrypto. */
 export function webCryptoDigestOf(alg: HashAlgorithm, parts: Uint8Array[]): Promise<Bytes> {
   return webCryptoDigest({ alg, chunks: parts, length: parts.reduce((n, p) => n + p.length, 0) });
+}
+
+/** SHA-256 of `bytes` with WebCrypto, lowercase hex (a file's identity in the app). */
+export async function webCryptoSha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(await webCryptoDigestOf('sha256', [bytes]));
 }
 
 /** `run(hash)` with WebCrypto computing the digests of its inputs of `minBytes` or more (see the top). */

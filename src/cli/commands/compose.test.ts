@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../../core/bytes/bytes';
 import { parseIgvm } from '../../core/igvm/parse';
@@ -10,7 +11,7 @@ import { decodeEfifw } from '../../core/uki/efifw';
 import { decodeHwids } from '../../core/uki/hwids';
 import { Diagnostics } from '../../core/diagnostics';
 import { captureIo } from '../../test-support/cli';
-import { corpusAvailable, corpusPath, manifest } from '../../test-support/corpus';
+import { corpusAvailable, corpusPath, manifest, readCorpus } from '../../test-support/corpus';
 import { main } from '../main';
 
 const haveCorpus = corpusAvailable();
@@ -45,6 +46,12 @@ describe.skipIf(!haveCorpus)('fukiscope compose', () => {
     const receipt = JSON.parse(io.stdout);
     expect(receipt.measurements[0].digest).toBe(c.expected);
     expect(JSON.parse(String(io.written['receipt.json']))).toEqual(receipt);
+    // An audit trail: each input by file name with its SHA-256 (the same bytes the test read), the tool version.
+    expect(receipt.tool).toBe(`fukiscope ${JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version}`);
+    for (const [key, path] of [['firmware', c.params.ovmf.path], ['kernel', c.params.kernel.path], ['initrd', c.params.initrd.path]] as const) {
+      expect(receipt.inputs[key].name).toBe(basename(path));
+      expect(receipt.inputs[key].sha256).toBe(createHash('sha256').update(readCorpus(path)).digest('hex'));
+    }
 
     const igvm = io.written['out.igvm'] as Uint8Array;
     expect(parseIgvm(igvm).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -4,31 +4,39 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
-import { Diagnostics, formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
+import { Diagnostics, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import {
   addonMatrix,
   buildFukiPe,
   combineIgvmWithUki,
   ComposeSession,
   composeProfileOf,
-  DEFAULT_SETTINGS,
   directBootBlobs,
   FUKI_PROFILES,
+  kernelInputDiagnostics,
   ukiBootBlobs,
   type BootBlobs,
+  igvmFirmwareReceipt,
   type ComposeSettings,
-  type FukiPlatform,
-  type FukiProfile,
+  type Receipt,
+  type ReceiptBlob,
 } from '../../core/fuki';
+import { parseComposeSettings, type LaunchSettingField } from '../../core/settings';
 import { parseIgvm } from '../../core/igvm/parse';
 import { measureIgvm } from '../../core/measure/measure-igvm';
 import type { AddonInput } from '../../core/uki/addons';
-import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
-import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
+import { VMM_TYPES } from '../../core/vmsa/build';
+import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
+import { isValidFwid } from '../../core/uki/efifw';
+import { reportWithheld, withheldFor } from '../digest-gate';
+import { escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
+import { checkOutputPaths, OutputPlan } from '../outputs';
 import { nodeHashBackend } from '../node-hash';
 import { parsePythonInt } from './measure-ovmf';
+import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope compose --firmware FW (--kernel K [--initrd I] [--cmdline S] | --uki U [--addon A]...)
                          --igvm-out OUT.igvm [options]
@@ -103,77 +111,128 @@ const OPTIONS = {
 
 const IGVM_MAGIC_BYTES = [0x49, 0x47, 0x56, 0x4d]; // "IGVM" (igvm-format §2.1)
 
-function runIgvmFirmwareRoute(v: Record<string, unknown>, firmware: Uint8Array, io: CliIo): number {
+function blobOf(bytes: Uint8Array): ReceiptBlob {
+  return {
+    size: bytes.length,
+    sha256: toHex(nodeHashBackend.digest('sha256', bytes)),
+    sha384: toHex(nodeHashBackend.digest('sha384', bytes)),
+  };
+}
+
+function runIgvmFirmwareRoute(
+  v: Record<string, unknown>,
+  firmware: Uint8Array,
+  io: CliIo,
+  plan: OutputPlan,
+): number {
   const efi = (v.uki ?? v.kernel) as string | undefined;
   if (!efi) throw new UsageError('the IGVM-firmware route needs --uki (or --kernel with any EFI binary)');
+  const blobBase = v['blob-base'] ? parsePythonInt(String(v['blob-base']), '--blob-base') : undefined;
+  const kernel = io.readFile(efi);
+  const shim = v.shim ? io.readFile(String(v.shim)) : undefined;
+  const inputDiagnostics: Diagnostic[] = [
+    ...parseIgvm(firmware)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => ({ ...d, message: `firmware IGVM: ${d.message}` })),
+    ...kernelInputDiagnostics(kernel, 'EFI binary'),
+    ...(shim ? kernelInputDiagnostics(shim, 'shim') : []),
+  ];
+  if (hasErrors(inputDiagnostics)) {
+    printDiagnostics(inputDiagnostics, io);
+    reportWithheld(io, 'compose', 'launch digests', withheldFor(inputDiagnostics, undefined, false)!);
+    return 1;
+  }
   const r = combineIgvmWithUki(
     {
       igvm: firmware,
-      kernel: io.readFile(efi),
-      shim: v.shim ? io.readFile(String(v.shim)) : undefined,
+      kernel,
+      shim,
       dbCerts: ((v['db-cert'] as string[] | undefined) ?? []).map((p) => io.readFile(p)),
       dbHashes: Boolean(v['db-hashes']),
-      blobBase: v['blob-base'] ? parsePythonInt(String(v['blob-base']), '--blob-base') : undefined,
+      blobBase,
     },
     nodeHashBackend,
   );
   printDiagnostics(r.diagnostics, io);
-  if (!r.igvm) return 1;
-  io.writeFile(String(v['igvm-out']), r.igvm);
+  if (!r.igvm || hasErrors(r.diagnostics)) return 1;
   const parsed = parseIgvm(r.igvm);
   const measurements = parsed.file ? measureIgvm(parsed.file, { hash: nodeHashBackend }) : [];
-  const receipt = {
-    tool: 'fukiscope 0.1.0',
-    route: 'igvm-firmware',
-    hobAreaGpa: r.hobAreaGpa,
-    hobs: r.hobs,
-    outputs: { igvm: { size: r.igvm.length, sha256: toHex(nodeHashBackend.digest('sha256', r.igvm)) } },
-    measurements: measurements.map((m) => ({ platform: m.platform, profile: m.profile, tdxOrder: m.tdxOrder, digest: toHex(m.digest) })),
-    notes: ['Blob GPAs are chosen by this tool (edk2 reserves whatever the HOBs name); db is an unsigned authenticated variable.'],
+  const blocked = withheldFor(
+    [...parsed.diagnostics, ...measurements.flatMap((m) => m.diagnostics)],
+    undefined,
+    false,
+  );
+  if (!parsed.file || blocked) {
+    printDiagnostics(parsed.diagnostics, io);
+    if (blocked) reportWithheld(io, 'compose', 'launch digests', blocked);
+    return 1;
+  }
+  const input = (path: string, bytes: Uint8Array) => ({ ...blobOf(bytes), name: basename(path) });
+  const inputs: Receipt['inputs'] = {
+    firmware: input(String(v.firmware), firmware),
+    efi: input(efi, io.readFile(efi)),
   };
-  if (v.receipt) io.writeFile(String(v.receipt), toJson(receipt) + '\n');
+  if (v.shim) inputs.shim = input(String(v.shim), io.readFile(String(v.shim)));
+  ((v['db-cert'] as string[] | undefined) ?? []).forEach(
+    (p, i) => (inputs[`dbCert${i}`] = input(p, io.readFile(p))),
+  );
+  const receipt = igvmFirmwareReceipt({
+    inputs,
+    options: {
+      dbHashes: Boolean(v['db-hashes']),
+      ...(v['blob-base'] ? { blobBase: String(v['blob-base']) } : {}),
+    },
+    hobAreaGpa: r.hobAreaGpa ?? 0n,
+    hobs: r.hobs,
+    igvm: {
+      size: r.igvm.length,
+      sha256: nodeHashBackend.digest('sha256', r.igvm),
+      sha384: nodeHashBackend.digest('sha384', r.igvm),
+    },
+    measurements,
+  });
+  plan.add(String(v['igvm-out']), r.igvm);
+  if (v.receipt) plan.add(String(v.receipt), toJson(receipt) + '\n');
+  plan.commit(io);
   if (v.json) io.out(toJson(receipt) + '\n');
   else {
-    io.out(`IGVM: ${v['igvm-out']} (${r.igvm.length} bytes)\n`);
-    for (const h of r.hobs) io.out(`  ${h.typeName} @0x${h.gpa.toString(16)} (${h.length} bytes, sha256 ${h.sha256})\n`);
+    io.out(`IGVM: ${escapeText(String(v['igvm-out']))} (${r.igvm.length} bytes)\n`);
+    for (const h of r.hobs)
+      io.out(`  ${h.typeName} @0x${h.gpa.toString(16)} (${h.length} bytes, sha256 ${h.sha256})\n`);
     for (const m of receipt.measurements) io.out(`${m.platform}: ${m.digest}\n`);
   }
   return 0;
 }
 
-function settingsFrom(v: Record<string, unknown>): ComposeSettings {
-  const profile = (v.profile as string | undefined) ?? 'qemu-igvm';
-  if (!FUKI_PROFILES.includes(profile as FukiProfile)) throw new UsageError(`--profile: unknown profile '${profile}'`);
-  const vcpus = v.vcpus === undefined ? 1 : Number(v.vcpus);
-  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw new UsageError(`--vcpus: invalid value '${v.vcpus}'`);
-  let vcpuType = (v['vcpu-type'] as string | undefined) ?? (v['vcpu-sig'] ? undefined : 'EPYC-v4');
-  let vcpuSig: number;
-  if (v['vcpu-sig'] !== undefined) {
-    vcpuSig = Number(parsePythonInt(String(v['vcpu-sig']), '--vcpu-sig'));
-    vcpuType = undefined;
-  } else {
-    const sig = VCPU_TYPES[vcpuType!];
-    if (sig === undefined) throw new UsageError(`--vcpu-type: unknown type '${vcpuType}'`);
-    vcpuSig = sig;
-  }
-  const vmm = (v['vmm-type'] as string | undefined) ?? 'QEMU';
-  if (!VMM_TYPES.includes(vmm as VmmType)) throw new UsageError(`--vmm-type: unknown VMM type '${vmm}'`);
-  const platforms = (v.platform as string[] | undefined)?.map((p): FukiPlatform => {
-    if (p === 'snp') return 'SEV_SNP';
-    if (p === 'tdx') return 'TDX';
-    throw new UsageError(`--platform: unknown platform '${p}' (snp or tdx)`);
+/** The CLI option of each launch setting, for usage errors. */
+export const SETTING_OPTION: Record<LaunchSettingField, string> = {
+  profile: '--profile',
+  vcpus: '--vcpus',
+  vcpuType: '--vcpu-type',
+  vcpuSig: '--vcpu-sig',
+  vmm: '--vmm-type',
+  guestFeatures: '--guest-features',
+  snpPolicy: '--policy',
+  tdxPolicy: '--tdx-policy',
+  platforms: '--platform',
+};
+
+/** The options through the core's one settings parser (defaults and limits shared with the worker and UI). */
+export function settingsFrom(v: Record<string, unknown>): ComposeSettings {
+  const parsed = parseComposeSettings({
+    profile: v.profile as string | undefined,
+    vcpus: v.vcpus as string | undefined,
+    vcpuType: v['vcpu-type'] as string | undefined,
+    vcpuSig: v['vcpu-sig'] as string | undefined,
+    vmm: v['vmm-type'] as string | undefined,
+    guestFeatures: v['guest-features'] as string | undefined,
+    snpPolicy: v.policy as string | undefined,
+    platforms: v.platform as string[] | undefined,
   });
-  return {
-    ...DEFAULT_SETTINGS,
-    profile: profile as FukiProfile,
-    vcpus,
-    vcpuSig,
-    vcpuType,
-    vmm: vmm as VmmType,
-    guestFeatures: v['guest-features'] ? parsePythonInt(String(v['guest-features']), '--guest-features') : 0x1n,
-    snpPolicy: v.policy ? parsePythonInt(String(v.policy), '--policy') : DEFAULT_SETTINGS.snpPolicy,
-    platforms,
-  };
+  const [field, d] = Object.entries(parsed.fields)[0] ?? [];
+  if (field && d)
+    throw new UsageError(`${SETTING_OPTION[field as LaunchSettingField]}: ${d.message} [${d.code}]`);
+  return parsed.value!;
 }
 
 function readCmdline(v: string | undefined, io: CliIo): string | undefined {
@@ -183,71 +242,127 @@ function readCmdline(v: string | undefined, io: CliIo): string | undefined {
 }
 
 function printDiagnostics(list: readonly Diagnostic[], io: CliIo): void {
-  for (const d of list) if (d.severity !== 'info') io.err(`${formatDiagnostic(d)}\n`);
+  for (const d of list) if (d.severity !== 'info') io.err(`${diagnosticLine(d)}\n`);
 }
 
 export const composeCommand: Command = {
   usage,
   run(args, io) {
-    const { values: v } = parseArgs({ args, options: OPTIONS, allowPositionals: false });
+    const { values: v } = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true });
     if (!v.firmware) throw new UsageError('--firmware is required');
     if (!v['igvm-out']) throw new UsageError('--igvm-out is required');
     if (v.uki && (v.kernel || v.initrd || v.cmdline !== undefined))
       throw new UsageError('--uki replaces --kernel/--initrd/--cmdline: give one or the other');
     if (!v.uki && (v.addon?.length || v['addon-matrix'])) throw new UsageError('--addon needs --uki');
-    if (!v.kernel && !v.uki && (v.initrd || v.cmdline !== undefined)) throw new UsageError('--initrd/--cmdline need --kernel');
-    const firmware = io.readFile(v.firmware);
-    if (IGVM_MAGIC_BYTES.every((b, i) => firmware[i] === b)) return runIgvmFirmwareRoute(v, firmware, io);
+    if (!v.kernel && !v.uki && (v.initrd || v.cmdline !== undefined))
+      throw new UsageError('--initrd/--cmdline need --kernel');
+    // Every check that can fail on the options alone runs before anything is read, computed or written.
+    if (v['fuki-out'] && !v.uki && !(v.stub && v.kernel))
+      throw new UsageError('--fuki-out needs --uki, or --stub with --kernel');
+    if (v['fuki-out'] && !v.uki && (v.initrd?.length ?? 0) > 1)
+      throw new UsageError('--fuki-out from a stub takes one --initrd');
+    if (
+      !v['fuki-out'] &&
+      (v.hwid?.length || v['hwid-name'] !== undefined || v.fwid !== undefined || v.stub || v['os-release'])
+    )
+      throw new UsageError('--fwid/--hwid/--hwid-name/--stub/--os-release apply to --fuki-out');
+    if (v.fwid !== undefined && !isValidFwid(v.fwid))
+      throw new UsageError(`--fwid must be printable ASCII without spaces: '${escapeText(v.fwid)}'`);
+    const cmdlineFile = v.cmdline?.startsWith('@') ? v.cmdline.slice(1) : undefined;
+    checkOutputPaths(
+      [
+        v.firmware,
+        v.kernel,
+        ...(v.initrd ?? []),
+        v.uki,
+        ...(v.addon ?? []),
+        v.stub,
+        v['os-release'],
+        v.shim,
+        ...(v['db-cert'] ?? []),
+        cmdlineFile,
+      ],
+      [
+        { option: '--igvm-out', path: v['igvm-out'] },
+        ...(v['fuki-out'] ? [{ option: '--fuki-out', path: v['fuki-out'] }] : []),
+        ...(v.receipt ? [{ option: '--receipt', path: v.receipt }] : []),
+      ],
+    );
     const settings = settingsFrom(v);
+    if (v['blob-base'] !== undefined) parsePythonInt(v['blob-base'], '--blob-base');
+    const plan = new OutputPlan();
+    const firmware = io.readFile(v.firmware);
+    if (IGVM_MAGIC_BYTES.every((b, i) => firmware[i] === b))
+      return runIgvmFirmwareRoute(v, firmware, io, plan);
     const diags = new Diagnostics();
 
-    const addons: AddonInput[] = (v.addon ?? []).map((p) => ({ file: io.readFile(p), fileName: basename(p), scope: 'global' }));
+    const addons: AddonInput[] = (v.addon ?? []).map((p) => ({
+      file: io.readFile(p),
+      fileName: basename(p),
+      scope: 'global',
+    }));
     const uki = v.uki ? io.readFile(v.uki) : undefined;
     let boot: BootBlobs | undefined;
     if (uki) boot = ukiBootBlobs(uki, addons, diags);
     else if (v.kernel) {
       const initrds = (v.initrd ?? []).map((p) => io.readFile(p));
-      boot = { ...directBootBlobs({ kernel: io.readFile(v.kernel), cmdline: readCmdline(v.cmdline, io) }), initrds };
+      boot = {
+        ...directBootBlobs({ kernel: io.readFile(v.kernel), cmdline: readCmdline(v.cmdline, io) }),
+        initrds,
+      };
       boot.provenance.initrds = v.initrd ?? [];
+      for (const d of kernelInputDiagnostics(boot.kernel)) diags.add(d);
     }
+    const stub = v['fuki-out'] && !uki && v.stub ? io.readFile(v.stub) : undefined;
+    if (stub) for (const d of kernelInputDiagnostics(stub, 'stub')) diags.add(d);
     if (uki && !boot) {
       printDiagnostics(diags.done(), io);
       return 1;
     }
 
     const session = new ComposeSession(nodeHashBackend);
-    const result = session.compose({ firmware, boot, settings });
+    const names = {
+      firmware: basename(v.firmware),
+      kernel: v.kernel && basename(v.kernel),
+      initrds: v.initrd?.map((p) => basename(p)),
+      uki: v.uki && basename(v.uki),
+    };
+    const result = session.compose({ firmware, boot, settings, names });
     const all: Diagnostic[] = [...diags.done(), ...result.diagnostics];
     if (!result.igvm || !result.receipt || hasErrors(all)) {
       printDiagnostics(all, io);
+      const w = withheldFor(all, undefined, false);
+      if (w) reportWithheld(io, 'compose', 'launch digests', w);
       return 1;
     }
     const receipt = result.receipt;
-    io.writeFile(v['igvm-out'], result.igvm);
+    plan.add(v['igvm-out'], result.igvm);
 
     if (v['fuki-out']) {
       const fwid = v.fwid ?? 'fukiscope';
       const source = uki
         ? { uki }
-        : v.stub && v.kernel
-          ? {
-              stub: io.readFile(v.stub),
-              kernel: boot!.kernel,
-              initrd: v.initrd?.length === 1 ? boot!.initrds[0] : undefined,
-              cmdline: boot!.cmdline,
-              osRelease: v['os-release'] ? new TextDecoder().decode(io.readFile(v['os-release'])) : undefined,
-            }
-          : undefined;
-      if (!source) throw new UsageError('--fuki-out needs --uki, or --stub with --kernel');
-      if (!uki && (v.initrd?.length ?? 0) > 1) throw new UsageError('--fuki-out from a stub takes one --initrd');
+        : {
+            stub: stub!,
+            kernel: boot!.kernel,
+            initrd: v.initrd?.length === 1 ? boot!.initrds[0] : undefined,
+            cmdline: boot!.cmdline,
+            osRelease: v['os-release'] ? new TextDecoder().decode(io.readFile(v['os-release'])) : undefined,
+          };
       const hwids = v.hwid?.length ? { name: v['hwid-name'] ?? fwid, chids: v.hwid } : undefined;
-      const pe = buildFukiPe({ payload: result.igvm, fwid, source, hwids });
-      all.push(...pe.diagnostics);
-      if (!pe.file) {
+      let pe: ReturnType<typeof buildFukiPe>;
+      try {
+        pe = buildFukiPe({ payload: result.igvm, fwid, source, hwids });
+      } catch (e) {
+        // e.g. an fwid encodeEfifw refuses: an option error, found before anything is written.
+        throw new UsageError(e instanceof Error ? e.message : String(e));
+      }
+      appendAll(all, pe.diagnostics);
+      if (!pe.file || hasErrors(pe.diagnostics)) {
         printDiagnostics(all, io);
         return 1;
       }
-      io.writeFile(v['fuki-out'], pe.file);
+      plan.add(v['fuki-out'], pe.file);
       receipt.outputs.fuki = {
         size: pe.file.length,
         sha256: toHex(nodeHashBackend.digest('sha256', pe.file)),
@@ -257,25 +372,33 @@ export const composeCommand: Command = {
     }
     if (v['addon-matrix'] && uki) {
       const m = addonMatrix(session, { firmware, uki, addons, settings, snpProfiles: FUKI_PROFILES });
-      all.push(...m.diagnostics);
+      appendAll(all, m.diagnostics);
+      if (hasErrors(m.diagnostics)) {
+        printDiagnostics(all, io);
+        reportWithheld(io, 'compose', 'add-on matrix digests', withheldFor(m.diagnostics, undefined, false)!);
+        return 1;
+      }
       receipt.addonMatrix = m.combinations;
     }
-    if (v.receipt) io.writeFile(v.receipt, toJson(receipt) + '\n');
+    if (v.receipt) plan.add(v.receipt, toJson(receipt) + '\n');
+    plan.commit(io);
     printDiagnostics(all, io);
     if (v.json) {
       io.out(toJson(receipt) + '\n');
-      return hasErrors(all) ? 1 : 0;
+      return 0;
     }
-    io.out(`IGVM: ${v['igvm-out']} (${result.igvm.length} bytes, sha256 ${receipt.outputs.igvm!.sha256})\n`);
-    if (receipt.outputs.fuki) io.out(`FUKI: ${v['fuki-out']} (${receipt.outputs.fuki.size} bytes)\n`);
-    for (const m of receipt.measurements)
-      io.out(`${measurementLabel(m)}: ${m.digest}\n`);
+    io.out(
+      `IGVM: ${escapeText(v['igvm-out'])} (${result.igvm.length} bytes, sha256 ${receipt.outputs.igvm!.sha256})\n`,
+    );
+    if (receipt.outputs.fuki)
+      io.out(`FUKI: ${escapeText(v['fuki-out']!)} (${receipt.outputs.fuki.size} bytes)\n`);
+    for (const m of receipt.measurements) io.out(`${measurementLabel(m)}: ${m.digest}\n`);
     for (const c of receipt.addonMatrix ?? [])
       io.out(
-        `  add-ons {${c.addons.join(', ')}}:\n` +
+        `  add-ons {${c.addons.map(escapeText).join(', ')}}:\n` +
           c.measurements.map((m) => `    ${measurementLabel(m)}: ${m.digest}\n`).join(''),
       );
-    return hasErrors(all) ? 1 : 0;
+    return 0;
   },
 };
 

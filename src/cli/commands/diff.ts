@@ -4,11 +4,12 @@
 // differ (as diff(1)); 2: usage.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../core/diagnostics';
 import { diffFiles, type DiffLedgerStep, type DiffResult, type DiffRow } from '../../core/diff';
 import { defaultHash } from '../../core/hash/hash';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
+import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope diff A B [--all] [--json]
 
@@ -39,11 +40,11 @@ function stepLine(s: DiffLedgerStep, mark: string): string {
 function text(r: DiffResult, names: [string, string], all: boolean): string {
   const out = [`A: ${names[0]} (${r.kindA})`, `B: ${names[1]} (${r.kindB})`, '', 'Header'];
   const header = all ? r.header : r.header.filter((h) => !h.same);
-  out.push(...(header.length ? header.map(rowLine) : ['  (no difference)']));
+  appendAll(out, header.length ? header.map(rowLine) : ['  (no difference)']);
   const s = r.partsSummary;
   const what = r.kindA === 'pe' || r.kindB === 'pe' ? 'Sections' : 'Measured pages';
   out.push('', `${what}: ${s.same} same, ${s.changed} changed, ${s.onlyA} only in A, ${s.onlyB} only in B`);
-  out.push(...(all ? r.parts : r.parts.filter((p) => !p.same)).map(rowLine));
+  appendAll(out, (all ? r.parts : r.parts.filter((p) => !p.same)).map(rowLine));
   if (r.ledger) {
     const L = r.ledger;
     out.push('', `SNP ledger: A ${L.stepsA} steps, B ${L.stepsB} steps`);
@@ -84,8 +85,9 @@ function run(args: string[], io: CliIo): number {
   const different = differs(r);
   if (values.json) io.out(toJson({ a: pa, b: pb, different, ...r }) + '\n');
   else {
-    for (const d of r.diagnostics) io.err(formatDiagnostic(d) + '\n');
-    io.out(text(r, [basename(pa), basename(pb)], values.all));
+    for (const d of r.diagnostics) io.err(diagnosticLine(d) + '\n');
+    // Section names and other file-derived values in the rows: one safe line each (issue 11 item 6).
+    io.out(text(r, [basename(pa), basename(pb)], values.all).split('\n').map(escapeText).join('\n'));
   }
   return different ? 1 : 0;
 }

@@ -59,13 +59,16 @@ describe('fukiscope inspect (synthetic files)', () => {
     expect(io.stdout).toMatch(/diagnostics:\n {2}error: IGVM_\w*CHECKSUM/);
   });
 
-  it('exits 0 on a clean built file and reports unknown kinds by size', async () => {
+  it('exits 0 on a clean built file; an unknown kind is reported by size and exits 1 (issue 10 item 8)', async () => {
     const io = captureIo({ 'ok.igvm': workedExample().build(), 'blob.bin': new Uint8Array([0, 1, 2, 0xff]) });
     expect(await main(['inspect', 'ok.igvm'], io)).toBe(0);
     expect(io.stdout).not.toContain('diagnostics:');
     const io2 = captureIo({ 'blob.bin': new Uint8Array([0, 1, 2, 0xff]) });
-    expect(await main(['inspect', 'blob.bin', '--json'], io2)).toBe(0);
-    expect(JSON.parse(io2.stdout)).toMatchObject({ kind: 'unknown', summary: { size: 4 } });
+    expect(await main(['inspect', 'blob.bin', '--json'], io2)).toBe(1);
+    expect(JSON.parse(io2.stdout)).toMatchObject({ kind: 'unknown', summary: { size: 4 }, diagnostics: [{ code: 'UNKNOWN_FILE_KIND' }] });
+    const empty = captureIo({ 'empty.bin': new Uint8Array(0) });
+    expect(await main(['inspect', 'empty.bin'], empty)).toBe(1);
+    expect(empty.stdout).toContain('empty file');
   });
 
   it('rejects a missing or extra FILE argument as a usage error', async () => {

@@ -2,14 +2,15 @@
 // diagnostic. One summarizer per file kind in INSPECTORS; adding a kind is one entry. Exit status 1 when the
 // file has error diagnostics.
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, type Diagnostic } from '../../core/diagnostics';
+import { type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind, type FileKind } from '../../core/detect';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { formatFirmwareSummary, summarizeFirmware } from '../../core/firmware/summary';
 import { parseIgvm } from '../../core/igvm/parse';
 import { summarizeIgvm, type IgvmSummary } from '../../core/igvm/summary';
-import { summarizePe } from '../../core/uki/summary';
+import { summarizePe, verifySummarySignatures } from '../../core/uki/summary';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
 import { formatPeSummary } from './pe';
 
@@ -27,7 +28,10 @@ interface Inspection {
 }
 
 function formatIgvmSummary(s: IgvmSummary): string {
-  const lines = [`IGVM v${s.formatVersion} ${s.architecture}  ${s.size} bytes  ${s.headerTotal} headers`, 'platforms:'];
+  const lines = [
+    `IGVM v${s.formatVersion} ${s.architecture}  ${s.size} bytes  ${s.headerTotal} headers`,
+    'platforms:',
+  ];
   for (const p of s.platforms)
     lines.push(
       `  mask 0x${p.compatibilityMask.toString(16)}  ${p.platform} v${p.platformVersion}  highest VTL ${p.highestVtl}  shared GPA boundary 0x${p.sharedGpaBoundary.toString(16)}`,
@@ -43,15 +47,17 @@ function formatIgvmSummary(s: IgvmSummary): string {
 }
 
 /** kind → summarizer. Kinds without an entry are reported by kind and size only. */
-const INSPECTORS: Partial<Record<FileKind, (bytes: Uint8Array) => Inspection>> = {
+const INSPECTORS: Partial<Record<FileKind, (bytes: Uint8Array) => Inspection | Promise<Inspection>>> = {
   igvm: (bytes) => {
     const { file, diagnostics } = parseIgvm(bytes);
-    if (!file) return { summary: { kind: 'igvm' }, diagnostics, text: 'IGVM file that could not be framed\n' };
+    if (!file)
+      return { summary: { kind: 'igvm' }, diagnostics, text: 'IGVM file that could not be framed\n' };
     const summary = summarizeIgvm(file);
     return { summary, diagnostics, text: formatIgvmSummary(summary) };
   },
-  pe: (file) => {
+  pe: async (file) => {
     const s = summarizePe({ file });
+    await verifySummarySignatures(file, s);
     return { summary: s, diagnostics: s.diagnostics, text: formatPeSummary(s) };
   },
   firmware: (bytes) => {
@@ -60,28 +66,50 @@ const INSPECTORS: Partial<Record<FileKind, (bytes: Uint8Array) => Inspection>> =
   },
 };
 
-export function inspectBytes(bytes: Uint8Array): Inspection & { kind: FileKind } {
+export async function inspectBytes(bytes: Uint8Array): Promise<Inspection & { kind: FileKind }> {
   const kind = detectFileKind(bytes);
   const inspector = INSPECTORS[kind];
-  if (inspector) return { kind, ...inspector(bytes) };
-  return { kind, summary: { kind, size: bytes.length }, diagnostics: [], text: `${kind}: ${bytes.length} bytes\n` };
+  if (inspector) return { kind, ...(await inspector(bytes)) };
+  // A file of no kind this tool knows is a failed inspection, not a summary (issue 10 item 8): exit status 1.
+  const diagnostics: Diagnostic[] =
+    kind === 'unknown'
+      ? [
+          {
+            severity: 'error',
+            code: 'UNKNOWN_FILE_KIND',
+            message:
+              bytes.length === 0
+                ? 'empty file'
+                : 'not a file kind fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature',
+            offset: 0,
+          },
+        ]
+      : [];
+  return {
+    kind,
+    summary: { kind, size: bytes.length },
+    diagnostics,
+    text: `${kind}: ${bytes.length} bytes\n`,
+  };
 }
 
 export const inspectCommand: Command = {
   usage,
-  run(args: string[], io: CliIo): number {
+  async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
       options: { json: { type: 'boolean', default: false } },
     });
     if (positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE');
-    const r = inspectBytes(io.readFile(positionals[0]!));
+    const r = await inspectBytes(io.readFile(positionals[0]!));
     const failed = r.diagnostics.some((d) => d.severity === 'error');
     if (values.json) io.out(toJson({ kind: r.kind, summary: r.summary, diagnostics: r.diagnostics }) + '\n');
     else {
-      io.out(`kind: ${r.kind}\n${r.text}`);
-      if (r.diagnostics.length) io.out(`diagnostics:\n${r.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}\n`);
+      // Every line escaped: summaries quote file strings (section names, .uname, fwid, …) (issue 11 item 6).
+      io.out(`kind: ${r.kind}\n${r.text.split('\n').map(escapeText).join('\n')}`);
+      if (r.diagnostics.length)
+        io.out(`diagnostics:\n${r.diagnostics.map((d) => `  ${diagnosticLine(d)}`).join('\n')}\n`);
     }
     return failed ? 1 : 0;
   },

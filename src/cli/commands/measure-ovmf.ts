@@ -2,12 +2,17 @@
 // spellings, checks and output of virtee/sev-snp-measure (fuki-uki-kernel-hashes.md §4.4–§4.5).
 import { parseArgs } from 'node:util';
 import { fromHex, toHex } from '../../core/bytes/bytes';
-import { formatDiagnostic } from '../../core/diagnostics';
 import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
+import { parseIntLiteral } from '../../core/settings/int-literal';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
+import { diagnosticLine } from '../escape';
+import { parseFirmware } from '../../core/firmware/firmware';
+import { reportWithheld, withheldFor } from '../digest-gate';
+import { decimalOption } from '../options';
+import { checkOutputPaths } from '../outputs';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const MODES = ['sev', 'seves', 'snp', 'snp:ovmf-hash', 'snp:svsm'] as const;
@@ -40,27 +45,27 @@ Classic QEMU -bios launch digest of OVMF (+ kernel-hashes table), like sev-snp-m
   --output-format {hex,base64}   digest format (default hex)
   --dump-vmsa                write the measured VMSAs to vmsa<N>.bin (seves, snp, snp:svsm)
   -v, --verbose              print "Calculated <MODE> guest measurement: <digest>"
+  --force                    a damaged firmware (error diagnostics) gets no digest; with --force the value computed
+                             from it is printed to stderr, labelled "computed from a damaged file" (exit status 1)
   --ledger                   with --json: include every measured step (GPA, page type, contents hash)
   --json                     machine-readable output`;
 
-/** Python `int(s, 0)`: decimal (no leading zeros) or 0x / 0o / 0b prefixed, optional sign and underscores. */
+/** Python `int(s, 0)` (the core's parseIntLiteral, shared with the worker and UI); a usage error when invalid. */
 export function parsePythonInt(s: string, option: string): bigint {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0+)\s*$/.exec(s);
-  if (!m || /__|_$|^0[xob]_?$/i.test(m[2]!)) throw new UsageError(`${option}: invalid int value '${s}'`);
-  const v = BigInt(m[2]!.replace(/_/g, ''));
-  return m[1] === '-' ? -v : v;
+  const v = parseIntLiteral(s);
+  if (v === undefined) throw new UsageError(`${option}: invalid int value '${s}'`);
+  return v;
 }
 
+/** A decimal count (vCPUs, family/model/stepping, variable-store size): digits only, no blanks, sign or exponent. */
 function parseDecimal(s: string | undefined, option: string): number | undefined {
-  if (s === undefined) return undefined;
-  if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new UsageError(`${option}: invalid int value '${s}'`);
-  return Number.parseInt(s, 10);
+  return decimalOption(s, option);
 }
 
 function printDiagnostics(result: AnyResult, io: CliIo): void {
   for (const d of result.diagnostics) {
     if (d.severity === 'error') io.err(`Error: ${d.message}\n`);
-    else if (d.severity === 'warning') io.err(`${formatDiagnostic(d)}\n`);
+    else if (d.severity === 'warning') io.err(`${diagnosticLine(d)}\n`);
   }
 }
 
@@ -87,6 +92,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v', default: false },
   ledger: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
 } as const;
 
 type Values = ReturnType<
@@ -240,16 +246,48 @@ async function run(args: string[], io: CliIo): Promise<number> {
         snpOvmfHash,
       });
     }
-    if (v['dump-vmsa'] && result.digest)
-      result.vmsas.forEach((page, i) => io.writeFile(`vmsa${i}.bin`, page));
+  }
+  // Errors of the firmware image itself (its parse, including tables this mode does not use) or of the
+  // measurement withhold the digest (issue 10).
+  const fileErrors = [v.ovmf, v.svsm]
+    .filter((p): p is string => Boolean(p))
+    .flatMap((p) =>
+      parseFirmware(io.readFile(p)).diagnostics.filter(
+        (d) =>
+          d.severity === 'error' &&
+          !result.diagnostics.some((x) => x.code === d.code && x.offset === d.offset),
+      ),
+    );
+  const withheld = result.digest
+    ? withheldFor([...fileErrors, ...result.diagnostics], toHex(result.digest), v.force)
+    : undefined;
+  if (v['dump-vmsa'] && result.digest && !withheld && result.vmsas.length) {
+    const files = result.vmsas.map((_, i) => `vmsa${i}.bin`);
+    checkOutputPaths(
+      [v.ovmf, v.svsm, v.kernel, v.initrd, v['vars-file']],
+      files.map((path) => ({ option: '--dump-vmsa', path })),
+    );
+    result.vmsas.forEach((page, i) => io.writeFile(files[i]!, page));
   }
 
   if (v.json) {
-    io.out(toJson(jsonReport(result, v.ledger)) + '\n');
-    return result.digest ? 0 : 1;
+    const report = jsonReport(result, v.ledger && !withheld);
+    io.out(
+      toJson(
+        withheld
+          ? { ...report, digest: null, withheld, diagnostics: [...fileErrors, ...result.diagnostics] }
+          : report,
+      ) + '\n',
+    );
+    return result.digest && !withheld ? 0 : 1;
   }
+  for (const d of fileErrors) io.err(`${diagnosticLine(d)}\n`);
   printDiagnostics(result, io);
   if (!result.digest) return 1;
+  if (withheld) {
+    reportWithheld(io, 'measure-ovmf', `${MODE_NAME[mode]} launch digest`, withheld);
+    return 1;
+  }
   if (mode === 'snp:ovmf-hash') {
     // sev-snp-measure prints this mode's hash as bare hex, whatever -v and --output-format say.
     io.out(`${toHex(result.digest)}\n`);

@@ -17,11 +17,15 @@ describe.skipIf(!corpusAvailable())('fukiscope measure', () => {
     expect(io.stdout).toContain(m.VSM_ISOLATION.vbs_boot_digest.value.toLowerCase());
   });
 
-  it('--platform prints only the digest; --json carries steps and ledger', async () => {
+  it('--platform prints the same labelled line as without it; --json carries steps and ledger', async () => {
     const rel = 'igvm/igvm-crate/rich-v1.igvm';
     const io = captureIo();
     expect(await main(['measure', corpusPath(rel), '--platform', 'tdx'], io)).toBe(0);
-    expect(io.stdout).toBe(igvm(rel).measurements.TDX.tdx_mrtd.value.toLowerCase() + '\n');
+    const tdx = igvm(rel).measurements.TDX.tdx_mrtd.value.toLowerCase();
+    expect(io.stdout).toBe(`TDX (mask 0x2, tdx-mrtd, order single-pass): ${tdx}\n`);
+    const all = captureIo();
+    expect(await main(['measure', corpusPath(rel)], all)).toBe(0);
+    expect(all.stdout.split('\n')).toContain(io.stdout.trimEnd());
     const j = captureIo();
     expect(await main(['measure', corpusPath(rel), '--platform', 'snp', '--ledger', '--json'], j)).toBe(0);
     const out = JSON.parse(j.stdout);

@@ -24,7 +24,9 @@ describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () 
       if (ossl) {
         expect(j.signatures[0].signer.subject).toBe(ossl.signer_subject);
         expect(j.signatures[0].matches).toBe(true);
-        expect(j.signatures[0].signerSignatureValid).toBe(true);
+        expect(j.signatures[0].verdict.covers).toBe(true);
+        for (const check of ['imageDigest', 'messageDigest', 'signerSignature'])
+          expect(j.signatures[0].verdict[check].status, check).toBe('pass');
       }
       if (e.pcr11) {
         const row = j.pcr11[0];
@@ -44,11 +46,13 @@ describe.runIf(corpusAvailable())('fukiscope pe --json (corpus pe entries)', () 
       expect(await main(['pe', corpusPath(uki), '--json'], io)).toBe(0);
       const linux = JSON.parse(io.stdout).uki.linux;
       expect(linux.authenticodeSha256).toBe(kernel.authenticode.sha256['sbsign --detached']);
-      expect(linux.signatures).toEqual([{ signer: ossl.signer_subject, matches: true }]);
+      expect(linux.signatures.map((g: Manifest) => [g.signer, g.matches, g.verdict.covers])).toEqual([
+        [ossl.signer_subject, true, true],
+      ]);
     }
     const t = captureIo();
     await main(['pe', corpusPath('pe/uki-262.efi')], t);
-    expect(t.stdout).toContain(`kernel signature: ${ossl.signer_subject} matches the kernel`);
+    expect(t.stdout).toContain(`kernel signature #0 by ${ossl.signer_subject}: covers the kernel`);
   });
 
   it('text output, options and errors', async () => {

@@ -1,16 +1,31 @@
 // `fukiscope pe FILE`: a PE/UKI/add-on: sections with SHA-256, Authenticode digests (both padding conventions),
 // embedded signatures, UKI contents and PCR 11 per profile and boot phase (fuki §2, §3).
+import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from '../../core/diagnostics';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
-import { basename } from 'node:path';
 import { toHex } from '../../core/bytes/bytes';
-import { mergeAddons, type AddonInput } from '../../core/uki/addons';
+import { mergeAddons } from '../../core/uki/addons';
+import { bootPredictionView, formatBootPrediction, predictBoot } from '../../core/uki/boot-prediction';
+import { parseAddonArgs } from '../addon-args';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
-import { summarizePe, verifySummarySignatures, type PeSummary } from '../../core/uki/summary';
+import {
+  CHECK_LABELS,
+  CHECK_NAMES,
+  verdictText,
+  type SignatureVerdict,
+} from '../../core/authenticode/verdict';
+import {
+  summarizePe,
+  uncoveredSignatures,
+  verifySummarySignatures,
+  type PeSummary,
+} from '../../core/uki/summary';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText as e } from '../escape';
+import { hasErrors } from '../../core/diagnostics';
+import { decimalOption } from '../options';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per-uki:]ADDON]... [--profile N] [--json]
@@ -18,20 +33,42 @@ const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per
 Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   sections (name, size, SHA-256 of VirtualSize bytes), Authenticode digests (SHA-1/256/384/512; "pad8" is
   systemd/sbsign/osslsigncode, "none" is pesign -h, they differ only when the hashed size is not 8-aligned),
-  embedded signatures (signer, issuer, signed digest, match), UKI sections decoded, and for UKIs the PCR 11
-  prediction (systemd-measure) per profile and boot phase. --json prints everything as lowercase hex.
+  embedded signatures (signer, issuer, signed digest and the three checks: image digest, messageDigest, signer
+  signature), UKI sections decoded, and for UKIs the PCR 11 prediction (systemd-measure) per profile and boot
+  phase. --json prints everything as lowercase hex. Exit status 1 when the file is not a PE or a signature (the
+  file's or its kernel's) does not cover what it signs.
   With --addon/--profile: the final command line (UKI, global add-ons, per-UKI add-ons, sorted by file name),
-  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.`;
+  the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.
+  For UKIs, "measured boot": what the UKI's systemd-stub version (read from .sdmagic/.sbat) makes the firmware,
+  the stub and the kernel log: PCR 4 image events, PCR 11, PCR 12, the PCR 1 smbios tag (262), PCR 9; events
+  whose digest depends on the firmware or the VMM say so.`;
+
+/** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
+function verdictLine(v: SignatureVerdict, subject: string): string {
+  const t = e(verdictText(v, subject));
+  return v.covers || v.undecodable !== undefined ? t : t.replace(/^does not cover/, 'DOES NOT COVER');
+}
+
+/** One line per check (status and reason); none for an undecodable blob, where the verdict line says why. */
+function checkLines(v: SignatureVerdict, indent: string): string[] {
+  if (v.undecodable !== undefined) return [];
+  return [
+    ...CHECK_NAMES.map(
+      (n) => `${indent}${CHECK_LABELS[n].padEnd(17)} ${v[n].status.padEnd(11)} ${e(v[n].reason)}`,
+    ),
+    `${indent}(whether the signer certificate is trusted, its chain to a CA, is not checked)`,
+  ];
+}
 
 /** The human-readable form of a summary. */
 export function formatPeSummary(s: PeSummary): string {
   const lines: string[] = [];
   lines.push(`${s.kind} ${s.format ?? '?'} ${s.machine ?? ''}  ${s.fileSize} bytes  sha256 ${s.sha256}`);
-  if (s.stubInfo) lines.push(`stub: ${s.stubInfo}`);
+  if (s.stubInfo) lines.push(`stub: ${e(s.stubInfo)}`);
   lines.push('sections:');
   for (const x of s.sections)
     lines.push(
-      `  ${x.name.padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256}`,
+      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256 ?? '(not hashed: limit)'}`,
     );
   if (s.authenticode) {
     lines.push(
@@ -42,24 +79,36 @@ export function formatPeSummary(s: PeSummary): string {
         `  ${alg.padEnd(6)} ${v.pad8}${s.authenticode.paddingMatters ? `\n  ${''.padEnd(6)} ${v.none} (none)` : ''}`,
       );
   }
-  for (const g of s.signatures)
-    lines.push(
-      `signature #${g.index}: ${g.signer?.subject ?? '?'} (issuer ${g.signer?.issuer ?? '?'}), ${g.digestAlgorithm} ${g.signedDigest} ${g.matches ? 'matches' : 'DOES NOT MATCH'}; signer signature ${g.signerSignatureValid === undefined ? 'not checked' : g.signerSignatureValid ? 'valid' : 'INVALID'} (chain not checked)`,
-    );
+  for (const g of s.signatures) {
+    lines.push(`signature #${g.index}: ${verdictLine(g.verdict, 'this file')}`);
+    if (g.signer)
+      lines.push(
+        `  signer ${e(g.signer.subject)} (issuer ${e(g.signer.issuer)}, serial ${e(g.signer.serial)})`,
+      );
+    if (g.digestAlgorithm && g.signedDigest)
+      lines.push(`  signed image digest ${g.digestAlgorithm} ${g.signedDigest}`);
+    appendAll(lines, checkLines(g.verdict, '  '));
+  }
   if (s.uki) {
-    if (s.uki.uname) lines.push(`uname: ${s.uki.uname}`);
-    if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${s.uki.cmdline}`);
-    if (s.uki.osRelease?.PRETTY_NAME) lines.push(`os-release: ${s.uki.osRelease.PRETTY_NAME}`);
+    if (s.uki.uname) lines.push(`uname: ${e(s.uki.uname)}`);
+    if (s.uki.cmdline !== undefined) lines.push(`cmdline: ${e(s.uki.cmdline)}`);
+    if (s.uki.osRelease?.PRETTY_NAME) lines.push(`os-release: ${e(s.uki.osRelease.PRETTY_NAME)}`);
     for (const p of s.uki.profiles)
       lines.push(
-        `profile @${p.index}: ${p.id ?? ''} ${p.title ? `"${p.title}"` : ''} [${p.sections.join(' ')}]`,
+        `profile @${p.index}: ${e(p.id ?? '')} ${p.title ? `"${e(p.title)}"` : ''} [${p.sections.map(e).join(' ')}]`,
       );
-    for (const f of s.uki.efifw) lines.push(`efifw: ${f.fwid} (${f.payloadSize} bytes, ${f.format})`);
+    for (const f of s.uki.efifw) lines.push(`efifw: ${e(f.fwid)} (${f.payloadSize} bytes, ${f.format})`);
     const k = s.uki.linux;
     if (k) {
-      lines.push(`kernel (.linux): ${k.release ?? '?'} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`);
-      for (const g of k.signatures)
-        lines.push(`  kernel signature: ${g.signer ?? '?'} ${g.matches ? 'matches' : 'DOES NOT MATCH'} the kernel`);
+      lines.push(
+        `kernel (.linux): ${e(k.release ?? '?')} ${k.machine ?? ''}, authenticode sha256 ${k.authenticodeSha256 ?? '-'}`,
+      );
+      for (const g of k.signatures) {
+        lines.push(
+          `  kernel signature #${g.index}${g.signer ? ` by ${e(g.signer)}` : ''}: ${verdictLine(g.verdict, 'the kernel')}`,
+        );
+        appendAll(lines, checkLines(g.verdict, '    '));
+      }
       if (k.signatures.length === 0) lines.push('  kernel signature: none');
     }
   }
@@ -69,7 +118,7 @@ export function formatPeSummary(s: PeSummary): string {
     );
     for (const [bank, v] of Object.entries(r.sections)) lines.push(`  ${'sections'.padEnd(40)} ${bank} ${v}`);
     for (const [path, banks] of Object.entries(r.phases))
-      for (const [bank, v] of Object.entries(banks)) lines.push(`  ${path.padEnd(40)} ${bank} ${v}`);
+      for (const [bank, v] of Object.entries(banks)) lines.push(`  ${e(path).padEnd(40)} ${bank} ${v}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -82,18 +131,8 @@ function bootWithAddons(
   banks: HashAlgorithm[],
   io: CliIo,
 ) {
-  const profile = profileArg === undefined ? 0 : Number(profileArg);
-  if (!Number.isInteger(profile) || profile < 0 || profile >= MAX_PROFILES)
-    throw new UsageError('--profile must be 0…255');
-  const addons: AddonInput[] = specs.map((spec) => {
-    const m = /^(global|per-uki):(.*)$/.exec(spec);
-    const path = m ? m[2]! : spec;
-    return {
-      file: io.readFile(path),
-      fileName: basename(path),
-      scope: (m?.[1] ?? 'per-uki') as AddonInput['scope'],
-    };
-  });
+  const profile = decimalOption(profileArg, '--profile', { max: MAX_PROFILES - 1 }) ?? 0;
+  const addons = parseAddonArgs(specs, io);
   const merged = mergeAddons({ file }, addons, { profile });
   const sel = profileSelectionEvent(profile);
   const pcr12 = predictPcr12(sel ? [sel, ...merged.pcr12] : merged.pcr12, { banks });
@@ -119,14 +158,14 @@ function bootWithAddons(
 
 function formatBoot(b: ReturnType<typeof bootWithAddons>): string {
   const lines = [
-    `boot (profile @${b.profile}${b.addons.length ? `, add-ons ${b.addons.join(' ')}` : ''}):`,
-    `  cmdline: ${b.cmdline}`,
+    `boot (profile @${b.profile}${b.addons.length ? `, add-ons ${b.addons.map(e).join(' ')}` : ''}):`,
+    `  cmdline: ${e(b.cmdline)}`,
   ];
-  for (const i of b.initrds) lines.push(`  initrd: ${i.kind} from ${i.source} (${i.size} bytes)`);
-  for (const e of b.pcr12.events) lines.push(`  pcr12 event: ${e.description}`);
+  for (const i of b.initrds) lines.push(`  initrd: ${i.kind} from ${e(i.source)} (${i.size} bytes)`);
+  for (const ev of b.pcr12.events) lines.push(`  pcr12 event: ${e(ev.description)}`);
   for (const [bank, v] of Object.entries(b.pcr12.values))
     lines.push(`  pcr12 (these events only) ${bank} ${v}`);
-  for (const d of b.diagnostics) lines.push(`  ${formatDiagnostic(d)}`);
+  for (const d of b.diagnostics) lines.push(`  ${diagnosticLine(d)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -152,13 +191,32 @@ async function run(args: string[], io: CliIo): Promise<number> {
     values.addon || values.profile !== undefined
       ? bootWithAddons(file, values.addon ?? [], values.profile, banks, io)
       : undefined;
-  if (values.json) io.out(toJson(boot ? { ...s, boot } : s) + '\n');
+  // Stub-version-aware measured-boot prediction (evidence §4): PCR 4 images, 11, 12, the PCR 1 smbios tag, PCR 9.
+  const measuredBoot =
+    s.kind === 'uki'
+      ? bootPredictionView(
+          predictBoot({ file }, parseAddonArgs(values.addon ?? [], io), {
+            banks,
+            ...(values.profile !== undefined ? { profile: Number(values.profile) } : {}),
+          }),
+        )
+      : undefined;
+  if (values.json)
+    io.out(toJson({ ...s, ...(boot ? { boot } : {}), ...(measuredBoot ? { measuredBoot } : {}) }) + '\n');
   else {
     io.out(formatPeSummary(s));
     if (boot) io.out(formatBoot(boot));
-    for (const d of s.diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+    if (measuredBoot) io.out(formatBootPrediction(measuredBoot));
+    for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
-  return s.kind === 'pe' && !s.format ? 1 : 0;
+  // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7), and so does
+  // a signature that does not cover its file (or the kernel inside a UKI).
+  return (s.kind === 'pe' && !s.format) ||
+    hasErrors(s.diagnostics) ||
+    (boot !== undefined && hasErrors(boot.diagnostics)) ||
+    uncoveredSignatures(s).length > 0
+    ? 1
+    : 0;
 }
 
 export const peCommand: Command = {

@@ -2,11 +2,13 @@
 // ukify (fuki §2.5); prints the result's sections, Authenticode digest and PCR 11.
 import { parseArgs } from 'node:util';
 import { concatBytes, textEncoder, type Bytes } from '../../core/bytes/bytes';
-import { formatDiagnostic, hasErrors } from '../../core/diagnostics';
+import { hasErrors } from '../../core/diagnostics';
 import { buildUki, type SectionInput } from '../../core/uki/build';
 import { encodeEfifw } from '../../core/uki/efifw';
 import { summarizePe } from '../../core/uki/summary';
 import type { Command } from '../commands';
+import { diagnosticLine, escapeText } from '../escape';
+import { checkOutputPaths } from '../outputs';
 import { toJson, UsageError, type CliIo } from '../io';
 import { formatPeSummary } from './pe';
 
@@ -52,6 +54,24 @@ function run(args: string[], io: CliIo): number {
   if (!values.addon && !values.linux && values.profile === undefined)
     throw new UsageError('--linux is required for a UKI (or use --addon)');
   if (values.addon && values.linux) throw new UsageError('an add-on cannot carry --linux');
+  // The output must not be any input (issue 11 item 7): checked before anything is read.
+  const at = (v: string | undefined) => (v?.startsWith('@') ? v.slice(1) : undefined);
+  const afterColon = (spec: string) => spec.slice(spec.indexOf(':') + 1);
+  checkOutputPaths(
+    [
+      values.stub,
+      values.linux?.replace(/^@/, ''),
+      ...(values.initrd ?? []).map((p) => p.replace(/^@/, '')),
+      at(values.cmdline),
+      values['os-release']?.replace(/^@/, ''),
+      values.sbat?.replace(/^@/, ''),
+      values.hwids?.replace(/^@/, ''),
+      at(values.profile),
+      ...(values.efifw ?? []).map((x) => afterColon(x).replace(/^@/, '')),
+      ...(values.section ?? []).map((x) => at(afterColon(x))),
+    ],
+    [{ option: '--output', path: values.output }],
+  );
   const file = (p: string): Bytes => io.readFile(p.startsWith('@') ? p.slice(1) : p);
   const textOrFile = (v: string): Uint8Array =>
     v.startsWith('@') ? io.readFile(v.slice(1)) : textEncoder.encode(v);
@@ -93,7 +113,7 @@ function run(args: string[], io: CliIo): number {
     throw e;
   }
   for (const d of r.diagnostics)
-    if (d.severity !== 'info' && !values.json) io.err(formatDiagnostic(d) + '\n');
+    if (d.severity !== 'info' && !values.json) io.err(diagnosticLine(d) + '\n');
   if (!r.file || hasErrors(r.diagnostics)) {
     if (values.json) io.out(toJson({ output: null, diagnostics: r.diagnostics }) + '\n');
     return 1;
@@ -102,7 +122,7 @@ function run(args: string[], io: CliIo): number {
   const s = summarizePe({ file: r.file, pe: r.pe });
   if (values.json)
     io.out(toJson({ output: values.output, ...s, diagnostics: [...r.diagnostics, ...s.diagnostics] }) + '\n');
-  else io.out(`wrote ${values.output}\n` + formatPeSummary(s));
+  else io.out(`wrote ${escapeText(values.output)}\n` + formatPeSummary(s));
   return 0;
 }
 

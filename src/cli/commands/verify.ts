@@ -20,6 +20,7 @@ import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types'
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 import { parsePythonInt } from './measure-ovmf';
+import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope verify EVIDENCE [--certs FILE]... [--collateral FILE] [--at ISO-TIME]
                         [--igvm FILE [--profile P] | --ovmf FILE [measure-ovmf options]] [--search] [--json]
@@ -194,7 +195,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (evidence) {
     const certs = certificatesFrom((v.certs ?? []).map((name) => ({ name, bytes: io.readFile(name) })), diags);
     const ver = await verifyEvidence(evidence, { certs, at, collateral });
-    checks.list.push(...ver.checks);
+    appendAll(checks.list, ver.checks);
   }
 
   // 2. The launch.
@@ -212,10 +213,10 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (isTdx) {
       kind = 'tdx-quote';
       const launch: TdxLaunch = tdxLaunchOfIgvm(pr.file, v.igvm);
-      checks.list.push(...compareTdx(measurement, launch));
+      appendAll(checks.list, compareTdx(measurement, launch));
     } else {
       const launch: SnpLaunch = snpLaunchOfIgvm(pr.file, v.igvm, profile);
-      checks.list.push(...compareSnp(report ? snpFields(evidence!) : { measurement }, launch));
+      appendAll(checks.list, compareSnp(report ? snpFields(evidence!) : { measurement }, launch));
       if (v.search && profile && checks.get('launch.measurement')?.status === 'fail') {
         const all = snpLaunchOfIgvm(pr.file, v.igvm);
         const hit = all.candidates.find((c) => toHex(c.digest) === toHex(measurement));
@@ -234,7 +235,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         const r = tdvfMrtd(firmware, order, parsedFw);
         return r.mrtd ? [{ label: `--order ${order}`, digest: r.mrtd }] : [];
       });
-      checks.list.push(...compareTdx(measurement, { source: v.ovmf, candidates, error: 'not a TDVF image (no TDX metadata)' }));
+      appendAll(checks.list, compareTdx(measurement, { source: v.ovmf, candidates, error: 'not a TDVF image (no TDX metadata)' }));
     } else {
       const g = classicGiven(v, io);
       const complete = g.vcpus !== undefined && (g.vcpuSig !== undefined || (g.vmm !== undefined && g.vmm !== 'QEMU'));
@@ -242,7 +243,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         const r = measureClassic({ mode: 'snp', firmware, parsed: parsedFw, vcpus: g.vcpus, vcpuSig: g.vcpuSig, vmm: g.vmm, guestFeatures: g.guestFeatures, kernel: g.kernel });
         for (const d of r.diagnostics) if (d.severity !== 'info') diags.add(d);
         const launch: SnpLaunch = { source: v.ovmf, candidates: r.digest ? [{ label: 'the given options', digest: r.digest }] : [], igvm: false, error: r.diagnostics.find((d) => d.severity === 'error')?.message };
-        checks.list.push(...compareSnp(report ? snpFields(evidence!) : { measurement }, launch));
+        appendAll(checks.list, compareSnp(report ? snpFields(evidence!) : { measurement }, launch));
       } else {
         checks.skip('launch.measurement', `the classic launch needs --vcpus and --vcpu-type/--vcpu-sig (or --vmm-type ec2/gce)${v.search ? '; searching them' : '; pass them or use --search'}`);
         if (report) for (const c of compareSnp(snpFields(evidence!), { source: v.ovmf, candidates: [], igvm: false }).filter((c) => c.id !== 'launch.measurement')) checks.list.push(c);

@@ -4,10 +4,9 @@
 // against the computed MRTD in both page orders.
 import { equalBytes, toHex, type Bytes } from '../bytes/bytes';
 import { sha384Of } from '../hash/hash';
-import { IGVM_PLATFORM_TYPE, type IgvmFile, type IgvmSnpIdBlock, type IgvmSnpPublicKey } from '../igvm/types';
+import { appliesTo, IGVM_PLATFORM_TYPE, supportedPlatforms, type IgvmFile, type IgvmSnpIdBlock, type IgvmSnpPublicKey } from '../igvm/types';
 import { measureIgvm } from '../measure/measure-igvm';
 import { SNP_PROFILES, TDX_ORDERS, type SnpProfile } from '../measure/options';
-import { maskApplies, platformsOf } from '../measure/source';
 import { CheckList, type Check } from './checks';
 
 export interface LaunchCandidate {
@@ -36,15 +35,15 @@ export interface TdxLaunch {
 
 /** The SNP launch of an IGVM: one candidate per profile (or only `profile`), its ID block and guest policy. */
 export function snpLaunchOfIgvm(file: IgvmFile, source: string, profile?: SnpProfile): SnpLaunch {
-  const snp = platformsOf(file).find((p) => p.platformType === IGVM_PLATFORM_TYPE.SEV_SNP);
+  const snp = supportedPlatforms(file).find((p) => p.platformType === IGVM_PLATFORM_TYPE.SEV_SNP);
   if (!snp) return { source, candidates: [], igvm: true, error: 'the IGVM declares no SEV-SNP platform' };
   const candidates: LaunchCandidate[] = [];
   for (const p of profile ? [profile] : SNP_PROFILES) {
     const m = measureIgvm(file, { platforms: ['SEV_SNP'], snpProfile: p })[0];
     if (m && !m.diagnostics.some((d) => d.severity === 'error')) candidates.push({ label: `--profile ${p}`, digest: m.digest });
   }
-  const idBlocks = file.directives.filter((h): h is IgvmSnpIdBlock => h.kind === 'SnpIdBlock' && maskApplies(h, snp.compatibilityMask, 'overlaps'));
-  const policy = file.initialization.find((h) => h.kind === 'GuestPolicy' && maskApplies(h, snp.compatibilityMask, 'overlaps'));
+  const idBlocks = file.directives.filter((h): h is IgvmSnpIdBlock => h.kind === 'SnpIdBlock' && appliesTo(h, snp.compatibilityMask, 'overlaps'));
+  const policy = file.initialization.find((h) => h.kind === 'GuestPolicy' && appliesTo(h, snp.compatibilityMask, 'overlaps'));
   return {
     source,
     candidates,

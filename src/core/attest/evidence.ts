@@ -9,6 +9,7 @@ import { verifySnpReport, type SnpVerification } from './snp-verify';
 import type { PcsCollateral } from './tdx-collateral';
 import { decodeTdxQuote, looksLikeTdxQuote, type TdxQuote } from './tdx-quote';
 import { verifyTdxQuote, type TdxVerification } from './tdx-verify';
+import { appendAll } from '../append';
 
 export type EvidenceKind = 'snp-report' | 'tdx-quote';
 
@@ -83,7 +84,7 @@ export function certificatesFrom(files: readonly { name: string; bytes: Uint8Arr
     const r = readCertificates(f.bytes, f.name);
     if (r.certs.length === 0) diags.warning('EVIDENCE_NO_CERT', `${f.name}: no certificate (DER or PEM) found`);
     if (r.bad) diags.warning('EVIDENCE_BAD_CERT', `${f.name}: ${r.bad} block(s) do not decode as X.509`);
-    out.push(...r.certs);
+    appendAll(out, r.certs);
   }
   return out;
 }

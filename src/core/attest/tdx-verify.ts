@@ -29,7 +29,7 @@ async function rawP256Key(xy: Uint8Array): Promise<CryptoKey | undefined> {
     const raw = new Uint8Array(65);
     raw[0] = 4;
     raw.set(xy, 1);
-    return await globalThis.crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    return await crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
   } catch {
     return undefined;
   }

@@ -5,7 +5,9 @@
 //   'pad8'  add zero bytes up to a multiple of 8 after trailing data (systemd pe_hash, the digest sbsign
 //           embeds and osslsigncode reports, pesign -P).
 import type { Bytes } from '../bytes/bytes';
+import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
+import { hashedBytesLimit } from '../pe/constants';
 import type { PeFile } from '../pe/types';
 
 export type AuthenticodePadding = 'none' | 'pad8';
@@ -70,7 +72,30 @@ export function authenticodeRanges(pe: PeFile, padding: AuthenticodePadding = 'p
   return out;
 }
 
-/** The Authenticode digest of a parsed PE; undefined when its headers did not decode. */
+/** How many bytes the Authenticode digest of `pe` hashes (its ranges may repeat bytes when sections alias). */
+export const authenticodeHashedLength = (pe: PeFile, padding: AuthenticodePadding = 'pad8'): number =>
+  authenticodeRanges(pe, padding).reduce((n, r) => n + r.length, 0);
+
+/**
+ * The diagnostic when the Authenticode digest of `pe` is refused: its ranges add up to more than
+ * hashedBytesLimit(file size) (section headers that overlap or alias each other; a well-formed PE hashes at most
+ * its own size + 7 bytes).
+ */
+export function authenticodeLimitDiagnostic(pe: PeFile): Diagnostic | undefined {
+  if (!pe.ok) return undefined;
+  const n = authenticodeHashedLength(pe, 'pad8');
+  const limit = hashedBytesLimit(pe.fileSize);
+  if (n <= limit) return undefined;
+  return {
+    severity: 'error',
+    code: 'AUTHENTICODE_TOO_MUCH_DATA',
+    message: `Authenticode digest not computed: its sections add up to ${n} bytes, more than ${limit} (2 × the file size + 64 KiB); the section headers overlap or alias each other`,
+    offset: pe.sectionTable?.offset,
+    spec: 'fuki §3.3',
+  };
+}
+
+/** The Authenticode digest of a parsed PE; undefined when its headers did not decode or it exceeds the limit. */
 export function authenticodeDigest(
   file: Uint8Array,
   pe: PeFile,
@@ -79,8 +104,10 @@ export function authenticodeDigest(
   hash: HashBackend = defaultHash(),
 ): Bytes | undefined {
   if (!pe.ok) return undefined;
+  const ranges = authenticodeRanges(pe, padding);
+  if (ranges.reduce((n, r) => n + r.length, 0) > hashedBytesLimit(pe.fileSize)) return undefined;
   const h = hash.create(alg);
-  for (const r of authenticodeRanges(pe, padding))
+  for (const r of ranges)
     h.update(r.zeros ? new Uint8Array(r.length) : file.subarray(r.offset, r.offset + r.length));
   return h.digest();
 }
@@ -98,7 +125,7 @@ export function authenticodeDigests(
   pe: PeFile,
   hash: HashBackend = defaultHash(),
 ): AuthenticodeDigests | undefined {
-  if (!pe.ok) return undefined;
+  if (!pe.ok || authenticodeLimitDiagnostic(pe)) return undefined;
   const padded = authenticodeRanges(pe, 'pad8');
   const paddingMatters = padded.some((r) => r.zeros);
   const digests = {} as AuthenticodeDigests['digests'];

@@ -147,6 +147,9 @@ export function guidFromString(s: string): Bytes {
   return out;
 }
 
+/** A power of two (alignments, compatibility masks); 0 is not. */
+export const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
+
 export function alignUp(v: number, a: number): number {
   return Math.ceil(v / a) * a;
 }

@@ -2,6 +2,8 @@
 // anything that carries an SNP launch (an IGVM, or a FUKI's `.efifw` IGVM), the two SNP ledgers compared
 // step by step (GPA, page type, content hash) down to the first diverging step. Plain data out (worker API).
 import { toHex } from '../bytes/bytes';
+import { sectionView } from '../pe/access';
+import { sectionDigest } from '../pe/section-hash';
 import { detectFileKind } from '../detect';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import type { HashBackend } from '../hash/hash';
@@ -10,6 +12,7 @@ import { measureIgvm } from '../measure';
 import type { LedgerEntry } from '../measure/ledger';
 import { parsePe, type PeFile } from '../pe';
 import { decodeEfifw } from '../uki/efifw';
+import { appendAll } from '../append';
 
 /** One compared value: equal or not, both sides as text ('' when a side does not have it). */
 export interface DiffRow {
@@ -63,8 +66,8 @@ function igvmOf(bytes: Uint8Array, pe: PeFile | undefined): Uint8Array | undefin
   if (detectFileKind(bytes) === 'igvm') return bytes;
   for (const s of pe?.sections ?? []) {
     if (s.name !== '.efifw') continue;
-    const raw = bytes.subarray(s.pointerToRawData, s.pointerToRawData + s.sizeOfRawData);
-    const blob = decodeEfifw(raw, new Diagnostics(), s.pointerToRawData);
+    const raw = sectionView(bytes, s);
+    const blob = decodeEfifw(raw, new Diagnostics(), s.data.offset);
     const payload = blob && raw.subarray(blob.payload.offset, blob.payload.offset + blob.payload.length);
     if (payload && detectFileKind(payload) === 'igvm') return payload;
   }
@@ -166,10 +169,10 @@ function sectionsByName(pe: PeFile | undefined, bytes: Uint8Array, hash: HashBac
   const m = new Map<string, Keyed>();
   for (const s of pe?.sections ?? []) {
     const key = m.has(s.name) ? `${s.name}#${s.index}` : s.name;
-    const raw = bytes.subarray(s.pointerToRawData, s.pointerToRawData + s.sizeOfRawData);
     m.set(key, {
       label: `section ${key}`,
-      text: `${s.virtualSize.toLocaleString('en')} B, sha256 ${short(toHex(hash.digest('sha256', raw)))}`,
+      // The one section-hash definition (ukify's VirtualSize bytes), as Inspect and `fukiscope pe` show it.
+      text: `${s.virtualSize.toLocaleString('en')} B, sha256 ${short(toHex(sectionDigest(bytes, s, 'sha256', hash)))}`,
     });
   }
   return m;
@@ -244,8 +247,8 @@ export function diffFiles(a: Uint8Array, b: Uint8Array, hash: HashBackend): Diff
     row('File kind', kindA, kindB),
     row('Size', a.length.toLocaleString('en'), b.length.toLocaleString('en')),
   ];
-  if (peA || peB) header.push(...peHeaderRows(peA, peB));
-  if (pa?.file || pb?.file) header.push(...igvmHeaderRows(pa?.file, pb?.file));
+  if (peA || peB) appendAll(header, peHeaderRows(peA, peB));
+  if (pa?.file || pb?.file) appendAll(header, igvmHeaderRows(pa?.file, pb?.file));
   const la = snpLedger(pa?.file, hash);
   const lb = snpLedger(pb?.file, hash);
   const parts =

@@ -4,10 +4,10 @@
 import { toHex } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import type { AddonInput } from '../uki/addons';
-import { ComposeSession, describeMeasurement, type ComposeSettings } from './compose';
+import { ComposeSession, type ComposeSettings } from './compose';
 import type { FukiProfile } from './snp-plan';
 import { ukiBootBlobs } from './inputs';
-import type { ReceiptAddonCombination } from './receipt';
+import { describeMeasurement, type ReceiptAddonCombination } from './receipt';
 
 /** 2^8 combinations at most: beyond that a table stops being useful and the work grows without bound. */
 export const MAX_MATRIX_ADDONS = 8;

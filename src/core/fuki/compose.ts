@@ -18,16 +18,18 @@ import {
 } from '../igvm/types';
 import { cmdlineBytes, type KernelHashes } from '../kernel-hashes/kernel-hashes';
 import { findKernelHashesSection, placeKernelHashes } from '../kernel-hashes/placement';
-import { coalesceLedger, type LedgerEntry } from '../measure/ledger';
 import { measurePlatform, type PlatformMeasurement } from '../measure/measure-igvm';
 import type { SnpChain } from '../measure/snp-chain';
 import type { SnpProfile, TdxOrder } from '../measure/options';
 import type { VmmType } from '../vmsa/build';
 import { DigestCache } from './digest-cache';
 import type { BootBlobs } from './inputs';
-import type { Receipt, ReceiptBlob, ReceiptMeasurement } from './receipt';
+import { composeReceipt, type Receipt, type ReceiptBlob } from './receipt';
 import { planSnpDirectives, type FukiProfile } from './snp-plan';
 import { planTdxDirectives } from './tdx-plan';
+import { appendAll } from '../append';
+import { LAUNCH_DEFAULTS } from '../settings/launch-settings';
+import { VCPU_TYPES } from '../vmsa/vcpu-types';
 
 export type FukiPlatform = 'SEV_SNP' | 'TDX';
 
@@ -51,15 +53,16 @@ export interface ComposeSettings {
   hashOutputs?: boolean;
 }
 
+/** The defaults of settings/launch-settings.ts as ComposeSettings (what parseComposeSettings({}) returns). */
 export const DEFAULT_SETTINGS: ComposeSettings = {
-  profile: 'qemu-igvm',
-  vcpus: 1,
-  vcpuSig: 0x800f12, // EPYC-v4 (fuki §4.5)
-  vcpuType: 'EPYC-v4',
-  vmm: 'QEMU',
-  guestFeatures: 0x1n,
-  snpPolicy: 0x30000n,
-  tdxPolicy: 0n,
+  profile: LAUNCH_DEFAULTS.profile,
+  vcpus: LAUNCH_DEFAULTS.vcpus,
+  vcpuSig: VCPU_TYPES[LAUNCH_DEFAULTS.vcpuType]!,
+  vcpuType: LAUNCH_DEFAULTS.vcpuType,
+  vmm: LAUNCH_DEFAULTS.vmm,
+  guestFeatures: LAUNCH_DEFAULTS.guestFeatures,
+  snpPolicy: LAUNCH_DEFAULTS.snpPolicy,
+  tdxPolicy: LAUNCH_DEFAULTS.tdxPolicy,
 };
 
 export interface ComposeInput {
@@ -67,6 +70,8 @@ export interface ComposeInput {
   /** Direct-boot blobs; undefined = a firmware-only IGVM (the kernel-hashes page stays a zero page). */
   boot?: BootBlobs;
   settings: ComposeSettings;
+  /** The inputs' file names, for the receipt (the bytes carry none). */
+  names?: { firmware?: string; kernel?: string; initrds?: string[]; uki?: string };
 }
 
 export interface ComposeResult {
@@ -104,9 +109,6 @@ interface Structure {
   /** Warnings raised while building, repeated on every reuse so an edit never hides them. */
   buildDiagnostics: Diagnostic[];
 }
-
-const hex = (b: Uint8Array): string => toHex(b);
-const hex64 = (v: bigint | number): string => '0x' + BigInt(v).toString(16);
 
 export class ComposeSession {
   readonly cache: DigestCache;
@@ -239,7 +241,7 @@ export class ComposeSession {
       const m = structure.snp.measurement;
       measurements.push({ ...m, digest: structure.snp.chain.digest, ledger: structure.snp.chain.ledger() });
     }
-    measurements.push(...structure.tdx);
+    appendAll(measurements, structure.tdx);
     for (const m of measurements) for (const d of m.diagnostics) diags.add(softenKvmCheck(d));
     const receipt = this.receipt(input, settings, parsed, bytes, measurements, kernel, khPage);
     return {
@@ -313,7 +315,7 @@ export class ComposeSession {
       if (plan.diagnostics.hasErrors) return undefined;
       platformHeaders.push(platformHeader(MASK.SEV_SNP, IGVM_PLATFORM_TYPE.SEV_SNP));
       init.push({ kind: 'GuestPolicy', compatibilityMask: MASK.SEV_SNP, policy: settings.snpPolicy, reserved: 0 });
-      directives.push(...plan.directives);
+      appendAll(directives, plan.directives);
       if (plan.kernelHashesPage) {
         const offsetInPage = parsed.sevHashTable!.gpa & 0xfff;
         khPage = { ...plan.kernelHashesPage, offsetInPage };
@@ -331,7 +333,7 @@ export class ComposeSession {
       if (plan.diagnostics.hasErrors) return undefined;
       platformHeaders.push(platformHeader(MASK.TDX, IGVM_PLATFORM_TYPE.TDX));
       init.push({ kind: 'GuestPolicy', compatibilityMask: MASK.TDX, policy: settings.tdxPolicy, reserved: 0 });
-      directives.push(...plan.directives);
+      appendAll(directives, plan.directives);
     }
     const file: IgvmFileInput = { formatVersion: 1, platforms: platformHeaders, initialization: init, directives };
     let bytes: Bytes;
@@ -387,11 +389,12 @@ export class ComposeSession {
   private blob(parts: readonly Uint8Array[]): ReceiptBlob {
     return {
       size: parts.reduce((n, p) => n + p.length, 0),
-      sha256: hex(this.cache.of('sha256', parts)),
-      sha384: hex(this.cache.of('sha384', parts)),
+      sha256: toHex(this.cache.of('sha256', parts)),
+      sha384: toHex(this.cache.of('sha384', parts)),
     };
   }
 
+  /** The facts of this composition for receipt.ts (input digests from the cache, so nothing is hashed twice). */
   private receipt(
     input: ComposeInput,
     settings: ComposeSettings,
@@ -401,84 +404,26 @@ export class ComposeSession {
     kernel: KernelHashes | undefined,
     khPage: ComposeResult['kernelHashesPage'],
   ): Receipt {
-    const inputs: Receipt['inputs'] = {
-      firmware: { ...this.blob([input.firmware]), note: parsed.features.flavour },
-    };
-    if (input.boot) {
-      inputs.kernel = { ...this.blob([input.boot.kernel]), source: input.boot.provenance.kernel };
-      inputs.initrd = {
+    const names = input.names ?? {};
+    const hashed = settings.hashOutputs !== false;
+    return composeReceipt({
+      settings,
+      firmware: { ...this.blob([input.firmware]), name: names.firmware, note: parsed.features.flavour },
+      kernel: input.boot && { ...this.blob([input.boot.kernel]), name: names.kernel ?? (names.uki && `${names.uki} .linux`), source: input.boot.provenance.kernel },
+      initrd: input.boot && {
         ...this.blob(input.boot.initrds),
+        name: names.initrds?.join(' + ') || undefined,
         source: input.boot.provenance.initrds.join(' + ') || 'none (hashed as empty input)',
-      };
-    }
-    const outputs: Receipt['outputs'] = {};
-    if (settings.hashOutputs !== false) {
-      outputs.igvm = {
+      },
+      cmdline: { text: input.boot?.cmdline ?? '', sha256: kernel?.cmdline, source: input.boot?.provenance.cmdline ?? 'none' },
+      kernelHashes: khPage && { ...khPage, pageSha256: this.hash.digest('sha256', khPage.page) },
+      igvm: {
         size: igvm.length,
-        sha256: hex(this.hash.digest('sha256', igvm)),
-        sha384: hex(this.hash.digest('sha384', igvm)),
-      };
-    } else {
-      outputs.igvm = { size: igvm.length, sha256: '', sha384: '', note: 'not hashed (live preview)' };
-    }
-    const rm: ReceiptMeasurement[] = measurements.map((m) => describeMeasurement(m, settings.profile));
-    const notes = [
-      'The SNP digest assumes the loader executes the directives in file order (igvm-format §14.7).',
-      'Guest policy, ID block and host data are not part of the launch digest; they appear in the attestation report.',
-      'SECRETS and CPUID pages are measured by type only: their contents (filled by the PSP/VMM) are not covered.',
-    ];
-    if (kernel)
-      notes.push(
-        'Kernel, initrd and command line are covered through their SHA-256 in the kernel-hashes page; OVMF verifies them only in AmdSev builds (fuki §4.3).',
-      );
-    if (kernel && measurements.some((m) => m.platform === 'TDX'))
-      notes.push(
-        'TDX: the MRTD covers the TDVF firmware sections only, so kernel, initrd, command line and add-ons do not change it (the kernel-hashes page is an SEV mechanism). On TDX they are measured at boot: systemd-stub extends the UKI sections (its PCR 11 events) into RTMR[2] through EFI_CC_MEASUREMENT_PROTOCOL (fuki §3.1).',
-      );
-    if (settings.profile === 'classic-equivalent')
-      notes.push(
-        'classic-equivalent: measured with zero pages as the SNP ZERO type, this equals the classic QEMU -bios launch digest of the same inputs (sev-snp-measure).',
-      );
-    return {
-      tool: 'fukiscope 0.1.0',
-      route: 'hash-page',
-      profile: settings.profile,
-      options: {
-        vcpus: settings.vcpus,
-        vcpuType: settings.vcpuType ?? '',
-        vcpuSig: hex64(settings.vcpuSig),
-        vmmType: settings.vmm,
-        guestFeatures: hex64(settings.guestFeatures),
-        snpPolicy: hex64(settings.snpPolicy),
-        tdxPolicy: hex64(settings.tdxPolicy),
+        sha256: hashed ? this.hash.digest('sha256', igvm) : undefined,
+        sha384: hashed ? this.hash.digest('sha384', igvm) : undefined,
       },
-      inputs,
-      cmdline: {
-        text: input.boot?.cmdline ?? '',
-        sha256: kernel ? hex(kernel.cmdline) : '',
-        source: input.boot?.provenance.cmdline ?? 'none',
-      },
-      kernelHashes: khPage && {
-        gpa: hex64(khPage.gpa),
-        offsetInPage: khPage.offsetInPage,
-        table: hex(khPage.table),
-        pageSha256: hex(this.hash.digest('sha256', khPage.page)),
-      },
-      outputs,
-      measurements: rm,
-      ledger: measurements
-        .filter((m) => m.ledger)
-        .map((m) => ({
-          platform: m.platform + (m.tdxOrder ? ` (${m.tdxOrder})` : ''),
-          steps: m.steps,
-          runs: coalesceLedger(m.ledger as LedgerEntry[]).map((r) => ({
-            type: r.type,
-            firstGpa: hex64(r.gpa),
-            pages: r.count,
-          })),
-        })),
-      notes,
-    };
+      measurements,
+    });
   }
 }
 
@@ -514,25 +459,3 @@ function platformHeader(mask: number, platformType: number): IgvmHeaderInput {
     sharedGpaBoundary: 0n,
   };
 }
-
-export function describeMeasurement(m: PlatformMeasurement, profile: FukiProfile): ReceiptMeasurement {
-  if (m.platform === 'TDX')
-    return {
-      platform: 'TDX',
-      tdxOrder: m.tdxOrder,
-      digest: hex(m.digest),
-      steps: m.steps,
-      meaning: `MRTD if the VMM adds pages in ${m.tdxOrder} order (the TD report's MRTD)`,
-    };
-  return {
-    platform: 'SEV_SNP',
-    profile: m.profile,
-    digest: hex(m.digest),
-    steps: m.steps,
-    meaning:
-      profile === 'qemu-igvm'
-        ? 'SNP launch digest when QEMU/KVM loads this IGVM (attestation report MEASUREMENT)'
-        : 'SNP launch digest with zero pages launched as SNP ZERO pages; equals the classic -bios launch of the same inputs',
-  };
-}
-

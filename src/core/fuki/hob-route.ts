@@ -19,6 +19,7 @@ import {
 } from '../igvm/types';
 import { parsePe } from '../pe/parse';
 import { authenticatedVariable, signatureDatabase } from './efi-sigdb';
+import { appendAll } from '../append';
 
 /** edk2 `OvmfPkg/Include/IndustryStandard/IgvmData.h`: GUID-extension HOB carrying {Address, Length, DataType, Flags}. */
 export const EFI_IGVM_DATA_HOB_GUID = '3dd177ff-b632-4e25-bef3-065063d55fc4';
@@ -185,7 +186,7 @@ export function combineIgvmWithUki(input: HobRouteInput, hash: HashBackend = def
   let blobsPlaced = false;
   for (const h of file.directives) {
     if (!blobsPlaced && isVpContext(h)) {
-      directives.push(...blobDirectives);
+      appendAll(directives, blobDirectives);
       blobsPlaced = true;
     }
     if (h.kind === 'PageData' && h.gpa === hobAreaGpa) {
@@ -195,7 +196,7 @@ export function combineIgvmWithUki(input: HobRouteInput, hash: HashBackend = def
     }
     directives.push(h);
   }
-  if (!blobsPlaced) directives.push(...blobDirectives);
+  if (!blobsPlaced) appendAll(directives, blobDirectives);
   if (!replaced) {
     // The firmware IGVM does not import the HOB page: add it.
     directives.splice(directives.length - blobDirectives.length, 0, {

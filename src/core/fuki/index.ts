@@ -8,3 +8,4 @@ export * from './fuki-pe';
 export * from './addon-matrix';
 export * from './efi-sigdb';
 export * from './hob-route';
+export * from './payload-measure';

@@ -2,7 +2,9 @@
 // its add-ons the way systemd-stub hands them to the kernel (fuki-uki-kernel-hashes.md §1.6, §2.7, §4.1).
 // Which bytes a FUKI hash page should carry is not specified anywhere (§6 item 8); we hash what the kernel gets:
 // `.linux`, the initrds concatenated in stub order (ucode first), and the final command line.
-import { Diagnostics } from '../diagnostics';
+import { detectFileKind } from '../detect';
+import { Diagnostics, type Diagnostic } from '../diagnostics';
+import { parsePe } from '../pe/parse';
 import { sectionView } from '../pe/access';
 import { mergeAddons, type AddonInput } from '../uki/addons';
 import type { Pcr12Event } from '../uki/pcr';
@@ -34,6 +36,18 @@ export function directBootBlobs(b: DirectBoot): BootBlobs {
   };
 }
 
+/**
+ * The error diagnostics of a kernel input (issue 10: every compose input counts). A kernel that is a PE (an EFI-stub
+ * bzImage, or `.linux` of a UKI) must parse as one: a truncated or damaged image hashes fine and boots never. A
+ * kernel that is not a PE (a plain bzImage) is hashed as the bytes QEMU reads, with nothing to check.
+ */
+export function kernelInputDiagnostics(kernel: Uint8Array, what = 'kernel'): Diagnostic[] {
+  if (detectFileKind(kernel) !== 'pe') return [];
+  return parsePe(kernel)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => ({ ...d, message: `${what}: ${d.message}` }));
+}
+
 /** The boot blobs of a UKI (one profile) with a set of add-ons applied. */
 export function ukiBootBlobs(
   uki: Uint8Array,
@@ -48,6 +62,7 @@ export function ukiBootBlobs(
     diagnostics.error('FUKI_UKI_NO_LINUX', 'the UKI has no .linux section: no kernel to hash', { spec: 'fuki §2.3' });
     return undefined;
   }
+  for (const d of kernelInputDiagnostics(sectionView(uki, linux.pe), 'UKI .linux')) diagnostics.add(d);
   const merged = mergeAddons({ file: uki, model }, addons, { profile });
   for (const d of merged.diagnostics) diagnostics.add(d);
   return {

@@ -67,6 +67,6 @@ export function readFileData(
   return view;
 }
 
-export const isPow2 = (v: number): boolean => v !== 0 && (v & (v - 1)) === 0;
 export const pageAligned = (v: bigint | number): boolean => BigInt(v) % 4096n === 0n;
-export const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+/** Hex spelling of a field value in messages (the one definition is bytes.ts hex64). */
+export { hex64 as hex, isPow2 } from '../bytes/bytes';

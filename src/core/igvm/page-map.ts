@@ -1,6 +1,7 @@
 // igvmPageMap: the guest-physical layout one platform sees, as sorted, coalesced runs of 4 KiB pages with the
 // headers behind each run (§7.1–§7.8, §9). Required-memory ranges are reported as runs too and may overlap pages.
 import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, appliesTo, type IgvmFile, type IgvmPageData } from './types';
+import { appendAll } from '../append';
 
 export type IgvmPageKind =
   | 'normal'
@@ -65,7 +66,7 @@ export function igvmPageMap(file: IgvmFile, compatibilityMask: number): IgvmPage
     const last = runs[runs.length - 1];
     if (last && last.kind === r.kind && last.gpa + BigInt(last.pages) * PAGE === r.gpa) {
       last.pages += r.pages;
-      last.headerIndices.push(...r.headerIndices);
+      appendAll(last.headerIndices, r.headerIndices);
     } else runs.push(r);
   }
   return runs;

@@ -674,10 +674,18 @@ export function sectionOfType(type: number): IgvmSection | undefined {
   return undefined;
 }
 
-/** Whether a header applies to the platform with mask `platformMask`; mask-less headers apply to all (§9). */
-export function appliesTo(header: IgvmHeaderInput | IgvmHeader, platformMask: number): boolean {
+/**
+ * Whether a header applies to the platform with mask `platformMask`; mask-less headers apply to all (§9).
+ * `overlaps` = (mask & P) != 0 (QEMU, igvmmeasure); `contains` = (mask & P) == P (RS-MEAS).
+ */
+export function appliesTo(
+  header: IgvmHeaderInput | IgvmHeader,
+  platformMask: number,
+  test: 'contains' | 'overlaps' = 'overlaps',
+): boolean {
   const m = (header as Partial<IgvmMasked>).compatibilityMask;
-  return m === undefined || (m & platformMask) !== 0;
+  if (m === undefined) return true;
+  return test === 'overlaps' ? (m & platformMask) !== 0 : (m & platformMask) >>> 0 === platformMask >>> 0;
 }
 
 /** The declared platforms (known platform headers only). */

@@ -58,12 +58,12 @@ describe('IGVM validation rules (rarer codes)', () => {
     expect(codes(b.build())).toEqual([['warning', 'IGVM_PAGE_FLAGS_RESERVED', 11]]);
   });
 
-  it('IGVM_VP_CONTEXT_NO_DATA: a VMSA with file_offset 0 reads as zeros (warning)', () => {
+  it('IGVM_VP_CONTEXT_NO_DATA: a VMSA with file_offset 0 is an error (no register data; decoding goes on with zeros)', () => {
     const bytes = workedExample().build();
     const vp = header(bytes, 10);
     put32(bytes, vp.offset + 8 + 12, 0);
     const r = parseIgvm(fixCrc(bytes));
-    expect(r.diagnostics.map((d) => [d.severity, d.code, d.index])).toEqual([['warning', 'IGVM_VP_CONTEXT_NO_DATA', 10]]);
+    expect(r.diagnostics.map((d) => [d.severity, d.code, d.index])).toEqual([['error', 'IGVM_VP_CONTEXT_NO_DATA', 10]]);
     const h = r.file!.headers[10]!;
     expect(h.kind === 'SnpVpContext' && h.vmsa.every((x) => x === 0)).toBe(true);
   });

@@ -112,10 +112,14 @@ export function decodeVpContext(ctx: ParseContext, base: IgvmHeaderBase, body: n
   return decodeVbsContext(ctx, base, fields);
 }
 
-/** Reads `n` bytes of VP data; missing data (offset 0 or out of range) reads as zeros so decoding goes on. */
+/**
+ * Reads `n` bytes of VP data. Missing data (offset 0 or out of range) reads as zeros so decoding goes on, and is an
+ * error: a VP context without its register state cannot start a vCPU, and a digest over made-up zeros would look
+ * like a real one (issue 10). Callers tell "missing" from real zeros by the returned array not being a view of the file.
+ */
 function readVpData(ctx: ParseContext, fileOffset: number, n: number, base: IgvmHeaderBase, what: string): Uint8Array {
   if (fileOffset === 0) {
-    ctx.diags.warning('IGVM_VP_CONTEXT_NO_DATA', `${what} has file_offset 0; read as zeros`, at(base, '4'));
+    ctx.diags.error('IGVM_VP_CONTEXT_NO_DATA', `${what} has file_offset 0: the VP context has no register data`, at(base, '4'));
     return new Uint8Array(n);
   }
   return readFileData(ctx, fileOffset, n, base, what) ?? new Uint8Array(n);

@@ -9,6 +9,7 @@ import {
   buildKernelHashesPage,
   buildKernelHashesTable,
   HASH_PAGE_SIZE,
+  PADDED_HASH_TABLE_LENGTH,
   type KernelHashes,
 } from './kernel-hashes';
 
@@ -50,6 +51,15 @@ export function placeKernelHashes(
     return undefined;
   }
   const offsetInPage = fw.sevHashTable.gpa & 0xfff;
+  if (offsetInPage + PADDED_HASH_TABLE_LENGTH > HASH_PAGE_SIZE) {
+    // The footer's hash-table GPA is file data: near a page end the table would run into the next page.
+    diags.error(
+      'KH_TABLE_CROSSES_PAGE',
+      `the SEV hash table at GPA 0x${fw.sevHashTable.gpa.toString(16)} (offset 0x${offsetInPage.toString(16)} in its page) does not leave room for the ${PADDED_HASH_TABLE_LENGTH}-byte table before the page ends`,
+      { offset: fw.sevHashTable.offset, length: fw.sevHashTable.length, spec: 'fuki §4.2.3' },
+    );
+    return undefined;
+  }
   const table = buildKernelHashesTable(hashes);
   return { gpa: section.gpa, offsetInPage, table, page: buildKernelHashesPage(table, offsetInPage) };
 }

@@ -18,8 +18,10 @@ function file(build: (b: IgvmBuilder, snp: number, other: number) => void) {
   return r.file!;
 }
 
-const run = (f: ReturnType<typeof file>, profile: SnpProfile) => measureIgvm(f, { platforms: ['SEV_SNP'], snpProfile: profile, ledger: true })[0]!;
-const types = (f: ReturnType<typeof file>, profile: SnpProfile) => run(f, profile).ledger!.map((e) => `${e.type}@${e.gpa.toString(16)}`);
+const run = (f: ReturnType<typeof file>, profile: SnpProfile) =>
+  measureIgvm(f, { platforms: ['SEV_SNP'], snpProfile: profile, ledger: true })[0]!;
+const types = (f: ReturnType<typeof file>, profile: SnpProfile) =>
+  run(f, profile).ledger!.map((e) => `${e.type}@${e.gpa.toString(16)}`);
 
 describe('SNP profiles on builder-made files', () => {
   it('shared page: igvm skips it, igvmmeasure measures it', () => {

@@ -6,7 +6,11 @@ import { parseIgvm } from '../igvm';
 import { corpusAvailable, manifest, readCorpus } from '../../test-support/corpus';
 import { measureIgvm, type PlatformMeasurement } from './measure-igvm';
 
-const KEY: Record<string, string> = { SEV_SNP: 'snp_launch_digest', TDX: 'tdx_mrtd', VSM_ISOLATION: 'vbs_boot_digest' };
+const KEY: Record<string, string> = {
+  SEV_SNP: 'snp_launch_digest',
+  TDX: 'tdx_mrtd',
+  VSM_ISOLATION: 'vbs_boot_digest',
+};
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const entries: any[] = corpusAvailable() ? manifest().igvm : [];
@@ -26,7 +30,9 @@ describe.skipIf(!corpusAvailable())('IGVM corpus measurements', () => {
         const file = parsed();
         const results = measureIgvm(file);
         const byPlatform = new Map<string, PlatformMeasurement>(results.map((r) => [r.platform, r]));
-        const expected = Object.entries(e.measurements as Record<string, Record<string, { compatibility_mask: number; value: string }>>);
+        const expected = Object.entries(
+          e.measurements as Record<string, Record<string, { compatibility_mask: number; value: string }>>,
+        );
         expect(expected.length).toBeGreaterThan(0);
         for (const [platform, m] of expected) {
           const want = m[KEY[platform]!]!;

@@ -6,10 +6,22 @@ let next = 0;
 const pos = () => ({ index: next, offset: 0x100 + 8 * next++, length: 32, bodyLength: 24 });
 
 export function platform(platformType: number, compatibilityMask: number): IgvmSupportedPlatform {
-  return { kind: 'SupportedPlatform', type: 1, ...pos(), compatibilityMask, highestVtl: 0, platformType, platformVersion: 1, sharedGpaBoundary: 0n };
+  return {
+    kind: 'SupportedPlatform',
+    type: 1,
+    ...pos(),
+    compatibilityMask,
+    highestVtl: 0,
+    platformType,
+    platformVersion: 1,
+    sharedGpaBoundary: 0n,
+  };
 }
 
-export function page(gpa: bigint, o: { mask?: number; flags?: number; dataType?: number; data?: Uint8Array } = {}): IgvmDirectiveHeader {
+export function page(
+  gpa: bigint,
+  o: { mask?: number; flags?: number; dataType?: number; data?: Uint8Array } = {},
+): IgvmDirectiveHeader {
   return {
     kind: 'PageData',
     type: 0x302,
@@ -33,10 +45,24 @@ export function insert(gpa: bigint, parameterAreaIndex: number, mask = 1): IgvmD
 }
 
 export function vmsa(gpa: bigint, bytes: Uint8Array, mask = 1): IgvmDirectiveHeader {
-  return { kind: 'SnpVpContext', type: 0x304, ...pos(), gpa, compatibilityMask: mask, fileOffset: 0x2000, vpIndex: 0, reserved: 0, vmsa: bytes };
+  return {
+    kind: 'SnpVpContext',
+    type: 0x304,
+    ...pos(),
+    gpa,
+    compatibilityMask: mask,
+    fileOffset: 0x2000,
+    vpIndex: 0,
+    reserved: 0,
+    vmsa: bytes,
+  };
 }
 
-export function vbsContext(mask: number, vtl: number, regs: { name: number; value: Uint8Array }[]): IgvmDirectiveHeader {
+export function vbsContext(
+  mask: number,
+  vtl: number,
+  regs: { name: number; value: Uint8Array }[],
+): IgvmDirectiveHeader {
   return {
     kind: 'X64VbsVpContext',
     type: 0x304,
@@ -53,11 +79,26 @@ export function vbsContext(mask: number, vtl: number, regs: { name: number; valu
 }
 
 export function guestPolicy(mask = 1): IgvmHeader {
-  return { kind: 'GuestPolicy', type: 0x101, ...pos(), policy: 0x30000n, compatibilityMask: mask, reserved: 0 };
+  return {
+    kind: 'GuestPolicy',
+    type: 0x101,
+    ...pos(),
+    policy: 0x30000n,
+    compatibilityMask: mask,
+    reserved: 0,
+  };
 }
 
-export function model(platforms: IgvmSupportedPlatform[], directives: IgvmDirectiveHeader[], policy = true): MeasureSource {
-  return { platforms, initialization: policy ? [guestPolicy(platforms[0]?.compatibilityMask ?? 1) as never] : [], directives };
+export function model(
+  platforms: IgvmSupportedPlatform[],
+  directives: IgvmDirectiveHeader[],
+  policy = true,
+): MeasureSource {
+  return {
+    platforms,
+    initialization: policy ? [guestPolicy(platforms[0]?.compatibilityMask ?? 1) as never] : [],
+    directives,
+  };
 }
 
 /** Bytes 0x00..0xFF repeated 16 times (the §18 pattern page). */

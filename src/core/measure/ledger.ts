@@ -61,7 +61,16 @@ export function coalesceLedger(entries: Iterable<LedgerEntry>, sameHeaders = tru
       run.value = e.value;
       continue;
     }
-    run = { firstStep: e.step, count: n, firstHeader: e.header, lastHeader: e.lastHeader ?? e.header, gpa: e.gpa, bytes: 4096 * n, type: e.type, value: e.value };
+    run = {
+      firstStep: e.step,
+      count: n,
+      firstHeader: e.header,
+      lastHeader: e.lastHeader ?? e.header,
+      gpa: e.gpa,
+      bytes: 4096 * n,
+      type: e.type,
+      value: e.value,
+    };
     runs.push(run);
   }
   return runs;

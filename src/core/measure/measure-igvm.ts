@@ -2,17 +2,28 @@
 import { equalBytes, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PLATFORM_TYPE, IGVM_PLATFORM_TYPE_NAME, type IgvmPlatformTypeName, type IgvmSupportedPlatform } from '../igvm/types';
+import {
+  IGVM_PLATFORM_TYPE,
+  IGVM_PLATFORM_TYPE_NAME,
+  type IgvmPlatformTypeName,
+  type IgvmSupportedPlatform,
+  supportedPlatforms,
+} from '../igvm/types';
 import { compactLedger, type LedgerEntry } from './ledger';
 import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './options';
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
 import { snpOps, type SnpTranslation } from './snp';
 import { SnpChain } from './snp-chain';
-import { platformsOf, type MeasureSource } from './source';
+import type { MeasureSource } from './source';
 import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
 import { vbsDigestOfOps, vbsOps } from './vbs';
 
-export type MeasureAlgorithm = 'snp-launch-digest' | 'tdx-mrtd' | 'vbs-boot-digest' | 'igvmmeasure-sev-sha256' | 'igvmmeasure-sev-es-sha256';
+export type MeasureAlgorithm =
+  | 'snp-launch-digest'
+  | 'tdx-mrtd'
+  | 'vbs-boot-digest'
+  | 'igvmmeasure-sev-sha256'
+  | 'igvmmeasure-sev-es-sha256';
 
 export interface MeasureOptions {
   /** Only these platform types (default: every declared platform that has an algorithm). */
@@ -65,7 +76,7 @@ const ALGORITHM: Partial<Record<number, MeasureAlgorithm>> = {
 
 export function measureIgvm(src: MeasureSource, o: MeasureOptions = {}): PlatformMeasurement[] {
   const out: PlatformMeasurement[] = [];
-  for (const p of platformsOf(src)) {
+  for (const p of supportedPlatforms(src)) {
     const name = IGVM_PLATFORM_TYPE_NAME[p.platformType];
     if (!name || !ALGORITHM[p.platformType]) continue;
     if (o.platforms && !o.platforms.includes(name)) continue;
@@ -74,7 +85,11 @@ export function measureIgvm(src: MeasureSource, o: MeasureOptions = {}): Platfor
   return out;
 }
 
-export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o: MeasureOptions = {}): PlatformMeasurement {
+export function measurePlatform(
+  src: MeasureSource,
+  p: IgvmSupportedPlatform,
+  o: MeasureOptions = {},
+): PlatformMeasurement {
   const hash = o.hash ?? defaultHash();
   const platform = IGVM_PLATFORM_TYPE_NAME[p.platformType]!;
   const base = { platform, compatibilityMask: p.compatibilityMask, algorithm: ALGORITHM[p.platformType]! };
@@ -105,7 +120,11 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
       // SEV / SEV-ES: igvmmeasure's SHA-256 (§14.3); --check-kvm applies to its VMSAs as well (§16.3).
       const sevDiags = new Diagnostics();
       const ops = sevOps(src, p, sevDiags);
-      const kvm = o.checkKvm ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) => d.code.startsWith('KVM_')) : [];
+      const kvm = o.checkKvm
+        ? snpOps(src, p, { ...snpOptions('igvmmeasure'), checkKvm: true }).diagnostics.filter((d) =>
+            d.code.startsWith('KVM_'),
+          )
+        : [];
       return {
         ...base,
         digest: sevDigestOfOps(ops, hash),
@@ -118,7 +137,11 @@ export function measurePlatform(src: MeasureSource, p: IgvmSupportedPlatform, o:
   }
 }
 
-function ledgerOf<T>(o: MeasureOptions, make: (ops: readonly T[]) => LedgerEntry[], ops: readonly T[]): LedgerEntry[] | undefined {
+function ledgerOf<T>(
+  o: MeasureOptions,
+  make: (ops: readonly T[]) => LedgerEntry[],
+  ops: readonly T[],
+): LedgerEntry[] | undefined {
   if (!o.ledger) return undefined;
   return o.ledger === 'runs' ? compactLedger(make(ops)) : make(ops);
 }
@@ -137,7 +160,12 @@ export function snpPlan(src: MeasureSource, p: IgvmSupportedPlatform, o: Measure
 }
 
 /** The SEV_SNP result of a plan whose chain was run (here with one backend, or with page hashes from elsewhere). */
-export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: SnpChain, o: MeasureOptions = {}): PlatformMeasurement {
+export function snpMeasurement(
+  p: IgvmSupportedPlatform,
+  plan: SnpPlan,
+  chain: SnpChain,
+  o: MeasureOptions = {},
+): PlatformMeasurement {
   const t = plan.translation;
   const digest = chain.digest;
   const result: PlatformMeasurement = {
@@ -148,7 +176,11 @@ export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: S
     steps: t.ops.length,
     profile: plan.profile,
     snpOptions: plan.options,
-    idBlock: t.idBlock && { headerIndex: t.idBlock.index, ld: t.idBlock.ld, matches: equalBytes(t.idBlock.ld, digest) },
+    idBlock: t.idBlock && {
+      headerIndex: t.idBlock.index,
+      ld: t.idBlock.ld,
+      matches: equalBytes(t.idBlock.ld, digest),
+    },
     ledger: undefined,
     chain,
     diagnostics: t.diagnostics,
@@ -157,7 +189,11 @@ export function snpMeasurement(p: IgvmSupportedPlatform, plan: SnpPlan, chain: S
   if (o.ledger) {
     let list: LedgerEntry[] | undefined;
     const make = o.ledger === 'runs' ? () => compactLedger(chain.ledgerEntries()) : () => chain.ledger();
-    Object.defineProperty(result, 'ledger', { enumerable: true, configurable: true, get: () => (list ??= make()) });
+    Object.defineProperty(result, 'ledger', {
+      enumerable: true,
+      configurable: true,
+      get: () => (list ??= make()),
+    });
   }
   return result;
 }

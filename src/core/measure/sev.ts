@@ -4,9 +4,9 @@
 import type { Bytes } from '../bytes/bytes';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import { Diagnostics } from '../diagnostics';
-import type { IgvmSupportedPlatform } from '../igvm/types';
+import { appliesTo, type IgvmSupportedPlatform } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
-import { maskApplies, WorkBudget, type MeasureSource } from './source';
+import { WorkBudget, type MeasureSource } from './source';
 
 export interface SevOp {
   header: number;
@@ -17,13 +17,19 @@ export interface SevOp {
 }
 
 /** `diags` receives MEASURE_WORK_LIMIT when the pages to hash exceed the file's budget (the ops stop there). */
-export function sevOps(src: MeasureSource, platform: IgvmSupportedPlatform, diags: Diagnostics = new Diagnostics()): SevOp[] {
+export function sevOps(
+  src: MeasureSource,
+  platform: IgvmSupportedPlatform,
+  diags: Diagnostics = new Diagnostics(),
+): SevOp[] {
   const ops: SevOp[] = [];
   const budget = new WorkBudget(src);
   for (const h of src.directives) {
-    if ((h.kind === 'SnpVpContext' || (h.kind === 'PageData' && h.data)) && !budget.take(4096, h, diags)) break;
-    if (h.kind === 'SnpVpContext') ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, type: 'VMSA', data: h.vmsa });
-    else if (h.kind === 'PageData' && h.data && maskApplies(h, platform.compatibilityMask, 'overlaps'))
+    if ((h.kind === 'SnpVpContext' || (h.kind === 'PageData' && h.data)) && !budget.take(4096, h, diags))
+      break;
+    if (h.kind === 'SnpVpContext')
+      ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, type: 'VMSA', data: h.vmsa });
+    else if (h.kind === 'PageData' && h.data && appliesTo(h, platform.compatibilityMask, 'overlaps'))
       ops.push({ header: h.index, offset: h.offset, gpa: h.gpa, type: 'NORMAL', data: h.data });
   }
   return ops;

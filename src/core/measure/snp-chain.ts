@@ -107,7 +107,8 @@ export class SnpChain {
 
   /** CONTENTS of a 'data' step: the SHA-384 of its page (48 bytes). */
   setContentHash(step: number, h: Uint8Array): void {
-    if (this.ops[step]?.content !== 'data' || h.length !== D) throw new RangeError(`step ${step} takes no 48-byte content hash`);
+    if (this.ops[step]?.content !== 'data' || h.length !== D)
+      throw new RangeError(`step ${step} takes no 48-byte content hash`);
     this.contents.set(h, step * D);
   }
 
@@ -115,7 +116,11 @@ export class SnpChain {
    * Chains with page hashes computed elsewhere: `hashes[k]` is the SHA-384 of `collectPagesToHash(ops).pages[k]`
    * (an array of 48-byte digests or one flat array of k × 48 bytes).
    */
-  static withContentHashes(ops: readonly SnpOp[], hashes: readonly Uint8Array[] | Uint8Array, hash: HashBackend = defaultHash()): SnpChain {
+  static withContentHashes(
+    ops: readonly SnpOp[],
+    hashes: readonly Uint8Array[] | Uint8Array,
+    hash: HashBackend = defaultHash(),
+  ): SnpChain {
     const chain = SnpChain.unchained(ops, hash);
     const flat = hashes instanceof Uint8Array ? hashes : undefined;
     let k = 0;
@@ -208,7 +213,13 @@ export class SnpChain {
   *ledgerEntries(): Generator<LedgerEntry> {
     for (let i = 0; i < this.ops.length; i++) {
       const op = this.ops[i]!;
-      const e: LedgerEntry = { step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}` };
+      const e: LedgerEntry = {
+        step: i,
+        header: op.header,
+        offset: op.offset,
+        gpa: op.gpa,
+        type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`,
+      };
       if (op.content !== 'none') e.contentHash = this.contents.slice(i * D, i * D + D);
       e.value = this.digests.slice(i * D, i * D + D);
       yield e;
@@ -222,6 +233,10 @@ function equal48(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Convenience: measure with page hashes supplied (see `collectPagesToHash`). */
-export function measureWithContentHashes(ops: readonly SnpOp[], hashes: readonly Uint8Array[] | Uint8Array, hash?: HashBackend): SnpChain {
+export function measureWithContentHashes(
+  ops: readonly SnpOp[],
+  hashes: readonly Uint8Array[] | Uint8Array,
+  hash?: HashBackend,
+): SnpChain {
   return SnpChain.withContentHashes(ops, hashes, hash);
 }

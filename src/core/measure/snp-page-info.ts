@@ -35,7 +35,12 @@ export const ZERO_CONTENTS: Bytes = new Uint8Array(SNP_DIGEST_LENGTH);
  * Builds PAGE_INFO: DIGEST_CUR[48] ‖ CONTENTS[48] ‖ LENGTH u16 ‖ PAGE_TYPE u8 ‖ IMI_PAGE u8 ‖
  * VMPL3/2/1 perms + reserved (4 bytes, zero) ‖ GPA u64.
  */
-export function snpPageInfo(digestCur: Uint8Array, contents: Uint8Array, pageType: number, gpa: bigint): Bytes {
+export function snpPageInfo(
+  digestCur: Uint8Array,
+  contents: Uint8Array,
+  pageType: number,
+  gpa: bigint,
+): Bytes {
   return writeSnpPageInfo(new Uint8Array(PAGE_INFO_LENGTH), digestCur, contents, pageType, gpa);
 }
 

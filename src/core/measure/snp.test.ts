@@ -43,7 +43,15 @@ describe('SNP launch digest (§14.2)', () => {
       '5D08DB28F7C4072030772CE368515874ECC7317DDEF6376582706E5C6949D3B1D418EBA8014F9FAB194D536781939E51',
       'DBE18888CAF00D590D055235F56F231A7804A36A0C343B41012178FC9093102C37D0ECFF42316229C7EA0D59E80657B0',
     ]);
-    expect(m.ledger!.map((e) => e.type)).toEqual(['NORMAL', 'NORMAL', 'UNMEASURED', 'SECRETS', 'CPUID', 'UNMEASURED', 'VMSA']);
+    expect(m.ledger!.map((e) => e.type)).toEqual([
+      'NORMAL',
+      'NORMAL',
+      'UNMEASURED',
+      'SECRETS',
+      'CPUID',
+      'UNMEASURED',
+      'VMSA',
+    ]);
     expect(digest(example(), 'igvmmeasure')).toBe(toHex(m.digest)); // profiles agree on this file (§18.1)
     expect(digest(example(), 'native-zero').toUpperCase()).toBe(
       '384178F2A7B1B19F9AC6F25A2F9FF4F98512C7534784713108610D341F14DE7CA76EB9321C8D645674C3F04FD99AA929',
@@ -73,7 +81,10 @@ describe('SNP launch digest (§14.2)', () => {
     const ops = (p: SnpProfile) => snpOps(src, SNP(), snpOptions(p)).ops.map((o) => o.gpa);
     expect(ops('igvm')).toEqual([0x40000n, 0x41000n, 0x42000n]);
     expect(ops('igvmmeasure')).toEqual([0x40000n]);
-    const threeUnmeasured = model([SNP()], [page(0x40000n, { flags: 2 }), page(0x41000n, { flags: 2 }), page(0x42000n, { flags: 2 })]);
+    const threeUnmeasured = model(
+      [SNP()],
+      [page(0x40000n, { flags: 2 }), page(0x41000n, { flags: 2 }), page(0x42000n, { flags: 2 })],
+    );
     expect(digest(src, 'igvm')).toBe(digest(threeUnmeasured, 'igvm'));
   });
 
@@ -100,7 +111,11 @@ describe('SNP launch digest (§14.2)', () => {
     const expanded = snpOps(src, SNP(), snpOptions('igvmmeasure')).ops;
     expect(expanded).toHaveLength(512);
     expect(expanded.at(-1)!.gpa).toBe(0x200000n + 511n * 4096n);
-    const withData = snpOps(model([SNP()], [page(0x200000n, { flags: 1, data: patternPage() })]), SNP(), snpOptions('igvmmeasure'));
+    const withData = snpOps(
+      model([SNP()], [page(0x200000n, { flags: 1, data: patternPage() })]),
+      SNP(),
+      snpOptions('igvmmeasure'),
+    );
     expect(withData.ops).toHaveLength(1);
     expect(withData.diagnostics.map((d) => d.code)).toContain('SNP_2MB_PAGE_WITH_DATA');
   });
@@ -120,12 +135,18 @@ describe('SNP launch digest (§14.2)', () => {
 
   it('--check-kvm rules become diagnostics (§16.3)', () => {
     const codes = (dirs: Parameters<typeof model>[1]) =>
-      measureIgvm(model([SNP()], dirs), { snpProfile: 'igvmmeasure', checkKvm: true })[0]!.diagnostics.map((d) => d.code);
+      measureIgvm(model([SNP()], dirs), { snpProfile: 'igvmmeasure', checkKvm: true })[0]!.diagnostics.map(
+        (d) => d.code,
+      );
     expect(codes([area(0, 4096n), insert(0x5000n, 0), vmsa(0xfffffffff000n, exampleVmsa())])).toEqual([]);
     expect(codes([vmsa(0x1000n, exampleVmsa())])).toEqual(['KVM_INVALID_VMSA_GPA']);
     expect(codes([vmsa(0xfffffffff000n, exampleVmsa(0x11))])).toEqual(['KVM_INVALID_VMSA_CR0']);
-    expect(codes([vmsa(0xfffffffff000n, exampleVmsa()), vmsa(0xfffffffff000n, exampleVmsa())])).toEqual(['KVM_INVALID_VMSA_COUNT']);
-    expect(codes([area(0, 4096n), vmsa(0xfffffffff000n, exampleVmsa()), insert(0x5000n, 0)])).toEqual(['KVM_INVALID_VMSA_ORDER']);
+    expect(codes([vmsa(0xfffffffff000n, exampleVmsa()), vmsa(0xfffffffff000n, exampleVmsa())])).toEqual([
+      'KVM_INVALID_VMSA_COUNT',
+    ]);
+    expect(codes([area(0, 4096n), vmsa(0xfffffffff000n, exampleVmsa()), insert(0x5000n, 0)])).toEqual([
+      'KVM_INVALID_VMSA_ORDER',
+    ]);
   });
 
   it('caps hostile sizes instead of allocating what a field says', () => {
@@ -138,14 +159,32 @@ describe('SNP launch digest (§14.2)', () => {
   it('compares with the SNP ID block ld', () => {
     const src = example();
     const ld = measureIgvm(src)[0]!.digest;
-    const idBlock = (bytes: Uint8Array) => ({ kind: 'SnpIdBlock', type: 0x30b, index: 99, offset: 0, length: 704, bodyLength: 696, compatibilityMask: 1, ld: bytes }) as never;
-    expect(measureIgvm({ ...src, directives: [...src.directives, idBlock(ld)] })[0]!.idBlock).toMatchObject({ matches: true, headerIndex: 99 });
-    expect(measureIgvm({ ...src, directives: [...src.directives, idBlock(new Uint8Array(48))] })[0]!.idBlock!.matches).toBe(false);
+    const idBlock = (bytes: Uint8Array) =>
+      ({
+        kind: 'SnpIdBlock',
+        type: 0x30b,
+        index: 99,
+        offset: 0,
+        length: 704,
+        bodyLength: 696,
+        compatibilityMask: 1,
+        ld: bytes,
+      }) as never;
+    expect(measureIgvm({ ...src, directives: [...src.directives, idBlock(ld)] })[0]!.idBlock).toMatchObject({
+      matches: true,
+      headerIndex: 99,
+    });
+    expect(
+      measureIgvm({ ...src, directives: [...src.directives, idBlock(new Uint8Array(48))] })[0]!.idBlock!
+        .matches,
+    ).toBe(false);
   });
 });
 
 describe('SNP engine: incremental recompute and precomputed content hashes', () => {
-  const pages = Array.from({ length: 64 }, (_, i) => page(BigInt(i) * 4096n, { data: Uint8Array.from({ length: 4096 }, (_, j) => (i * 7 + j) & 0xff) }));
+  const pages = Array.from({ length: 64 }, (_, i) =>
+    page(BigInt(i) * 4096n, { data: Uint8Array.from({ length: 4096 }, (_, j) => (i * 7 + j) & 0xff) }),
+  );
   const src = model([SNP()], [...pages, page(0x100000n, { flags: 2 }), vmsa(0xfffffffff000n, exampleVmsa())]);
   const ops = () => snpOps(src, SNP(), snpOptions('igvm')).ops;
 

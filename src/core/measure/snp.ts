@@ -9,11 +9,12 @@ import {
   type IgvmPageData,
   type IgvmSnpIdBlock,
   type IgvmSupportedPlatform,
+  appliesTo,
 } from '../igvm/types';
 import { MAX_MEASURE_OPS, type SnpOptions } from './options';
 import type { SnpOp } from './snp-chain';
 import { SNP_PAGE_TYPE } from './snp-page-info';
-import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 
 /** The GPA QEMU/KVM measures the boot VMSA at (§14.7, §16.3). */
 export const KVM_VMSA_GPA = 0xfffffffff000n;
@@ -34,7 +35,11 @@ export interface SnpTranslateOptions extends SnpOptions {
   checkKvm?: boolean;
 }
 
-export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: SnpTranslateOptions): SnpTranslation {
+export function snpOps(
+  src: MeasureSource,
+  platform: IgvmSupportedPlatform,
+  o: SnpTranslateOptions,
+): SnpTranslation {
   const diags = new Diagnostics();
   const mask = platform.compatibilityMask;
   const ops: SnpOp[] = [];
@@ -42,12 +47,22 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
   let idBlock: IgvmSnpIdBlock | undefined;
   let vmsaCount = 0;
   const where = (h: IgvmHeader, spec: string) => ({ index: h.index, offset: h.offset, spec });
-  const applies = o.maskTest === 'overlaps' ? (m: number) => (m & mask) !== 0 : (m: number) => (m & mask) >>> 0 === mask >>> 0;
+  const applies =
+    o.maskTest === 'overlaps'
+      ? (m: number) => (m & mask) !== 0
+      : (m: number) => (m & mask) >>> 0 === mask >>> 0;
 
-  if (o.requireGuestPolicy && !src.initialization.some((h) => h.kind === 'GuestPolicy' && maskApplies(h, mask, o.maskTest)))
-    diags.warning('SNP_MISSING_GUEST_POLICY', 'no GUEST_POLICY for SEV-SNP: the igvm crate refuses to measure this file (MissingGuestPolicy)', {
-      spec: 'igvm-format §14.2.3',
-    });
+  if (
+    o.requireGuestPolicy &&
+    !src.initialization.some((h) => h.kind === 'GuestPolicy' && appliesTo(h, mask, o.maskTest))
+  )
+    diags.warning(
+      'SNP_MISSING_GUEST_POLICY',
+      'no GUEST_POLICY for SEV-SNP: the igvm crate refuses to measure this file (MissingGuestPolicy)',
+      {
+        spec: 'igvm-format §14.2.3',
+      },
+    );
 
   const push = (op: SnpOp): boolean => {
     if (ops.length >= MAX_MEASURE_OPS) return false;
@@ -61,7 +76,11 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
     if ((h.kind === 'PageData' && h.data) || h.kind === 'SnpVpContext')
       if (!budget.take(4096, h, diags)) break;
     if (ops.length >= MAX_MEASURE_OPS) {
-      diags.error('MEASURE_TOO_MANY_OPS', `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`, where(h, 'igvm-format §14'));
+      diags.error(
+        'MEASURE_TOO_MANY_OPS',
+        `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`,
+        where(h, 'igvm-format §14'),
+      );
       break;
     }
     if (h.kind === 'ParameterArea') {
@@ -71,7 +90,14 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
     // igvmmeasure measures every SnpVpContext regardless of its mask (§14.2.3, §19.3).
     if (h.kind === 'SnpVpContext' && !o.vmsaMaskFilter) {
       vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
-      push({ header: h.index, offset: h.offset, gpa: h.gpa, pageType: SNP_PAGE_TYPE.VMSA, content: 'data', data: h.vmsa });
+      push({
+        header: h.index,
+        offset: h.offset,
+        gpa: h.gpa,
+        pageType: SNP_PAGE_TYPE.VMSA,
+        content: 'data',
+        data: h.vmsa,
+      });
       continue;
     }
     // PAGE_DATA dominates (one header per page): test its mask directly, no generic lookup.
@@ -79,19 +105,42 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
       if (applies(h.compatibilityMask)) pageOps(h, o, diags, ops);
       continue;
     }
-    if (!maskApplies(h, mask, o.maskTest)) continue;
+    if (!appliesTo(h, mask, o.maskTest)) continue;
     switch (h.kind) {
       case 'ParameterInsert': {
         if (o.checkKvm && vmsaCount > 0)
-          diags.error('KVM_INVALID_VMSA_ORDER', 'KVM Check failed: InvalidVmsaOrder (PARAMETER_INSERT after the VMSA)', where(h, 'igvm-format §16.3'));
-        const pages = o.parameterInsertPages === 'first' ? 1 : pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §7.5');
+          diags.error(
+            'KVM_INVALID_VMSA_ORDER',
+            'KVM Check failed: InvalidVmsaOrder (PARAMETER_INSERT after the VMSA)',
+            where(h, 'igvm-format §16.3'),
+          );
+        const pages =
+          o.parameterInsertPages === 'first'
+            ? 1
+            : pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §7.5');
         for (let k = 0; k < pages; k++)
-          if (!push({ header: h.index, offset: h.offset, gpa: h.gpa + BigInt(k) * 4096n, pageType: SNP_PAGE_TYPE.UNMEASURED, content: 'none' })) break;
+          if (
+            !push({
+              header: h.index,
+              offset: h.offset,
+              gpa: h.gpa + BigInt(k) * 4096n,
+              pageType: SNP_PAGE_TYPE.UNMEASURED,
+              content: 'none',
+            })
+          )
+            break;
         break;
       }
       case 'SnpVpContext':
         vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
-        push({ header: h.index, offset: h.offset, gpa: h.gpa, pageType: SNP_PAGE_TYPE.VMSA, content: 'data', data: h.vmsa });
+        push({
+          header: h.index,
+          offset: h.offset,
+          gpa: h.gpa,
+          pageType: SNP_PAGE_TYPE.VMSA,
+          content: 'data',
+          data: h.vmsa,
+        });
         break;
       case 'SnpIdBlock':
         idBlock = h;
@@ -103,14 +152,29 @@ export function snpOps(src: MeasureSource, platform: IgvmSupportedPlatform, o: S
   return { ops, idBlock, diagnostics: diags.done() };
 }
 
-function vmsaCheck(h: IgvmHeader & { gpa: bigint; vmsa: Uint8Array }, count: number, o: SnpTranslateOptions, diags: Diagnostics): number {
+function vmsaCheck(
+  h: IgvmHeader & { gpa: bigint; vmsa: Uint8Array },
+  count: number,
+  o: SnpTranslateOptions,
+  diags: Diagnostics,
+): number {
   if (!o.checkKvm) return count + 1;
   const at = { index: h.index, offset: h.offset, spec: 'igvm-format §16.3' };
-  if (count >= 1) diags.error('KVM_INVALID_VMSA_COUNT', 'KVM Check failed: InvalidVmsaCount (QEMU/KVM takes one VMSA from the file)', at);
+  if (count >= 1)
+    diags.error(
+      'KVM_INVALID_VMSA_COUNT',
+      'KVM Check failed: InvalidVmsaCount (QEMU/KVM takes one VMSA from the file)',
+      at,
+    );
   if (h.gpa !== KVM_VMSA_GPA)
-    diags.error('KVM_INVALID_VMSA_GPA', `KVM Check failed: InvalidVmsaGpa (0x${h.gpa.toString(16).toUpperCase().padStart(16, '0')})`, at);
+    diags.error(
+      'KVM_INVALID_VMSA_GPA',
+      `KVM Check failed: InvalidVmsaGpa (0x${h.gpa.toString(16).toUpperCase().padStart(16, '0')})`,
+      at,
+    );
   const cr0 = h.vmsa.length >= VMSA_CR0_OFFSET + 8 ? u64(h.vmsa, VMSA_CR0_OFFSET) : 0n;
-  if (!KVM_VMSA_CR0.includes(cr0)) diags.error('KVM_INVALID_VMSA_CR0', `KVM Check failed: InvalidVmsaCr0 (cr0 0x${cr0.toString(16)})`, at);
+  if (!KVM_VMSA_CR0.includes(cr0))
+    diags.error('KVM_INVALID_VMSA_CR0', `KVM Check failed: InvalidVmsaCr0 (cr0 0x${cr0.toString(16)})`, at);
   return count + 1;
 }
 
@@ -150,13 +214,24 @@ function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics, out: SnpOp[
   let count = 1;
   if ((h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE) !== 0 && o.twoMbPages === 'expand') {
     if (h.data)
-      diags.error('SNP_2MB_PAGE_WITH_DATA', 'igvmmeasure panics on a 2MB page with file data (it expects 2MB of data); measured as one 4K page', {
-        index: h.index,
-        offset: h.offset,
-        spec: 'igvm-format §14.2.3',
-      });
+      diags.error(
+        'SNP_2MB_PAGE_WITH_DATA',
+        'igvmmeasure panics on a 2MB page with file data (it expects 2MB of data); measured as one 4K page',
+        {
+          index: h.index,
+          offset: h.offset,
+          spec: 'igvm-format §14.2.3',
+        },
+      );
     else count = PAGES_PER_2MB;
   }
   for (let k = 0; k < count; k++)
-    out.push({ header: h.index, offset: h.offset, gpa: k === 0 ? h.gpa : h.gpa + BigInt(k) * 4096n, pageType, content, data });
+    out.push({
+      header: h.index,
+      offset: h.offset,
+      gpa: k === 0 ? h.gpa : h.gpa + BigInt(k) * 4096n,
+      pageType,
+      content,
+      data,
+    });
 }

@@ -1,7 +1,7 @@
 // What the measurement engines read from a parsed IGVM file (src/core/igvm/types.ts): the three header lists.
 // A narrow view so tests and the composer can measure a model that was never serialized.
 import type { Diagnostics } from '../diagnostics';
-import type { IgvmFile, IgvmHeader, IgvmSupportedPlatform } from '../igvm/types';
+import type { IgvmFile, IgvmHeader } from '../igvm/types';
 import { MAX_MEASURE_OPS } from './options';
 
 export type MeasureSource = Pick<IgvmFile, 'platforms' | 'initialization' | 'directives'> & {
@@ -44,17 +44,6 @@ export class WorkBudget {
   }
 }
 
-export function platformsOf(src: MeasureSource): IgvmSupportedPlatform[] {
-  return src.platforms.filter((p): p is IgvmSupportedPlatform => p.kind === 'SupportedPlatform');
-}
-
-/** The mask test of §9: `overlaps` = (mask & P) != 0 (QEMU, igvmmeasure); `contains` = (mask & P) == P (RS-MEAS). */
-export function maskApplies(h: IgvmHeader, platformMask: number, test: 'contains' | 'overlaps' = 'contains'): boolean {
-  const m = (h as { compatibilityMask?: number }).compatibilityMask;
-  if (m === undefined) return true;
-  return test === 'overlaps' ? (m & platformMask) !== 0 : (m & platformMask) >>> 0 === platformMask >>> 0;
-}
-
 /**
  * Most pages one PARAMETER_INSERT or ERROR_RANGE is measured as: 2^12 pages = 16 MiB. Loaders fill parameter areas
  * with a few KiB of tables (memory map, MADT, SRAT, command line, device tree; the corpus's largest is 3 pages); a
@@ -68,11 +57,15 @@ export function pagesOf(bytes: bigint | number, h: IgvmHeader, diags: Diagnostic
   const n = (BigInt(bytes) + 4095n) / 4096n;
   const max = Math.min(MAX_RANGE_PAGES, MAX_MEASURE_OPS);
   if (n > BigInt(max)) {
-    diags.error('MEASURE_SIZE_TOO_LARGE', `size 0x${BigInt(bytes).toString(16)} covers more than ${max} pages; capped`, {
-      index: h.index,
-      offset: h.offset,
-      spec,
-    });
+    diags.error(
+      'MEASURE_SIZE_TOO_LARGE',
+      `size 0x${BigInt(bytes).toString(16)} covers more than ${max} pages; capped`,
+      {
+        index: h.index,
+        offset: h.offset,
+        spec,
+      },
+    );
     return max;
   }
   return Number(n);
@@ -93,11 +86,15 @@ export class ParameterAreas {
   size(index: number, h: IgvmHeader, diags: Diagnostics): bigint {
     const s = this.sizes.get(index);
     if (s === undefined) {
-      diags.error('MEASURE_PARAMETER_AREA_UNKNOWN', `PARAMETER_INSERT of undeclared area index ${index}; measured as one page`, {
-        index: h.index,
-        offset: h.offset,
-        spec: 'igvm-format §10',
-      });
+      diags.error(
+        'MEASURE_PARAMETER_AREA_UNKNOWN',
+        `PARAMETER_INSERT of undeclared area index ${index}; measured as one page`,
+        {
+          index: h.index,
+          offset: h.offset,
+          spec: 'igvm-format §10',
+        },
+      );
       return 4096n;
     }
     return s;

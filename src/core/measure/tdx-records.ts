@@ -25,11 +25,14 @@ export function tdxPageAdd(stream: IncrementalHash, gpa: bigint): void {
 
 /** Feeds the 16 MR.EXTEND records of one 4 KiB page (data zero-padded to 4096). */
 export function tdxExtendPage(stream: IncrementalHash, gpa: bigint, data: Uint8Array): void {
-  const page = data.length === 4096 ? data : (() => {
-    const p = new Uint8Array(4096);
-    p.set(data.subarray(0, 4096));
-    return p;
-  })();
+  const page =
+    data.length === 4096
+      ? data
+      : (() => {
+          const p = new Uint8Array(4096);
+          p.set(data.subarray(0, 4096));
+          return p;
+        })();
   for (let off = 0; off < 4096; off += TDX_EXTEND_CHUNK) {
     stream.update(mrExtendRecord(gpa + BigInt(off)));
     stream.update(page.subarray(off, off + TDX_EXTEND_CHUNK));

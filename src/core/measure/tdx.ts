@@ -3,10 +3,10 @@
 import { put64, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform } from '../igvm/types';
+import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform, appliesTo } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS, type TdxOrder } from './options';
-import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 import { memPageAddRecord, mrExtendRecord, TDX_EXTEND_CHUNK } from './tdx-records';
 
 export interface TdxOp {
@@ -19,7 +19,10 @@ export interface TdxOp {
   data?: Uint8Array;
 }
 
-export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { ops: TdxOp[]; diagnostics: Diagnostic[] } {
+export function tdxOps(
+  src: MeasureSource,
+  platform: IgvmSupportedPlatform,
+): { ops: TdxOp[]; diagnostics: Diagnostic[] } {
   const diags = new Diagnostics();
   const mask = platform.compatibilityMask;
   const ops: TdxOp[] = [];
@@ -27,14 +30,18 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
   const budget = new WorkBudget(src);
   for (const h of src.directives) {
     if (ops.length >= MAX_MEASURE_OPS) {
-      diags.error('MEASURE_TOO_MANY_OPS', `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`, { index: h.index });
+      diags.error(
+        'MEASURE_TOO_MANY_OPS',
+        `more than ${MAX_MEASURE_OPS} page operations; measurement truncated`,
+        { index: h.index },
+      );
       break;
     }
     if (h.kind === 'ParameterArea') {
       areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
       continue;
     }
-    if (!maskApplies(h, mask)) continue;
+    if (!appliesTo(h, mask, 'contains')) continue;
     if (h.kind === 'PageData') {
       // data_type is ignored for TDX; shared pages are skipped (§14.4).
       if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) continue;
@@ -54,7 +61,11 @@ export function tdxOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
 const ZERO_PAGE = new Uint8Array(4096);
 
 /** MRTD over `ops` in the given page order. Record buffers are reused: no allocation per page. */
-export function tdxMrtdOfOps(ops: readonly TdxOp[], order: TdxOrder = 'single-pass', hash: HashBackend = defaultHash()): Bytes {
+export function tdxMrtdOfOps(
+  ops: readonly TdxOp[],
+  order: TdxOrder = 'single-pass',
+  hash: HashBackend = defaultHash(),
+): Bytes {
   const stream = hash.create('sha384');
   const add = memPageAddRecord(0n);
   const ext = mrExtendRecord(0n);
@@ -89,5 +100,11 @@ export function tdxMrtdOfOps(ops: readonly TdxOp[], order: TdxOrder = 'single-pa
 }
 
 export function tdxLedger(ops: readonly TdxOp[]): LedgerEntry[] {
-  return ops.map((op, i) => ({ step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: op.extend ? 'PAGE.ADD+EXTEND' : 'PAGE.ADD' }));
+  return ops.map((op, i) => ({
+    step: i,
+    header: op.header,
+    offset: op.offset,
+    gpa: op.gpa,
+    type: op.extend ? 'PAGE.ADD+EXTEND' : 'PAGE.ADD',
+  }));
 }

@@ -3,10 +3,16 @@
 import { put16, put32, put64, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { defaultHash, type HashBackend } from '../hash/hash';
-import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmHeader, type IgvmSupportedPlatform } from '../igvm/types';
+import {
+  IGVM_PAGE_DATA_TYPE,
+  IGVM_PAGE_FLAG,
+  type IgvmHeader,
+  type IgvmSupportedPlatform,
+  appliesTo,
+} from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS } from './options';
-import { maskApplies, pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
 
 /** Chunk types and sizes (§14.5). */
 const CHUNK_VP_REGISTER = 0;
@@ -22,7 +28,10 @@ export type VbsOp =
   | { kind: 'page'; header: number; offset: number; gpa: bigint; metadata: number; data?: Uint8Array }
   | { kind: 'register'; header: number; offset: number; vtl: number; name: number; value: Uint8Array };
 
-export function vbsOps(src: MeasureSource, platform: IgvmSupportedPlatform): { ops: VbsOp[]; diagnostics: Diagnostic[] } {
+export function vbsOps(
+  src: MeasureSource,
+  platform: IgvmSupportedPlatform,
+): { ops: VbsOp[]; diagnostics: Diagnostic[] } {
   const diags = new Diagnostics();
   const mask = platform.compatibilityMask;
   const ops: VbsOp[] = [];
@@ -46,33 +55,62 @@ export function vbsOps(src: MeasureSource, platform: IgvmSupportedPlatform): { o
       areas.declare(h.parameterAreaIndex, h.numberOfBytes, h, diags);
       continue;
     }
-    if (!maskApplies(h, mask)) continue;
+    if (!appliesTo(h, mask, 'contains')) continue;
     switch (h.kind) {
       case 'PageData': {
         if (h.dataType !== IGVM_PAGE_DATA_TYPE.NORMAL)
-          diags.error('VBS_PAGE_DATA_TYPE', `VBS measures NORMAL pages only (the igvm crate asserts); type ${h.dataType} measured as data`, {
-            index: h.index,
-            offset: h.offset,
-            spec: 'igvm-format §14.5',
-          });
+          diags.error(
+            'VBS_PAGE_DATA_TYPE',
+            `VBS measures NORMAL pages only (the igvm crate asserts); type ${h.dataType} measured as data`,
+            {
+              index: h.index,
+              offset: h.offset,
+              spec: 'igvm-format §14.5',
+            },
+          );
         if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) break;
         const unmeasured = (h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0;
         if (!budget.take(4096, h, diags)) {
           stopped = true;
           break;
         }
-        ops.push({ kind: 'page', header: h.index, offset: h.offset, gpa: h.gpa, metadata: unmeasured ? META_UNMEASURED : 0, data: unmeasured ? undefined : h.data });
+        ops.push({
+          kind: 'page',
+          header: h.index,
+          offset: h.offset,
+          gpa: h.gpa,
+          metadata: unmeasured ? META_UNMEASURED : 0,
+          data: unmeasured ? undefined : h.data,
+        });
         break;
       }
       case 'ParameterInsert':
-        zeroPages(h, h.gpa, pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.5'), META_UNMEASURED);
+        zeroPages(
+          h,
+          h.gpa,
+          pagesOf(areas.size(h.parameterAreaIndex, h, diags), h, diags, 'igvm-format §14.5'),
+          META_UNMEASURED,
+        );
         break;
       case 'ErrorRange':
-        zeroPages(h, h.gpa, pagesOf(h.sizeBytes, h, diags, 'igvm-format §14.5'), META_READ_WRITE | META_UNMEASURED);
+        zeroPages(
+          h,
+          h.gpa,
+          pagesOf(h.sizeBytes, h, diags, 'igvm-format §14.5'),
+          META_READ_WRITE | META_UNMEASURED,
+        );
         break;
       case 'X64VbsVpContext':
       case 'AArch64VbsVpContext':
-        for (const r of h.registers) registers.push({ kind: 'register', header: h.index, offset: h.offset, vtl: h.vtl, name: r.name, value: r.value });
+        for (const r of h.registers)
+          registers.push({
+            kind: 'register',
+            header: h.index,
+            offset: h.offset,
+            vtl: h.vtl,
+            name: r.name,
+            value: r.value,
+          });
         break;
       default:
         break;
@@ -87,7 +125,11 @@ export interface VbsResult {
 }
 
 /** Chained SHA-256: digest := SHA256(digest ‖ record), from 32 zero bytes. Record buffers are reused. */
-export function vbsDigestOfOps(ops: readonly VbsOp[], hash: HashBackend = defaultHash(), withLedger = false): VbsResult {
+export function vbsDigestOfOps(
+  ops: readonly VbsOp[],
+  hash: HashBackend = defaultHash(),
+  withLedger = false,
+): VbsResult {
   const D = VBS_DIGEST_LENGTH;
   const pageBuf = new Uint8Array(D + GPA_PAGE_RECORD);
   put32(pageBuf, D, GPA_PAGE_RECORD);
@@ -122,7 +164,12 @@ export function vbsDigestOfOps(ops: readonly VbsOp[], hash: HashBackend = defaul
       header: op.header,
       offset: op.offset,
       gpa: op.kind === 'page' ? op.gpa : 0n,
-      type: op.kind === 'page' ? (op.metadata & META_UNMEASURED ? 'GPA_PAGE_UNMEASURED' : 'GPA_PAGE') : 'VP_REGISTER',
+      type:
+        op.kind === 'page'
+          ? op.metadata & META_UNMEASURED
+            ? 'GPA_PAGE_UNMEASURED'
+            : 'GPA_PAGE'
+          : 'VP_REGISTER',
       value: digest,
     });
   });

@@ -71,3 +71,12 @@ export const MACHINE_NAMES: Record<number, string> = {
 export const MAX_SECTIONS = 1024;
 export const MAX_DATA_DIRECTORIES = 16;
 export const MAX_CERTIFICATES = 64;
+
+/**
+ * Limit on the bytes hashed for one digest over a PE's sections (an Authenticode digest; all section SHA-256s
+ * together): 2 × the file size + 64 KiB (issue 11). A well-formed PE's sections are disjoint parts of the file,
+ * so its hashed bytes never exceed the file size (+ 7 bytes of Authenticode padding); only overlapping or
+ * aliased section headers (1024 headers on one 14 MiB `.linux`) reach the limit, and beyond it the digest is
+ * refused with a diagnostic instead of hashing the same bytes a thousand times.
+ */
+export const hashedBytesLimit = (fileSize: number): number => 2 * fileSize + 64 * 1024;

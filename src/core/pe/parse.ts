@@ -1,7 +1,7 @@
 // PE/COFF parser (PE32 and PE32+): DOS stub, COFF and optional headers, data directories, section table,
 // certificate table (fuki-uki-kernel-hashes.md §2.1, §2.2). Never throws on bad input: it decodes what it can
 // and reports every problem as a diagnostic.
-import { cString, inBounds, u16, u32, u64, type Span } from '../bytes/bytes';
+import { cString, inBounds, isPow2, u16, u32, u64, type Span } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
 import {
   COFF_HEADER_SIZE,
@@ -24,7 +24,6 @@ import {
 import { parseCertificateTable } from './certificates';
 import type { CoffHeader, DataDirectory, OptionalHeader, PeFile, PeSection } from './types';
 
-const isPow2 = (v: number): boolean => v > 0 && (v & (v - 1)) === 0;
 
 function parseCoff(b: Uint8Array, offset: number): CoffHeader {
   const machine = u16(b, offset);

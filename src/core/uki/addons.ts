@@ -6,6 +6,7 @@ import { sectionBytes, sectionView } from '../pe/access';
 import { effectiveSections, parseUki, pick, type UkiModel } from './model';
 import { PCR12_TAGS, utf16z, type Pcr12Event } from './pcr';
 import { sectionText } from './text';
+import { appendAll } from '../append';
 
 const SPEC = 'fuki §2.7';
 
@@ -149,14 +150,16 @@ export function mergeAddons(
     });
     cmdline = cmdline ? `${cmdline} ${addonsMangled}` : addonsMangled;
   }
-  pcr12.push(...dtEvents, ...ucodeEvents.reverse(), ...initrdEvents);
+  appendAll(pcr12, dtEvents);
+  appendAll(pcr12, ucodeEvents.reverse());
+  appendAll(pcr12, initrdEvents);
   const initrds: InitrdPart[] = [...ucodeAddons.reverse()];
   const ukiUcode = pick(eff, '.ucode');
   // Views of the files (no copies), so digest caches recognise them across edits.
   if (ukiUcode) initrds.push({ source: 'UKI', kind: 'ucode', data: sectionView(uki.file, ukiUcode.pe) });
   const ukiInitrd = pick(eff, '.initrd');
   if (ukiInitrd) initrds.push({ source: 'UKI', kind: 'initrd', data: sectionView(uki.file, ukiInitrd.pe) });
-  initrds.push(...initrdAddons);
+  appendAll(initrds, initrdAddons);
   return {
     cmdline,
     initrds,

@@ -16,6 +16,7 @@ import {
   UKIFY_TAIL,
 } from './sections';
 import { mergeSbat, SBAT_ADDON_LINE, SBAT_HEADER, SBAT_UKI_LINE, sectionText } from './text';
+import { appendAll } from '../append';
 
 export interface SectionInput {
   name: string;
@@ -157,7 +158,7 @@ export function buildUki(opts: BuildUkiOptions): BuildResult {
       const t = s ? sectionText(sectionBytes(f, s)) : undefined;
       if (t) inputs.push(t);
     }
-    inputs.push(...(opts.sbat ?? [`${SBAT_HEADER}\n${kind === 'uki' ? SBAT_UKI_LINE : SBAT_ADDON_LINE}\n`]));
+    appendAll(inputs, opts.sbat ?? [`${SBAT_HEADER}\n${kind === 'uki' ? SBAT_UKI_LINE : SBAT_ADDON_LINE}\n`]);
     sections.push({ name: '.sbat', data: mergeSbat(inputs, opts.sbatTrailingNul) });
   }
   const ordered = opts.order === 'given' ? sections : ukifySort(sections);

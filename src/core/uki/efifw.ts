@@ -66,9 +66,14 @@ export function decodeEfifw(b: Uint8Array, d: Diagnostics, base = 0): EfifwBlob 
   return { format, headerLength, fwid, payload: { offset: payloadOffset, length: payloadLength } };
 }
 
+/** A firmware-ID this tool writes: printable ASCII without spaces (what hwids/fwid matching compares). */
+export function isValidFwid(fwid: string): boolean {
+  return /^[\x21-\x7e]+$/.test(fwid);
+}
+
 /** A `.efifw` section in the layout systemd-stub expects (§1.5 table; §8.4 vector). */
 export function encodeEfifw(fwid: string, payload: Uint8Array): Bytes {
-  if (!/^[\x21-\x7e]+$/.test(fwid))
+  if (!isValidFwid(fwid))
     throw new RangeError(`firmware-ID must be printable ASCII without spaces: ${JSON.stringify(fwid)}`);
   const id = textEncoder.encode(fwid + '\0');
   const header = new Uint8Array(EFIFW_HEADER_SIZE);

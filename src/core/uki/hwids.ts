@@ -1,12 +1,30 @@
 // `.hwids` (fuki §1.5, systemd src/boot/chid.h): 28-byte device entries {u32 descriptor = size | type << 28,
 // CHID GUID, u32 name_offset, u32 compatible/fwid offset}, ended by an all-zero entry, then NUL-terminated strings.
-import { guidFromString, guidToString, isAllZero, put32, textEncoder, u32, type Bytes } from '../bytes/bytes';
+import {
+  decodeUtf8,
+  guidFromString,
+  guidToString,
+  isAllZero,
+  put32,
+  textEncoder,
+  u32,
+  type Bytes,
+} from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
 
 const SPEC = 'fuki §1.5';
 export const HWIDS_ENTRY_SIZE = 28;
 export const HWID_TYPES: Record<number, string> = { 1: 'devicetree', 2: 'uefi-fw' };
 const MAX_ENTRIES = 4096;
+/**
+ * Hard limits for untrusted `.hwids` (issue 11): a name, compatible or firmware-ID is at most MAX_HWIDS_STRING
+ * bytes (device names and DT compatibles are tens of bytes; longer ones are cut, with a warning), and the
+ * strings attached to all entries together are at most 4 × the section plus 64 KiB (entries may share a
+ * string, so this bounds what a summary prints for a file of N bytes by O(N)). Each string offset is decoded
+ * once.
+ */
+export const MAX_HWIDS_STRING = 1024;
+export const hwidsStringBudget = (sectionLength: number): number => 4 * sectionLength + 64 * 1024;
 
 export interface HwidEntry {
   offset: number;
@@ -18,21 +36,53 @@ export interface HwidEntry {
   fwid?: string;
 }
 
-function stringAt(b: Uint8Array, o: number): string | undefined {
-  if (o === 0 || o >= b.length) return undefined;
-  const end = b.indexOf(0, o);
-  if (end < 0) return undefined;
-  let s = '';
-  for (let i = o; i < end; i++) s += String.fromCharCode(b[i]!);
-  return s;
-}
-
 export function decodeHwids(b: Uint8Array, d: Diagnostics, base = 0): HwidEntry[] {
   const out: HwidEntry[] = [];
+  const strings = new Map<number, string | undefined>();
+  let truncated = 0;
+  let attached = 0;
+  let overBudget = false;
+  const budget = hwidsStringBudget(b.length);
+  /** The NUL-terminated UTF-8 string at section offset `o`, decoded once per offset and at most MAX bytes. */
+  const stringAt = (o: number): string | undefined => {
+    if (o === 0 || o >= b.length) return undefined;
+    if (!strings.has(o)) {
+      const window = b.subarray(o, Math.min(b.length, o + MAX_HWIDS_STRING + 1));
+      let end = window.indexOf(0);
+      if (end < 0 && window.length > MAX_HWIDS_STRING) {
+        end = MAX_HWIDS_STRING;
+        truncated++;
+      }
+      strings.set(o, end < 0 ? undefined : decodeUtf8(window.subarray(0, end)));
+    }
+    const v = strings.get(o);
+    if (v === undefined || overBudget) return undefined;
+    attached += v.length;
+    if (attached > budget) {
+      overBudget = true;
+      return undefined;
+    }
+    return v;
+  };
   let o = 0;
+  const finish = (): HwidEntry[] => {
+    if (truncated)
+      d.warning(
+        'HWIDS_STRING_TOO_LONG',
+        `.hwids: ${truncated} string(s) longer than ${MAX_HWIDS_STRING} bytes, cut at that length`,
+        { offset: base, spec: SPEC },
+      );
+    if (overBudget)
+      d.warning(
+        'HWIDS_STRINGS_LIMIT',
+        `.hwids: the entries' strings add up to more than ${budget} bytes (4 × the section + 64 KiB); later entries are listed without them`,
+        { offset: base, spec: SPEC },
+      );
+    return out;
+  };
   for (; o + HWIDS_ENTRY_SIZE <= b.length && out.length < MAX_ENTRIES; o += HWIDS_ENTRY_SIZE) {
     const e = b.subarray(o, o + HWIDS_ENTRY_SIZE);
-    if (isAllZero(e)) return out;
+    if (isAllZero(e)) return finish();
     const descriptor = u32(e, 0);
     const size = descriptor & 0x0fffffff;
     const type = HWID_TYPES[descriptor >>> 28] ?? `type-${descriptor >>> 28}`;
@@ -41,8 +91,8 @@ export function decodeHwids(b: Uint8Array, d: Diagnostics, base = 0): HwidEntry[
         offset: base + o,
         spec: SPEC,
       });
-    const name = stringAt(b, u32(e, 20));
-    const second = stringAt(b, u32(e, 24));
+    const name = stringAt(u32(e, 20));
+    const second = stringAt(u32(e, 24));
     out.push({
       offset: base + o,
       type,
@@ -55,7 +105,7 @@ export function decodeHwids(b: Uint8Array, d: Diagnostics, base = 0): HwidEntry[
     offset: base + o,
     spec: SPEC,
   });
-  return out;
+  return finish();
 }
 
 /** One device for `.hwids`: its CHIDs bound to a devicetree `compatible` or to a `.efifw` firmware-ID. */
@@ -78,11 +128,19 @@ const GUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  * Throws RangeError on a malformed CHID or an empty name/value.
  */
 export function encodeHwids(devices: readonly HwidDevice[]): Bytes {
-  const merged = new Map<string, { type: HwidDevice['type']; name: string; value: string; chids: Set<string> }>();
+  const merged = new Map<
+    string,
+    { type: HwidDevice['type']; name: string; value: string; chids: Set<string> }
+  >();
   for (const dev of devices) {
     if (!dev.name || !dev.value) throw new RangeError('.hwids: a device needs a name and a compatible/fwid');
     const key = `${dev.type}\0${dev.name}\0${dev.value}`;
-    const m = merged.get(key) ?? { type: dev.type, name: dev.name, value: dev.value, chids: new Set<string>() };
+    const m = merged.get(key) ?? {
+      type: dev.type,
+      name: dev.name,
+      value: dev.value,
+      chids: new Set<string>(),
+    };
     for (const c of dev.chids) {
       if (!GUID_TEXT.test(c)) throw new RangeError(`.hwids: ${JSON.stringify(c)} is not a CHID (GUID text)`);
       m.chids.add(c.toLowerCase());

@@ -57,23 +57,34 @@ export interface UkiModel {
   diagnostics: Diagnostic[];
 }
 
-function decodeSection(file: Uint8Array, s: PeSection, d: Diagnostics): UkiSection {
+/**
+ * Text sections larger than this are not decoded (issue 11: bounded work). Real ones are small: a kernel
+ * command line is at most a few KiB (COMMAND_LINE_SIZE), os-release, SBAT, PEM keys and PCR signatures are KiB.
+ */
+export const MAX_TEXT_SECTION = 1024 * 1024;
+
+/** What decodeSection derives from a section's bytes (shared by headers that alias the same bytes). */
+type Decoded = Pick<UkiSection, 'text' | 'fields' | 'sbat' | 'efifw' | 'hwids' | 'pcrsig'>;
+
+function decodeContents(file: Uint8Array, s: PeSection, d: Diagnostics): Decoded {
   const data = sectionView(file, s);
-  const u: UkiSection = { name: s.name, pe: s, size: s.virtualSize };
-  if (s.virtualSize > s.sizeOfRawData)
-    d.warning(
-      'UKI_SECTION_VIRTUAL_SIZE_EXCEEDS_RAW',
-      `${s.name}: VirtualSize > SizeOfRawData; systemd-stub (since PR #36263) refuses such a UKI section`,
-      { offset: s.offset, index: s.index, spec: 'fuki §2.1' },
-    );
+  const u: Decoded = {};
   if (TEXT_SECTIONS.has(s.name)) {
-    u.text = sectionText(data);
-    if (u.text === undefined)
-      d.warning('UKI_TEXT_NOT_UTF8', `${s.name} is not valid UTF-8`, {
-        offset: s.data.offset,
-        index: s.index,
-        spec: SPEC_SECTIONS,
-      });
+    if (data.length > MAX_TEXT_SECTION)
+      d.warning(
+        'UKI_TEXT_TOO_LARGE',
+        `${s.name}: ${data.length} bytes, more than the ${MAX_TEXT_SECTION} bytes decoded as text`,
+        { offset: s.data.offset, index: s.index, spec: SPEC_SECTIONS },
+      );
+    else {
+      u.text = sectionText(data);
+      if (u.text === undefined)
+        d.warning('UKI_TEXT_NOT_UTF8', `${s.name} is not valid UTF-8`, {
+          offset: s.data.offset,
+          index: s.index,
+          spec: SPEC_SECTIONS,
+        });
+    }
   }
   if (u.text !== undefined && (s.name === '.osrel' || s.name === '.profile')) u.fields = parseEnvText(u.text);
   if (u.text !== undefined && s.name === '.sbat') u.sbat = parseSbat(u.text);
@@ -81,6 +92,31 @@ function decodeSection(file: Uint8Array, s: PeSection, d: Diagnostics): UkiSecti
   if (s.name === '.efifw') u.efifw = decodeEfifw(data, d, s.data.offset);
   if (s.name === '.hwids') u.hwids = decodeHwids(data, d, s.data.offset);
   return u;
+}
+
+/**
+ * A UKI section with its decoded contents. Headers that alias the same bytes under the same name are decoded
+ * once (`cache`, by name + offset + length) and share the result (issue 11: 1024 headers on one range).
+ */
+function decodeSection(
+  file: Uint8Array,
+  s: PeSection,
+  d: Diagnostics,
+  cache: Map<string, Decoded>,
+): UkiSection {
+  if (s.virtualSize > s.sizeOfRawData)
+    d.warning(
+      'UKI_SECTION_VIRTUAL_SIZE_EXCEEDS_RAW',
+      `${s.name}: VirtualSize > SizeOfRawData; systemd-stub (since PR #36263) refuses such a UKI section`,
+      { offset: s.offset, index: s.index, spec: 'fuki §2.1' },
+    );
+  const key = `${s.name}\0${s.data.offset}:${s.data.length}`;
+  let decoded = cache.get(key);
+  if (!decoded) {
+    decoded = decodeContents(file, s, d);
+    cache.set(key, decoded);
+  }
+  return { name: s.name, pe: s, size: s.virtualSize, ...decoded };
 }
 
 function checkDuplicates(scope: UkiSection[], where: string, d: Diagnostics): void {
@@ -113,13 +149,15 @@ export function parseUki(file: Uint8Array, pe: PeFile = parsePe(file)): UkiModel
     return model;
   }
   let scope = model.base;
+  const cache = new Map<string, Decoded>();
   for (const s of pe.sections) {
-    if (s.name === '.sdmagic') model.stubInfo = sectionText(sectionView(file, s));
+    if (s.name === '.sdmagic' && model.stubInfo === undefined && s.data.length <= MAX_TEXT_SECTION)
+      model.stubInfo = sectionText(sectionView(file, s));
     if (!isUkiSection(s.name)) {
       model.otherSections.push(s);
       continue;
     }
-    const u = decodeSection(file, s, d);
+    const u = decodeSection(file, s, d, cache);
     if (s.name === '.profile') {
       if (model.profiles.length >= MAX_PROFILES) {
         d.error('UKI_TOO_MANY_PROFILES', `more than ${MAX_PROFILES} profiles; the rest are ignored`, {

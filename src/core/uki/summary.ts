@@ -1,12 +1,20 @@
 // One plain-data summary of a PE/UKI for the CLI (`fukiscope pe`, `fukiscope inspect`) and the UI: sections
 // with SHA-256, Authenticode digests, embedded signatures, UKI contents and PCR 11 per profile and phase.
 // Digests are lowercase hex strings.
+import { appendAll } from '../append';
 import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
-import { authenticodeDigests } from '../authenticode/digest';
-import { embeddedSignatures, signaturesAndSha256, verifySignerSignature } from '../authenticode/signature';
-import { sectionBytes, sectionView } from '../pe/access';
+import { authenticodeDigests, authenticodeLimitDiagnostic } from '../authenticode/digest';
+import { sectionDigests } from '../pe/section-digests';
+import {
+  completeVerdict,
+  embeddedSignatures,
+  signaturesAndSha256,
+  type EmbeddedSignature,
+} from '../authenticode/signature';
+import type { SignatureVerdict } from '../authenticode/verdict';
+import { sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
 import type { PeFile } from '../pe/types';
 import { parseUki, pick, type UkiModel, type UkiSection } from './model';
@@ -33,19 +41,27 @@ export interface PeSummary {
     pointerToRawData: number;
     sizeOfRawData: number;
     characteristics: number;
-    sha256: Hex;
+    /** SHA-256 of the bytes the file holds; absent beyond the hashing limit (PE_SECTION_HASH_LIMIT). */
+    sha256?: Hex;
   }[];
   authenticode?: { paddingMatters: boolean; digests: Record<HashAlgorithm, { pad8: Hex; none: Hex }> };
   signatures: {
     index: number;
+    /** The PKCS#7 blob in the file. */
+    offset: number;
+    length: number;
     digestAlgorithm?: string;
     signedDigest?: Hex;
+    /** The signed image digest equals the file's Authenticode digest: check 1 only, never the verdict. */
     matches?: boolean;
     signer?: { subject: string; issuer: string; serial: string; notBefore: string; notAfter: string };
     signingTime?: string;
     certificates: string[];
-    /** Set by `verifySummarySignatures` (async, WebCrypto): the signer's signature over the signed attributes. */
-    signerSignatureValid?: boolean;
+    /**
+     * Whether the signature covers the file (src/core/authenticode/verdict.ts). The signer check is 'not-checked'
+     * until `verifySummarySignatures` (async, WebCrypto) ran.
+     */
+    verdict: SignatureVerdict;
   }[];
   uki?: {
     osRelease?: Record<string, string>;
@@ -57,12 +73,23 @@ export interface PeSummary {
     hwids: { type: string; chid: string; name?: string; fwid?: string; compatible?: string }[];
     /** `.linux` is itself a PE (EFI-stub kernel): its machine, release string and whether it carries a signature. */
     linux?: {
+      /** The kernel's bytes in the UKI. */
+      offset: number;
+      length: number;
       release?: string;
       machine?: string;
       signed: boolean;
       /** The kernel's own Authenticode SHA-256 and embedded signatures (its Secure Boot signer). */
       authenticodeSha256?: Hex;
-      signatures: { signer?: string; matches?: boolean }[];
+      /** Offsets relative to the UKI; `verdict` as for the top-level signatures (what it covers is the kernel). */
+      signatures: {
+        index: number;
+        offset: number;
+        length: number;
+        signer?: string;
+        matches?: boolean;
+        verdict: SignatureVerdict;
+      }[];
     };
   };
   /** PCR 11 as systemd-measure predicts it, per profile (`null` = no profiles). */
@@ -110,23 +137,45 @@ function pcrRows(
   return rows;
 }
 
+/** Diagnostics of the kernel's signatures, moved to UKI offsets and marked as the kernel's. */
+export const kernelSignatureDiagnostics = (sigs: EmbeddedSignature[], at: number): Diagnostic[] =>
+  sigs.flatMap((g) =>
+    g.diagnostics.map((d) => ({
+      ...d,
+      message: `.linux: ${d.message}`,
+      ...(d.offset !== undefined && { offset: d.offset + at }),
+    })),
+  );
+
 function linuxInfo(
   file: Uint8Array,
   s: UkiSection | undefined,
   hash: HashBackend,
+  diagnostics: Diagnostic[],
 ): NonNullable<PeSummary['uki']>['linux'] {
   if (!s) return undefined;
+  const at = s.pe.data.offset;
   const kernel = sectionView(file, s.pe);
   const pe = parsePe(kernel);
   const { signatures: sigs, sha256 } = pe.ok
     ? signaturesAndSha256(kernel, pe, hash)
     : { signatures: [], sha256: undefined };
+  appendAll(diagnostics, kernelSignatureDiagnostics(sigs, at));
   return {
+    offset: at,
+    length: kernel.length,
     release: kernelRelease(kernel),
     machine: pe.coff?.machineName,
     signed: pe.certificates.length > 0,
     authenticodeSha256: sha256 && toHex(sha256),
-    signatures: sigs.map((g) => ({ signer: g.signer?.subject, matches: g.matches })),
+    signatures: sigs.map((g) => ({
+      index: g.index,
+      offset: at + g.content.offset,
+      length: g.content.length,
+      signer: g.signer?.subject,
+      matches: g.matches,
+      verdict: g.verdict,
+    })),
   };
 }
 
@@ -145,6 +194,8 @@ export function summarizePe(
   const pe = parsed.pe ?? parsePe(file);
   const model = parsed.model ?? parseUki(file, pe);
   const ac = authenticodeDigests(file, pe, hash);
+  const acLimit = authenticodeLimitDiagnostic(pe);
+  const sectionHashes = sectionDigests(file, pe, 'sha256', hash);
   const sigs = embeddedSignatures(file, pe, 'pad8', hash);
   const text = (s: UkiSection | undefined): string | undefined => s?.text;
   const all = [...model.base, ...model.profiles.flatMap((p) => p.sections)];
@@ -164,7 +215,7 @@ export function summarizePe(
       pointerToRawData: s.pointerToRawData,
       sizeOfRawData: s.sizeOfRawData,
       characteristics: s.characteristics,
-      sha256: toHex(hash.digest('sha256', sectionBytes(file, s))),
+      sha256: sectionHashes.digests[s.index] && toHex(sectionHashes.digests[s.index]!),
     })),
     authenticode: ac && {
       paddingMatters: ac.paddingMatters,
@@ -174,15 +225,23 @@ export function summarizePe(
     },
     signatures: sigs.map((s) => ({
       index: s.index,
+      offset: s.content.offset,
+      length: s.content.length,
       digestAlgorithm: s.digestAlgorithm,
       signedDigest: s.signedDigest && toHex(s.signedDigest),
       matches: s.matches,
       signer: s.signer,
       signingTime: s.signingTime,
       certificates: s.certificates.map((c) => c.subject),
+      verdict: s.verdict,
     })),
     pcr11: model.kind === 'uki' ? pcrRows(file, model, opts.banks ?? PCR_BANKS, hash) : [],
-    diagnostics: [...model.diagnostics, ...sigs.flatMap((s) => s.diagnostics)],
+    diagnostics: [
+      ...model.diagnostics,
+      ...(acLimit ? [acLimit] : []),
+      ...sectionHashes.diagnostics,
+      ...sigs.flatMap((s) => s.diagnostics),
+    ],
   };
   if (model.kind !== 'pe') {
     summary.uki = {
@@ -199,26 +258,43 @@ export function summarizePe(
       efifw: all.flatMap((s) =>
         s.efifw ? [{ fwid: s.efifw.fwid, format: s.efifw.format, payloadSize: s.efifw.payload.length }] : [],
       ),
-      linux: linuxInfo(file, pick(model.base, '.linux'), hash),
-      hwids: all
-        .flatMap((s) => s.hwids ?? [])
+      linux: linuxInfo(file, pick(model.base, '.linux'), hash, summary.diagnostics),
+      // Aliasing headers share one decoded .hwids (model.ts): list each decoded table once.
+      hwids: [...new Set(all.map((s) => s.hwids).filter((h) => h !== undefined))]
+        .flat()
         .map(({ type, chid, name, fwid, compatible }) => ({ type, chid, name, fwid, compatible })),
     };
   }
   return summary;
 }
 
-/** Adds `signerSignatureValid` to each signature of a summary (needs WebCrypto, hence async). */
-export async function verifySummarySignatures(
-  file: Uint8Array,
-  summary: PeSummary,
-  pe: PeFile = parsePe(file),
-): Promise<void> {
-  for (const s of summary.signatures) {
-    const c = pe.certificates[s.index];
-    if (!c) continue;
-    s.signerSignatureValid = await verifySignerSignature(
-      file.subarray(c.content.offset, c.content.offset + c.content.length),
-    );
+/**
+ * Decides the signer check (WebCrypto, hence async) of every signature in a summary, the UKI's own and those
+ * of its `.linux` kernel, completing their verdicts; failures become diagnostics of the summary.
+ */
+export async function verifySummarySignatures(file: Uint8Array, summary: PeSummary): Promise<void> {
+  const rows = [
+    ...summary.signatures.map((s) => ({ s, prefix: '' })),
+    ...(summary.uki?.linux?.signatures ?? []).map((s) => ({ s, prefix: '.linux: ' })),
+  ];
+  for (const { s, prefix } of rows) {
+    const der = file.subarray(s.offset, s.offset + s.length);
+    const r = await completeVerdict(der, s.verdict, { index: s.index, offset: s.offset, prefix });
+    s.verdict = r.verdict;
+    if (r.diagnostic) summary.diagnostics.push(r.diagnostic);
   }
+}
+
+/** Signatures in a summary (the file's and its kernel's) that do not cover what they sign. */
+export function uncoveredSignatures(
+  summary: PeSummary,
+): { index: number; kernel: boolean; verdict: SignatureVerdict }[] {
+  return [
+    ...summary.signatures.map((s) => ({ index: s.index, kernel: false, verdict: s.verdict })),
+    ...(summary.uki?.linux?.signatures ?? []).map((s) => ({
+      index: s.index,
+      kernel: true,
+      verdict: s.verdict,
+    })),
+  ].filter((s) => !s.verdict.covers);
 }

@@ -1,6 +1,7 @@
 // Text sections: `.osrel` / `.profile` (os-release style KEY=VALUE lines), `.sbat` (CSV), `.cmdline`, `.uname`
 // (fuki §2.2 step 6, §2.5 SBAT).
 import { decodeUtf8Strict } from '../bytes/bytes';
+import { appendAll } from '../append';
 
 /** Section text without the trailing NULs some tools append; undefined if not UTF-8. */
 export function sectionText(b: Uint8Array): string | undefined {
@@ -62,7 +63,7 @@ export function mergeSbat(inputs: string[], trailingNul = false): string {
   for (const t of inputs) {
     const split = t.replace(/\0+$/, '').split(/\r?\n/);
     if (!split[0]?.startsWith('sbat,')) continue;
-    lines.push(...split.slice(1).filter((l) => l !== ''));
+    appendAll(lines, split.slice(1).filter((l) => l !== ''));
   }
   return `${SBAT_HEADER}\n${lines.join('\n')}\n${trailingNul ? '\0' : ''}`;
 }

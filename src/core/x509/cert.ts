@@ -1,5 +1,5 @@
 // X.509 certificates for evidence verification, decoded with pkijs/asn1js (well-kept, already a dependency; no
-// hand-rolled DER) and checked with WebCrypto through pkijs (globalThis.crypto.subtle: Node 20+ and browsers).
+// hand-rolled DER) and checked with WebCrypto through pkijs (crypto.subtle: Node 20+ and browsers).
 // Nothing here fetches: the caller supplies every certificate (DER, PEM, several PEMs in one file).
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -150,7 +150,7 @@ export function extensionAsn1(c: Cert, oid: string): asn1js.AsnType | undefined 
 export async function importEcdsaKey(c: Cert, namedCurve: 'P-256' | 'P-384'): Promise<CryptoKey | undefined> {
   try {
     const spki = new Uint8Array(c.cert.subjectPublicKeyInfo.toSchema().toBER(false));
-    return await globalThis.crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve }, false, ['verify']);
+    return await crypto.subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve }, false, ['verify']);
   } catch {
     return undefined;
   }
@@ -164,7 +164,7 @@ export async function ecdsaVerify(
   data: Uint8Array,
 ): Promise<boolean> {
   try {
-    return await globalThis.crypto.subtle.verify({ name: 'ECDSA', hash }, key, new Uint8Array(signature), new Uint8Array(data));
+    return await crypto.subtle.verify({ name: 'ECDSA', hash }, key, new Uint8Array(signature), new Uint8Array(data));
   } catch {
     return false;
   }

@@ -1,21 +1,21 @@
 import type { Diagnostic } from '../../core/diagnostics';
+import { resolveSpecRef } from '../../core/spec';
 import { hex } from '../format';
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-// Public reference text behind our spec notes, by prefix of the diagnostic's `spec` ("igvm-format §2.4"…).
-const SPEC_SOURCES: [prefix: string, url: string][] = [
-  ['igvm', 'https://docs.rs/igvm_defs/latest/igvm_defs/'],
-  ['fuki', 'https://uapi-group.org/specifications/specs/unified_kernel_image/'],
-  ['pe', 'https://learn.microsoft.com/en-us/windows/win32/debug/pe-format'],
-];
-
-/** A diagnostic's spec reference, linked to the public text it restates (opens only on click). */
+/**
+ * A diagnostic's spec reference, linked to its entry in the app's own spec index (public/spec-index.html,
+ * generated from the project's reference documents): the section's title and first paragraph, not a public page
+ * that may say something else. External documents (TDVF design guide, UEFI) are named, not linked.
+ */
 function SpecRef({ spec }: { spec: string }) {
-  const url = SPEC_SOURCES.find(([p]) => spec.toLowerCase().startsWith(p))?.[1];
-  const title = `Specification section this rule comes from: ${spec}`;
-  return url ? (
-    <a className="spec-ref" href={url} target="_blank" rel="noreferrer noopener" title={title}>
+  const resolved = resolveSpecRef(spec);
+  const title = resolved
+    ? resolved.map((r) => `${r.doc.id} §${r.section.section} ${r.section.title}`).join('\n')
+    : `Specification section this rule comes from: ${spec}`;
+  return resolved ? (
+    <a className="spec-ref" href={`spec-index.html#${resolved[0]!.anchor}`} target="_blank" rel="noopener" title={title}>
       {spec}
     </a>
   ) : (

@@ -2,6 +2,7 @@
 // files or dropped on a slot; launch settings; live digests from the worker; the add-on matrix; downloads.
 import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
+import { LAUNCH_LIMITS } from '../../core/settings/launch-settings';
 import { composeProfileOf } from '../../core/fuki/compose';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
@@ -336,8 +337,8 @@ function Settings() {
           vCPUs
           <input
             type="number"
-            min={1}
-            max={512}
+            min={LAUNCH_LIMITS.vcpus.min}
+            max={LAUNCH_LIMITS.vcpus.max}
             value={c.vcpus}
             data-testid="compose-vcpus"
             {...invalid('vcpus')}
@@ -449,9 +450,9 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       const out = await engine.call((r) =>
         r.composeOutputs(request, what === 'fuki' ? fukiOptions : undefined),
       );
-      if (what === 'igvm') download('composed.igvm', out.igvm, 'application/octet-stream');
-      else if (what === 'fuki') download('fuki.efi', out.fuki!, 'application/efi');
-      else download('receipt.json', out.receiptJson, 'application/json');
+      if (what === 'igvm') download(out.fileNames.igvm, out.igvm, 'application/octet-stream');
+      else if (what === 'fuki') download(out.fileNames.fuki, out.fuki!, 'application/efi');
+      else download(out.fileNames.receipt, out.receiptJson, 'application/json');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -1,6 +1,8 @@
 // The composer inputs (store) → a worker ComposeRequest, or the reason it cannot be built yet (a slot is
 // empty, or one of its files is still loading).
-import type { ComposeRequest } from '../../workers/compose';
+import type { Diagnostic } from '../../core/diagnostics';
+import { parseComposeSettings, type LaunchSettingField } from '../../core/settings/launch-settings';
+import type { ComposeRequest, ComposeSettingsInput } from '../../workers/compose';
 import type { OpenFile } from '../store';
 import type { ComposerInputs } from './slice';
 import { misfit, type SlotKind } from './slot-kinds';
@@ -41,15 +43,28 @@ export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): R
                 scope: a.scope ?? 'global',
               })),
             },
-      settings: {
-        profile: c.profile,
-        vcpus: c.vcpus,
-        vcpuType: c.vcpuType,
-        vmm: c.vmm,
-        guestFeatures: c.guestFeatures,
-        snpPolicy: c.snpPolicy,
-        platforms: c.platform === 'all' ? undefined : [c.platform],
-      },
+      settings: settingsInput(c),
     },
   };
+}
+
+/** The form's settings as the worker receives them (text as typed; the core parses them). */
+export function settingsInput(c: ComposerInputs): ComposeSettingsInput {
+  return {
+    profile: c.profile,
+    vcpus: c.vcpus,
+    vcpuType: c.vcpuType,
+    vmm: c.vmm,
+    guestFeatures: c.guestFeatures,
+    snpPolicy: c.snpPolicy,
+    platforms: c.platform === 'all' ? undefined : [c.platform],
+  };
+}
+
+/**
+ * The form's invalid fields, each with its first problem, for inline messages: the core's parseComposeSettings,
+ * the same function the worker and `fukiscope compose` apply, so the form flags exactly what they refuse.
+ */
+export function composerSettingErrors(c: ComposerInputs): Partial<Record<LaunchSettingField, Diagnostic>> {
+  return parseComposeSettings(settingsInput(c)).fields;
 }

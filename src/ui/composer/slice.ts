@@ -2,6 +2,7 @@
 // ids, command line, settings) and the two files picked for a diff. Persisted by ./persist.ts.
 import type { StateCreator } from 'zustand';
 import type { AppState } from '../store';
+import { LAUNCH_DEFAULTS } from '../../core/settings/launch-settings';
 
 export type Page = 'files' | 'composer' | 'teach' | 'diff';
 
@@ -53,12 +54,12 @@ export const DEFAULT_COMPOSER: ComposerInputs = {
   cmdline: '',
   ukiId: null,
   addons: [],
-  profile: 'qemu-igvm',
-  vcpus: 1,
-  vcpuType: 'EPYC-v4',
-  vmm: 'QEMU',
-  guestFeatures: '0x1',
-  snpPolicy: '0x30000',
+  profile: LAUNCH_DEFAULTS.profile,
+  vcpus: LAUNCH_DEFAULTS.vcpus,
+  vcpuType: LAUNCH_DEFAULTS.vcpuType,
+  vmm: LAUNCH_DEFAULTS.vmm,
+  guestFeatures: '0x' + LAUNCH_DEFAULTS.guestFeatures.toString(16),
+  snpPolicy: '0x' + LAUNCH_DEFAULTS.snpPolicy.toString(16),
   platform: 'all',
   fwid: 'fukiscope',
   hwids: '',

@@ -16,6 +16,8 @@ import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { useApp, useFileView } from '../store';
+import { LAUNCH_DEFAULTS } from '../../core/settings/launch-settings';
+import { contentFileName, measurementReceipt } from '../../core/fuki/receipt';
 
 const ROW_PX = 28;
 
@@ -172,22 +174,27 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
   );
 }
 
-/** A measurement receipt: the input file's hash, the options and the full ledger, saved locally (no upload). */
+/** A measurement receipt (core/fuki/receipt.ts, the same typed receipt as compositions), saved locally (no upload). */
 function downloadReceipt(result: OpenResult, options: MeasureOptions, out: MeasureResult): void {
   // Never a receipt for a withheld (damaged-file) value, whatever the caller shows.
   if (!out.digest || out.withheld) return;
-  const receipt = {
-    tool: 'fukiscope',
+  const receipt = measurementReceipt({
     file: { name: result.name, size: result.size, sha256: result.sha256 },
-    options,
-    measurement: { label: out.label, algorithm: out.algorithm, digest: out.digest, idBlock: out.idBlock },
-    ledger: out.entries.map((e, step) => ({ step, ...e })),
+    options: Object.fromEntries(Object.entries(options).filter((e): e is [string, string | number] => e[1] !== undefined)),
+    platform: out.platform,
+    label: out.label,
+    algorithm: out.algorithm,
+    digest: out.digest,
+    profile: options.profile,
+    tdxOrder: options.tdxOrder,
+    idBlock: out.idBlock,
+    steps: out.entries.map((e, step) => ({ step, ...e })),
     diagnostics: out.diagnostics,
-  };
+  });
   const url = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${result.name}.${out.platform}.receipt.json`;
+  a.download = contentFileName(result.name, out, 'receipt.json');
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
@@ -430,9 +437,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
   const order = choice.tdxOrders.includes(settings.tdxOrder) ? settings.tdxOrder : choice.tdxOrders[0];
   const [what, setWhat] = useState<MeasureOptions>({
     platform: '',
-    vcpus: 1,
-    vcpuType: 'EPYC-v4',
-    vmm: 'QEMU',
+    vcpus: LAUNCH_DEFAULTS.vcpus,
+    vcpuType: LAUNCH_DEFAULTS.vcpuType,
+    vmm: LAUNCH_DEFAULTS.vmm,
   });
   /** The user asked to see the value computed from a damaged file (shown in red, never exported). */
   const [force, setForce] = useState(false);

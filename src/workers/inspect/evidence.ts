@@ -15,6 +15,7 @@ import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { readCertificates, type Cert } from '../../core/x509/cert';
 import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult, EvidenceView, Field } from '../protocol';
+import { appendAll } from '../../core/append';
 
 export function evidenceView(bytes: Uint8Array): { view?: EvidenceView; evidence: Evidence } {
   const e = decodeEvidence(bytes);
@@ -38,7 +39,7 @@ function suppliesFrom(others: readonly OtherFile[]): { certs: Cert[]; certFiles:
     if (f.bytes.length > 256 * 1024) continue;
     const r = readCertificates(f.bytes, f.name);
     if (r.certs.length) {
-      out.certs.push(...r.certs);
+      appendAll(out.certs, r.certs);
       out.certFiles.push(f.name);
       continue;
     }
@@ -62,7 +63,7 @@ export async function verifyEvidenceInWorker(e: Evidence, others: readonly Other
   const at = o.at ? new Date(o.at) : s.collateral ? (collateralTime(s.collateral) ?? new Date()) : new Date();
   const v = await verifyEvidence(e, { certs: s.certs, at, collateral: s.collateral });
   const checks: Check[] = [...v.checks];
-  if (compare) checks.push(...compareWith(e, compare, o));
+  if (compare) appendAll(checks, compareWith(e, compare, o));
   const m = checks.find((c) => c.id === 'launch.measurement' || c.id === 'launch.mrtd');
   return { checks, certificateFiles: s.certFiles, collateralFile: s.collateralFile, match: m && m.status !== 'not-checked' ? m.status === 'pass' : undefined, at: at.toISOString() };
 }

@@ -11,8 +11,9 @@ import {
   type TdvfPageOrder,
 } from '../../core/classic';
 import type { ParsedFirmware } from '../../core/firmware';
-import { VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
-import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
+import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
+import { VMM_TYPES } from '../../core/vmsa/build';
+import { parseMeasureSettings } from '../../core/settings/launch-settings';
 import { kernelHashes, withCmdline, type KernelHashes } from '../../core/kernel-hashes';
 import { coalesceLedger, type LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { vmsaGroups } from './vmsa';
@@ -125,18 +126,19 @@ export function measureFirmware(
   const t0 = performance.now();
   const mode = o.platform as ClassicMode;
   const classic = mode === 'snp' || mode === 'seves';
-  const r = measureClassic({
-    mode,
-    firmware: bytes,
-    parsed,
-    ...(classic && {
-      vcpus: o.vcpus ?? 1,
-      vcpuSig: o.vmm && o.vmm !== 'QEMU' ? undefined : VCPU_TYPES[o.vcpuType ?? 'EPYC-v4'],
-      vmm: (o.vmm as VmmType) ?? 'QEMU',
-    }),
-    ...(mode === 'snp' && o.guestFeatures && { guestFeatures: BigInt(o.guestFeatures) }),
-    kernel: directBoot(o, fileBytes, cache),
-  });
+  // The what-if text through the core's one settings parser (same limits as the CLI and the composer).
+  const settings = parseMeasureSettings({ vcpus: o.vcpus, vcpuType: o.vcpuType, vmm: o.vmm, guestFeatures: o.guestFeatures });
+  const s = settings.value;
+  const r = s
+    ? measureClassic({
+        mode,
+        firmware: bytes,
+        parsed,
+        ...(classic && { vcpus: s.vcpus, vcpuSig: s.vmm !== 'QEMU' ? undefined : s.vcpuSig, vmm: s.vmm }),
+        ...(mode === 'snp' && o.guestFeatures !== undefined && { guestFeatures: s.guestFeatures }),
+        kernel: directBoot(o, fileBytes, cache),
+      })
+    : { digest: undefined, algorithm: '', steps: [], vmsas: [], diagnostics: settings.diagnostics };
   const entries: LedgerEntry[] = r.steps.map((s) => ({
     gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),
     pageType: s.pageTypeName ?? s.label,

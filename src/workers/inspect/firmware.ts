@@ -3,8 +3,8 @@ import { describeFooterEntry } from '../../core/firmware/footer-decode';
 import { parseFirmware, summarizeFirmware, type ParsedFirmware } from '../../core/firmware';
 import { firmwareChoices } from './firmware-measure';
 import type { Field, FieldGroup, OpenResult } from '../protocol';
+import { hex64 as hex } from '../../core/bytes/bytes';
 
-const hex = (v: number | bigint) => '0x' + v.toString(16);
 
 export function inspectFirmware(bytes: Uint8Array, name = ''): {
   parsed: ParsedFirmware;

@@ -13,8 +13,9 @@ import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
 import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
+import { appendAll } from '../../core/append';
+import { hex64 as hex } from '../../core/bytes/bytes';
 
-const hex = (v: bigint | number) => '0x' + v.toString(16);
 /** "1 page" / "2 pages"; "1 byte" / "4 bytes" (counts shown in words, issue 10). */
 const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
 const bytes = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
@@ -169,7 +170,7 @@ export function vpContextViews(
     } else if (h.kind === 'SnpVpContext') {
       const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
       views.push({ ...base, groups: v.groups });
-      diagnostics.push(...v.diagnostics.map((d) => ({ ...d, index: h.index })));
+      appendAll(diagnostics, v.diagnostics.map((d) => ({ ...d, index: h.index })));
     } else if (h.kind === 'X64NativeVpContext') {
       views.push({
         ...base,

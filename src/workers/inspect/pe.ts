@@ -3,7 +3,20 @@
 // src/core/authenticode).
 import { describeLoaderInfo } from '../../core/uki/loader-info';
 import { toHex } from '../../core/bytes/bytes';
-import { authenticodeDigests, embeddedSignatures, signaturesAndSha256 } from '../../core/authenticode';
+import { measureEfifwPayload } from '../../core/fuki/payload-measure';
+import { efifwPayloads } from '../../core/uki/efifw-payload';
+import { sectionHashedBytes } from '../../core/pe/section-hash';
+import {
+  authenticodeDigests,
+  authenticodeLimitDiagnostic,
+  completeVerdict,
+  embeddedSignatures,
+  signaturesAndSha256,
+  verdictText,
+  verifySigners,
+} from '../../core/authenticode';
+import type { Diagnostic } from '../../core/diagnostics';
+import { kernelSignatureDiagnostics } from '../../core/uki/summary';
 import {
   parsePe,
   SCN_CNT_CODE,
@@ -14,6 +27,7 @@ import {
   type PeFile,
 } from '../../core/pe';
 import { sectionView } from '../../core/pe/access';
+import { sectionDigests } from '../../core/pe/section-digests';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
@@ -40,10 +54,6 @@ function flags(c: number): string {
   if (c & SCN_MEM_WRITE) out.push('W');
   if (c & SCN_MEM_EXECUTE) out.push('X');
   return out.join(' ');
-}
-
-async function sha256(b: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b.slice())));
 }
 
 function layout(pe: PeFile): PeView['layout'] {
@@ -78,15 +88,15 @@ function hexBanks(v: Partial<BankValues>): PcrValues {
 }
 
 /** The systemd view of the PE: kind, profiles, .efifw blobs and PCR 11 per profile (fuki §3.1, §3.2). */
-function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView {
+function ukiView(
+  bytes: Uint8Array,
+  model: UkiModel,
+  hash: HashBackend,
+): { view: UkiView; kernelDiagnostics: Diagnostic[] } {
   const profiles = model.profiles.map((p) => ({ index: p.index, id: p.id, title: p.title }));
-  const efifw = [...model.base, ...model.profiles.flatMap((p) => p.sections)]
-    .filter((s) => s.efifw)
-    .map((s) => ({
-      fwid: s.efifw!.fwid,
-      size: s.efifw!.payload.length,
-      offset: s.pe.data.offset + s.efifw!.payload.offset,
-    }));
+  // Payloads are measured later, outside the WebCrypto record/replay backend (payloadViews): a measurement is not a
+  // fixed set of one-shot digests that backend can replay.
+  const efifw = efifwPayloads(bytes, model).map((e) => ({ fwid: e.fwid, size: e.length, offset: e.offset }));
   const targets =
     model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
   const pcr11 = targets.map((profile) => {
@@ -98,18 +108,50 @@ function ukiView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView
       phases: p.phases.map((ph) => ({ path: ph.path, values: hexBanks(ph.values) })),
     };
   });
+  const kernel = kernelView(bytes, model, hash);
   return {
-    kind: model.kind,
-    stubInfo: model.stubInfo,
-    profiles,
-    efifw,
-    pcr11,
-    kernel: kernelView(bytes, model, hash),
+    view: { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11, kernel: kernel?.view },
+    kernelDiagnostics: kernel?.diagnostics ?? [],
   };
 }
 
-/** The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures. */
-function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiView['kernel'] {
+/**
+ * Every .efifw entry's payload recognised (IGVM or OVMF) and measured as a file of its own (issue 10 item 3), with the
+ * default hash backend; a damaged payload's digests are withheld.
+ */
+function withPayloads(bytes: Uint8Array, model: UkiModel, uki: UkiView): UkiView {
+  const entries = efifwPayloads(bytes, model);
+  return {
+    ...uki,
+    efifw: uki.efifw.map((f, i) => {
+      const e = entries[i];
+      if (!e) return f;
+      const m = measureEfifwPayload(e);
+      return {
+        ...f,
+        payload: {
+          kind: e.kind,
+          measurements: m.measurements.map((x) => ({
+            platform: x.platform,
+            label: x.label,
+            digest: x.digest ? toHex(x.digest) : '',
+            ...(x.withheld && { withheld: x.withheld }),
+          })),
+        },
+      };
+    }),
+  };
+}
+
+/**
+ * The `.linux` PE of a UKI: Authenticode SHA-256 and its own embedded signatures (signer check still pending:
+ * `completeRows`), with their diagnostics at UKI offsets.
+ */
+function kernelView(
+  bytes: Uint8Array,
+  model: UkiModel,
+  hash: HashBackend,
+): { view: NonNullable<UkiView['kernel']>; diagnostics: Diagnostic[] } | undefined {
   const linux = model.base.find((s) => s.name === '.linux');
   if (!linux) return undefined;
   const at = linux.pe.data.offset;
@@ -118,11 +160,33 @@ function kernelView(bytes: Uint8Array, model: UkiModel, hash: HashBackend): UkiV
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
   return {
-    offset: at,
-    length: kernel.length,
-    authenticodeSha256: sha256 && toHex(sha256),
-    signatures: signatureRows(signatures, at),
+    view: {
+      offset: at,
+      length: kernel.length,
+      authenticodeSha256: sha256 && toHex(sha256),
+      signatures: signatureRows(signatures, at),
+    },
+    diagnostics: kernelSignatureDiagnostics(signatures, at),
   };
+}
+
+/** Decides the signer check of signature rows (DER at their offsets in `bytes`); failures are diagnostics. */
+async function completeRows(
+  bytes: Uint8Array,
+  rows: PeSignatureRow[],
+  prefix: string,
+): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const row of rows) {
+    const r = await completeVerdict(bytes.subarray(row.offset, row.offset + row.length), row.verdict, {
+      index: row.index,
+      offset: row.offset,
+      prefix,
+    });
+    row.verdict = r.verdict;
+    if (r.diagnostic) out.push(r.diagnostic);
+  }
+  return out;
 }
 
 function signatureRows(sigs: ReturnType<typeof embeddedSignatures>, base = 0): PeSignatureRow[] {
@@ -132,6 +196,7 @@ function signatureRows(sigs: ReturnType<typeof embeddedSignatures>, base = 0): P
     length: s.content.length,
     digestAlgorithm: String(s.digestAlgorithm ?? '?'),
     matches: s.matches,
+    verdict: s.verdict,
     signer: s.signer?.subject,
     issuer: s.signer?.issuer,
     validity: s.signer ? `${s.signer.notBefore} – ${s.signer.notAfter}` : undefined,
@@ -146,9 +211,19 @@ export async function inspectPe(
   const pe = parsePe(bytes);
   const model = pe.ok ? parseUki(bytes, pe) : undefined;
   const kindLabel = UKI_KIND_LABEL[model?.kind ?? 'pe'] ?? 'PE / EFI binary';
+  // Authenticode (4 algorithms, both paddings), the signature check, the section SHA-256s (each distinct range
+  // once, bounded: sectionDigests) and PCR 11 (4 banks) hash the whole file about a dozen times: their large
+  // inputs go to WebCrypto (webcrypto-replay.ts).
+  const { result: hashed } = await withWebCryptoHashes((hash) => ({
+    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
+    sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
+    sections: sectionDigests(bytes, pe, 'sha256', hash),
+    uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
+  }));
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
-    const data = bytes.subarray(s.data.offset, s.data.offset + s.data.length);
+    // The bytes the one section-hash definition covers (core/pe/section-hash: ukify's VirtualSize bytes).
+    const data = sectionHashedBytes(bytes, s);
     const row: PeSectionRow = {
       index: s.index,
       name: s.name,
@@ -157,7 +232,7 @@ export async function inspectPe(
       virtualAddress: s.virtualAddress,
       virtualSize: s.virtualSize,
       flags: flags(s.characteristics),
-      sha256: await sha256(data),
+      sha256: hashed.sections.digests[s.index] && toHex(hashed.sections.digests[s.index]!),
     };
     if (TEXT_SECTIONS.has(s.name))
       row.text = new TextDecoder('utf-8', { fatal: false })
@@ -165,14 +240,14 @@ export async function inspectPe(
         .replace(/\0+$/, '');
     sections.push(row);
   }
-  // Authenticode (4 algorithms, both paddings), the signature check and PCR 11 (4 banks) hash the whole file
-  // about a dozen times: their large inputs go to WebCrypto (webcrypto-replay.ts).
-  const { result: hashed } = await withWebCryptoHashes((hash) => ({
-    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
-    sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
-    uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
-  }));
   const { auth, sigs } = hashed;
+  // Check 3 of every verdict (WebCrypto): the file's signatures and those of the kernel inside a UKI.
+  await verifySigners(bytes, sigs);
+  const uki = hashed.uki?.view;
+  const kernelDiagnostics = [
+    ...(hashed.uki?.kernelDiagnostics ?? []),
+    ...(uki?.kernel ? await completeRows(bytes, uki.kernel.signatures, '.linux: ') : []),
+  ];
   const view: PeView = {
     format: pe.optional ? (pe.optional.pe32plus ? 'PE32+' : 'PE32') : 'unknown',
     machine: pe.coff?.machineName ?? '?',
@@ -188,7 +263,7 @@ export async function inspectPe(
         }))
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: hashed.uki,
+    uki: uki && model ? withPayloads(bytes, model, uki) : uki,
     loaderInfo: model?.stubInfo,
     signatures: signatureRows(sigs),
   };
@@ -205,14 +280,23 @@ export async function inspectPe(
       value:
         sigs.length === 0
           ? 'unsigned'
-          : `${sigs.length} (${sigs.filter((s) => s.matches).length} matching this file)`,
+          : sigs.length === 1
+            ? verdictText(sigs[0]!.verdict)
+            : `${sigs.length} (${sigs.filter((s) => s.verdict.covers).length} covering this file)`,
     },
   ];
-  if (model?.stubInfo) summary.push({ label: 'Built by (.sdmagic)', value: describeLoaderInfo(model.stubInfo) });
+  if (model?.stubInfo)
+    summary.push({ label: 'Built by (.sdmagic)', value: describeLoaderInfo(model.stubInfo) });
   return {
     kindLabel,
     summary,
-    diagnostics: [...(model?.diagnostics ?? pe.diagnostics), ...sigs.flatMap((s) => s.diagnostics)],
+    diagnostics: [
+      ...(model?.diagnostics ?? pe.diagnostics),
+      ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+      ...hashed.sections.diagnostics,
+      ...sigs.flatMap((s) => s.diagnostics),
+      ...kernelDiagnostics,
+    ],
     pe: view,
   };
 }

@@ -1,7 +1,9 @@
 // PE / UKI / add-on view: the file as a layout bar (headers, sections, certificate table, overlay), the
 // section table with SHA-256 and decoded text, Authenticode digests (both padding conventions) and the
 // embedded signatures, linked to the hex view.
+import { CHECK_LABELS, CHECK_NAMES, verdictText } from '../../../core/authenticode/verdict';
 import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
+import { openEfifwPayload } from '../../actions';
 import { BytesCard } from '../../components/HexView';
 import { bytesLabel, hex } from '../../format';
 import { useApp, useFileView } from '../../store';
@@ -9,7 +11,12 @@ import { FileHeader } from '../FileHeader';
 import { SummaryCard } from '../SummaryCard';
 import { UkiPanel } from './UkiPanel';
 
-/** Embedded Authenticode signatures: does each cover the file, who signed it, linked to its bytes. */
+const STATUS_MARK = { pass: '✓', fail: '✗', 'not-checked': '?' } as const;
+
+/**
+ * Embedded Authenticode signatures: does each cover the file (only when all three checks pass: image digest,
+ * messageDigest, signer signature), each check with its reason, who signed it, linked to its bytes.
+ */
 function Signatures({
   rows,
   show,
@@ -27,11 +34,19 @@ function Signatures({
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
     <>
+      <p className="muted small">
+        A signature covers {covers} only when all three checks pass. Whether the signer certificate is trusted
+        (its chain to a CA) is not checked.
+      </p>
       {rows.map((s) => (
         <div key={s.index} className="sig" data-testid={testId}>
           <p>
-            <span className={s.matches ? 'ok-note' : 'error-message'}>
-              {s.matches ? `✓ covers ${covers}` : `✗ does not cover ${covers}`}
+            <span className={s.verdict.covers ? 'ok-note' : 'error-message'} data-testid="signature-verdict">
+              {s.verdict.covers
+                ? `✓ covers ${covers}`
+                : s.verdict.undecodable !== undefined
+                  ? `✗ ${verdictText(s.verdict, covers)}`
+                  : `✗ does not cover ${covers}`}
             </span>{' '}
             <span className="muted small">
               ({s.digestAlgorithm}, {s.certificates} certificates){' '}
@@ -42,6 +57,18 @@ function Signatures({
           </p>
           <table className="fields">
             <tbody>
+              {s.verdict.undecodable === undefined &&
+                CHECK_NAMES.map((n) => (
+                  <tr key={n} data-testid="signature-check" data-check={n} data-status={s.verdict[n].status}>
+                    <th scope="row">{CHECK_LABELS[n]}</th>
+                    <td>
+                      <span className={s.verdict[n].status === 'pass' ? 'ok-note' : 'error-message'}>
+                        {STATUS_MARK[s.verdict[n].status]} {s.verdict[n].status}
+                      </span>{' '}
+                      <span className="muted small">{s.verdict[n].reason}</span>
+                    </td>
+                  </tr>
+                ))}
               {s.signer && (
                 <tr>
                   <th scope="row">Signer</th>
@@ -127,7 +154,7 @@ export default function PeView({ result }: { result: OpenResult }) {
         <section className="card" aria-label="Signatures and Authenticode">
           {pe.uki && (
             <div className="uki-inline">
-              <UkiPanel uki={pe.uki} onOffset={show} />
+              <UkiPanel uki={pe.uki} onOffset={show} onOpenPayload={(i) => void openEfifwPayload(result.id, i)} />
             </div>
           )}
           <h3>Authenticode digests</h3>
@@ -204,7 +231,7 @@ export default function PeView({ result }: { result: OpenResult }) {
                   <td className="mono">{hex(s.virtualAddress)}</td>
                   <td className="small">{s.flags}</td>
                   <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
-                    {s.sha256.slice(0, 16)}…
+                    {s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not hashed (limit)'}
                   </td>
                 </tr>
               ))}

@@ -7,12 +7,17 @@ import { bytesLabel, hex } from '../../format';
 
 const BANKS = ['sha256', 'sha384', 'sha1', 'sha512'];
 
+const PAYLOAD_KIND: Record<string, string> = { igvm: 'IGVM', firmware: 'OVMF / TDVF firmware', unknown: 'unrecognised payload' };
+
 export function UkiPanel({
   uki,
   onOffset,
+  onOpenPayload,
 }: {
   uki: UkiView;
   onOffset(offset: number, length: number): void;
+  /** Opens `.efifw` entry `index`'s payload as its own tab. */
+  onOpenPayload?(index: number): void;
 }) {
   const [bank, setBank] = useState('sha256');
   const [which, setWhich] = useState(0);
@@ -91,13 +96,32 @@ export function UkiPanel({
           <p className="muted small">
             systemd-stub measures the selected .efifw into PCR 11, but ukify’s prediction above leaves it out.
           </p>
-          <ul className="plain">
-            {uki.efifw.map((f) => (
-              <li key={f.offset}>
-                <span className="mono">{f.fwid}</span> · {bytesLabel(f.size)}{' '}
+          <ul className="plain efifw-list">
+            {uki.efifw.map((f, i) => (
+              <li key={f.offset} data-testid={`efifw-${i}`}>
+                <span className="mono">{f.fwid}</span> · {bytesLabel(f.size)}
+                {f.payload && <> · {PAYLOAD_KIND[f.payload.kind] ?? f.payload.kind}</>}{' '}
                 <button type="button" className="link small" onClick={() => onOffset(f.offset, f.size)}>
                   @{hex(f.offset)}
                 </button>
+                {onOpenPayload && f.payload && f.payload.kind !== 'unknown' && (
+                  <>
+                    {' '}
+                    <button type="button" className="small" onClick={() => onOpenPayload(i)}>
+                      Open payload
+                    </button>
+                  </>
+                )}
+                {f.payload?.measurements.map((m) => (
+                  <div key={m.platform} className="digest-block" data-testid="efifw-measurement">
+                    <div className="digest-label">{m.label}</div>
+                    {m.digest ? (
+                      <code className="digest">{m.digest}</code>
+                    ) : (
+                      <p className="muted small">{m.withheld?.reason ?? 'no digest'}</p>
+                    )}
+                  </div>
+                ))}
               </li>
             ))}
           </ul>

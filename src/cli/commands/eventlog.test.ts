@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../main';
+import { captureIo } from '../../test-support/cli';
+import { corpusAvailable, corpusPath, manifest, type Manifest } from '../../test-support/corpus';
+
+const m = corpusAvailable() ? manifest() : undefined;
+
+describe.runIf(corpusAvailable())('fukiscope eventlog', () => {
+  it('every attest.event_logs entry: --json final values equal the stated ones', async () => {
+    for (const e of m!.attest.event_logs as Manifest[]) {
+      const io = captureIo();
+      const args = ['eventlog', corpusPath(e.path), '--json'];
+      if (e.format === 'ccel') args.push('--ccel');
+      const code = await main(args, io);
+      const j = JSON.parse(io.stdout);
+      // trustee's OVMF CCEL is flagged for its duplicate RTMR0 separator (go-eventlog's rule), hence exit 1.
+      expect(code, e.path).toBe(e.path.includes('trustee-ovmf') ? 1 : 0);
+      const want = e.format === 'ccel' ? { sha384: e.final_rtmrs } : e.final_pcrs;
+      for (const [bank, regs] of Object.entries(want as Record<string, Record<string, string>>))
+        for (const [r, v] of Object.entries(regs)) if (!/^0+$/.test(v)) expect(j.final[bank][r], `${e.path} ${bank} ${r}`).toBe(v);
+    }
+  });
+  it('cos-113 CCEL + table + its quote: RTMRs agree, exit 0; the dupe-separator CCEL exits 1', async () => {
+    const e = (m!.attest.event_logs as Manifest[]).find((x) => x.quote)!;
+    const io = captureIo();
+    expect(await main(['eventlog', corpusPath(e.path), '--ccel-table', corpusPath(e.acpi_table), '--quote', corpusPath(`attest/${e.quote}`), '--json'], io)).toBe(0);
+    const j = JSON.parse(io.stdout);
+    expect(j.comparisons.map((c: Manifest) => c.ok)).toEqual([true, true, true, true]);
+    expect(j.ccelTable.ccTypeName).toBe('TDX');
+    const bad = captureIo();
+    expect(await main(['eventlog', corpusPath('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'), '--ccel'], bad)).toBe(1);
+    expect(bad.stderr).toMatch(/EVENTLOG_DUPLICATE_SEPARATOR/);
+  });
+  it('a bootlab log with its UKI and add-on: every event matched, exit 0; without the add-on: exit 1 at the first divergence', async () => {
+    const c = (m!.bootlab.cases as Manifest[]).find((x) => x.id === 'b')!;
+    const io = captureIo();
+    const args = ['eventlog', corpusPath(c.event_log), '--uki', corpusPath(c.uki.path), '--addon', `per-uki:${corpusPath(c.addons[0].file.path)}`, '--json'];
+    expect(await main(args, io)).toBe(0);
+    const j = JSON.parse(io.stdout);
+    expect(j.match.ok).toBe(true);
+    expect(j.final.sha256['11']).toBe(c.measured_pcrs.sha256['11']);
+    const io2 = captureIo();
+    expect(await main(['eventlog', corpusPath(c.event_log), '--uki', corpusPath(c.uki.path)], io2)).toBe(1);
+    expect(io2.stdout).toMatch(/first divergence: event #37/);
+    expect(io2.stdout).toMatch(/FAIL PCR 12 sha256/);
+  });
+  it('usage errors exit 2', async () => {
+    const io = captureIo();
+    expect(await main(['eventlog'], io)).toBe(2);
+    expect(await main(['eventlog', 'x', '--addon', 'y'], captureIo())).toBe(2);
+  });
+});

@@ -1,0 +1,196 @@
+// `fukiscope eventlog LOG`: a TCG PC Client event log or a TDX CCEL (evidence §3): every event decoded, the final
+// value of every PCR/RTMR per bank, what a verifier flags, and — with --uki [--addon]… — the log ↔ prediction
+// diff (every event matched to what produced it, the first divergence with its reason); with --quote, the RTMRs
+// of a TDX quote compared with the replay. Exit 1 when a comparison or a check fails.
+import { appendAll } from '../../core/append';
+import { parseArgs } from 'node:util';
+import { toHex, u16 } from '../../core/bytes/bytes';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
+import {
+  checkLog,
+  compareReplay,
+  describeEventData,
+  matchPrediction,
+  parseCcel,
+  parseTcgLog,
+  replayLog,
+  type ExpectedRegisters,
+  type MatchResult,
+  type ParsedLog,
+  type RegisterComparison,
+} from '../../core/eventlog';
+import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
+import { parseAddonArgs } from '../addon-args';
+import type { Command } from '../commands';
+import { toJson, UsageError, type CliIo } from '../io';
+
+const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uki UKI [--addon per-uki:F|global:F]...]
+                         [--quote QUOTE] [--json]
+
+  LOG                 a TCG2 (crypto-agile) or SHA-1 event log (e.g. /sys/kernel/security/tpm0/binary_bios_measurements),
+                      or a TDX CCEL log area (/sys/firmware/acpi/tables/data/CCEL)
+  --ccel              treat LOG as a CCEL area (index = CC MR: 1–4 = RTMR0–3); implied by --ccel-table and --quote
+  --ccel-table TABLE  the ACPI CCEL table (/sys/firmware/acpi/tables/CCEL), decoded and checked
+  --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event
+  --addon SCOPE:FILE  add-ons of that boot (global = \\loader\\addons, per-uki = <uki>.extra.d)
+  --quote QUOTE       a TDX quote (v4/v5): its RTMR0–3 are compared with the CCEL replay
+
+Prints the final value of every PCR/RTMR per bank and every event; exit 1 when a comparison fails, the log is
+damaged, or a verifier check fails (duplicate separator, digest not matching its event data).`;
+
+/** RTMR0–3 of a TDX quote, read at their documented offsets (evidence §2: v4 body at 48; v5 after a 6-byte body descriptor). */
+function quoteRtmrs(q: Uint8Array): Record<string, string> {
+  if (q.length < 48 + 6) throw new UsageError('--quote: file too short for a TDX quote');
+  const version = u16(q, 0);
+  const body = version === 4 ? 48 : version === 5 ? 54 : -1;
+  if (body < 0) throw new UsageError(`--quote: quote version ${version} (4 or 5 expected)`);
+  if (q.length < body + 584) throw new UsageError('--quote: file too short for a TD report body');
+  const out: Record<string, string> = {};
+  for (let i = 0; i < 4; i++) out[String(i)] = toHex(q.subarray(body + 328 + 48 * i, body + 376 + 48 * i));
+  return out;
+}
+
+function looksLikeCcel(log: ParsedLog, bytes: Uint8Array): boolean {
+  const algs = log.specId?.algorithms.map((a) => a.algorithm) ?? [];
+  return (
+    algs.length === 1 &&
+    algs[0] === 'sha384' &&
+    log.end < bytes.length &&
+    bytes.subarray(log.end).every((b) => b === 0 || b === 0xff)
+  );
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      ccel: { type: 'boolean', default: false },
+      'ccel-table': { type: 'string' },
+      uki: { type: 'string' },
+      addon: { type: 'string', multiple: true },
+      quote: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('expected exactly one event log');
+  if (values.addon?.length && !values.uki) throw new UsageError('--addon needs --uki');
+  const bytes = io.readFile(positionals[0]!);
+  let ccel = values.ccel || values['ccel-table'] !== undefined || values.quote !== undefined;
+  let log: ParsedLog = ccel
+    ? parseCcel(bytes, values['ccel-table'] ? io.readFile(values['ccel-table']) : undefined)
+    : parseTcgLog(bytes);
+  const notes: string[] = [];
+  if (!ccel && looksLikeCcel(log, bytes)) {
+    ccel = true;
+    log = parseCcel(bytes);
+    notes.push(
+      'SHA-384-only log followed by padding: read as a TDX CCEL (index = CC MR index); use --ccel to say so',
+    );
+  }
+  const kind = ccel ? 'rtmr' : 'pcr';
+  const replay = replayLog(log, kind);
+  const checks = checkLog(log, kind);
+  const comparisons: RegisterComparison[] = [];
+  if (values.quote) {
+    const expected: ExpectedRegisters = { sha384: quoteRtmrs(io.readFile(values.quote)) };
+    appendAll(comparisons, compareReplay(replay, expected, new Set(checks.digestMismatches)));
+  }
+  let match: MatchResult | undefined;
+  let prediction;
+  if (values.uki) {
+    if (ccel)
+      throw new UsageError(
+        '--uki compares with a TPM event log; RTMR prediction for a CCEL is not available here yet',
+      );
+    const p = predictBoot({ file: io.readFile(values.uki) }, parseAddonArgs(values.addon ?? [], io), {
+      banks: replay.banks,
+    });
+    prediction = bootPredictionView(p);
+    match = matchPrediction(log, p.events);
+    for (const pcr of [11, 12] as const)
+      appendAll(
+        comparisons,
+        compareReplay(
+          replay,
+          Object.fromEntries(
+            replay.banks.map((b) => [b, { [pcr]: toHex((pcr === 11 ? p.pcr11 : p.pcr12)[b]!) }]),
+          ),
+        ),
+      );
+  }
+  const diagnostics: Diagnostic[] = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
+  const failed =
+    hasErrors(diagnostics) || comparisons.some((c) => !c.ok) || (match !== undefined && !match.ok);
+  const registers = Object.fromEntries(
+    replay.banks.map((b) => [
+      b,
+      Object.fromEntries(Object.entries(replay.values[b] ?? {}).map(([r, v]) => [r, toHex(v)])),
+    ]),
+  );
+  const events = log.events.map((e) => ({
+    index: e.index,
+    offset: e.offset,
+    length: e.length,
+    /** PCR index (TPM log) or CC MR index (CCEL: 1–4 = RTMR0–3). */
+    register: e.register,
+    ...(ccel && e.register >= 1 && e.register <= 4 ? { rtmr: e.register - 1 } : {}),
+    type: e.typeName,
+    digests: Object.fromEntries(e.digests.map((d) => [d.algorithm, toHex(d.digest)])),
+    description: describeEventData(e.decoded),
+  }));
+  if (values.json) {
+    io.out(
+      toJson({
+        format: ccel ? 'ccel' : log.format,
+        registers: kind,
+        banks: replay.banks,
+        final: registers,
+        ...('table' in log && log.table ? { ccelTable: log.table } : {}),
+        events,
+        checks: {
+          duplicateSeparators: checks.duplicateSeparators,
+          afterExitBootServices: checks.afterExitBootServices,
+          digestMismatches: checks.digestMismatches,
+        },
+        ...(comparisons.length ? { comparisons } : {}),
+        ...(prediction ? { prediction, match } : {}),
+        notes,
+        diagnostics,
+        ok: !failed,
+      }) + '\n',
+    );
+    return failed ? 1 : 0;
+  }
+  const name = (r: string) => (ccel ? `RTMR${r}` : `PCR ${r.padStart(2)}`);
+  io.out(
+    `${ccel ? 'TDX CCEL' : log.format === 'tcg2' ? 'TCG2 crypto-agile log' : 'SHA-1 log'}: ${log.events.length} events, banks ${replay.banks.join(', ')}\n`,
+  );
+  for (const n of notes) io.out(`note: ${n}\n`);
+  for (const e of events) {
+    const reg = ccel ? `MR${e.register}` : `PCR${e.register}`;
+    io.out(`#${String(e.index).padStart(3)} ${reg.padEnd(5)} ${e.type.padEnd(34)} ${e.description}\n`);
+  }
+  for (const b of replay.banks)
+    for (const [r, v] of Object.entries(registers[b]!)) io.out(`${name(r)} ${b.padEnd(6)} ${v}\n`);
+  for (const c of comparisons)
+    io.out(
+      `${c.ok ? 'ok  ' : 'FAIL'} ${name(String(c.register))} ${c.bank}${c.ok ? '' : `: expected ${c.expected}, replay ${c.replayed}${c.reason ? ` — ${c.reason}` : ''}`}\n`,
+    );
+  if (match) {
+    io.out(`\n${prediction!.stub}: log ↔ prediction\n`);
+    for (const r of match.rows)
+      io.out(
+        `${r.status.padEnd(13)} ${r.event !== undefined ? `#${String(r.event).padStart(3)}` : '    '} PCR${String(r.pcr).padEnd(3)} ${r.source.padEnd(11)} ${r.description}${r.reason && r.status !== 'match' ? ` — ${r.reason}` : ''}\n`,
+      );
+    io.out(
+      match.ok
+        ? 'every event matched\n'
+        : `first divergence: ${match.firstDivergence!.event !== undefined ? `event #${match.firstDivergence!.event}` : 'a missing event'} (${match.firstDivergence!.description}): ${match.firstDivergence!.reason}\n`,
+    );
+  }
+  for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
+  return failed ? 1 : 0;
+}
+
+export const eventlogCommand: Command = { usage, run };

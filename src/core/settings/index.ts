@@ -1,0 +1,2 @@
+export * from './int-literal';
+export * from './launch-settings';

@@ -1,0 +1,15 @@
+export interface SpecSection {
+  /** `4.2.3` */
+  section: string;
+  title: string;
+  /** The section's first paragraph. */
+  summary: string;
+}
+
+export interface SpecDocument {
+  /** The citation prefix: `fuki`, `igvm-format`, `evidence`. */
+  id: string;
+  file: string;
+  title: string;
+  sections: SpecSection[];
+}
