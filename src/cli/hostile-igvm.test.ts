@@ -20,7 +20,15 @@ const MiB = 2 ** 20;
 const CPU_BUDGET_MS = 2000;
 
 /** Runs the CLI bundle with a preload that reports its own max RSS and CPU time when it exits. */
-function runCli(args: string[]): { status: number | null; maxRssBytes: number; cpuMs: number; wallMs: number; stdoutBytes: number; stderr: string; text: string } {
+function runCli(args: string[]): {
+  status: number | null;
+  maxRssBytes: number;
+  cpuMs: number;
+  wallMs: number;
+  stdoutBytes: number;
+  stderr: string;
+  text: string;
+} {
   const report = join(dir, `usage-${Math.random().toString(36).slice(2)}.json`);
   const preload = join(dir, 'usage-preload.mjs');
   if (!existsSync(preload))
@@ -38,51 +46,78 @@ function runCli(args: string[]): { status: number | null; maxRssBytes: number; c
   const wallMs = performance.now() - t;
   const u = JSON.parse(readFileSync(report, 'utf8')) as { maxRss: number; cpuMs: number };
   const text = r.stdout.subarray(0, 1 << 16).toString() + r.stderr.toString();
-  return { status: r.status, maxRssBytes: u.maxRss, cpuMs: u.cpuMs, wallMs, stdoutBytes: r.stdout.length, stderr: r.stderr.toString(), text };
+  return {
+    status: r.status,
+    maxRssBytes: u.maxRss,
+    cpuMs: u.cpuMs,
+    wallMs,
+    stdoutBytes: r.stdout.length,
+    stderr: r.stderr.toString(),
+    text,
+  };
 }
 
-const COMMANDS: string[][] = [['inspect'], ['measure', '--ledger', '--json'], ['measure', '--format', 'igvmmeasure', '--verbose']];
+const COMMANDS: string[][] = [
+  ['inspect'],
+  ['measure', '--ledger', '--json'],
+  ['measure', '--format', 'igvmmeasure', '--verbose'],
+];
 
-describe.skipIf(!existsSync(BUNDLE))('crafted IGVM inputs stay within time and memory bounds (issue 11)', () => {
-  for (const [name, c] of Object.entries(HOSTILE_IGVM)) {
-    it(`${name}: CLI`, () => {
-      const bytes = c.bytes();
-      const path = join(dir, `${name}.igvm`);
-      writeFileSync(path, bytes);
-      for (const cmd of COMMANDS) {
-        const r = runCli([...cmd, path]);
-        const label = `${name} ${cmd.join(' ')}: ${r.cpuMs.toFixed(0)} ms CPU (${r.wallMs.toFixed(0)} ms wall), ${(r.maxRssBytes / MiB).toFixed(0)} MiB RSS, ${r.stdoutBytes} B out`;
-        console.log(label);
-        expect(r.status, `${label}\n${r.stderr.slice(0, 2000)}`).not.toBeNull();
-        expect(r.cpuMs, label).toBeLessThan(CPU_BUDGET_MS);
-        expect(r.maxRssBytes, label).toBeLessThan(2 * bytes.length + 256 * MiB);
-        // Output is bounded by the headers, not by the sizes they state: at most one ledger entry (~600 B of JSON)
-        // per 32-byte header and platform, runs of identical pages folded into one.
-        expect(r.stdoutBytes, label).toBeLessThan(64 * bytes.length + 1 * MiB);
-      }
-      // Work beyond a documented limit is refused with an error diagnostic (which withholds the digest, issue 10).
-      const m = runCli([...c.refused.args, path]);
-      expect(m.text, m.text.slice(0, 2000)).toMatch(new RegExp(`error\\W+${c.refused.code}`));
-    }, 120_000);
+describe.skipIf(!existsSync(BUNDLE))(
+  'crafted IGVM inputs stay within time and memory bounds (issue 11)',
+  () => {
+    for (const [name, c] of Object.entries(HOSTILE_IGVM)) {
+      it(`${name}: CLI`, () => {
+        const bytes = c.bytes();
+        const path = join(dir, `${name}.igvm`);
+        writeFileSync(path, bytes);
+        for (const cmd of COMMANDS) {
+          const r = runCli([...cmd, path]);
+          const label = `${name} ${cmd.join(' ')}: ${r.cpuMs.toFixed(0)} ms CPU (${r.wallMs.toFixed(0)} ms wall), ${(r.maxRssBytes / MiB).toFixed(0)} MiB RSS, ${r.stdoutBytes} B out`;
+          console.log(label);
+          expect(r.status, `${label}\n${r.stderr.slice(0, 2000)}`).not.toBeNull();
+          expect(r.cpuMs, label).toBeLessThan(CPU_BUDGET_MS);
+          expect(r.maxRssBytes, label).toBeLessThan(2 * bytes.length + 256 * MiB);
+          // Output is bounded by the headers, not by the sizes they state: at most one ledger entry (~600 B of JSON)
+          // per 32-byte header and platform, runs of identical pages folded into one.
+          expect(r.stdoutBytes, label).toBeLessThan(64 * bytes.length + 1 * MiB);
+        }
+        // Work beyond a documented limit is refused with an error diagnostic (which withholds the digest, issue 10).
+        const m = runCli([...c.refused.args, path]);
+        // Refused with an error either way: by the header cap when parsing, or by the work limit when measuring.
+        expect(m.text, m.text.slice(0, 2000)).toMatch(
+          new RegExp(`error\\W+(${c.refused.code}|IGVM_TOO_MANY_HEADERS)`),
+        );
+      }, 120_000);
 
-    // The worker's code path (Engine in-process; @noble/hashes as in the browser). Its per-step UI ledger still makes
-    // hostile files take several seconds per call here (logged, not yet bounded to 2 s: see the branch report);
-    // this checks that every call returns and that the refusal reaches the UI as an error diagnostic.
-    it(`${name}: worker engine calls end, with the error diagnostic`, async () => {
-      const bytes = c.bytes();
-      const engine = new Engine();
-      let t = performance.now();
-      const opened = await engine.open(name, name, bytes);
-      console.log(`${name} worker open: ${(performance.now() - t).toFixed(0)} ms`);
-      const codes = opened.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
-      for (const m of opened.measurable) {
-        t = performance.now();
-        const r = engine.measure(name, { platform: m.platform, ...(c.refused.args.includes('igvmmeasure') && { profile: 'igvmmeasure' }) });
-        console.log(`${name} worker measure ${m.platform}: ${(performance.now() - t).toFixed(0)} ms, ${r.entries.length} ledger entries`);
-        for (const d of r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code)) codes.push(d);
-      }
-      expect(codes).toContain(c.refused.code);
-      engine.close(name);
-    }, 120_000);
-  }
-});
+      // The worker's code path (Engine in-process; @noble/hashes as in the browser). Its per-step UI ledger still makes
+      // hostile files take several seconds per call here (logged, not yet bounded to 2 s: see the branch report);
+      // this checks that every call returns and that the refusal reaches the UI as an error diagnostic.
+      it(`${name}: worker engine calls end, with the error diagnostic`, async () => {
+        const bytes = c.bytes();
+        const engine = new Engine();
+        let t = performance.now();
+        const opened = await engine.open(name, name, bytes);
+        console.log(`${name} worker open: ${(performance.now() - t).toFixed(0)} ms`);
+        const codes = opened.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+        for (const m of opened.measurable) {
+          t = performance.now();
+          const r = engine.measure(name, {
+            platform: m.platform,
+            ...(c.refused.args.includes('igvmmeasure') && { profile: 'igvmmeasure' }),
+          });
+          console.log(
+            `${name} worker measure ${m.platform}: ${(performance.now() - t).toFixed(0)} ms, ${r.entries.length} ledger entries`,
+          );
+          for (const d of r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code))
+            codes.push(d);
+        }
+        expect(
+          codes.some((x) => x === c.refused.code || x === 'IGVM_TOO_MANY_HEADERS'),
+          codes.join(' '),
+        ).toBe(true);
+        engine.close(name);
+      }, 120_000);
+    }
+  },
+);

@@ -206,7 +206,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   else {
     io.out(formatPeSummary(s));
     if (boot) io.out(formatBoot(boot));
-    if (measuredBoot) io.out(formatBootPrediction(measuredBoot));
+    // Escaped line by line: the prediction quotes the UKI's command line (issue 11 item 6).
+    if (measuredBoot) io.out(formatBootPrediction(measuredBoot).split('\n').map(e).join('\n'));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
   // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7), and so does

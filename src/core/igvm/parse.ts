@@ -3,9 +3,24 @@
 import { alignUp, u32 } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
 import { at, hex, type ParseContext } from './context';
-import { decodeErrorRange, decodePageData, decodeParameter, decodeParameterArea, decodeParameterInsert, decodeRequiredMemory, decodeSnpIdBlock, decodeVbsMeasurement } from './directives';
+import {
+  decodeErrorRange,
+  decodePageData,
+  decodeParameter,
+  decodeParameterArea,
+  decodeParameterInsert,
+  decodeRequiredMemory,
+  decodeSnpIdBlock,
+  decodeVbsMeasurement,
+} from './directives';
 import { parseFixedHeader } from './fixed-header';
-import { decodeCcaPolicy, decodeCorimData, decodeGuestPolicy, decodePageTableRelocation, decodeRelocatableRegion } from './initialization';
+import {
+  decodeCcaPolicy,
+  decodeCorimData,
+  decodeGuestPolicy,
+  decodePageTableRelocation,
+  decodeRelocatableRegion,
+} from './initialization';
 import { decodeSupportedPlatform } from './platform';
 import {
   IGVM_BODY_SIZE,
@@ -41,10 +56,11 @@ export interface ParseIgvmOptions {
 /**
  * Most variable headers a file may have; past it parsing stops with IGVM_TOO_MANY_HEADERS (an error: no digest).
  * Besides this absolute cap the count is bounded by the file itself (a record takes at least 8 bytes, §3.1).
- * 2^18 headers is 1 GiB of 4 KiB pages, 19× the largest corpus file (13,697 pages); parsing that many takes
- * ~0.3 s and ~60 MiB (issue 11: header floods of 2 M headers took 1.6 GiB).
+ * 2^20 headers is 4 GiB of 4 KiB pages: room for a 1 GiB SEV metadata section composed into an IGVM (262,144
+ * page headers plus the rest, compose-large.test.ts) and OpenHCL-sized files, 76× the largest corpus file (13,697
+ * pages); with the lean header records parsing scales linearly (issue 11: floods of 2 M headers took 1.6 GiB before).
  */
-export const MAX_IGVM_HEADERS = 1 << 18;
+export const MAX_IGVM_HEADERS = 1 << 20;
 
 export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): IgvmParseResult {
   const diags = new Diagnostics();
@@ -78,25 +94,42 @@ export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): Ig
   return { file, diagnostics: diags.done() };
 }
 
-function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, end: number, keepRaw: boolean): void {
+function readVariableHeaders(
+  ctx: ParseContext,
+  file: IgvmFile,
+  start: number,
+  end: number,
+  keepRaw: boolean,
+): void {
   const b = ctx.bytes;
   const d = ctx.diags;
   let pos = start;
   let section: IgvmSection = 'platform';
   let paddingWarnings = 0;
   if (start % 8 !== 0)
-    d.error('IGVM_VH_UNALIGNED', `variable headers start at ${start}, not a multiple of 8`, { offset: start, spec: 'igvm-format §3.1' });
+    d.error('IGVM_VH_UNALIGNED', `variable headers start at ${start}, not a multiple of 8`, {
+      offset: start,
+      spec: 'igvm-format §3.1',
+    });
   for (let index = 0; pos < end; index++) {
     if (index >= MAX_IGVM_HEADERS) {
-      d.error('IGVM_TOO_MANY_HEADERS', `more than ${MAX_IGVM_HEADERS} variable headers; the rest of the file (${end - pos} bytes of headers) is not read`, {
-        index,
-        offset: pos,
-        spec: 'igvm-format §3.1',
-      });
+      d.error(
+        'IGVM_TOO_MANY_HEADERS',
+        `more than ${MAX_IGVM_HEADERS} variable headers; the rest of the file (${end - pos} bytes of headers) is not read`,
+        {
+          index,
+          offset: pos,
+          spec: 'igvm-format §3.1',
+        },
+      );
       break;
     }
     if (end - pos < IGVM_VARIABLE_HEADER_SIZE) {
-      d.error('IGVM_VH_TRUNCATED', `${end - pos} stray bytes at the end of the variable header section`, { index, offset: pos, spec: 'igvm-format §3.2' });
+      d.error('IGVM_VH_TRUNCATED', `${end - pos} stray bytes at the end of the variable header section`, {
+        index,
+        offset: pos,
+        spec: 'igvm-format §3.2',
+      });
       break;
     }
     const type = u32(b, pos);
@@ -104,18 +137,38 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
     const body = pos + IGVM_VARIABLE_HEADER_SIZE;
     const length = IGVM_VARIABLE_HEADER_SIZE + alignUp(bodyLength, 8);
     if (bodyLength > end - body) {
-      d.error('IGVM_VH_OVERFLOW', `header type ${hex(type)} with length ${bodyLength} runs past the variable header section`, { index, offset: pos, spec: 'igvm-format §3.1' });
+      d.error(
+        'IGVM_VH_OVERFLOW',
+        `header type ${hex(type)} with length ${bodyLength} runs past the variable header section`,
+        { index, offset: pos, spec: 'igvm-format §3.1' },
+      );
       break;
     }
-    const base: IgvmHeaderBase = { kind: 'Unknown', type, index, offset: pos, length, bodyLength, raw: undefined };
+    const base: IgvmHeaderBase = {
+      kind: 'Unknown',
+      type,
+      index,
+      offset: pos,
+      length,
+      bodyLength,
+      raw: undefined,
+    };
     const padEnd = pos + length;
     if (padEnd > end) {
-      d.error('IGVM_VH_OVERFLOW', 'the padding of the last header runs past the variable header section', at(base, '3.1'));
+      d.error(
+        'IGVM_VH_OVERFLOW',
+        'the padding of the last header runs past the variable header section',
+        at(base, '3.1'),
+      );
       if (keepRaw) base.raw = b.subarray(pos, end);
     } else if (!zeroBetween(b, body + bodyLength, padEnd)) {
       if (keepRaw) base.raw = b.subarray(pos, padEnd);
       if (paddingWarnings++ < 8)
-        d.warning('IGVM_NONZERO_PADDING', 'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does', at(base, '3.1'));
+        d.warning(
+          'IGVM_NONZERO_PADDING',
+          'header padding bytes are not zero (igvmgen writes ASCII "0"); ignored like the Rust parser does',
+          at(base, '3.1'),
+        );
     }
 
     // Section and order (§3.2).
@@ -124,12 +177,25 @@ function readVariableHeaders(ctx: ParseContext, file: IgvmFile, start: number, e
     let header: IgvmHeader;
     if (typeSection === undefined) {
       if (optional)
-        d.warning('IGVM_OPTIONAL_HEADER', `optional header type ${hex(type)} kept but not interpreted (the Rust parser rejects the optional bit)`, at(base, '3.2'));
-      else d.error('IGVM_BAD_HEADER_SECTION', `header type ${hex(type)} is outside the platform, initialization and directive ranges`, at(base, '3.2'));
+        d.warning(
+          'IGVM_OPTIONAL_HEADER',
+          `optional header type ${hex(type)} kept but not interpreted (the Rust parser rejects the optional bit)`,
+          at(base, '3.2'),
+        );
+      else
+        d.error(
+          'IGVM_BAD_HEADER_SECTION',
+          `header type ${hex(type)} is outside the platform, initialization and directive ranges`,
+          at(base, '3.2'),
+        );
       header = unknown(b, base, section, optional);
     } else {
       if (SECTION_ORDER[typeSection] < SECTION_ORDER[section])
-        d.error('IGVM_HEADER_ORDER', `${typeSection} header ${hex(type)} after a ${section} header`, at(base, '3.2'));
+        d.error(
+          'IGVM_HEADER_ORDER',
+          `${typeSection} header ${hex(type)} after a ${section} header`,
+          at(base, '3.2'),
+        );
       else section = typeSection;
       header = decodeHeader(ctx, base, body, typeSection);
     }
@@ -148,25 +214,52 @@ function zeroBetween(b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-function unknown(b: Uint8Array, base: IgvmHeaderBase, section: IgvmSection, optional: boolean): IgvmUnknownHeader {
+function unknown(
+  b: Uint8Array,
+  base: IgvmHeaderBase,
+  section: IgvmSection,
+  optional: boolean,
+): IgvmUnknownHeader {
   const body = base.offset + IGVM_VARIABLE_HEADER_SIZE;
   const { type, index, offset, length, bodyLength, raw } = base;
-  return { kind: 'Unknown', type, index, offset, length, bodyLength, raw, optional, section, body: b.subarray(body, body + bodyLength) };
+  return {
+    kind: 'Unknown',
+    type,
+    index,
+    offset,
+    length,
+    bodyLength,
+    raw,
+    optional,
+    section,
+    body: b.subarray(body, body + bodyLength),
+  };
 }
 
-function decodeHeader(ctx: ParseContext, base: IgvmHeaderBase, body: number, section: IgvmSection): IgvmHeader {
+function decodeHeader(
+  ctx: ParseContext,
+  base: IgvmHeaderBase,
+  body: number,
+  section: IgvmSection,
+): IgvmHeader {
   const t = base.type;
   const expected = IGVM_BODY_SIZE[t];
   if (expected === undefined) {
     ctx.diags.error(
       'IGVM_UNKNOWN_HEADER_TYPE',
-      t === IGVM_VHT.SHARED_BOUNDARY_GPA_RESERVED ? 'header type 0x306 is reserved ("do not use")' : `unknown ${section} header type ${hex(t)}`,
+      t === IGVM_VHT.SHARED_BOUNDARY_GPA_RESERVED
+        ? 'header type 0x306 is reserved ("do not use")'
+        : `unknown ${section} header type ${hex(t)}`,
       at(base, '3.3'),
     );
     return unknown(ctx.bytes, base, section, false);
   }
   if (base.bodyLength !== expected) {
-    ctx.diags.error('IGVM_BAD_HEADER_LENGTH', `header type ${hex(t)} has length ${base.bodyLength}, expected ${expected}`, at(base, '3.1'));
+    ctx.diags.error(
+      'IGVM_BAD_HEADER_LENGTH',
+      `header type ${hex(t)} has length ${base.bodyLength}, expected ${expected}`,
+      at(base, '3.1'),
+    );
     return unknown(ctx.bytes, base, section, false);
   }
   switch (t) {
