@@ -45,11 +45,12 @@ export class WorkBudget {
 }
 
 /**
- * Most pages one PARAMETER_INSERT or ERROR_RANGE is measured as: 2^16 pages = 256 MiB. Loaders fill parameter areas
- * with a few KiB of tables (memory map, MADT, SRAT, command line); a 112-byte file declaring a 2^63-byte area made
- * 2^19 operations and a 1.6 GiB ledger (issue 11). Past it: MEASURE_SIZE_TOO_LARGE (an error: no digest).
+ * Most pages one PARAMETER_INSERT or ERROR_RANGE is measured as: 2^12 pages = 16 MiB. Loaders fill parameter areas
+ * with a few KiB of tables (memory map, MADT, SRAT, command line, device tree; the corpus's largest is 3 pages); a
+ * 112-byte file declaring a 2^63-byte area made 2^19 operations and a 1.6 GiB ledger (issue 11). Past it:
+ * MEASURE_SIZE_TOO_LARGE (an error: no digest).
  */
-export const MAX_RANGE_PAGES = 1 << 16;
+export const MAX_RANGE_PAGES = 1 << 12;
 
 /** Pages covered by a parameter area or range of `bytes`, capped so a hostile size cannot stall the engine. */
 export function pagesOf(bytes: bigint | number, h: IgvmHeader, diags: Diagnostics, spec: string): number {
