@@ -4,812 +4,571 @@ import type { SpecDocument } from './types';
 
 export const SPEC_DOCUMENTS: readonly SpecDocument[] = [
   {
-    id: 'fuki',
-    file: 'fuki-uki-kernel-hashes.md',
-    title: 'FUKI, UKI, UKI add-ons and confidential-VM kernel-hash measurements — implementation reference',
-    sections: [
+    "id": "fuki",
+    "file": "fuki-uki-kernel-hashes.md",
+    "title": "FUKI, UKI, UKI add-ons and confidential-VM kernel-hash measurements — implementation reference",
+    "sections": [
       {
-        section: '0',
-        title: 'Status at a glance',
-        summary: '',
+        "section": "0",
+        "title": "Status at a glance"
       },
       {
-        section: '1',
-        title: 'FUKI',
-        summary: '',
+        "section": "1",
+        "title": "FUKI"
       },
       {
-        section: '1.1',
-        title: 'Definition and people',
-        summary:
-          'FUKI = "firmware UKI": a Unified Kernel Image that, in addition to the usual `.linux`/`.initrd`/ `.cmdline`/… sections, contains the guest firmware image (OVMF, later an IGVM-packaged OVMF) that the guest owner wants its confidential VM (SEV-SNP first, TDX later) to run. Because the firmware is part of the launch measurement of a CVM, letting the guest …',
+        "section": "1.1",
+        "title": "Definition and people"
       },
       {
-        section: '1.2',
-        title: 'The intended boot flow (two-stage)',
-        summary:
-          "The VM is launched by the cloud provider with stage-1 firmware (provider's OVMF/IGVM). This stage is measured into the CVM launch digest but the guest owner does not care about it. Stage-1 firmware boots the guest disk normally: loads the FUKI from the ESP (directly or via a boot loader) and starts its systemd-stub. The stub sees a firmware section and a …",
+        "section": "1.2",
+        "title": "The intended boot flow (two-stage)"
       },
       {
-        section: '1.3',
-        title: 'What is inside a FUKI (layout) — the three variants that exist',
-        summary: 'There is no single normative layout; three concrete designs exist:',
+        "section": "1.3",
+        "title": "What is inside a FUKI (layout) — the three variants that exist"
       },
       {
-        section: '1.4',
-        title: 'fw_cfg interfaces (exact)',
-        summary:
-          'All three use QEMU fw_cfg (x86: selector/data ports 0x510/0x511, DMA interface required — for writes at least). All structures little-endian.',
+        "section": "1.4",
+        "title": "fw_cfg interfaces (exact)"
       },
       {
-        section: '1.4.1',
-        title: 'Graf prototype (agraf/systemd + agraf/qemu)',
-        summary:
-          'Files: `etc/fwupdate-cap`, `etc/fwupdate-control`, `etc/vmfwupdate-blob`, `etc/vmfwupdate-cpu`.',
+        "section": "1.4.1",
+        "title": "Graf prototype (agraf/systemd + agraf/qemu)"
       },
       {
-        section: '1.4.2',
-        title: 'vmfwupdate (Ani Sinha, QEMU patch v1…v6, not merged)',
-        summary:
-          'Spec `docs/specs/vmfwupdate.rst` (original author: Alexander Graf). Requirements: fw_cfg at 0x510/0x511 with DMA; BIOS region must be private memory at launch.',
+        "section": "1.4.2",
+        "title": "vmfwupdate (Ani Sinha, QEMU patch v1…v6, not merged)"
       },
       {
-        section: '1.4.3',
-        title: 'vm-launch-update (merged in qemu/qemu)',
-        summary:
-          'Device `vm-launch-update`; fw_cfg file `etc/vmlaunchupdate`; one packed little-endian struct, 56 bytes:',
+        "section": "1.4.3",
+        "title": "vm-launch-update (merged in qemu/qemu)"
       },
       {
-        section: '1.5',
-        title: 'systemd `.efifw` — exact support',
-        summary:
-          'systemd v258 NEWS: new `.efifw` section for "bring your own firmware" in confidential computing; entries are matched via CHIDs (`.hwids`); the NEWS text says that if the firmware version does not match, the update is applied and the system rebooted. In the stored `src/boot/stub.c` there is no code that applies `.efifw` — only parsing, selection and …',
+        "section": "1.5",
+        "title": "systemd `.efifw` — exact support"
       },
       {
-        section: '1.6',
-        title: 'How UKI add-ons fit the FUKI picture',
-        summary:
-          "Gerd's flow (§1.2) allows the firmware to come from an add-on instead of the UKI itself (provider-independent UKI + per-cloud firmware add-on). systemd-stub, however, only accepts add-ons with `.cmdline .dtb .dtbauto .initrd .ucode` (§2.7) — an add-on carrying `.efifw` is not supported in stored code. Command-line add-ons matter for the kernel-hashes …",
+        "section": "1.6",
+        "title": "How UKI add-ons fit the FUKI picture"
       },
       {
-        section: '1.7',
-        title: 'uapi-group UKI spec mentions',
-        summary:
-          '`specs/unified_kernel_image.md` lists `.efifw` (multiple allowed; added by Ani in commit `0bc7fb8`, 2024-11-12, commit title says ".fwauto" but the text is `.efifw`; later edited by `e9c82cf`, 2026-06-11, uapi PR #131). The spec\'s list order (…, `.dtb`, `.dtbauto`, `.efifw`, `.hwids`, `.uname`, `.sbat`, `.pcrsig`, `.pcrpkey`; `.profile` described …',
+        "section": "1.7",
+        "title": "uapi-group UKI spec mentions"
       },
       {
-        section: '2',
-        title: 'The UKI PE/COFF format',
-        summary:
-          'A UKI is an ordinary EFI application (PE32+ for x86-64/arm64) = the systemd-stub executable (`linux<arch>.efi.stub`) with extra, non-code PE sections appended. A UKI add-on is the same thing built from `addon<arch>.efi.stub` (a stub that just exits) with a restricted set of sections.',
+        "section": "2",
+        "title": "The UKI PE/COFF format"
       },
       {
-        section: '2.1',
-        title: 'PE/COFF fields a parser/builder needs',
-        summary: 'DOS header / signature:',
+        "section": "2.1",
+        "title": "PE/COFF fields a parser/builder needs"
       },
       {
-        section: '2.2',
-        title: 'Parsing a UKI (steps)',
-        summary:
-          'Check `MZ`, read `e_lfanew`, check `PE\\0\\0`. Read COFF header; read optional header magic (PE32 vs PE32+), SectionAlignment, FileAlignment, SizeOfImage, SizeOfHeaders, data directories (certificate table at index 4 → signed or not). Read `NumberOfSections` headers. For each: name, VA, VSize, raw pointer/size. Classify: stub sections (`.text`, `.data`, …',
+        "section": "2.2",
+        "title": "Parsing a UKI (steps)"
       },
       {
-        section: '2.3',
-        title: 'UKI sections (systemd enum order = PCR 11 measurement order)',
-        summary: 'Authoritative order: `src/fundamental/uki.h` (`UnifiedSection` enum; "do not reorder").',
+        "section": "2.3",
+        "title": "UKI sections (systemd enum order = PCR 11 measurement order)"
       },
       {
-        section: '2.4',
-        title: 'Multi-profile UKIs (`.profile`, v257)',
-        summary:
-          "Sections before the first `.profile` form the base. Profile *N* (0-based) consists of the sections from the *N*-th `.profile` up to (not including) the next `.profile`. A section present in the selected profile overrides the base section of the same name; base sections not overridden stay in effect. Max 256 profiles. Selection: the stub's load options …",
+        "section": "2.4",
+        "title": "Multi-profile UKIs (`.profile`, v257)"
       },
       {
-        section: '2.5',
-        title: 'How ukify lays out a UKI (composition algorithm)',
-        summary: 'From stored `src/ukify/ukify.py` (`pe_add_sections`, early 2025) :',
+        "section": "2.5",
+        "title": "How ukify lays out a UKI (composition algorithm)"
       },
       {
-        section: '2.6',
-        title: 'Stub behaviour relevant to tooling',
-        summary:
-          'Command line: if Secure Boot is on and (the UKI has `.cmdline` or the VM is confidential), a command line passed via load options is ignored; otherwise it replaces `.cmdline` and is measured to PCR 12. SMBIOS type 11 `io.systemd.stub.kernel-cmdline-extra=` is appended unless in a CVM. `.pcrsig`/`.pcrpkey` are passed to the OS in a synthetic cpio as …',
+        "section": "2.6",
+        "title": "Stub behaviour relevant to tooling"
       },
       {
-        section: '2.7',
-        title: 'UKI add-ons',
-        summary:
-          'File name pattern `*.addon.efi`; two locations on the ESP, both sorted by file name: global: `ESP/loader/addons/*.addon.efi` (processed first); per-UKI: `ESP/…/<uki-name>.efi.extra.d/*.addon.efi` (processed second). The uapi spec also defines the pre-installation locations `/usr/lib/modules/uki.extra.d/` and `/usr/lib/modules/$UNAME/$UKI.efi.extra.d/`. …',
+        "section": "2.7",
+        "title": "UKI add-ons"
       },
       {
-        section: '3',
-        title: 'Measurements around UKIs',
-        summary: '',
+        "section": "3",
+        "title": "Measurements around UKIs"
       },
       {
-        section: '3.1',
-        title: 'What systemd-stub measures (PCR 11)',
-        summary: 'From `src/boot/stub.c` (`measure_sections`) and `src/fundamental/tpm2-pcr.h` :',
+        "section": "3.1",
+        "title": "What systemd-stub measures (PCR 11)"
       },
       {
-        section: '3.2',
-        title: "systemd-measure's PCR 11 prediction",
-        summary: 'From `src/measure/measure-tool.c` , verified against `systemd-measure 252` locally (§8.1):',
+        "section": "3.2",
+        "title": "systemd-measure's PCR 11 prediction"
       },
       {
-        section: '3.3',
-        title: 'PE Authenticode digest (what firmware puts into PCR 4 / what db hashes and signatures cover)',
-        summary: 'From `src/shared/pe-binary.c` (`pe_hash`) — the standard Authenticode algorithm :',
+        "section": "3.3",
+        "title": "PE Authenticode digest (what firmware puts into PCR 4 / what db hashes and signatures cover)"
       },
       {
-        section: '4',
-        title: 'Kernel hashes for SEV / SEV-ES / SEV-SNP direct boot',
-        summary:
-          'Problem solved: with `-kernel/-initrd/-append` (direct boot) QEMU loads the kernel through fw_cfg, which is not measured by the AMD PSP. QEMU therefore builds a small hash table of the three blobs and puts it into guest memory that is part of the launch measurement; OVMF (AmdSev build) then refuses to boot blobs whose SHA-256 differs. The launch digest …',
+        "section": "4",
+        "title": "Kernel hashes for SEV / SEV-ES / SEV-SNP direct boot"
       },
       {
-        section: '4.1',
-        title: 'The hash table (QEMU `target/i386/sev.c`, sev-snp-measure `sev_hashes.py`)',
-        summary: 'Packed, little-endian:',
+        "section": "4.1",
+        "title": "The hash table (QEMU `target/i386/sev.c`, sev-snp-measure `sev_hashes.py`)"
       },
       {
-        section: '4.2',
-        title: 'Where the table goes: the OVMF footer GUID table and SEV metadata',
-        summary: '',
+        "section": "4.2",
+        "title": "Where the table goes: the OVMF footer GUID table and SEV metadata"
       },
       {
-        section: '4.2.1',
-        title: 'OVMF reset-vector GUID table (edk2 `OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.nasm.inc`)',
-        summary:
-          'The firmware image is mapped so that its last byte is at GPA 0xFFFFFFFF (image base GPA = 4 GiB − image size). Near the end:',
+        "section": "4.2.1",
+        "title": "OVMF reset-vector GUID table (edk2 `OvmfPkg/ResetVector/Ia16/ResetVectorVtf0.nasm.inc`)"
       },
       {
-        section: '4.2.2',
-        title: 'SEV metadata (`OvmfPkg/ResetVector/X64/OvmfSevMetadata.nasm.inc`)',
-        summary:
-          'At `file_size − offset`: header {4 bytes `ASEV`, u32 total length (header + entries), u32 version = 1, u32 number of entries}, then entries of 12 bytes {u32 GPA, u32 size, u32 type}:',
+        "section": "4.2.2",
+        "title": "SEV metadata (`OvmfPkg/ResetVector/X64/OvmfSevMetadata.nasm.inc`)"
       },
       {
-        section: '4.2.3',
-        title: 'What QEMU does with it',
-        summary:
-          "Find the hash-table GUID entry {base, size}; error if base = 0 or size < 176. SEV / SEV-ES: write the 176-byte padded table at `base` and issue LAUNCH_UPDATE_DATA over those 176 bytes (after the firmware was LAUNCH_UPDATE_DATA'ed). SEV-SNP: take the page `base & ~0xFFF`, zero it, copy the table to offset `base & 0xFFF`; the page is launched as NORMAL …",
+        "section": "4.2.3",
+        "title": "What QEMU does with it"
       },
       {
-        section: '4.3',
-        title: 'Which OVMF builds have it',
-        summary:
-          'Shared MEMFD layout (base 0x800000) from `MemFd.fdf.inc` (edk2-stable202511): 0x810000 launch secret (0xC00), 0x810C00 hash table (0x400), 0x811000 APIC page tables, 0x812000 IGVM parameter area, 0x813000 IGVM HOB area, 0x814000 SEC/PEI temp RAM (0xC000), 0x820000 debug log, 0x830000 PEI FV.',
+        "section": "4.3",
+        "title": "Which OVMF builds have it"
       },
       {
-        section: '4.4',
-        title: 'SEV and SEV-ES launch digests (sev-snp-measure `guest.py`)',
-        summary:
-          'SEV: `SHA-256(firmware image ‖ 176-byte padded table)` (table only when a kernel is given). SEV-ES: `SHA-256(firmware ‖ table ‖ VMSA page for vCPU0 ‖ VMSA vCPU1 ‖ …)` with VMSA `sev_features` = 0.',
+        "section": "4.4",
+        "title": "SEV and SEV-ES launch digests (sev-snp-measure `guest.py`)"
       },
       {
-        section: '4.5',
-        title: 'SEV-SNP launch digest (sev-snp-measure `gctx.py`, `guest.py`, `vmsa.py`)',
-        summary:
-          'Digest state `LD`: 48 bytes, initially zero. Each measured page updates it: `LD = SHA-384(PAGE_INFO)`, PAGE_INFO = 0x70 bytes:',
+        "section": "4.5",
+        "title": "SEV-SNP launch digest (sev-snp-measure `gctx.py`, `guest.py`, `vmsa.py`)"
       },
       {
-        section: '5',
-        title: '"An IGVM image consisting of the firmware plus the kernel hash page"',
-        summary:
-          'This is the construct Gerd Hoffmann suggested on qemu-devel (2025-03-24: "use IGVM firmware images and add the kernel hashes page to the igvm") and that Alexander Graf wanted ukify/the stub to generate on the fly . No tool found produces exactly this today; below is what it would consist of, derived from the IGVM format, QEMU\'s IGVM loader and the …',
+        "section": "5",
+        "title": "\"An IGVM image consisting of the firmware plus the kernel hash page\""
       },
       {
-        section: '5.1',
-        title: 'IGVM file format essentials (microsoft/igvm `igvm_defs/src/lib.rs`)',
-        summary:
-          'Fixed header (format version 1, 24 bytes; version 2 adds u32 architecture (0 = x64) and u32 page_size at 24/28 → 32 bytes, still marked unstable):',
+        "section": "5.1",
+        "title": "IGVM file format essentials (microsoft/igvm `igvm_defs/src/lib.rs`)"
       },
       {
-        section: '5.2',
-        title: 'Composition recipe (SEV-SNP, QEMU/KVM target)',
-        summary:
-          'Inputs: OVMF image with an SEV metadata table (AmdSev build, or OvmfX64 ≥ edk2-stable202511), kernel, initrd, final cmdline (e.g. extracted from a UKI), vCPU count/type, guest features, policy.',
+        "section": "5.2",
+        "title": "Composition recipe (SEV-SNP, QEMU/KVM target)"
       },
       {
-        section: '5.3',
-        title: 'How QEMU loads an IGVM (facts to model)',
-        summary:
-          'Enabled with `-object igvm-cfg,id=igvm0,file=… -machine …,igvm-cfg=igvm0` (QEMU 10.0+, from memory — not verified here) together with `sev-snp-guest`. `backends/igvm.c` maps IGVM page data to confidential-guest page types: NORMAL (unmeasured flag → UNMEASURED; no data → ZERO), SECRETS → SECRETS, CPUID_DATA/CPUID_XF → CPUID. The SEV backend …',
+        "section": "5.3",
+        "title": "How QEMU loads an IGVM (facts to model)"
       },
       {
-        section: '5.4',
-        title: 'Existing OVMF→IGVM builders and edk2 IGVM support',
-        summary:
-          'edk2 (edk2-stable202511, Gerd; PRs #11487, #11568) : OVMF footer gains the IGVM metadata GUID `784fa70e-3176-4677-8a20-04b68699e374` → header `IGVM` (same {sig, u32 len, u32 version 1, u32 count} + {u32, u32, u32 type} format as ASEV). Types: 0x100 PARAM_AREA (GPA 0x812000, 0x1000), 0x101 MEMORY_MAP (offset in param area, 8 entries × 24 bytes), 0x102 …',
+        "section": "5.4",
+        "title": "Existing OVMF→IGVM builders and edk2 IGVM support"
       },
       {
-        section: '5.5',
-        title: 'microsoft/igvm issue #91 ("UKI in IGVM")',
-        summary:
-          'Opened by Gerd Hoffmann (kraxel) 2025-06-12, open. Proposal: Use case: direct kernel boot with Secure Boot inside edk2 (optionally under an SVSM) for CVMs, where the launch measurement should cover firmware + UKI + the Secure Boot db. Two steps: (1) the firmware (or SVSM) build produces a firmware-only IGVM; (2) a separate utility combines that IGVM with …',
+        "section": "5.5",
+        "title": "microsoft/igvm issue #91 (\"UKI in IGVM\")"
       },
       {
-        section: '6',
-        title: 'Open points, discrepancies and things not verified',
-        summary:
-          "No FUKI specification. The term names a concept from talks; the concrete formats are (a) Graf's `.fmwimg` prototype, (b) systemd `.efifw`, (c) IGVM-based proposals. A tool should label which one it produces. ukify `.efifw` header bug (stored version): magic packed with struct code `p` → 1 byte `00` instead of `ad de ed fe`; header 13 bytes. The stub's …",
+        "section": "6",
+        "title": "Open points, discrepancies and things not verified"
       },
       {
-        section: '7',
-        title: 'Source index',
-        summary: '',
+        "section": "7",
+        "title": "Source index"
       },
       {
-        section: '8',
-        title: 'Test vectors (recomputed locally; reproduce with `fuki-uki-vectors.py` next to this file)',
-        summary: '',
+        "section": "8",
+        "title": "Test vectors (recomputed locally; reproduce with `fuki-uki-vectors.py` next to this file)"
       },
       {
-        section: '8.1',
-        title:
-          'PCR 11 (SHA-256), sections `.linux` = `KERNEL`, `.osrel` = `ID=test\\n`, `.cmdline` = `console=ttyS0` (no NUL)',
-        summary:
-          '(Identical to `systemd-measure calculate --linux=… --osrel=… --cmdline=… --bank=sha256` v252.)',
+        "section": "8.1",
+        "title": "PCR 11 (SHA-256), sections `.linux` = `KERNEL`, `.osrel` = `ID=test\\n`, `.cmdline` = `console=ttyS0` (no NUL)"
       },
       {
-        section: '8.2',
-        title: 'SEV hash table: kernel file `KERNEL`, initrd file `INITRD`, `-append console=ttyS0`',
-        summary: '176 bytes, hex: …',
+        "section": "8.2",
+        "title": "SEV hash table: kernel file `KERNEL`, initrd file `INITRD`, `-append console=ttyS0`"
       },
       {
-        section: '8.3',
-        title: 'Launch digests over the sev-snp-measure fixture `tests/fixtures/ovmf_AmdSev_suffix.bin`',
-        summary:
-          '(4096-byte file = last page of an AmdSev OVMF, SHA-256 `8f765dfabc127fc0a938a0744a3103ec15864d7d794eb4c398aa976b6d6ab16c`; treated as the whole firmware, i.e. mapped at GPA 0xFFFFF000; its footer table and ASEV metadata are complete, see §4.3.) Same kernel/initrd/cmdline as 8.2. Computed with sev-snp-measure and, independently, with `fuki-uki-vectors.py` …',
+        "section": "8.3",
+        "title": "Launch digests over the sev-snp-measure fixture `tests/fixtures/ovmf_AmdSev_suffix.bin`"
       },
       {
-        section: '8.4',
-        title: '`.efifw` blob (stub format), fwid `fw0`, payload `PAYLOAD!`',
-        summary: '`addeedfe100000000400000008000000667730005041594c4f414421`',
+        "section": "8.4",
+        "title": "`.efifw` blob (stub format), fwid `fw0`, payload `PAYLOAD!`"
       },
       {
-        section: '8.5',
-        title: 'Authenticode (SHA-256) on synthetic PE32+ files built by `build_pe()` in the script',
-        summary:
-          'PE "a": three sections `.text` (16 × 0xC3), `.osrel` (`ID=test\\n`), `.cmdline` (`console=ttyS0`), FileAlignment 0x200, SectionAlignment 0x1000, 2048 bytes. File SHA-256 `0a66d8f1f90fa19b9602df5b6b8db30813e393217a4e4e1cd2e283fcb4ad1ceb`; Authenticode `848c452186fed9e5c4a0ca6e8ec61a6869120b551ad2d17ddb018217e732db1b` (= `pesign -h`; unchanged after …',
+        "section": "8.5",
+        "title": "Authenticode (SHA-256) on synthetic PE32+ files built by `build_pe()` in the script"
       },
       {
-        section: '9',
-        title: 'Notes for the TypeScript implementation',
-        summary:
-          'Binary handling: `ArrayBuffer` + `DataView` (always pass `littleEndian = true`); use `BigInt` for u64 fields (IGVM GPAs, VMSA fields, vm-launch-update struct). GUIDs: convert string ↔ mixed-endian bytes (reverse bytes of the first 4, next 2, next 2 fields). Hashing: WebCrypto `crypto.subtle.digest` supports SHA-1/256/384/512 but not streaming; fine for …',
-      },
-    ],
+        "section": "9",
+        "title": "Notes for the TypeScript implementation"
+      }
+    ]
   },
   {
-    id: 'igvm-format',
-    file: 'igvm-format-and-measurement.md',
-    title:
-      'IGVM (Independent Guest Virtual Machine) file format and launch measurement — implementation reference',
-    sections: [
+    "id": "igvm-format",
+    "file": "igvm-format-and-measurement.md",
+    "title": "IGVM (Independent Guest Virtual Machine) file format and launch measurement — implementation reference",
+    "sections": [
       {
-        section: '0',
-        title: 'Sources (verify here)',
-        summary:
-          'When "the Rust crate" or "RS" is said, it means HEAD of `microsoft/igvm` unless "0.4.0" is said; differences between the two are called out (§13).',
+        "section": "0",
+        "title": "Sources (verify here)"
       },
       {
-        section: '1',
-        title: 'Overall file layout',
-        summary:
-          'Conceptually the file is an ordered list of commands ("directives") that a loader executes to build the initial guest state; the order of directives is significant because the hardware measurement is order dependent. One file can target several platforms at once (e.g. SNP + TDX + native). Each platform gets one bit of a 32-bit compatibility mask; most …',
+        "section": "1",
+        "title": "Overall file layout"
       },
       {
-        section: '2',
-        title: 'Fixed header',
-        summary: '',
+        "section": "2",
+        "title": "Fixed header"
       },
       {
-        section: '2.1',
-        title: 'Version 1 (`IGVM_FIXED_HEADER`, 24 bytes)',
-        summary: '',
+        "section": "2.1",
+        "title": "Version 1 (`IGVM_FIXED_HEADER`, 24 bytes)"
       },
       {
-        section: '2.2',
-        title:
-          'Version 2 (`IGVM_FIXED_HEADER_V2`, 32 bytes) — "work in progress" in DEFS (behind the `unstable` feature, which the `igvm` crate always enables)',
-        summary: 'Same first 24 bytes as v1, then:',
+        "section": "2.2",
+        "title": "Version 2 (`IGVM_FIXED_HEADER_V2`, 32 bytes) — \"work in progress\" in DEFS (behind the `unstable` feature, which the `igvm` crate always enables)"
       },
       {
-        section: '2.3',
-        title: 'Checksum',
-        summary:
-          'Algorithm: standard CRC-32/ISO-HDLC (the zlib / Ethernet CRC): reflected polynomial `0xEDB88320`, init `0xFFFFFFFF`, final XOR `0xFFFFFFFF`. (RS uses `crc32fast`; IGVM-TOOLING uses Python `zlib.crc32`.) Check value: CRC of ASCII `"123456789"` = `0xCBF43926`. Input bytes, in order: (a) the fixed header struct (24 bytes for v1, 32 bytes for v2) with the …',
+        "section": "2.3",
+        "title": "Checksum"
       },
       {
-        section: '2.4',
-        title: 'Fixed-header checks performed by the RS parser (`IgvmFile::new_from_binary`)',
-        summary:
-          'In this order: File ≥ 24 bytes, else `InvalidFixedHeader`. Magic must match, else `InvalidFixedHeader`. `format_version` 1 → v1; 2 → re-read 32 bytes (file must be ≥ 32), `architecture` ∈ {0,1}, `page_size == 4096` (else `UnsupportedPageSize`); anything else → `InvalidFixedHeader`. `total_file_size == file length`, else `InvalidFixedHeader`. …',
+        "section": "2.4",
+        "title": "Fixed-header checks performed by the RS parser (`IgvmFile::new_from_binary`)"
       },
       {
-        section: '3',
-        title: 'Variable header section',
-        summary: '',
+        "section": "3",
+        "title": "Variable header section"
       },
       {
-        section: '3.1',
-        title: 'Record framing (`IGVM_VHS_VARIABLE_HEADER`, 8 bytes)',
-        summary:
-          'Body follows immediately. Every record must start at a file offset that is a multiple of 8; the next record starts at `record_start + 8 + align_up(length, 8)`. Padding bytes "must be zero" (DEFS). RS never checks padding content. ⚠ IGVM-TOOLING writes padding as ASCII `\'0\'` (0x30), not 0x00 (and checksums those bytes consistently), so a strict "padding …',
+        "section": "3.1",
+        "title": "Record framing (`IGVM_VHS_VARIABLE_HEADER`, 8 bytes)"
       },
       {
-        section: '3.2',
-        title: 'Type ranges, sections and ordering',
-        summary:
-          'Sections must appear in order platform → initialization → directive; once the first initialization header is seen no platform header may follow; once the first directive is seen no initialization or platform header may follow (RS: `InvalidBinaryVariableHeaderSection`). Initialization section may be empty. RS does not implement the optional bit: any type …',
+        "section": "3.2",
+        "title": "Type ranges, sections and ordering"
       },
       {
-        section: '3.3',
-        title: 'Complete type table',
-        summary:
-          '"Mask" = whether the body carries a compatibility mask (headers without one apply to all platforms). "Data" = whether the header references file data. Sizes are body sizes (value written in `length`).',
+        "section": "3.3",
+        "title": "Complete type table"
       },
       {
-        section: '4',
-        title: 'File data section and `file_offset`',
-        summary:
-          'Every `file_offset` in a header is an absolute offset from the start of the file (not from the data section). `file_offset == 0` means "no data": PAGE_DATA → a page of zeros; PARAMETER_AREA → area starts zero-filled; CoRIM → empty payload. (Offset 0 can never be real data because the fixed header is there.) RS reads data as `file[file_offset .. …',
+        "section": "4",
+        "title": "File data section and `file_offset`"
       },
       {
-        section: '5',
-        title: 'Platform header',
-        summary: '',
+        "section": "5",
+        "title": "Platform header"
       },
       {
-        section: '5.1',
-        title: '`IGVM_VHS_SUPPORTED_PLATFORM` (type 0x001, 16 bytes)',
-        summary:
-          'Whole-file platform rules (RS `validate_platform_headers`): at least one platform header (`NoPlatformHeaders`); a given `platform_type` at most once (`MultiplePlatformHeadersWithSameIsolation`); architecture: SEV_SNP, TDX, NATIVE, SEV, SEV_ES require X64 (v1 files are X64); CCA requires AARCH64; VSM_ISOLATION any (`PlatformArchUnsupported`). ❓ RS does …',
+        "section": "5.1",
+        "title": "`IGVM_VHS_SUPPORTED_PLATFORM` (type 0x001, 16 bytes)"
       },
       {
-        section: '5.2',
-        title: '`IgvmPlatformType` (u8)',
-        summary: 'IGVM-TOOLING only knows 1, 2, 3.',
+        "section": "5.2",
+        "title": "`IgvmPlatformType` (u8)"
       },
       {
-        section: '6',
-        title: 'Initialization headers',
-        summary: '',
+        "section": "6",
+        "title": "Initialization headers"
       },
       {
-        section: '6.1',
-        title: '`IGVM_VHS_GUEST_POLICY` (0x101, 16 bytes)',
-        summary:
-          'SNP (`SnpPolicy`, = AMD SNP guest policy): bits 0–7 ABI minor, 8–15 ABI major, 16 SMT allowed, 17 reserved, must be 1, 18 MIGRATE_MA, 19 DEBUG, 20 SINGLE_SOCKET, 21–63 reserved in DEFS (newer AMD specs define more bits; DEFS treats the field as an opaque u64). Typical values: `0x30000` (coconut, buildigvm), `0x3001F` (igvm-tooling default). TDX …',
+        "section": "6.1",
+        "title": "`IGVM_VHS_GUEST_POLICY` (0x101, 16 bytes)"
       },
       {
-        section: '6.2',
-        title:
-          '`IGVM_VHS_RELOCATABLE_REGION` (0x102, 48 bytes) — x64 only per DEFS (RS allows X64 and AArch64)',
-        summary:
-          'Semantics: the loader may move the whole region by one delta; all directives with GPAs inside the region move with it. RS validation: size % 4K, alignment % 4K (`RelocationSize`/`RelocationAlignment`), gpa/min/max % alignment (`RelocationAddress`). ⚠ alignment 0 passes the first check and then divides by zero (panic) in RS — reject it.',
+        "section": "6.2",
+        "title": "`IGVM_VHS_RELOCATABLE_REGION` (0x102, 48 bytes) — x64 only per DEFS (RS allows X64 and AArch64)"
       },
       {
-        section: '6.3',
-        title: '`IGVM_VHS_PAGE_TABLE_RELOCATION` (0x103, 32 bytes) — X64 and AArch64',
-        summary:
-          'Semantics (DEFS): region must contain the root table; page tables are identity-mapped (VA = PA); the loader fixes up entries pointing into relocated regions; no PARAMETER_INSERT may target this region. RS validation: alignment checks (`UnalignedAddress`/`UnalignedSize`), `used_size ≤ size` (`InvalidPageTableRegionSize`).',
+        "section": "6.3",
+        "title": "`IGVM_VHS_PAGE_TABLE_RELOCATION` (0x103, 32 bytes) — X64 and AArch64"
       },
       {
-        section: '6.4',
-        title: '`IGVM_VHS_CCA_POLICY` (0x106, 32 bytes, HEAD only)',
-        summary: 'Only allowed in AArch64 (v2) files (`InvalidHeaderArch`).',
+        "section": "6.4",
+        "title": "`IGVM_VHS_CCA_POLICY` (0x106, 32 bytes, HEAD only)"
       },
       {
-        section: '6.5',
-        title: '`IGVM_VHS_CORIM_DATA` (0x104 document / 0x105 signature, 16 bytes, HEAD + feature `corim`)',
-        summary:
-          'Document = CBOR `tagged-unsigned-corim-map` (draft-ietf-rats-corim §4.1); signature = COSE_Sign1 with detached payload over that document. Rules: ≤ 1 document and ≤ 1 signature per mask bit; a signature requires an earlier document for the same bit (`MultipleCorimDocuments`, `MultipleCorimSignatures`, `MissingCorimDocument`). A parser built without the …',
+        "section": "6.5",
+        "title": "`IGVM_VHS_CORIM_DATA` (0x104 document / 0x105 signature, 16 bytes, HEAD + feature `corim`)"
       },
       {
-        section: '7',
-        title: 'Directive headers',
-        summary: '',
+        "section": "7",
+        "title": "Directive headers"
       },
       {
-        section: '7.1',
-        title: '`IGVM_VHS_PAGE_DATA` (0x302, 24 bytes)',
-        summary:
-          'Semantics: import one page (4K; 2MB if flag bit 0) at `gpa` for the platforms in the mask, with contents from the file (zeros if `file_offset == 0`). DEFS (since Apr 2024, commit `09b76e2`): a zero-offset page must be treated as a normal private page whose contents are zeros — not as a hardware "zero page" type (earlier spec text said the opposite; this …',
+        "section": "7.1",
+        "title": "`IGVM_VHS_PAGE_DATA` (0x302, 24 bytes)"
       },
       {
-        section: '7.2',
-        title: '`IgvmPageDataFlags` (u32 bitfield)',
-        summary: '',
+        "section": "7.2",
+        "title": "`IgvmPageDataFlags` (u32 bitfield)"
       },
       {
-        section: '7.3',
-        title: '`IgvmPageDataType` (u16)',
-        summary: '',
+        "section": "7.3",
+        "title": "`IgvmPageDataType` (u16)"
       },
       {
-        section: '7.4',
-        title: '`IGVM_VHS_PARAMETER_AREA` (0x301, 16 bytes) — no compatibility mask',
-        summary:
-          'Declares a host-side scratch buffer. Parameter headers (7.6) tell the loader to write runtime information into it; PARAMETER_INSERT then copies the buffer into guest memory.',
+        "section": "7.4",
+        "title": "`IGVM_VHS_PARAMETER_AREA` (0x301, 16 bytes) — no compatibility mask"
       },
       {
-        section: '7.5',
-        title: '`IGVM_VHS_PARAMETER_INSERT` (0x303, 16 bytes)',
-        summary:
-          'The area is imported as unmeasured private pages, starting at `gpa`, covering `number_of_bytes` (i.e. `number_of_bytes/4096` pages). This is the only place where a mask-less parameter area becomes platform-specific.',
+        "section": "7.5",
+        "title": "`IGVM_VHS_PARAMETER_INSERT` (0x303, 16 bytes)"
       },
       {
-        section: '7.6',
-        title:
-          '`IGVM_VHS_PARAMETER` (8 bytes) — used by 0x307, 0x308, 0x309, 0x30A, 0x30C, 0x30E, 0x30F, 0x310, 0x312, 0x313',
-        summary: 'What the loader writes at `byte_offset` (values are untrusted, unmeasured):',
+        "section": "7.6",
+        "title": "`IGVM_VHS_PARAMETER` (8 bytes) — used by 0x307, 0x308, 0x309, 0x30A, 0x30C, 0x30E, 0x30F, 0x310, 0x312, 0x313"
       },
       {
-        section: '7.7',
-        title: '`IGVM_VHS_VP_CONTEXT` (0x304, **20** bytes body, 4 bytes padding)',
-        summary: '`length` field = 20 (0x14); next record at +8+24. RS parses by platform of the mask:',
+        "section": "7.7",
+        "title": "`IGVM_VHS_VP_CONTEXT` (0x304, **20** bytes body, 4 bytes padding)"
       },
       {
-        section: '7.8',
-        title: '`IGVM_VHS_REQUIRED_MEMORY` (0x305, 24 bytes)',
-        summary:
-          'Hint that guest memory must exist there (loader should fail otherwise). Not measured by anyone (§14). QEMU converts the range to private memory without measuring it.',
+        "section": "7.8",
+        "title": "`IGVM_VHS_REQUIRED_MEMORY` (0x305, 24 bytes)"
       },
       {
-        section: '7.9',
-        title: '`IGVM_VHS_ERROR_RANGE` (0x30D, 16 bytes)',
-        summary:
-          "Range the guest uses to report errors to the host; imported as shared (host-visible). ⚠ The RS serializer panics (`todo!`) on ErrorRange — RS can parse but not write it. Only VBS measurement handles it (§14.5); OpenVMM's old SNP code panicked on it.",
+        "section": "7.9",
+        "title": "`IGVM_VHS_ERROR_RANGE` (0x30D, 16 bytes)"
       },
       {
-        section: '7.10',
-        title: '`IGVM_VHS_SNP_ID_BLOCK` (0x30B, 696 bytes)',
-        summary:
-          'Note the IGVM public-key layout has a 4-byte `reserved` between `curve` and `qx` that the AMD format does not have (§15). No policy field: the loader takes the policy from GUEST_POLICY.',
+        "section": "7.10",
+        "title": "`IGVM_VHS_SNP_ID_BLOCK` (0x30B, 696 bytes)"
       },
       {
-        section: '7.11',
-        title: '`IGVM_VHS_VBS_MEASUREMENT` (0x311, 864 bytes)',
-        summary:
-          'DEFS: "TODO: doc fields". OpenVMM\'s signed-data struct (`VBS_VM_BOOT_MEASUREMENT_SIGNED_DATA`: version, product_id (`"msft"` as LE u32), module_id (`"vbs\\0"`), security_version, security_policy, boot_digest_algo, signing_algo, 32-byte digest = 60 bytes) suggests the signature is over that struct. ❓ How the 32-byte SHA-256 digest is placed in the 64-byte …',
+        "section": "7.11",
+        "title": "`IGVM_VHS_VBS_MEASUREMENT` (0x311, 864 bytes)"
       },
       {
-        section: '8',
-        title: 'Data formats referenced by headers',
-        summary: '',
+        "section": "8",
+        "title": "Data formats referenced by headers"
       },
       {
-        section: '8.1',
-        title: 'AMD SEV-ES/SNP VMSA page (`SevVmsa`, 4096 bytes; VP_CONTEXT data for SNP/SEV-ES)',
-        summary:
-          'RS HEAD defines the full 4096-byte page (0.4.0 defined the first 0x670 = 1648 bytes). Key offsets (AMD APM "VMSA" layout): segment registers are 16 bytes each {selector u16, attrib u16, limit u32, base u64}:',
+        "section": "8.1",
+        "title": "AMD SEV-ES/SNP VMSA page (`SevVmsa`, 4096 bytes; VP_CONTEXT data for SNP/SEV-ES)"
       },
       {
-        section: '8.2',
-        title: '`IgvmNativeVpContextX64` (232 bytes; v2 per DEFS, but RS also parses it in v1 files)',
-        summary:
-          'u64 at 0x00..0x78: rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, r8 … r15; 0x80 rip; 0x88 rflags; 0x90 idtr_base u64; 0x98 idtr_limit u16; 0x9A reserved [u16;2]; 0x9E gdtr_limit u16; 0xA0 gdtr_base u64; 0xA8 code_selector u16; 0xAA code_attributes u16 (bits 11:8 must be 0); 0xAC code_base u32; 0xB0 code_limit u32; 0xB4 data_selector u16; 0xB6 data_attributes …',
+        "section": "8.2",
+        "title": "`IgvmNativeVpContextX64` (232 bytes; v2 per DEFS, but RS also parses it in v1 files)"
       },
       {
-        section: '8.3',
-        title: 'VBS VP context data (VSM_ISOLATION; also reused for CCA "planes")',
-        summary:
-          "Register i is at `file_offset + 4 + 32*i`. Not padded to 4K. RS parse rules: all registers must have the same VTL (RS *asserts* → panic), vp_index must be 0 (assert), register_count ≥ 1 (`NoVbsVpContextRegisters`), VTL ∈ {0,1,2}, and every register name must be in RS's supported list, else `UnsupportedX64Register`/`UnsupportedAArch64Register`:",
+        "section": "8.3",
+        "title": "VBS VP context data (VSM_ISOLATION; also reused for CCA \"planes\")"
       },
       {
-        section: '8.4',
-        title: '`IGVM_VHS_MEMORY_MAP_ENTRY` (24 bytes; written by the loader into a parameter area)',
-        summary:
-          '`MemoryMapEntryType` (u16): 0 MEMORY, 1 PLATFORM_RESERVED, 2 PERSISTENT (PMEM), 3 VTL2_PROTECTABLE, 4 SPECIFIC_PURPOSE (UEFI EFI_MEMORY_SP; unstable), 5 HIDDEN (unstable). QEMU maps e820 RAM→0, RESERVED/ACPI/UNUSABLE→1, NVS→2, and sorts by start page.',
+        "section": "8.4",
+        "title": "`IGVM_VHS_MEMORY_MAP_ENTRY` (24 bytes; written by the loader into a parameter area)"
       },
       {
-        section: '8.5',
-        title:
-          '`IGVM_VHS_MMIO_RANGES` (32 bytes) = 2 × `IGVM_VHS_MEMORY_RANGE` {u64 `starting_gpa_page_number`, u64 `number_of_pages`}.',
-        summary: '',
+        "section": "8.5",
+        "title": "`IGVM_VHS_MMIO_RANGES` (32 bytes) = 2 × `IGVM_VHS_MEMORY_RANGE` {u64 `starting_gpa_page_number`, u64 `number_of_pages`}."
       },
       {
-        section: '8.6',
-        title: 'SNP CPUID page contents (not defined by IGVM; what producers put in CPUID_DATA pages)',
-        summary:
-          'AMD "SNP CPUID page" format, as used by IGVMBUILDER (`cpuid.rs`) and IGVM-TOOLING (`HV_PSP_CPUID_PAGE`): u32 count @0, u32 reserved @4, u64 reserved @8, then up to 64 leaves of 48 bytes {u32 eax_in, u32 ecx_in, u64 xfem_in, u64 xss_in, u32 eax, u32 ebx, u32 ecx, u32 edx, u64 reserved}, zero-padded to 4096. Output values are filled/checked by firmware; …',
+        "section": "8.6",
+        "title": "SNP CPUID page contents (not defined by IGVM; what producers put in CPUID_DATA pages)"
       },
       {
-        section: '9',
-        title: 'Compatibility masks — semantics',
-        summary:
-          'Each SUPPORTED_PLATFORM header owns one bit. A header with a mask applies to platform P iff `(header.mask & P.mask) != 0` (QEMU, IGVMMEASURE). RS-MEAS writes it as `(mask & P.mask) == P.mask`, identical because P.mask has one bit. Headers without a mask (PARAMETER_AREA and all §7.6 parameter headers) apply to every platform; they take effect on a …',
+        "section": "9",
+        "title": "Compatibility masks — semantics"
       },
       {
-        section: '10',
-        title:
-          'Directive-level validation in RS (`validate_directive_headers`, after parsing or on `IgvmFile::new`)',
-        summary:
-          'Runs over the (possibly filtered) lists in file order: PAGE_DATA: gpa % 4096 (`UnalignedAddress`), data_type ∈ 0..3, data ≤ 4096 bytes. PARAMETER_AREA: `number_of_bytes % 4096` (`UnalignedSize`), initial data ≤ size; index not previously declared (`InvalidParameterAreaIndex`). State becomes *Allocated*. Parameter usage (§7.6 types): index must be …',
+        "section": "10",
+        "title": "Directive-level validation in RS (`validate_directive_headers`, after parsing or on `IgvmFile::new`)"
       },
       {
-        section: '11',
-        title: 'Parser algorithm (what to implement)',
-        summary:
-          'Fixed header checks (§2.4), CRC (§2.3). `vh = file[variable_header_offset .. +variable_header_size]`, `file_data_start = variable_header_offset + variable_header_size`. Loop while bytes remain in `vh`: read (type, length); classify by range (§3.2); enforce section order; require `length == struct size` (and for CoRIM/VP context, the sizes above); decode …',
+        "section": "11",
+        "title": "Parser algorithm (what to implement)"
       },
       {
-        section: '12',
-        title: 'Builder: how the RS serializer lays out bytes (reproduce for byte-exact output)',
-        summary:
-          "Header order = platform headers (in given order), then initialization headers, then directive headers, each list in the caller's order. Each record = type, `length` = exact struct size, body, zero padding to 8. `variable_header_offset` = 24 (v1) or 32 (v2); `format_version` = 1 or 2; v2 also writes architecture and page_size = 4096. File data starts …",
+        "section": "12",
+        "title": "Builder: how the RS serializer lays out bytes (reproduce for byte-exact output)"
       },
       {
-        section: '13',
-        title: 'Version differences',
-        summary:
-          'Producers: coconut IGVMBUILDER writes v2 (X64, 4096) whenever the NATIVE platform is included (its QEMU target includes NATIVE), otherwise v1. OpenVMM writes v1 for x64 and v2 for AArch64. IGVM-TOOLING and BUILDIGVM write v1.',
+        "section": "13",
+        "title": "Version differences"
       },
       {
-        section: '14',
-        title: 'Launch measurement',
-        summary:
-          'Common rules for every algorithm below: Compute per platform P, walking the directive headers in file order (initialization headers only matter for the SNP policy lookup), considering only headers that apply to P (§9). Mask-less PARAMETER_AREA headers are always seen (they only record `index → number_of_bytes`). Only PAGE_DATA, PARAMETER_INSERT and …',
+        "section": "14",
+        "title": "Launch measurement"
       },
       {
-        section: '14.1',
-        title: 'Which implementations exist',
-        summary:
-          'IGVMMEASURE has never supported TDX or VBS (checked its full git history); its README still lists only `sev-snp`, but the code accepts `sev`, `sev-es`, `sev-snp`.',
+        "section": "14.1",
+        "title": "Which implementations exist"
       },
       {
-        section: '14.2',
-        title: 'AMD SEV-SNP launch digest (SHA-384, 48 bytes)',
-        summary: '',
+        "section": "14.2",
+        "title": "AMD SEV-SNP launch digest (SHA-384, 48 bytes)"
       },
       {
-        section: '14.2.1',
-        title: 'PAGE_INFO (0x70 = 112 bytes)',
-        summary:
-          'Update rule: `LD_new = SHA-384(PAGE_INFO)`. Initial LD = 48 zero bytes. Final LD = the digest.',
+        "section": "14.2.1",
+        "title": "PAGE_INFO (0x70 = 112 bytes)"
       },
       {
-        section: '14.2.2',
-        title: 'Page type values (AMD)',
-        summary: '1 NORMAL, 2 VMSA, 3 ZERO, 4 UNMEASURED, 5 SECRETS, 6 CPUID (0 reserved).',
+        "section": "14.2.2",
+        "title": "Page type values (AMD)"
       },
       {
-        section: '14.2.3',
-        title: 'Directive → PAGE_INFO mapping',
-        summary:
-          "Extra rules: RS-MEAS requires a GUEST_POLICY whose mask includes SNP (`MissingGuestPolicy`) even though the policy does not affect the digest; IGVMMEASURE does not (only `sign` needs a policy). IGVMMEASURE's mask test is `(mask & snp_mask) != 0`.",
+        "section": "14.2.3",
+        "title": "Directive → PAGE_INFO mapping"
       },
       {
-        section: '14.2.4',
-        title: 'Zero pages: default vs native',
-        summary:
-          'The current spec (DEFS, 2024) says file_offset-0 pages are normal pages of zeros; QEMU loads them with `CGS_PAGE_TYPE_ZERO`, which its SEV backend handles exactly like NORMAL (KVM `SNP_LAUNCH_UPDATE` type NORMAL on a zeroed buffer). So the default (non-native) digest is the one QEMU/KVM and Hyper-V produce. `--native-zero` reproduces the old spec wording …',
+        "section": "14.2.4",
+        "title": "Zero pages: default vs native"
       },
       {
-        section: '14.2.5',
-        title: 'Algorithm (RS-MEAS form, the reference)',
-        summary: '',
+        "section": "14.2.5",
+        "title": "Algorithm (RS-MEAS form, the reference)"
       },
       {
-        section: '14.3',
-        title: 'SEV / SEV-ES (IGVMMEASURE only)',
-        summary:
-          "`-p sev` / `-p sev-es`: a single running SHA-256 (32-byte output) over, in file order: for each PAGE_DATA whose mask overlaps the platform, each 4K page's raw file data if present (empty/zero-offset pages contribute nothing; flags, data_type and `unmeasured` are ignored — unmeasured pages with data *are* hashed); PARAMETER_INSERT contributes nothing; …",
+        "section": "14.3",
+        "title": "SEV / SEV-ES (IGVMMEASURE only)"
       },
       {
-        section: '14.4',
-        title: "Intel TDX MRTD (RS-MEAS, = OpenVMM's former `tdx.rs`)",
-        summary:
-          'One SHA-384 stream (not a chain) over 128-byte records, finalised at the end; output 48 bytes.',
+        "section": "14.4",
+        "title": "Intel TDX MRTD (RS-MEAS, = OpenVMM's former `tdx.rs`)"
       },
       {
-        section: '14.5',
-        title: "Microsoft VBS boot digest (RS-MEAS, = OpenVMM's former `vbs.rs`)",
-        summary:
-          'Chained SHA-256; initial digest = 32 zero bytes; `record(parts…)`: `digest := SHA256(digest ‖ parts…)`.',
+        "section": "14.5",
+        "title": "Microsoft VBS boot digest (RS-MEAS, = OpenVMM's former `vbs.rs`)"
       },
       {
-        section: '14.6',
-        title: 'Arm CCA',
-        summary:
-          'Only the policy/VP-context formats exist (HEAD). No RIM calculation exists in any source examined.',
+        "section": "14.6",
+        "title": "Arm CCA"
       },
       {
-        section: '14.7',
-        title: 'Loader behaviours that can make a real measurement differ from the file-order model',
-        summary:
-          "QEMU/KVM SNP: KVM measures VMSAs when the launch is finalised (after all pages), always at GPA 0xFFFFFFFFF000; per IGVMMEASURE's diagnostics QEMU/KVM only lets the file set the first vCPU's VMSA, and KVM overrides CR0 when building the measured VMSA. Hence IGVMMEASURE `--check-kvm` (§16.3) requires: at most one VMSA, GPA 0xFFFFFFFFF000, CR0 ∈ {0x31, …",
+        "section": "14.7",
+        "title": "Loader behaviours that can make a real measurement differ from the file-order model"
       },
       {
-        section: '15',
-        title: 'SNP ID block and ID authentication',
-        summary:
-          'Firmware structures (AMD SNP ABI; QEMU `backends/igvm.c`): ID_BLOCK (96 bytes): `ld[48]` @0x00, `family_id[16]` @0x30, `image_id[16]` @0x40, `version` u32 @0x50 (must be 1), `guest_svn` u32 @0x54, `policy` u64 @0x58. ID_AUTH_INFO (4096 bytes): `id_key_algo` u32 @0x000, `author_key_algo` u32 @0x004, reserved 56 @0x008, `id_block_sig` 512 @0x040, `id_key` …',
+        "section": "15",
+        "title": "SNP ID block and ID authentication"
       },
       {
-        section: '16',
-        title: '`igvmmeasure` (coconut-svsm `tools/igvmmeasure`) — exact behaviour',
-        summary: '',
+        "section": "16",
+        "title": "`igvmmeasure` (coconut-svsm `tools/igvmmeasure`) — exact behaviour"
       },
       {
-        section: '16.1',
-        title: 'Command line (clap)',
-        summary: '`igvmmeasure [OPTIONS] <INPUT> <COMMAND>`',
+        "section": "16.1",
+        "title": "Command line (clap)"
       },
       {
-        section: '16.2',
-        title: 'Output of `measure`',
-        summary:
-          'Non-bare (default) writes to stdout exactly: (i.e. `"\\n" + "="*111 + "\\n" + "igvmmeasure \'" + input + "\'\\nLaunch Digest: " + HEX + "\\n" + "="*111 + "\\n\\n"`). `--bare` prints only `HEX + "\\n"`. Digest length: 48 bytes (96 hex chars) for SNP, 32 bytes (64 chars) for SEV/SEV-ES. With `--verbose`, the page log lines come first.',
+        "section": "16.2",
+        "title": "Output of `measure`"
       },
       {
-        section: '16.3',
-        title:
-          '`--check-kvm` errors (raised during measurement, before any output; message prefix `KVM Check failed: `)',
-        summary:
-          '`InvalidVmsaCount`: a second VMSA is encountered. `InvalidVmsaGpa`: VMSA gpa ≠ `0xFFFFFFFFF000` (message shows it as `0x%016X`). `InvalidVmsaCr0`: VMSA cr0 (offset 0x158) not 0x31 or 0x30. `InvalidVmsaOrder`: a PARAMETER_INSERT (mask overlapping) after a VMSA. (Checks apply in SEV-ES mode too.)',
+        "section": "16.3",
+        "title": "`--check-kvm` errors (raised during measurement, before any output; message prefix `KVM Check failed: `)"
       },
       {
-        section: '16.4',
-        title: '`--verbose` log format',
-        summary:
-          'Consecutive measured 4K pages are coalesced while the page type stays the same and GPAs are contiguous; each run prints `gpa 0x<start> len 0x<bytes> (<Type> page)` with lowercase `{:#x}` hex and Type ∈ `Normal`, `Unmeasured`, `Zero`, `Secrets`, `Cpuid`, `VMSA` (SEV/SEV-ES mode logs every page as `Normal`). The final run is flushed at the end.',
+        "section": "16.4",
+        "title": "`--verbose` log format"
       },
       {
-        section: '16.5',
-        title: '`sign` output',
-        summary:
-          'Writes the signed file (§15 step 6) and prints `Successfully created signed file: <output>`.',
+        "section": "16.5",
+        "title": "`sign` output"
       },
       {
-        section: '17',
-        title: 'Real-world producers and what their files look like',
-        summary: '',
+        "section": "17",
+        "title": "Real-world producers and what their files look like"
       },
       {
-        section: '17.1',
-        title: 'coconut-svsm `igvmbuilder` (+ `xbuild` recipes)',
-        summary:
-          'Invoked with `--sort --policy 0x30000 --kernel … [--bldr …] [--tdx-stage1 …] [--firmware …] [--filesystem …]` plus platform flags and hypervisor `qemu | hyper-v | vanadium`. QEMU target: platforms `snp tdp native` (→ v2 file), `check-kvm` on; Hyper-V target: `snp tdp vsm` (v1); measure with `igvmmeasure … measure` (no `--native-zero`). Masks: SNP = 0x1, …',
+        "section": "17.1",
+        "title": "coconut-svsm `igvmbuilder` (+ `xbuild` recipes)"
       },
       {
-        section: '17.2',
-        title: '`roy-hopkins/buildigvm` (OVMF-only files)',
-        summary:
-          'v1; one platform (SEV, SEV-ES, SEV-SNP or NATIVE), mask 0x1, VTL 0, boundary 0; GUEST_POLICY (1, 5, 0x30000, 0). Directives: no parameter areas. OVMF image as NORMAL pages ending at 4GB; for SNP additionally SECRETS (no data), CAA page (NORMAL, no data), CPUID_DATA without data, and zero NORMAL pages for OVMF pre-validated ranges; then one VP_CONTEXT per …',
+        "section": "17.2",
+        "title": "`roy-hopkins/buildigvm` (OVMF-only files)"
       },
       {
-        section: '17.3',
-        title: '`microsoft/igvm-tooling` (`igvmgen`, Python)',
-        summary:
-          "v1; one SNP platform (mask 1, given VTL, boundary 0); GUEST_POLICY (`IGVM_VHT_SNP_POLICY`, default 0x3001F). One PAGE_DATA per 4K page of the laid-out guest memory in ascending GPA, with the special pages placed at their GPA: VMSA → VP_CONTEXT (vp 0, gpa = the VMSA page's own GPA, not 0xFFFFFFFFF000), parameter page → PARAMETER_AREA(4096, idx 0, no data) …",
+        "section": "17.3",
+        "title": "`microsoft/igvm-tooling` (`igvmgen`, Python)"
       },
       {
-        section: '17.4',
-        title: 'OpenVMM `igvmfilegen` (OpenHCL / "Underhill" paravisor)',
-        summary:
-          'One build per guest config (isolation none/VBS/SNP/TDX, x64 or AArch64), each with mask 0x1, then `merge_simple` → masks 0x1, 0x2, 0x4… in config order; v1 for x64, v2 for AArch64. Platforms: non-isolated and VBS → VSM_ISOLATION (VTL 2 with paravisor); SNP (boundary = 1 << shared-GPA bits, VTL 2); TDX (boundary 1 << 47, VTL 2). GUEST_POLICY for SNP …',
+        "section": "17.4",
+        "title": "OpenVMM `igvmfilegen` (OpenHCL / \"Underhill\" paravisor)"
       },
       {
-        section: '17.5',
-        title: 'Consumers',
-        summary:
-          'QEMU (`backends/igvm.c` via the igvm C library) handles PAGE_DATA, VP_CONTEXT, PARAMETER_AREA, PARAMETER_INSERT, MEMORY_MAP, VP_COUNT, ENVIRONMENT_INFO, REQUIRED_MEMORY, SNP_ID_BLOCK, GUEST_POLICY and (newer) MADT; any other header type in the directive/initialization sections makes it fail ("Unknown header type"). It picks the strongest supported …',
+        "section": "17.5",
+        "title": "Consumers"
       },
       {
-        section: '18',
-        title: 'Worked example and test vectors',
-        summary:
-          'Computed by an independent Python script written from this document (not by the Rust code — treat as consistency vectors; the generic constants are standard).',
+        "section": "18",
+        "title": "Worked example and test vectors"
       },
       {
-        section: '18.1',
-        title: 'Example v1 file (SNP only)',
-        summary:
-          'Headers: SUPPORTED_PLATFORM(mask 1, VTL 0, SEV_SNP, v1, boundary 0); GUEST_POLICY(0x30000, mask 1); then directives PAGE_DATA gpa 0x0000, NORMAL, data = bytes 0x00..0xFF repeated 16× (4096 bytes) PAGE_DATA gpa 0x1000, NORMAL, no data PAGE_DATA gpa 0x2000, NORMAL, flags = unmeasured (0x2), no data PAGE_DATA gpa 0x3000, SECRETS, no data PAGE_DATA gpa …',
+        "section": "18.1",
+        "title": "Example v1 file (SNP only)"
       },
       {
-        section: '18.2',
-        title: 'Micro vectors',
-        summary:
-          'SNP, one NORMAL zero page at GPA 0 from LD=0: `9d13634b6014bb21cf059b2dc694e7bff01a8a7137041100cd2b695f3d10fb687267b97808b27f8f471d943bc6f53a20` SNP, one UNMEASURED page at GPA 0: `ed501ced343b88df8d4f114dc336e76fa53d3ad6ef71dab22a38755569189d2844af45f162ec25b45beefc8ea308cba7` TDX, one measured zero page at GPA 0: …',
+        "section": "18.2",
+        "title": "Micro vectors"
       },
       {
-        section: '19',
-        title: 'Disagreements and open questions (summary)',
-        summary:
-          'Shared pages (flag bit 2): RS-MEAS/OpenVMM/IGVM-TOOLING skip them in all measurements; IGVMMEASURE and QEMU treat them like ordinary pages. Pick per target loader (Hyper-V → skip; QEMU → include). Recommend exposing an option. PARAMETER_INSERT size: RS-MEAS measures one UNMEASURED page per 4K of the area (matches QEMU/KVM, which passes the whole area); …',
+        "section": "19",
+        "title": "Disagreements and open questions (summary)"
       },
       {
-        section: '20',
-        title: 'Notes for a TypeScript implementation',
-        summary:
-          'Use `DataView` little-endian accessors; read every u64 as `bigint` (`getBigUint64(off, true)`). GPAs used in practice (e.g. 0xFFFFFFFFF000 < 2^53) fit a `number`, but policies, `shared_gpa_boundary`, relocation bounds and register values may not — keep the model in `bigint` and convert only for page arithmetic. CRC-32: table-driven with polynomial …',
-      },
-    ],
+        "section": "20",
+        "title": "Notes for a TypeScript implementation"
+      }
+    ]
   },
   {
-    id: 'evidence',
-    file: 'evidence-and-eventlogs.md',
-    title: 'Evidence, event logs and real-boot facts',
-    sections: [
+    "id": "evidence",
+    "file": "evidence-and-eventlogs.md",
+    "title": "Evidence, event logs and real-boot facts",
+    "sections": [
       {
-        section: '1',
-        title: 'SEV-SNP attestation reports',
-        summary:
-          'Layout: AMD SEV-SNP ABI specification, "ATTESTATION_REPORT structure" (1184 bytes; signature over bytes 0x0–0x29F; ECDSA P-384, r and s little-endian at 0x2A0, each zero-padded to 72 bytes). Versions 2 (Milan), 3 (adds CPUID family/model/stepping at 0x188), 5 (Turin era: launch mitigation vector fields; policy bit 25 PageSwapDisable; platform-info bit 7 …',
+        "section": "1",
+        "title": "SEV-SNP attestation reports"
       },
       {
-        section: '2',
-        title: 'Intel TDX quotes',
-        summary:
-          'Quote v4: 48-byte header (version, attestation key type 2 = ECDSA P-256, TEE type 0x81, QE vendor id), 584-byte TD report body (TEE_TCB_SVN 16, MRSEAM 48, MRSIGNERSEAM 48, SEAM_ATTRIBUTES 8, TD_ATTRIBUTES 8, XFAM 8, MRTD 48, MRCONFIGID 48, MROWNER 48, MROWNERCONFIG 48, RTMR0–3 4×48, REPORTDATA 64), then the signature data length and the ECDSA quote …',
+        "section": "2",
+        "title": "Intel TDX quotes"
       },
       {
-        section: '3',
-        title: 'Event logs',
-        summary:
-          'TCG PC Client Platform Firmware Profile: the first event is SHA-1 format; a crypto-agile log starts with an EV_NO_ACTION "Spec ID Event03" listing the algorithms and digest sizes; each later event carries one digest per algorithm. EV_NO_ACTION events are not extended; a StartupLocality event sets PCR 0\'s initial value (locality 3 → …03). go-eventlog …',
+        "section": "3",
+        "title": "Event logs"
       },
       {
-        section: '4',
-        title: "What the real systemd-stub measured (boot lab, this project's own measurements)",
-        summary:
-          'Set-up (Debian bookworm packages): `qemu-system-x86` 7.2, `ovmf` 2022.11 (`OVMF_CODE_4M.fd` read-only + a fresh copy of `OVMF_VARS_4M.fd`, Secure Boot off), `swtpm` 0.7.1 (`swtpm_setup --tpm2 --pcr-banks sha1,sha256,sha384,sha512`, `swtpm socket --tpm2 --ctrl type=unixio,path=…`), QEMU `-machine q35 -m 1024 -nographic -no-reboot -drive if=pflash,… …',
-      },
-    ],
+        "section": "4",
+        "title": "What the real systemd-stub measured (boot lab, this project's own measurements)"
+      }
+    ]
   },
   {
-    id: 'toolchain',
-    file: 'toolchain-notes.md',
-    title: 'Toolchain spike: React + Vite + zustand + @noble/hashes + comlink + Playwright (Node 20)',
-    sections: [
+    "id": "toolchain",
+    "file": "toolchain-notes.md",
+    "title": "Toolchain spike: React + Vite + zustand + @noble/hashes + comlink + Playwright (Node 20)",
+    "sections": [
       {
-        section: '1',
-        title: 'Versions that install and work together on Node 20.20',
-        summary:
-          'All pinned exact (`npm install --save-exact`). `npm ci` is clean: no EBADENGINE, no peer warnings, no install scripts.',
+        "section": "1",
+        "title": "Versions that install and work together on Node 20.20"
       },
       {
-        section: '2',
-        title: 'The spike app (what is in a scratch project)',
-        summary:
-          'Two ways to get the file into the worker, both tested e2e: transfer (default): `const buf = await file.arrayBuffer(); remote.hashBuffer(comlink.transfer(buf, [buf]))`. After the call `buf.byteLength === 0` on the main thread (detached = moved, not copied); the UI shows `detached: true` and the test asserts it. The worker returns `{hex, digest: …',
+        "section": "2",
+        "title": "The spike app (what is in a scratch project)"
       },
       {
-        section: '3',
-        title: 'Commands and timings',
-        summary:
-          'Clean checkout (`a clean clone`), same 2-vCPU VM. The VM was shared with other heavy jobs (C/LTO and Rust builds by other processes, load avg 1.5–18) — all timings are noisy, treat as ±50 %.',
+        "section": "3",
+        "title": "Commands and timings"
       },
       {
-        section: '4',
-        title: 'Hash performance: @noble/hashes vs WebCrypto (64 MiB, MB/s = MiB/s)',
-        summary:
-          'Data: a 64 MiB xorshift-filled buffer, identical in Node and browser. Best of 3 reps per run after a 1 MiB warm-up; several runs, ranges shown. Memory = peak RSS increase during the kernel: in Node from `process.resourceUsage().maxRSS` in a fresh child process per kernel; in the browser, RSS of the renderer process (the dedicated worker lives in it) …',
+        "section": "4",
+        "title": "Hash performance: @noble/hashes vs WebCrypto (64 MiB, MB/s = MiB/s)"
       },
       {
-        section: '5',
-        title: 'npm ci from a clean checkout; lockfile addresses',
-        summary:
-          '`git clone` + `npm ci` works (cold and warm cache), prints only "added 60 packages", then build, vitest and Playwright all pass. The committed `package-lock.json` is lockfileVersion 3 and has no `resolved` fields at all: this machine\'s `~/.npmrc` sets `omit-lockfile-registry-resolved=true` (also `fund=false`, `audit=false`, `update-notifier=false`). `npm …',
+        "section": "5",
+        "title": "npm ci from a clean checkout; lockfile addresses"
       },
       {
-        section: '6',
-        title: 'Pitfalls found and how they were solved',
-        summary:
-          "Taking `latest` breaks Node 20: vitest 5.1.1 needs Node ≥22.12 (and `@types/node` ≥22 → ERESOLVE); typescript `latest` is 7.0.2. Pin vitest 4.1.12 and typescript 5.9.3. TS ≥5.7 typed arrays vs WebCrypto: `crypto.subtle.digest('SHA-384', u8)` fails to type-check when `u8: Uint8Array` (= `Uint8Array<ArrayBufferLike>`, might be a SharedArrayBuffer): \"not …",
+        "section": "6",
+        "title": "Pitfalls found and how they were solved"
       },
       {
-        section: '7',
-        title: 'How to reproduce',
-        summary:
-          'Scratch folders inside a scratch project: `_clean-checkout/` (clean-clone test), `_alt-swc/` (plugin-react-swc variant, node_modules removed), `_lockcheck/` (lock regenerated with `resolved` URLs).',
-      },
-    ],
-  },
+        "section": "7",
+        "title": "How to reproduce"
+      }
+    ]
+  }
 ];

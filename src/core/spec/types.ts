@@ -2,8 +2,6 @@ export interface SpecSection {
   /** `4.2.3` */
   section: string;
   title: string;
-  /** The section's first paragraph. */
-  summary: string;
 }
 
 export interface SpecDocument {

@@ -47,13 +47,13 @@ export function decodeHwids(b: Uint8Array, d: Diagnostics, base = 0): HwidEntry[
   const stringAt = (o: number): string | undefined => {
     if (o === 0 || o >= b.length) return undefined;
     if (!strings.has(o)) {
-      const window = b.subarray(o, Math.min(b.length, o + MAX_HWIDS_STRING + 1));
-      let end = window.indexOf(0);
-      if (end < 0 && window.length > MAX_HWIDS_STRING) {
+      const head = b.subarray(o, Math.min(b.length, o + MAX_HWIDS_STRING + 1));
+      let end = head.indexOf(0);
+      if (end < 0 && head.length > MAX_HWIDS_STRING) {
         end = MAX_HWIDS_STRING;
         truncated++;
       }
-      strings.set(o, end < 0 ? undefined : decodeUtf8(window.subarray(0, end)));
+      strings.set(o, end < 0 ? undefined : decodeUtf8(head.subarray(0, end)));
     }
     const v = strings.get(o);
     if (v === undefined || overBudget) return undefined;
