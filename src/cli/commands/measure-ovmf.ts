@@ -69,8 +69,8 @@ function printDiagnostics(result: AnyResult, io: CliIo): void {
   }
 }
 
-const OPTIONS = {
-  mode: { type: 'string' },
+/** The classic launch's inputs and settings, as sev-snp-measure names them (also taken by `fukiscope verify --ovmf`). */
+export const OVMF_LAUNCH_OPTIONS = {
   vcpus: { type: 'string' },
   'vcpu-type': { type: 'string' },
   'vcpu-sig': { type: 'string' },
@@ -83,6 +83,11 @@ const OPTIONS = {
   initrd: { type: 'string' },
   append: { type: 'string' },
   'guest-features': { type: 'string' },
+} as const;
+
+const OPTIONS = {
+  mode: { type: 'string' },
+  ...OVMF_LAUNCH_OPTIONS,
   'output-format': { type: 'string', default: 'hex' },
   'snp-ovmf-hash': { type: 'string' },
   'dump-vmsa': { type: 'boolean', default: false },

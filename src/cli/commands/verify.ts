@@ -19,7 +19,7 @@ import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
-import { parsePythonInt } from './measure-ovmf';
+import { OVMF_LAUNCH_OPTIONS, parsePythonInt } from './measure-ovmf';
 import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope verify EVIDENCE [--certs FILE]... [--collateral FILE] [--at ISO-TIME]
@@ -47,21 +47,10 @@ const OPTIONS = {
   at: { type: 'string' },
   igvm: { type: 'string' },
   profile: { type: 'string' },
-  ovmf: { type: 'string' },
   measurement: { type: 'string' },
   search: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
-  vcpus: { type: 'string' },
-  'vcpu-type': { type: 'string' },
-  'vcpu-sig': { type: 'string' },
-  'vcpu-family': { type: 'string' },
-  'vcpu-model': { type: 'string' },
-  'vcpu-stepping': { type: 'string' },
-  'vmm-type': { type: 'string' },
-  'guest-features': { type: 'string' },
-  kernel: { type: 'string' },
-  initrd: { type: 'string' },
-  append: { type: 'string' },
+  ...OVMF_LAUNCH_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: true; options: typeof OPTIONS }>>['values'];
