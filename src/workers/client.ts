@@ -28,7 +28,8 @@ export class JobCancelledError extends Error {
 /** How many times a call is run again after another job's cancel took its worker down. */
 const RETRIES_AFTER_CANCEL = 3;
 
-type Source = { blob: Blob } | { demo: true };
+// The name goes with the Blob: a restarted worker reloads the file under it (receipts and download names use it).
+type Source = { blob: Blob; name: string } | { demo: true };
 
 interface Live {
   worker: Worker;
@@ -132,7 +133,7 @@ export class EngineClient {
       if (id === except || this.loaded.has(id)) continue;
       this.loaded.add(id);
       // One file failing to reload must not fail calls about the others.
-      const reload: Promise<unknown> = 'blob' in src ? live.remote.load(id, src.blob) : live.remote.openDemo(id);
+      const reload: Promise<unknown> = 'blob' in src ? live.remote.load(id, src.blob, src.name) : live.remote.openDemo(id);
       await this.race(live, reload).catch((e: unknown) => {
         if (e instanceof EngineCrashedError) throw e;
         this.loaded.delete(id);
@@ -170,7 +171,7 @@ export class EngineClient {
   }
 
   async open(id: string, file: Blob, name: string, onProgress?: (p: Progress) => void): Promise<OpenResult> {
-    this.sources.set(id, { blob: file });
+    this.sources.set(id, { blob: file, name });
     return this.run(
       async (live) => {
         const buffer = await file.arrayBuffer();

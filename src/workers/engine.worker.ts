@@ -22,8 +22,8 @@ const api = {
     return engine.open(id, name, new Uint8Array(buffer), onProgress);
   },
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
-  async load(id: string, blob: Blob) {
-    await engine.load(id, new Uint8Array(await blob.arrayBuffer()));
+  async load(id: string, blob: Blob, name?: string) {
+    await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name);
   },
   openDemo(id: string) {
     return engine.openDemo(id);
