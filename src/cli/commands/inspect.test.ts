@@ -12,13 +12,39 @@ describe.runIf(corpusAvailable())('fukiscope inspect (corpus IGVM files)', () =>
       expect(await main(['inspect', corpusPath(e.path), '--json'], io)).toBe(0);
       const j = JSON.parse(io.stdout);
       expect(j.kind).toBe('igvm');
-      expect(j.summary.platforms.map((p: Manifest) => p.platform)).toEqual(e.platforms.map((p: Manifest) => p.platform_type));
+      expect(j.summary.platforms.map((p: Manifest) => p.platform)).toEqual(
+        e.platforms.map((p: Manifest) => p.platform_type),
+      );
       expect(j.summary.directiveCounts).toEqual(e.directive_counts);
       expect(j.summary.initializationCounts).toEqual(e.initialization_counts);
       expect(j.summary.size).toBe(e.size);
       expect(j.diagnostics.filter((d: Manifest) => d.severity === 'error')).toEqual([]);
     });
   }
+
+  it('--json --headers lists every header with its declared fields, read back from the file at their offsets', async () => {
+    const e = (manifest().igvm as Manifest[]).find((x) => x.path.endsWith('rich-v2.igvm'))!;
+    const io = captureIo();
+    expect(await main(['inspect', corpusPath(e.path), '--json', '--headers'], io)).toBe(0);
+    const j = JSON.parse(io.stdout);
+    const bytes = io.readFile(corpusPath(e.path));
+    expect(j.headers).toHaveLength(j.summary.headerTotal);
+    const hex = (o: number, n: number) =>
+      Array.from(bytes.subarray(o, o + n), (x) => x.toString(16).padStart(2, '0')).join('');
+    let checked = 0;
+    for (const h of j.headers as Manifest[])
+      for (const f of h.fields as Manifest[]) {
+        // Integers are 0x… (bigint) or numbers, byte fields hex in file order: both must be the bytes at the offset.
+        const le = hex(f.offset, f.length).match(/../g)!.reverse().join('');
+        if (typeof f.value === 'number')
+          expect(BigInt(f.value), `${h.kind}.${f.name}`).toBe(BigInt('0x' + le));
+        else if (f.value.startsWith('0x'))
+          expect(BigInt(f.value), `${h.kind}.${f.name}`).toBe(BigInt('0x' + le));
+        else expect(f.value, `${h.kind}.${f.name}`).toBe(hex(f.offset, f.length));
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(j.headers.length);
+  });
 
   it('text output names the version, platforms and directive total', async () => {
     const e = (manifest().igvm as Manifest[]).find((x) => x.path.endsWith('rich-v2.igvm'))!;
@@ -65,7 +91,11 @@ describe('fukiscope inspect (synthetic files)', () => {
     expect(io.stdout).not.toContain('diagnostics:');
     const io2 = captureIo({ 'blob.bin': new Uint8Array([0, 1, 2, 0xff]) });
     expect(await main(['inspect', 'blob.bin', '--json'], io2)).toBe(1);
-    expect(JSON.parse(io2.stdout)).toMatchObject({ kind: 'unknown', summary: { size: 4 }, diagnostics: [{ code: 'UNKNOWN_FILE_KIND' }] });
+    expect(JSON.parse(io2.stdout)).toMatchObject({
+      kind: 'unknown',
+      summary: { size: 4 },
+      diagnostics: [{ code: 'UNKNOWN_FILE_KIND' }],
+    });
     const empty = captureIo({ 'empty.bin': new Uint8Array(0) });
     expect(await main(['inspect', 'empty.bin'], empty)).toBe(1);
     expect(empty.stdout).toContain('empty file');

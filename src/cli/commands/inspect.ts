@@ -7,6 +7,7 @@ import { detectFileKind, type FileKind } from '../../core/detect';
 import { parseFirmware } from '../../core/firmware/firmware';
 import { formatFirmwareSummary, summarizeFirmware } from '../../core/firmware/summary';
 import { parseIgvm } from '../../core/igvm/parse';
+import { headerJson, type IgvmHeaderJson } from '../../core/igvm/registry';
 import { summarizeIgvm, type IgvmSummary } from '../../core/igvm/summary';
 import { summarizePe, verifySummarySignatures } from '../../core/uki/summary';
 import type { Command } from '../commands';
@@ -14,15 +15,19 @@ import { diagnosticLine, escapeText } from '../escape';
 import { toJson, UsageError, type CliIo } from '../io';
 import { formatPeSummary } from './pe';
 
-const usage = `Usage: fukiscope inspect FILE [--json]
+const usage = `Usage: fukiscope inspect FILE [--json [--headers]]
 
 Detects what FILE is from its content (IGVM, PE/UKI/add-on, OVMF firmware, cpio, gzip, text) and prints a
 summary: for IGVM the format version, platforms, per-type header counts and directive total; for PE and firmware
 the same summary as \`fukiscope pe\` / the firmware view. Every diagnostic is listed (severity, code, header
-index, offset, spec section). Exit status 1 when there is an error diagnostic.`;
+index, offset, spec section). With --json --headers an IGVM's variable headers are listed too, each with its
+body fields by spec name, file offset and value (from the header declarations in src/core/igvm). Exit status 1
+when there is an error diagnostic.`;
 
 interface Inspection {
   summary: object;
+  /** IGVM only: every variable header with its declared fields (--headers). */
+  headers?: () => IgvmHeaderJson[];
   diagnostics: Diagnostic[];
   text: string;
 }
@@ -53,7 +58,12 @@ const INSPECTORS: Partial<Record<FileKind, (bytes: Uint8Array) => Inspection | P
     if (!file)
       return { summary: { kind: 'igvm' }, diagnostics, text: 'IGVM file that could not be framed\n' };
     const summary = summarizeIgvm(file);
-    return { summary, diagnostics, text: formatIgvmSummary(summary) };
+    return {
+      summary,
+      diagnostics,
+      text: formatIgvmSummary(summary),
+      headers: () => file.headers.map(headerJson),
+    };
   },
   pe: async (file) => {
     const s = summarizePe({ file });
@@ -99,12 +109,21 @@ export const inspectCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false } },
+      options: { json: { type: 'boolean', default: false }, headers: { type: 'boolean', default: false } },
     });
     if (positionals.length !== 1) throw new UsageError('inspect takes exactly one FILE');
+    if (values.headers && !values.json) throw new UsageError('--headers goes with --json');
     const r = await inspectBytes(io.readFile(positionals[0]!));
     const failed = r.diagnostics.some((d) => d.severity === 'error');
-    if (values.json) io.out(toJson({ kind: r.kind, summary: r.summary, diagnostics: r.diagnostics }) + '\n');
+    if (values.json)
+      io.out(
+        toJson({
+          kind: r.kind,
+          summary: r.summary,
+          ...(values.headers && r.headers && { headers: r.headers() }),
+          diagnostics: r.diagnostics,
+        }) + '\n',
+      );
     else {
       // Every line escaped: summaries quote file strings (section names, .uname, fwid, …) (issue 11 item 6).
       io.out(`kind: ${r.kind}\n${r.text.split('\n').map(escapeText).join('\n')}`);

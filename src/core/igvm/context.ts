@@ -1,7 +1,7 @@
 // Shared state of one parse: the input, the diagnostics collector and bounded file-data reads (§4).
 import { safeNumber } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
-import type { IgvmArchitecture } from './types';
+import type { IgvmArchitecture } from './constants';
 
 export const SPEC = 'igvm-format';
 

@@ -1,195 +1,285 @@
-// Directive headers other than VP contexts (§7.1–§7.6, §7.8–§7.11) and their per-header checks.
-import { isAllZero, u32, u64, u8, u16 } from '../bytes/bytes';
-import { at, hex, pageAligned, readFileData, type ParseContext } from './context';
+// Directive headers (igvm-format §7), one declaration each. VP contexts (§7.7) are declared here and decoded by
+// vp-context.ts: their data's format follows the platform of the mask.
+import { isAllZero } from '../bytes/bytes';
+import { at, hex, pageAligned, readFileData } from './context';
+import { IGVM_PAGE_FLAG, IGVM_PAGE_SIZE, IGVM_VHT } from './constants';
+import { pageDataFlagsText, pageDataTypeText } from './flags';
 import {
-  IGVM_PAGE_FLAG,
-  IGVM_PAGE_SIZE,
-  IGVM_PARAMETER_KIND_BY_TYPE,
-  type IgvmErrorRange,
-  type IgvmHeaderBase,
-  type IgvmPageData,
-  type IgvmParameter,
-  type IgvmParameterArea,
-  type IgvmParameterInsert,
-  type IgvmRequiredMemory,
-  type IgvmSnpIdBlock,
-  type IgvmSnpPublicKey,
-  type IgvmSnpSignature,
-  type IgvmVbsMeasurement,
-} from './types';
+  bytesh,
+  igvmHeader,
+  optionalBlob,
+  structh,
+  u16h,
+  u32h,
+  u64h,
+  u8h,
+  type HeaderOf,
+} from './header-fields';
+import { VP_CONTEXT_FIELDS, decodeVpContext, vpContextComputed } from './vp-context';
+
+export const PAGE_DATA = igvmHeader<{
+  /** The page's data (view, up to 4096 bytes), undefined for file_offset 0 or unreadable data. */
+  data?: Uint8Array;
+}>()({
+  kind: 'PageData',
+  type: IGVM_VHT.PAGE_DATA,
+  struct: 'IGVM_VHS_PAGE_DATA',
+  section: 'directive',
+  specSection: '7.1',
+  bodySize: 24,
+  fields: [
+    u64h('gpa', 0),
+    u32h('compatibility_mask', 8),
+    u32h('file_offset', 12, { doc: 'absolute file offset of the data; 0 = a page of zeros' }),
+    u32h('flags', 16, { text: (v) => pageDataFlagsText(Number(v)) }),
+    u16h('data_type', 20, { text: (v) => pageDataTypeText(Number(v)) }),
+    u16h('reserved', 22, { reserved: 'mustBeZero' }),
+  ],
+  finish(h, ctx) {
+    const d = ctx.diags;
+    // Locations are built only when a diagnostic needs one (one header per page: nothing allocated on the clean path).
+    if (!pageAligned(h.gpa))
+      d.error('IGVM_UNALIGNED_ADDRESS', `page gpa ${hex(h.gpa)} is not 4 KiB aligned`, at(h, '7.1'));
+    if (h.dataType > 3)
+      d.error('IGVM_BAD_PAGE_DATA_TYPE', `data_type ${h.dataType} is not 0..3`, at(h, '7.3'));
+    if (h.flags & ~0x7)
+      d.warning(
+        'IGVM_PAGE_FLAGS_RESERVED',
+        `reserved page flag bits set: ${hex(h.flags & ~0x7)}`,
+        at(h, '7.2'),
+      );
+    if (h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE)
+      d.warning(
+        'IGVM_2MB_PAGE',
+        '2 MiB page: readers disagree on how to load and measure it (only 4 KiB of data is read)',
+        at(h, '7.2'),
+      );
+    h.data = readFileData(ctx, h.fileOffset, IGVM_PAGE_SIZE, h, 'page data');
+  },
+  encode: (h, data) => ({ fileOffset: optionalBlob(data, h.data, IGVM_PAGE_SIZE, 'page data') }),
+});
+
+export const PARAMETER_AREA = igvmHeader<{
+  /** Initial contents (view), undefined for file_offset 0. */
+  data?: Uint8Array;
+}>()({
+  kind: 'ParameterArea',
+  type: IGVM_VHT.PARAMETER_AREA,
+  struct: 'IGVM_VHS_PARAMETER_AREA',
+  section: 'directive',
+  specSection: '7.4',
+  bodySize: 16,
+  fields: [u64h('number_of_bytes', 0), u32h('parameter_area_index', 8), u32h('file_offset', 12)],
+  finish(h, ctx) {
+    if (!pageAligned(h.numberOfBytes))
+      ctx.diags.error(
+        'IGVM_UNALIGNED_SIZE',
+        `parameter area size ${hex(h.numberOfBytes)} is not a multiple of 4 KiB`,
+        at(h, '7.4'),
+      );
+    h.data = readFileData(ctx, h.fileOffset, h.numberOfBytes, h, 'parameter area initial data');
+  },
+  encode: (h, data) => ({
+    fileOffset: optionalBlob(data, h.data, Number(h.numberOfBytes), 'parameter area'),
+  }),
+});
+
+export const PARAMETER_INSERT = igvmHeader()({
+  kind: 'ParameterInsert',
+  type: IGVM_VHT.PARAMETER_INSERT,
+  struct: 'IGVM_VHS_PARAMETER_INSERT',
+  section: 'directive',
+  specSection: '7.5',
+  bodySize: 16,
+  fields: [u64h('gpa', 0), u32h('compatibility_mask', 8), u32h('parameter_area_index', 12)],
+  finish(h, ctx) {
+    if (!pageAligned(h.gpa))
+      ctx.diags.error(
+        'IGVM_UNALIGNED_ADDRESS',
+        `insert gpa ${hex(h.gpa)} is not 4 KiB aligned`,
+        at(h, '7.5'),
+      );
+  },
+});
+
+/** `IGVM_VHS_PARAMETER` (§7.6): one layout, ten header types. */
+const parameter = <const K extends string>(kind: K, type: number) =>
+  igvmHeader()({
+    kind,
+    type,
+    struct: 'IGVM_VHS_PARAMETER',
+    section: 'directive',
+    specSection: '7.6',
+    bodySize: 8,
+    fields: [u32h('parameter_area_index', 0), u32h('byte_offset', 4)],
+  });
+export const PARAMETER_HEADERS = [
+  parameter('VpCount', IGVM_VHT.VP_COUNT_PARAMETER),
+  parameter('Srat', IGVM_VHT.SRAT),
+  parameter('Madt', IGVM_VHT.MADT),
+  parameter('MmioRanges', IGVM_VHT.MMIO_RANGES),
+  parameter('MemoryMap', IGVM_VHT.MEMORY_MAP),
+  parameter('CommandLine', IGVM_VHT.COMMAND_LINE),
+  parameter('Slit', IGVM_VHT.SLIT),
+  parameter('Pptt', IGVM_VHT.PPTT),
+  parameter('DeviceTree', IGVM_VHT.DEVICE_TREE),
+  parameter('EnvironmentInfo', IGVM_VHT.ENVIRONMENT_INFO_PARAMETER),
+] as const;
+export type IgvmParameter = HeaderOf<(typeof PARAMETER_HEADERS)[number]>;
+/** Kinds that use `IGVM_VHS_PARAMETER` (§7.6). */
+export type IgvmParameterKind = IgvmParameter['kind'];
+
+export const REQUIRED_MEMORY = igvmHeader()({
+  kind: 'RequiredMemory',
+  type: IGVM_VHT.REQUIRED_MEMORY,
+  struct: 'IGVM_VHS_REQUIRED_MEMORY',
+  section: 'directive',
+  specSection: '7.8',
+  bodySize: 24,
+  fields: [
+    u64h('gpa', 0),
+    u32h('compatibility_mask', 8),
+    u32h('number_of_bytes', 12),
+    u32h('flags', 16, { doc: 'bit 0 vtl2_protectable' }),
+    u32h('reserved', 20, { reserved: 'mustBeZero' }),
+  ],
+  finish(h, ctx) {
+    const w = at(h, '7.8');
+    const d = ctx.diags;
+    if (!pageAligned(h.gpa))
+      d.error('IGVM_UNALIGNED_ADDRESS', `required memory gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
+    if (!pageAligned(h.numberOfBytes))
+      d.error(
+        'IGVM_UNALIGNED_SIZE',
+        `required memory size ${hex(h.numberOfBytes)} is not a multiple of 4 KiB`,
+        w,
+      );
+  },
+});
+
+export const ERROR_RANGE = igvmHeader()({
+  kind: 'ErrorRange',
+  type: IGVM_VHT.ERROR_RANGE,
+  struct: 'IGVM_VHS_ERROR_RANGE',
+  section: 'directive',
+  specSection: '7.9',
+  bodySize: 16,
+  fields: [u64h('gpa', 0), u32h('compatibility_mask', 8), u32h('size_bytes', 12)],
+  finish(h, ctx) {
+    const w = at(h, '7.9');
+    if (!pageAligned(h.gpa))
+      ctx.diags.error('IGVM_UNALIGNED_ADDRESS', `error range gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
+    if (!pageAligned(h.sizeBytes))
+      ctx.diags.warning(
+        'IGVM_UNALIGNED_SIZE',
+        `error range size ${hex(h.sizeBytes)} should be page aligned`,
+        w,
+      );
+  },
+});
+
+const SNP_SIGNATURE = [bytesh('r_comp', 0, 72), bytesh('s_comp', 72, 72)] as const;
+const SNP_PUBLIC_KEY = [
+  u32h('curve', 0),
+  u32h('reserved', 4),
+  bytesh('qx', 8, 72),
+  bytesh('qy', 80, 72),
+] as const;
+
+export const SNP_ID_BLOCK = igvmHeader()({
+  kind: 'SnpIdBlock',
+  type: IGVM_VHT.SNP_ID_BLOCK,
+  struct: 'IGVM_VHS_SNP_ID_BLOCK',
+  section: 'directive',
+  specSection: '7.10',
+  bodySize: 696,
+  fields: [
+    u32h('compatibility_mask', 0),
+    u8h('author_key_enabled', 4),
+    // Preserved, not checked (the Rust crate does the same).
+    bytesh('reserved', 5, 3),
+    bytesh('ld', 8, 48, { doc: 'expected SNP launch digest' }),
+    bytesh('family_id', 0x38, 16),
+    bytesh('image_id', 0x48, 16),
+    u32h('version', 0x58),
+    u32h('guest_svn', 0x5c),
+    u32h('id_key_algorithm', 0x60),
+    u32h('author_key_algorithm', 0x64),
+    structh('id_key_signature', 0x68, SNP_SIGNATURE),
+    structh('id_public_key', 0xf8, SNP_PUBLIC_KEY),
+    structh('author_key_signature', 0x190, SNP_SIGNATURE),
+    structh('author_public_key', 0x220, SNP_PUBLIC_KEY),
+  ],
+  finish(h, ctx) {
+    const body = h.offset + 8;
+    if (h.authorKeyEnabled !== 1 && !isAllZero(ctx.bytes.subarray(body + 0x190, body + 0x2b8)))
+      ctx.diags.warning(
+        'IGVM_ID_BLOCK_AUTHOR_KEY',
+        'author_key_enabled is not 1 but the author key fields are not zero',
+        at(h, '7.10'),
+      );
+  },
+});
+export type IgvmSnpIdBlock = HeaderOf<typeof SNP_ID_BLOCK>;
+export type IgvmSnpSignature = IgvmSnpIdBlock['idKeySignature'];
+export type IgvmSnpPublicKey = IgvmSnpIdBlock['idPublicKey'];
+
+export const VBS_MEASUREMENT = igvmHeader()({
+  kind: 'VbsMeasurement',
+  type: IGVM_VHT.VBS_MEASUREMENT,
+  struct: 'IGVM_VHS_VBS_MEASUREMENT',
+  section: 'directive',
+  specSection: '7.11',
+  bodySize: 864,
+  fields: [
+    u32h('compatibility_mask', 0),
+    u32h('version', 4),
+    u32h('product_id', 8),
+    u32h('module_id', 12),
+    u32h('security_version', 16),
+    u32h('policy_flags', 20),
+    u32h('boot_digest_algo', 24),
+    u32h('signing_algo', 28),
+    bytesh('boot_measurement_digest', 0x20, 64),
+    bytesh('signature', 0x60, 256),
+    bytesh('public_key', 0x160, 512),
+  ],
+});
 
 /**
- * The base fields as a fresh object literal of fixed shape. Spreading `base` was 3-4× slower and made header floods
- * cost ~10 µs per header (issue 11); small records (16–32 bytes) are the ones a flood is made of.
+ * `IGVM_VHS_VP_CONTEXT` (§7.7): a 20-byte body (padded to 24) whose data follows the platform of the mask; one
+ * declaration, five model kinds (see vp-context.ts).
  */
-function fieldsOf(base: IgvmHeaderBase): IgvmHeaderBase {
-  return { kind: base.kind, type: base.type, index: base.index, offset: base.offset, length: base.length, bodyLength: base.bodyLength, raw: base.raw };
-}
+export const VP_CONTEXT = {
+  ...igvmHeader()({
+    kind: 'VpContext',
+    type: IGVM_VHT.VP_CONTEXT,
+    struct: 'IGVM_VHS_VP_CONTEXT',
+    section: 'directive',
+    specSection: '7.7',
+    bodySize: 20,
+    fields: VP_CONTEXT_FIELDS,
+  }),
+  decode: decodeVpContext,
+  encode: vpContextComputed,
+  kinds: [
+    'SnpVpContext',
+    'X64NativeVpContext',
+    'X64VbsVpContext',
+    'AArch64VbsVpContext',
+    'AArch64CcaVpContext',
+    'VpContext',
+  ],
+} as const;
 
-export function decodePageData(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmPageData {
-  const b = ctx.bytes;
-  // Fields copied one by one, not spread: files have thousands of pages and V8's object spread made parsing 3-4x slower.
-  const h: IgvmPageData = {
-    type: base.type,
-    index: base.index,
-    offset: base.offset,
-    length: base.length,
-    bodyLength: base.bodyLength,
-    raw: base.raw,
-    kind: 'PageData',
-    gpa: u64(b, body),
-    compatibilityMask: u32(b, body + 8),
-    fileOffset: u32(b, body + 12),
-    flags: u32(b, body + 16),
-    dataType: u16(b, body + 20),
-    reserved: u16(b, body + 22),
-  };
-  const d = ctx.diags;
-  // Locations are built only when a diagnostic needs one (one header per page: nothing allocated on the clean path).
-  if (!pageAligned(h.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `page gpa ${hex(h.gpa)} is not 4 KiB aligned`, at(base, '7.1'));
-  if (h.dataType > 3) d.error('IGVM_BAD_PAGE_DATA_TYPE', `data_type ${h.dataType} is not 0..3`, at(base, '7.3'));
-  if (h.reserved !== 0) d.error('IGVM_RESERVED_NOT_ZERO', `page data reserved = ${hex(h.reserved)}`, at(base, '7.1'));
-  if (h.flags & ~0x7)
-    d.warning('IGVM_PAGE_FLAGS_RESERVED', `reserved page flag bits set: ${hex(h.flags & ~0x7)}`, at(base, '7.2'));
-  if (h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE)
-    d.warning('IGVM_2MB_PAGE', '2 MiB page: readers disagree on how to load and measure it (only 4 KiB of data is read)', at(base, '7.2'));
-  h.data = readFileData(ctx, h.fileOffset, IGVM_PAGE_SIZE, base, 'page data');
-  return h;
-}
-
-export function decodeParameterArea(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmParameterArea {
-  const b = ctx.bytes;
-  const h: IgvmParameterArea = {
-    ...fieldsOf(base),
-    kind: 'ParameterArea',
-    numberOfBytes: u64(b, body),
-    parameterAreaIndex: u32(b, body + 8),
-    fileOffset: u32(b, body + 12),
-  };
-  if (!pageAligned(h.numberOfBytes))
-    ctx.diags.error('IGVM_UNALIGNED_SIZE', `parameter area size ${hex(h.numberOfBytes)} is not a multiple of 4 KiB`, at(base, '7.4'));
-  h.data = readFileData(ctx, h.fileOffset, h.numberOfBytes, base, 'parameter area initial data');
-  return h;
-}
-
-export function decodeParameterInsert(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmParameterInsert {
-  const b = ctx.bytes;
-  const h: IgvmParameterInsert = {
-    ...fieldsOf(base),
-    kind: 'ParameterInsert',
-    gpa: u64(b, body),
-    compatibilityMask: u32(b, body + 8),
-    parameterAreaIndex: u32(b, body + 12),
-  };
-  if (!pageAligned(h.gpa)) ctx.diags.error('IGVM_UNALIGNED_ADDRESS', `insert gpa ${hex(h.gpa)} is not 4 KiB aligned`, at(base, '7.5'));
-  return h;
-}
-
-export function decodeParameter(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmParameter {
-  return {
-    type: base.type,
-    index: base.index,
-    offset: base.offset,
-    length: base.length,
-    bodyLength: base.bodyLength,
-    raw: base.raw,
-    kind: IGVM_PARAMETER_KIND_BY_TYPE[base.type]!,
-    parameterAreaIndex: u32(ctx.bytes, body),
-    byteOffset: u32(ctx.bytes, body + 4),
-  };
-}
-
-export function decodeRequiredMemory(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmRequiredMemory {
-  const b = ctx.bytes;
-  const h: IgvmRequiredMemory = {
-    ...fieldsOf(base),
-    kind: 'RequiredMemory',
-    gpa: u64(b, body),
-    compatibilityMask: u32(b, body + 8),
-    numberOfBytes: u32(b, body + 12),
-    flags: u32(b, body + 16),
-    reserved: u32(b, body + 20),
-  };
-  const w = at(base, '7.8');
-  const d = ctx.diags;
-  if (!pageAligned(h.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `required memory gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
-  if (!pageAligned(h.numberOfBytes))
-    d.error('IGVM_UNALIGNED_SIZE', `required memory size ${hex(h.numberOfBytes)} is not a multiple of 4 KiB`, w);
-  if (h.reserved !== 0) d.error('IGVM_RESERVED_NOT_ZERO', `required memory reserved = ${hex(h.reserved)}`, w);
-  return h;
-}
-
-export function decodeErrorRange(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmErrorRange {
-  const b = ctx.bytes;
-  const h: IgvmErrorRange = {
-    ...fieldsOf(base),
-    kind: 'ErrorRange',
-    gpa: u64(b, body),
-    compatibilityMask: u32(b, body + 8),
-    sizeBytes: u32(b, body + 12),
-  };
-  const w = at(base, '7.9');
-  if (!pageAligned(h.gpa)) ctx.diags.error('IGVM_UNALIGNED_ADDRESS', `error range gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
-  if (!pageAligned(h.sizeBytes))
-    ctx.diags.warning('IGVM_UNALIGNED_SIZE', `error range size ${hex(h.sizeBytes)} should be page aligned`, w);
-  return h;
-}
-
-const signature = (b: Uint8Array, o: number): IgvmSnpSignature => ({
-  rComp: b.subarray(o, o + 72),
-  sComp: b.subarray(o + 72, o + 144),
-});
-const publicKey = (b: Uint8Array, o: number): IgvmSnpPublicKey => ({
-  curve: u32(b, o),
-  reserved: u32(b, o + 4),
-  qx: b.subarray(o + 8, o + 80),
-  qy: b.subarray(o + 80, o + 152),
-});
-
-export function decodeSnpIdBlock(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmSnpIdBlock {
-  const b = ctx.bytes;
-  const h: IgvmSnpIdBlock = {
-    ...base,
-    kind: 'SnpIdBlock',
-    compatibilityMask: u32(b, body),
-    authorKeyEnabled: u8(b, body + 4),
-    reserved: b.subarray(body + 5, body + 8),
-    ld: b.subarray(body + 8, body + 0x38),
-    familyId: b.subarray(body + 0x38, body + 0x48),
-    imageId: b.subarray(body + 0x48, body + 0x58),
-    version: u32(b, body + 0x58),
-    guestSvn: u32(b, body + 0x5c),
-    idKeyAlgorithm: u32(b, body + 0x60),
-    authorKeyAlgorithm: u32(b, body + 0x64),
-    idKeySignature: signature(b, body + 0x68),
-    idPublicKey: publicKey(b, body + 0xf8),
-    authorKeySignature: signature(b, body + 0x190),
-    authorPublicKey: publicKey(b, body + 0x220),
-  };
-  if (h.authorKeyEnabled !== 1 && !isAllZero(b.subarray(body + 0x190, body + 0x2b8)))
-    ctx.diags.warning(
-      'IGVM_ID_BLOCK_AUTHOR_KEY',
-      'author_key_enabled is not 1 but the author key fields are not zero',
-      at(base, '7.10'),
-    );
-  return h;
-}
-
-export function decodeVbsMeasurement(ctx: ParseContext, base: IgvmHeaderBase, body: number): IgvmVbsMeasurement {
-  const b = ctx.bytes;
-  return {
-    ...base,
-    kind: 'VbsMeasurement',
-    compatibilityMask: u32(b, body),
-    version: u32(b, body + 4),
-    productId: u32(b, body + 8),
-    moduleId: u32(b, body + 12),
-    securityVersion: u32(b, body + 16),
-    policyFlags: u32(b, body + 20),
-    bootDigestAlgo: u32(b, body + 24),
-    signingAlgo: u32(b, body + 28),
-    bootMeasurementDigest: b.subarray(body + 0x20, body + 0x60),
-    signature: b.subarray(body + 0x60, body + 0x160),
-    publicKey: b.subarray(body + 0x160, body + 0x360),
-  };
-}
+/** The directive headers this reader knows (VP contexts apart), in type order. */
+export const DIRECTIVE_HEADERS = [
+  PARAMETER_AREA,
+  PAGE_DATA,
+  PARAMETER_INSERT,
+  REQUIRED_MEMORY,
+  ...PARAMETER_HEADERS,
+  SNP_ID_BLOCK,
+  ERROR_RANGE,
+  VBS_MEASUREMENT,
+] as const;

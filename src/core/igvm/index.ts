@@ -1,7 +1,10 @@
 export * from './types';
 export { parseIgvm, type ParseIgvmOptions } from './parse';
 export { igvmChecksum } from './fixed-header';
-export { serializeIgvm, encodeNativeContext, encodeVbsContext, headerTypeOf, type SerializeIgvmOptions } from './serialize';
+export { serializeIgvm, headerTypeOf, type SerializeIgvmOptions } from './serialize';
+export { encodeNativeContext, encodeVbsContext } from './vp-context';
+export { IGVM_HEADER_DECLS, headerFields, headerJson, headerSpec, type IgvmHeaderJson } from './registry';
+export type { HeaderFieldValue } from './header-fields';
 export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
 export { IgvmBuilder, type PageOptions } from './builder';
 export { workedExample } from './examples';

@@ -3,44 +3,21 @@
 import { alignUp, u32 } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
 import { at, hex, type ParseContext } from './context';
-import {
-  decodeErrorRange,
-  decodePageData,
-  decodeParameter,
-  decodeParameterArea,
-  decodeParameterInsert,
-  decodeRequiredMemory,
-  decodeSnpIdBlock,
-  decodeVbsMeasurement,
-} from './directives';
 import { parseFixedHeader } from './fixed-header';
+import { IGVM_VARIABLE_HEADER_SIZE, IGVM_VHT, IGVM_VHT_OPTIONAL_BIT, type IgvmSection } from './constants';
+import type { IgvmHeaderBase } from './header-fields';
 import {
-  decodeCcaPolicy,
-  decodeCorimData,
-  decodeGuestPolicy,
-  decodePageTableRelocation,
-  decodeRelocatableRegion,
-} from './initialization';
-import { decodeSupportedPlatform } from './platform';
-import {
-  IGVM_BODY_SIZE,
-  IGVM_PARAMETER_KIND_BY_TYPE,
-  IGVM_VARIABLE_HEADER_SIZE,
-  IGVM_VHT,
-  IGVM_VHT_OPTIONAL_BIT,
   sectionOfType,
   type IgvmDirectiveHeader,
   type IgvmFile,
   type IgvmHeader,
-  type IgvmHeaderBase,
   type IgvmInitializationHeader,
   type IgvmParseResult,
   type IgvmPlatformHeader,
-  type IgvmSection,
   type IgvmUnknownHeader,
-} from './types';
+} from './model';
+import { declOfType, decodeDeclared } from './registry';
 import { validateIgvmFile } from './validate';
-import { decodeVpContext } from './vp-context';
 
 const SECTION_ORDER: Record<IgvmSection, number> = { platform: 0, initialization: 1, directive: 2 };
 
@@ -244,8 +221,8 @@ function decodeHeader(
   section: IgvmSection,
 ): IgvmHeader {
   const t = base.type;
-  const expected = IGVM_BODY_SIZE[t];
-  if (expected === undefined) {
+  const decl = declOfType(t);
+  if (decl === undefined) {
     ctx.diags.error(
       'IGVM_UNKNOWN_HEADER_TYPE',
       t === IGVM_VHT.SHARED_BOUNDARY_GPA_RESERVED
@@ -255,46 +232,13 @@ function decodeHeader(
     );
     return unknown(ctx.bytes, base, section, false);
   }
-  if (base.bodyLength !== expected) {
+  if (base.bodyLength !== decl.bodySize) {
     ctx.diags.error(
       'IGVM_BAD_HEADER_LENGTH',
-      `header type ${hex(t)} has length ${base.bodyLength}, expected ${expected}`,
+      `header type ${hex(t)} has length ${base.bodyLength}, expected ${decl.bodySize}`,
       at(base, '3.1'),
     );
     return unknown(ctx.bytes, base, section, false);
   }
-  switch (t) {
-    case IGVM_VHT.SUPPORTED_PLATFORM:
-      return decodeSupportedPlatform(ctx, base, body);
-    case IGVM_VHT.GUEST_POLICY:
-      return decodeGuestPolicy(ctx, base, body);
-    case IGVM_VHT.RELOCATABLE_REGION:
-      return decodeRelocatableRegion(ctx, base, body);
-    case IGVM_VHT.PAGE_TABLE_RELOCATION_REGION:
-      return decodePageTableRelocation(ctx, base, body);
-    case IGVM_VHT.CORIM_DOCUMENT:
-      return decodeCorimData(ctx, base, body, 'CorimDocument');
-    case IGVM_VHT.CORIM_SIGNATURE:
-      return decodeCorimData(ctx, base, body, 'CorimSignature');
-    case IGVM_VHT.CCA_POLICY:
-      return decodeCcaPolicy(ctx, base, body);
-    case IGVM_VHT.PARAMETER_AREA:
-      return decodeParameterArea(ctx, base, body);
-    case IGVM_VHT.PAGE_DATA:
-      return decodePageData(ctx, base, body);
-    case IGVM_VHT.PARAMETER_INSERT:
-      return decodeParameterInsert(ctx, base, body);
-    case IGVM_VHT.VP_CONTEXT:
-      return decodeVpContext(ctx, base, body);
-    case IGVM_VHT.REQUIRED_MEMORY:
-      return decodeRequiredMemory(ctx, base, body);
-    case IGVM_VHT.SNP_ID_BLOCK:
-      return decodeSnpIdBlock(ctx, base, body);
-    case IGVM_VHT.ERROR_RANGE:
-      return decodeErrorRange(ctx, base, body);
-    case IGVM_VHT.VBS_MEASUREMENT:
-      return decodeVbsMeasurement(ctx, base, body);
-  }
-  if (IGVM_PARAMETER_KIND_BY_TYPE[t]) return decodeParameter(ctx, base, body);
-  return unknown(ctx.bytes, base, section, false);
+  return decodeDeclared(ctx, decl, base, body);
 }

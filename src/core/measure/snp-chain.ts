@@ -6,6 +6,7 @@ import { put64, type Bytes } from '../bytes/bytes';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import type { LedgerEntry } from './ledger';
 import {
+  PAGE_INFO_AT,
   PAGE_INFO_LENGTH,
   PAGE_SIZE,
   SNP_DIGEST_LENGTH,
@@ -34,10 +35,8 @@ export interface SnpOp {
 }
 
 const D = SNP_DIGEST_LENGTH;
-/** PAGE_INFO field offsets (§14.2.1): CONTENTS, PAGE_TYPE, GPA. */
-const CONTENTS_AT = 0x30;
-const PAGE_TYPE_AT = 0x62;
-const GPA_AT = 0x68;
+/** PAGE_INFO field offsets (§14.2.1), from its one declaration. */
+const { contents: CONTENTS_AT, pageType: PAGE_TYPE_AT, gpa: GPA_AT } = PAGE_INFO_AT;
 
 /** Pages that need a SHA-384 (content 'data'), in step order; `pages[i]` is exactly 4096 bytes. */
 export function collectPagesToHash(ops: readonly SnpOp[]): { steps: number[]; pages: Uint8Array[] } {

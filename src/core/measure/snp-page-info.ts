@@ -1,6 +1,17 @@
 // AMD SEV-SNP launch digest primitives: the PAGE_INFO structure and the chained update
 // (igvm-format-and-measurement.md §14.2.1-§14.2.2; AMD SEV-SNP ABI spec, SNP_LAUNCH_UPDATE / PAGE_INFO).
 import { put16, put64, type Bytes } from '../bytes/bytes';
+import {
+  bytesf,
+  checkTable,
+  decodeTable,
+  reservedf,
+  tableSize,
+  u16f,
+  u64f,
+  u8f,
+  type DecodedField,
+} from '../fields/field-table';
 import { defaultHash, type HashBackend } from '../hash/hash';
 
 /** Page types (AMD SNP ABI, Table "PAGE_TYPE"); 0 is reserved. */
@@ -23,18 +34,40 @@ export const SNP_PAGE_TYPE_NAME: Record<number, string> = {
   6: 'CPUID',
 };
 
+/**
+ * PAGE_INFO (§14.2.1), declared once: the writer below, the incremental chain (snp-chain.ts) and any display take
+ * their offsets from this table.
+ */
+export const PAGE_INFO_FIELDS = checkTable('PAGE_INFO', [
+  bytesf('digest_cur', 0x00, 48, 'current launch digest'),
+  bytesf('contents', 0x30, 48, 'SHA-384 of the page (NORMAL, VMSA); zero otherwise'),
+  u16f('length', 0x60, 'PAGE_INFO length, 0x70'),
+  u8f('page_type', 0x62, 'AMD page type (§14.2.2)'),
+  u8f('imi_page', 0x63, 'bit 0: IMI page (0)'),
+  reservedf('vmpl_perms', 0x64, 4),
+  u64f('gpa', 0x68, 'page GPA'),
+]);
+const at = (name: string): number => PAGE_INFO_FIELDS.find((f) => f.name === name)!.offset;
+/** PAGE_INFO field offsets, from PAGE_INFO_FIELDS. */
+export const PAGE_INFO_AT = {
+  digestCur: at('digest_cur'),
+  contents: at('contents'),
+  length: at('length'),
+  pageType: at('page_type'),
+  imiPage: at('imi_page'),
+  vmplPerms: at('vmpl_perms'),
+  gpa: at('gpa'),
+} as const;
+
 /** PAGE_INFO is 0x70 bytes (§14.2.1). */
-export const PAGE_INFO_LENGTH = 0x70;
+export const PAGE_INFO_LENGTH = tableSize(PAGE_INFO_FIELDS);
 export const SNP_DIGEST_LENGTH = 48;
 export const PAGE_SIZE = 4096;
 
 /** CONTENTS for page types that carry no content hash (ZERO, UNMEASURED, SECRETS, CPUID). */
 export const ZERO_CONTENTS: Bytes = new Uint8Array(SNP_DIGEST_LENGTH);
 
-/**
- * Builds PAGE_INFO: DIGEST_CUR[48] ‖ CONTENTS[48] ‖ LENGTH u16 ‖ PAGE_TYPE u8 ‖ IMI_PAGE u8 ‖
- * VMPL3/2/1 perms + reserved (4 bytes, zero) ‖ GPA u64.
- */
+/** Builds PAGE_INFO (PAGE_INFO_FIELDS): DIGEST_CUR, CONTENTS, LENGTH, PAGE_TYPE, IMI_PAGE 0, VMPL perms 0, GPA. */
 export function snpPageInfo(
   digestCur: Uint8Array,
   contents: Uint8Array,
@@ -52,14 +85,20 @@ export function writeSnpPageInfo<T extends Uint8Array>(
   pageType: number,
   gpa: bigint,
 ): T {
-  info.set(digestCur.subarray(0, SNP_DIGEST_LENGTH), 0);
-  info.set(contents.subarray(0, SNP_DIGEST_LENGTH), 0x30);
-  put16(info, 0x60, PAGE_INFO_LENGTH);
-  info[0x62] = pageType;
-  info[0x63] = 0; // IMI_PAGE
-  info.fill(0, 0x64, 0x68); // VMPL permissions / reserved (§14.2.1)
-  put64(info, 0x68, gpa);
+  const A = PAGE_INFO_AT;
+  info.set(digestCur.subarray(0, SNP_DIGEST_LENGTH), A.digestCur);
+  info.set(contents.subarray(0, SNP_DIGEST_LENGTH), A.contents);
+  put16(info, A.length, PAGE_INFO_LENGTH);
+  info[A.pageType] = pageType;
+  info[A.imiPage] = 0;
+  info.fill(0, A.vmplPerms, A.vmplPerms + 4);
+  put64(info, A.gpa, gpa);
   return info;
+}
+
+/** The fields of a PAGE_INFO (a ledger step's input, for display and tests). */
+export function decodePageInfo(info: Uint8Array): DecodedField[] {
+  return decodeTable(info, 0, PAGE_INFO_FIELDS);
 }
 
 /** One SNP_LAUNCH_UPDATE step: LD' = SHA-384(PAGE_INFO(LD, contents, type, gpa)). */

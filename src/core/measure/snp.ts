@@ -8,6 +8,7 @@ import {
   type IgvmHeader,
   type IgvmPageData,
   type IgvmSnpIdBlock,
+  type IgvmSnpVpContext,
   type IgvmSupportedPlatform,
   appliesTo,
 } from '../igvm/types';
@@ -69,6 +70,18 @@ export function snpOps(
     ops.push(op);
     return true;
   };
+  /** A VMSA page: measured with its contents, after the VMSA-count checks (§14.2.3). */
+  const vmsa = (h: IgvmSnpVpContext): void => {
+    vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
+    push({
+      header: h.index,
+      offset: h.offset,
+      gpa: h.gpa,
+      pageType: SNP_PAGE_TYPE.VMSA,
+      content: 'data',
+      data: h.vmsa,
+    });
+  };
   const budget = new WorkBudget(src);
 
   for (const h of src.directives) {
@@ -89,15 +102,7 @@ export function snpOps(
     }
     // igvmmeasure measures every SnpVpContext regardless of its mask (§14.2.3, §19.3).
     if (h.kind === 'SnpVpContext' && !o.vmsaMaskFilter) {
-      vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
-      push({
-        header: h.index,
-        offset: h.offset,
-        gpa: h.gpa,
-        pageType: SNP_PAGE_TYPE.VMSA,
-        content: 'data',
-        data: h.vmsa,
-      });
+      vmsa(h);
       continue;
     }
     // PAGE_DATA dominates (one header per page): test its mask directly, no generic lookup.
@@ -132,15 +137,7 @@ export function snpOps(
         break;
       }
       case 'SnpVpContext':
-        vmsaCount = vmsaCheck(h, vmsaCount, o, diags);
-        push({
-          header: h.index,
-          offset: h.offset,
-          gpa: h.gpa,
-          pageType: SNP_PAGE_TYPE.VMSA,
-          content: 'data',
-          data: h.vmsa,
-        });
+        vmsa(h);
         break;
       case 'SnpIdBlock':
         idBlock = h;

@@ -1,8 +1,11 @@
-// Generic rendering of any decoded IGVM header as label/value fields: every own property of the model object
-// (bigint and numbers as hex, byte views with their file offset, nested objects as child groups). New header
-// kinds in src/core/igvm/types.ts therefore show up without changes here.
+// Rendering of a decoded IGVM header as label/value fields: the body fields its declaration names (spec name, byte
+// offset, value and meaning), then every other own property of the model object (bigint and numbers as hex, byte
+// views with their file offset, nested objects as child groups). A new header type declared in src/core/igvm
+// therefore shows up without changes here.
 import { toHex } from '../../core/bytes/bytes';
-import { IGVM_PAGE_DATA_TYPE_NAME, decodePageDataFlags, type IgvmHeader } from '../../core/igvm/types';
+import { headerFields, headerSpec } from '../../core/igvm/registry';
+import type { HeaderFieldValue } from '../../core/igvm/header-fields';
+import type { IgvmHeader } from '../../core/igvm/types';
 import type { Field, FieldGroup } from '../protocol';
 
 /** Base fields shown in the group title instead of as rows. */
@@ -55,31 +58,44 @@ export function objectGroup(
   return { title, fields, ...extra, ...(children.length > 0 && { children }) };
 }
 
-/** PageData flags in words (igvm-format §5: bit 0 2 MiB page, bit 1 unmeasured, bit 2 shared). */
-export function pageDataFlagsText(flags: number): string {
-  const f = decodePageDataFlags(flags);
-  const names = [
-    f.is2MbPage && '2 MiB page',
-    f.unmeasured && 'unmeasured',
-    f.shared && 'shared',
-    f.reserved && `reserved bits 0x${f.reserved.toString(16)} set`,
-  ].filter(Boolean);
-  return `0x${flags.toString(16)} (${names.length ? names.join(', ') : 'none: a measured 4 KiB page'})`;
+/** A header's value in the field rows: integers in hex (and decimal when > 9), bytes in hex, with its meaning. */
+function fieldText(f: HeaderFieldValue): string {
+  const v = f.value;
+  const base =
+    v instanceof Uint8Array
+      ? v.length === 0
+        ? '(empty)'
+        : toHex(v.subarray(0, MAX_BYTES_SHOWN)) + (v.length > MAX_BYTES_SHOWN ? `… (${v.length} bytes)` : '')
+      : scalar(v);
+  return f.text ?? base;
 }
 
+/**
+ * A header as field rows: the body fields of its declaration (core/igvm/registry.ts) with their spec names and
+ * byte offsets, then what the parser derived (data views, platform names, decoded VP context data) as further rows.
+ */
 export function headerGroup(h: IgvmHeader, file: Uint8Array): FieldGroup {
-  const g = objectGroup(`#${h.index} ${h.kind} (type 0x${h.type.toString(16)})`, h, file, {
+  const declared = headerFields(h);
+  const spec = headerSpec(h);
+  const title = `#${h.index} ${h.kind} (type 0x${h.type.toString(16)}${spec ? `, ${spec.struct}` : ''})`;
+  if (declared.length === 0) return objectGroup(title, h, file, { offset: h.offset, length: h.length });
+  // Properties that are body fields are shown from the table; the rest (derived) from the object.
+  const keys = new Set<string>();
+  for (const f of declared) keys.add(camelKey(f.name.split('.')[0]!));
+  const derived = Object.fromEntries(
+    Object.entries(h).filter(([k]) => !keys.has(k) && k !== 'type' && k !== 'bodyLength'),
+  );
+  const rest = objectGroup(title, derived, file);
+  return {
+    title,
     offset: h.offset,
     length: h.length,
-  });
-  // Raw values the UI knows the meaning of are shown with it.
-  if (h.kind === 'PageData')
-    g.fields = g.fields.map((f) =>
-      f.label === 'flags'
-        ? { ...f, value: pageDataFlagsText(h.flags) }
-        : f.label === 'dataType'
-          ? { ...f, value: `${h.dataType} (${IGVM_PAGE_DATA_TYPE_NAME[h.dataType] ?? 'unknown'})` }
-          : f,
-    );
-  return g;
+    fields: [
+      ...declared.map((f) => ({ label: f.name, value: fieldText(f), offset: f.offset, length: f.length })),
+      ...rest.fields,
+    ],
+    ...(rest.children && { children: rest.children }),
+  };
 }
+
+const camelKey = (s: string) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
