@@ -1,4 +1,6 @@
-// Validation never throws: every problem found in a file becomes a Diagnostic, and parsing goes on.
+// Validation never throws: every problem found in a file becomes a Diagnostic, and parsing goes on. Every code is
+// declared once in diagnostic-codes.ts; the emitting methods take only declared codes.
+import type { DiagnosticCode } from './diagnostic-codes';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -29,13 +31,25 @@ export class Diagnostics {
     if (this.list.length < MAX_DIAGNOSTICS) this.list.push(d);
     else this.dropped++;
   }
-  error(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+  error(
+    code: DiagnosticCode,
+    message: string,
+    where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {},
+  ): void {
     this.add({ severity: 'error', code, message, ...where });
   }
-  warning(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+  warning(
+    code: DiagnosticCode,
+    message: string,
+    where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {},
+  ): void {
     this.add({ severity: 'warning', code, message, ...where });
   }
-  info(code: string, message: string, where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {}): void {
+  info(
+    code: DiagnosticCode,
+    message: string,
+    where: Omit<Diagnostic, 'severity' | 'code' | 'message'> = {},
+  ): void {
     this.add({ severity: 'info', code, message, ...where });
   }
   get hasErrors(): boolean {
@@ -46,7 +60,11 @@ export class Diagnostics {
     if (this.dropped > 0) {
       return [
         ...this.list,
-        { severity: 'warning', code: 'TOO_MANY_DIAGNOSTICS', message: `${this.dropped} further diagnostics not kept` },
+        {
+          severity: 'warning',
+          code: 'TOO_MANY_DIAGNOSTICS',
+          message: `${this.dropped} further diagnostics not kept`,
+        },
       ];
     }
     return this.list;
@@ -61,7 +79,9 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = [
     d.index !== undefined ? `#${d.index}` : '',
     d.offset !== undefined ? `@0x${d.offset.toString(16)}` : '',
-    d.related ? `with ${d.related.index !== undefined ? `#${d.related.index} ` : ''}@0x${d.related.offset.toString(16)}` : '',
+    d.related
+      ? `with ${d.related.index !== undefined ? `#${d.related.index} ` : ''}@0x${d.related.offset.toString(16)}`
+      : '',
   ]
     .filter(Boolean)
     .join(' ');

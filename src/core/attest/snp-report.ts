@@ -25,7 +25,7 @@ export const SNP_SIGNED_LENGTH = 0x2a0;
 export const SNP_SIGNATURE_OFFSET = 0x2a0;
 /** r and s are each 72 bytes little-endian, zero-padded (ABI spec, Table "ECDSA P-384 with SHA-384 Signature"). */
 export const SNP_SIG_COMPONENT_LENGTH = 72;
-const SPEC = 'SEV-SNP ABI, ATTESTATION_REPORT';
+const SPEC = 'evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)';
 
 /** Fields common to every version up to REPORTED_TCB. */
 const HEAD: FieldDef[] = [
@@ -231,8 +231,8 @@ export function decodeSnpReport(
 
   const policyV = u64(bytes, 0x08);
   const policyBits = namedBits(policyV >> 16n, Object.fromEntries(Object.entries(SNP_POLICY_BITS).map(([k, v]) => [Number(k) - 16, v])), 48);
-  if (!((policyV >> 17n) & 1n)) diags.warning('SNP_POLICY_BIT17', 'policy bit 17 must be 1', { offset: offset + 0x08, spec: 'SEV-SNP ABI, Guest Policy' });
-  if (policyV >> 26n) diags.warning('SNP_POLICY_RESERVED', `reserved policy bits set: 0x${(policyV >> 26n << 26n).toString(16)}`, { offset: offset + 0x08, spec: 'SEV-SNP ABI, Guest Policy' });
+  if (!((policyV >> 17n) & 1n)) diags.warning('SNP_POLICY_BIT17', 'policy bit 17 must be 1', { offset: offset + 0x08, spec: 'igvm-format §6.1 (SEV-SNP ABI, guest policy)' });
+  if (policyV >> 26n) diags.warning('SNP_POLICY_RESERVED', `reserved policy bits set: 0x${(policyV >> 26n << 26n).toString(16)}`, { offset: offset + 0x08, spec: 'igvm-format §6.1 (SEV-SNP ABI, guest policy)' });
   const plat = u64(bytes, 0x40);
   const keyInfo = u32(bytes, 0x48);
   const signer = signerOf(keyInfo);

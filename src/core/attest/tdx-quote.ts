@@ -6,6 +6,7 @@
 // + certification data type 5 = PCK chain PEM). Trailing zero padding (quotes stored as 8000 bytes) is accepted.
 import { u16, u32 } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import {
   bytesf,
   byName,
@@ -19,7 +20,7 @@ import {
   type DecodedField,
 } from '../fields/field-table';
 
-const SPEC = 'Intel TDX DCAP, Quote Format';
+const SPEC = 'evidence §2 (Intel TDX DCAP, Quote Format)';
 export const TDX_TEE_TYPE = 0x81;
 export const TDX_ATT_KEY_ECDSA_P256 = 2;
 /** Upper bound on a quote (the largest real ones are ~8 KiB with padding). */
@@ -143,7 +144,7 @@ function u64le(b: Uint8Array): bigint {
 /** Decodes a TDX quote; never throws. */
 export function decodeTdxQuote(b: Uint8Array): { quote?: TdxQuote; diagnostics: Diagnostic[] } {
   const diags = new Diagnostics();
-  const fail = (code: string, msg: string, offset?: number) => {
+  const fail = (code: DiagnosticCode, msg: string, offset?: number) => {
     diags.error(code, msg, { offset, spec: SPEC });
     return { diagnostics: diags.done() };
   };

@@ -3,6 +3,7 @@
 // errors we return no digest and an error diagnostic with its message; inputs it silently ignores get a warning.
 import { type Bytes } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import { parseFirmware, type ParsedFirmware } from '../firmware/firmware';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import { buildKernelHashesTable } from '../kernel-hashes/kernel-hashes';
@@ -73,7 +74,7 @@ export function measureClassic(o: ClassicOptions, hash: HashBackend = defaultHas
     vmsas: [],
     diagnostics: [],
   };
-  const fail = (code: string, message: string, spec?: string, hint?: string): ClassicResult => {
+  const fail = (code: DiagnosticCode, message: string, spec?: string, hint?: string): ClassicResult => {
     diags.error(code, message, spec ? { spec } : {});
     if (hint) diags.warning('CLASSIC_HINT', hint, spec ? { spec } : {});
     return { ...result, diagnostics: diags.done() };

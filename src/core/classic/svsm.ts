@@ -4,6 +4,7 @@
 // guest.py svsm_calc_launch_digest and ovmf.py SVSM).
 import type { Bytes } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import { FOUR_GIB, parseFirmware } from '../firmware/firmware';
 import { defaultHash, type HashBackend } from '../hash/hash';
 import { PAGE_SIZE } from '../measure/snp-page-info';
@@ -40,7 +41,7 @@ export function measureSvsm(o: SvsmOptions, hash: HashBackend = defaultHash()): 
     ...extra,
     diagnostics: diags.done(),
   });
-  const fail = (code: string, message: string): SvsmResult => {
+  const fail = (code: DiagnosticCode, message: string): SvsmResult => {
     diags.error(code, message);
     return done();
   };

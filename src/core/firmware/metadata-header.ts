@@ -10,7 +10,7 @@ export const METADATA_HEADER_LENGTH = 16;
 export interface MetadataFormat {
   signature: string;
   entrySize: number;
-  code: string;
+  code: 'FW_IGVM_METADATA' | 'FW_SEV_METADATA' | 'FW_TDX_METADATA';
   spec: string;
 }
 

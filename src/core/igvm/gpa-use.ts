@@ -4,6 +4,7 @@
 // parameter area on a measured page, two VP contexts for one VP, or a page past the top of the address space is an
 // error, reported at the later header with the first one as `related`. Checked per declared platform (mask bit).
 import type { Diagnostics } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import { hex, SPEC } from './context';
 import { IGVM_PAGE_FLAG, isVpContext, supportedPlatforms, type IgvmFile, type IgvmHeader } from './types';
 
@@ -26,7 +27,7 @@ interface Use {
 export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
   const platforms = supportedPlatforms(file);
   const counts = new Map<string, number>();
-  const report = (code: string, message: string, h: IgvmHeader, first: IgvmHeader | undefined, section: string): void => {
+  const report = (code: DiagnosticCode, message: string, h: IgvmHeader, first: IgvmHeader | undefined, section: string): void => {
     const n = counts.get(code) ?? 0;
     counts.set(code, n + 1);
     if (n >= MAX_PER_RULE) return;

@@ -6,6 +6,7 @@
 // stub's code, relocations, …).
 import { alignUp, put16, put32, textEncoder, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import { endOfSectionData, parsePe } from './parse';
 import {
   FILE_LOCAL_SYMS_STRIPPED,
@@ -81,7 +82,7 @@ function movable(pe: PeFile, va: number, size: number, characteristics: number, 
 /** Applies section edits to a PE and returns the new file (or diagnostics saying why not). */
 export function editSections(file: Uint8Array, edits: SectionEdit[], opts: EditOptions = {}): EditResult {
   const d = new Diagnostics();
-  const fail = (code: string, message: string): EditResult => {
+  const fail = (code: DiagnosticCode, message: string): EditResult => {
     d.error(code, message, { spec: SPEC });
     return { diagnostics: d.done() };
   };

@@ -1,5 +1,7 @@
 // Spec references: diagnostics cite `<doc> §<section>` (e.g. `fuki §4.2.3`, `igvm-format §14.2.3`), optionally
-// with more sections (`fuki §1.5, §6 item 4`). resolveSpecRef turns one into the sections a reader can open in
+// with more sections (`fuki §1.5, §6 item 4`) or a note on the source the section restates
+// (`evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)`). That is the one format: `<doc>` is a project document id or
+// a listed external document. resolveSpecRef turns one into the sections a reader can open in
 // the app's spec index (public/spec-index.html, generated with docs/spec-index.md by scripts/spec-index.mjs).
 import { SPEC_DOCUMENTS } from './sections.generated';
 import type { SpecDocument, SpecSection } from './types';
@@ -11,6 +13,8 @@ export { SPEC_DOCUMENTS };
 export const EXTERNAL_SPECS: Record<string, string> = {
   'TDVF design guide': 'Intel TDX Virtual Firmware Design Guide (metadata and section types in §11)',
   UEFI: 'UEFI Specification',
+  'TCG PFP': 'TCG PC Client Platform Firmware Profile Specification (event log structures in §10)',
+  ACPI: 'Advanced Configuration and Power Interface Specification',
 };
 
 export interface ResolvedSpecRef {
@@ -29,7 +33,8 @@ const REF = /^(.+?) §(.+)$/;
  * not exist. `§6 item 4` resolves to §6.
  */
 export function resolveSpecRef(ref: string): ResolvedSpecRef[] | undefined {
-  const m = REF.exec(ref.trim());
+  // A trailing note names the outside source a section restates: `evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)`.
+  const m = REF.exec(ref.trim().replace(/\s*\([^()]*\)$/, ''));
   if (!m) return undefined;
   const doc = SPEC_DOCUMENTS.find((d) => d.id === m[1]);
   if (!doc) return undefined;

@@ -44,6 +44,11 @@ describe('spec index', () => {
     expect(resolveSpecRef('fuki §1.5, §6 item 4')?.map((r) => r.section.section)).toEqual(['1.5', '6']);
     expect(resolveSpecRef('fuki §99.1')).toBeUndefined();
     expect(resolveSpecRef('nonsense §1')).toBeUndefined();
+    // A trailing note (the outside source a section restates) may hold commas; it is not a section list.
+    expect(resolveSpecRef('evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)')?.map((r) => r.anchor)).toEqual([
+      'evidence-1',
+    ]);
+    expect(resolveSpecRef('evidence §99 (SEV-SNP ABI, ATTESTATION_REPORT)')).toBeUndefined();
   });
   it('every citation in src/core resolves to a section (or names a listed external document)', () => {
     const all = citations();

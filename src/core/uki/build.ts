@@ -3,6 +3,7 @@
 // not given, `.linux` VirtualSize = data length (PR #36259), profiles appended after the base.
 import { decodeUtf8, textEncoder, u16, u32, type Bytes } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 import { editSections, type SectionEdit } from '../pe/edit';
 import { findSection, sectionBytes } from '../pe/access';
 import { parsePe } from '../pe/parse';
@@ -93,7 +94,7 @@ function ukifySort(sections: SectionInput[]): SectionInput[] {
 export function buildUki(opts: BuildUkiOptions): BuildResult {
   const d = new Diagnostics();
   const stubPe = parsePe(opts.stub);
-  const fail = (code: string, message: string): BuildResult => {
+  const fail = (code: DiagnosticCode, message: string): BuildResult => {
     d.error(code, message, { spec: 'fuki §2.5' });
     return { added: [], diagnostics: [...d.done()] };
   };

@@ -4,6 +4,7 @@
 // header): accepted here with a warning, never written.
 import { concatBytes, put32, textEncoder, u32, type Bytes, type Span } from '../bytes/bytes';
 import type { Diagnostics } from '../diagnostics';
+import type { DiagnosticCode } from '../diagnostic-codes';
 
 const SPEC = 'fuki §1.5';
 export const EFIFW_MAGIC = 0xfeeddead;
@@ -22,7 +23,7 @@ export interface EfifwBlob {
 
 /** Decodes a `.efifw` section; `base` is the section data's file offset (for diagnostics). */
 export function decodeEfifw(b: Uint8Array, d: Diagnostics, base = 0): EfifwBlob | undefined {
-  const bad = (code: string, message: string): undefined => {
+  const bad = (code: DiagnosticCode, message: string): undefined => {
     d.error(code, message, { offset: base, spec: SPEC });
     return undefined;
   };
