@@ -3,7 +3,6 @@
 // diff (every event matched to what produced it, the first divergence with its reason); with --quote, the RTMRs
 // of a TDX quote compared with the replay. Exit 1 when a comparison or a check fails.
 import { appendAll } from '../../core/append';
-import { parseArgs } from 'node:util';
 import { toHex, u16 } from '../../core/bytes/bytes';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import {
@@ -20,7 +19,7 @@ import {
   type RegisterComparison,
 } from '../../core/eventlog';
 import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
-import { parseAddonArgs } from '../addon-args';
+import { oneFileWithAddons, parseAddonArgs } from '../addon-args';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
@@ -61,21 +60,18 @@ function looksLikeCcel(log: ParsedLog, bytes: Uint8Array): boolean {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, input } = oneFileWithAddons(
     args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
+    {
       ccel: { type: 'boolean', default: false },
       'ccel-table': { type: 'string' },
       uki: { type: 'string' },
-      addon: { type: 'string', multiple: true },
       quote: { type: 'string' },
     },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected exactly one event log');
+    'event log',
+  );
   if (values.addon?.length && !values.uki) throw new UsageError('--addon needs --uki');
-  const bytes = io.readFile(positionals[0]!);
+  const bytes = io.readFile(input);
   let ccel = values.ccel || values['ccel-table'] !== undefined || values.quote !== undefined;
   let log: ParsedLog = ccel
     ? parseCcel(bytes, values['ccel-table'] ? io.readFile(values['ccel-table']) : undefined)

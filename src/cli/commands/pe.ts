@@ -1,13 +1,12 @@
 // `fukiscope pe FILE`: a PE/UKI/add-on: sections with SHA-256, Authenticode digests (both padding conventions),
 // embedded signatures, UKI contents and PCR 11 per profile and boot phase (fuki §2, §3).
 import { appendAll } from '../../core/append';
-import { parseArgs } from 'node:util';
 import type { HashAlgorithm } from '../../core/hash/hash';
 import { PCR_BANKS } from '../../core/uki/pcr';
 import { toHex } from '../../core/bytes/bytes';
 import { mergeAddons } from '../../core/uki/addons';
 import { bootPredictionView, formatBootPrediction, predictBoot } from '../../core/uki/boot-prediction';
-import { parseAddonArgs } from '../addon-args';
+import { oneFileWithAddons, parseAddonArgs } from '../addon-args';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import {
@@ -170,21 +169,15 @@ function formatBoot(b: ReturnType<typeof bootWithAddons>): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, input } = oneFileWithAddons(
     args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      bank: { type: 'string', multiple: true },
-      addon: { type: 'string', multiple: true },
-      profile: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) throw new UsageError('expected exactly one PE file');
+    { bank: { type: 'string', multiple: true }, profile: { type: 'string' } },
+    'PE file',
+  );
   const banks = (values.bank ?? [...PCR_BANKS]) as HashAlgorithm[];
   for (const b of banks)
     if (!PCR_BANKS.includes(b)) throw new UsageError(`--bank must be one of ${PCR_BANKS.join(', ')}`);
-  const file = io.readFile(positionals[0]!);
+  const file = io.readFile(input);
   const s = summarizePe({ file }, { banks });
   await verifySummarySignatures(file, s);
   const boot =

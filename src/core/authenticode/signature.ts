@@ -20,6 +20,7 @@ import {
   type VerdictCheck,
 } from './verdict';
 import { verifyWithPublicKey } from './verify-signature';
+import { nameParts, X509_NAME_ATTRIBUTES } from '../x509/cert';
 
 const SPEC = 'fuki §3.3';
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -35,15 +36,8 @@ export const DIGEST_OIDS: Record<string, HashAlgorithm> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
-const NAME_ATTRS: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-};
+/** The certificate view's attribute names, and emailAddress (osslsigncode prints it by name). */
+const NAME_ATTRS = { ...X509_NAME_ATTRIBUTES, '1.2.840.113549.1.9.1': 'emailAddress' };
 
 export interface CertificateSummary {
   subject: string;
@@ -85,8 +79,8 @@ export interface EmbeddedSignature {
 
 /** X.500 name in the OpenSSL one-line form `/CN=…/O=…` (what osslsigncode and sbverify print). */
 export function formatName(name: pkijs.RelativeDistinguishedNames): string {
-  return name.typesAndValues
-    .map((tv) => `/${NAME_ATTRS[tv.type] ?? tv.type}=${String(tv.value.valueBlock.value)}`)
+  return nameParts(name, NAME_ATTRS)
+    .map(([k, v]) => `/${k}=${v}`)
     .join('');
 }
 

@@ -128,3 +128,11 @@ export function namedBits(v: bigint | number, names: Readonly<Record<number, str
   for (let i = 0; i < width; i++) if ((x >> BigInt(i)) & 1n) out.push(names[i] ?? `bit ${i}`);
   return out;
 }
+
+/**
+ * value → name of a `{ NAME: value }` constant table: the table is the one declaration, its reverse map is derived
+ * (names for display, `undefined` for a value the table does not know).
+ */
+export function enumNames<const T extends Readonly<Record<string, number>>>(table: T): Readonly<Record<number, keyof T & string>> {
+  return Object.fromEntries(Object.entries(table).map(([k, v]) => [v, k])) as Record<number, keyof T & string>;
+}

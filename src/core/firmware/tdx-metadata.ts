@@ -14,15 +14,8 @@ const FORMAT: MetadataFormat = {
   spec: SPEC,
 };
 
-export const TDVF_SECTION_NAME: Record<number, string> = {
-  0: 'BFV',
-  1: 'CFV',
-  2: 'TD_HOB',
-  3: 'TempMem',
-  4: 'PermMem',
-  5: 'Payload',
-  6: 'PayloadParam',
-};
+/** TDVF section types by value (TDVF design guide §11): BFV 0 … PayloadParam 6. */
+export const TDVF_SECTION_NAME: Readonly<Record<number, string>> = ['BFV', 'CFV', 'TD_HOB', 'TempMem', 'PermMem', 'Payload', 'PayloadParam'];
 
 /** Attributes bit 0: the pages are MR.EXTENDed into MRTD; bit 1: added with PAGE.AUG (not measured). */
 export const TDVF_ATTRIBUTE_MR_EXTEND = 0x1;

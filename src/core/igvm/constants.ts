@@ -1,5 +1,7 @@
 // IGVM constants (igvm-format-and-measurement.md § numbers below). Header body sizes and the type ↔ kind maps are
 // not here: they come from the header declarations (platform.ts, initialization.ts, directives.ts; registry.ts).
+// Value → name maps are derived from the `{ NAME: value }` tables (enumNames), never restated.
+import { enumNames } from '../fields/field-table';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Constants (§2, §3.3, §5.2, §7.2, §7.3)
@@ -63,15 +65,7 @@ export const IGVM_PLATFORM_TYPE = {
   CCA: 0x06,
 } as const;
 export type IgvmPlatformTypeName = keyof typeof IGVM_PLATFORM_TYPE;
-export const IGVM_PLATFORM_TYPE_NAME: Readonly<Record<number, IgvmPlatformTypeName>> = {
-  0: 'NATIVE',
-  1: 'VSM_ISOLATION',
-  2: 'SEV_SNP',
-  3: 'TDX',
-  4: 'SEV',
-  5: 'SEV_ES',
-  6: 'CCA',
-};
+export const IGVM_PLATFORM_TYPE_NAME = enumNames(IGVM_PLATFORM_TYPE);
 
 /** `IgvmArchitecture` in the v2 fixed header (§2.2). v1 files are X64. */
 export const IGVM_ARCHITECTURE = { X64: 0, AARCH64: 1 } as const;
@@ -80,12 +74,7 @@ export type IgvmArchitecture = 'X64' | 'AArch64';
 /** `IgvmPageDataType` (§7.3). */
 export const IGVM_PAGE_DATA_TYPE = { NORMAL: 0, SECRETS: 1, CPUID_DATA: 2, CPUID_XF: 3 } as const;
 export type IgvmPageDataTypeName = keyof typeof IGVM_PAGE_DATA_TYPE;
-export const IGVM_PAGE_DATA_TYPE_NAME: Readonly<Record<number, IgvmPageDataTypeName>> = {
-  0: 'NORMAL',
-  1: 'SECRETS',
-  2: 'CPUID_DATA',
-  3: 'CPUID_XF',
-};
+export const IGVM_PAGE_DATA_TYPE_NAME = enumNames(IGVM_PAGE_DATA_TYPE);
 
 /** `IgvmPageDataFlags` bits (§7.2). */
 export const IGVM_PAGE_FLAG = { IS_2MB_PAGE: 0x1, UNMEASURED: 0x2, SHARED: 0x4 } as const;
@@ -96,14 +85,15 @@ export const IGVM_RELOCATION_FLAG = { IS_VTL2: 0x1, APPLY_PC: 0x2, APPLY_GDTR: 0
 /** `IgvmEnvironmentInfo` bits written by the loader (§7.6). */
 export const IGVM_ENVIRONMENT_INFO = { MEMORY_IS_SHARED: 0x1 } as const;
 /** `MemoryMapEntryType` (§8.4). */
-export const IGVM_MEMORY_MAP_ENTRY_TYPE_NAME: Readonly<Record<number, string>> = {
-  0: 'MEMORY',
-  1: 'PLATFORM_RESERVED',
-  2: 'PERSISTENT',
-  3: 'VTL2_PROTECTABLE',
-  4: 'SPECIFIC_PURPOSE',
-  5: 'HIDDEN',
-};
+export const IGVM_MEMORY_MAP_ENTRY_TYPE = {
+  MEMORY: 0,
+  PLATFORM_RESERVED: 1,
+  PERSISTENT: 2,
+  VTL2_PROTECTABLE: 3,
+  SPECIFIC_PURPOSE: 4,
+  HIDDEN: 5,
+} as const;
+export const IGVM_MEMORY_MAP_ENTRY_TYPE_NAME = enumNames(IGVM_MEMORY_MAP_ENTRY_TYPE);
 
 /** Sizes of VP context data (§7.7, §8.2, §8.3). */
 export const SNP_VMSA_SIZE = 4096;

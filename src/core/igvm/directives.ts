@@ -15,7 +15,7 @@ import {
   u8h,
   type HeaderOf,
 } from './header-fields';
-import { VP_CONTEXT_FIELDS, decodeVpContext, vpContextComputed } from './vp-context';
+import { VP_CONTEXT_FIELDS, VP_CONTEXT_KINDS, decodeVpContext, vpContextComputed } from './vp-context';
 
 export const PAGE_DATA = igvmHeader<{
   /** The page's data (view, up to 4096 bytes), undefined for file_offset 0 or unreadable data. */
@@ -262,14 +262,7 @@ export const VP_CONTEXT = {
   }),
   decode: decodeVpContext,
   encode: vpContextComputed,
-  kinds: [
-    'SnpVpContext',
-    'X64NativeVpContext',
-    'X64VbsVpContext',
-    'AArch64VbsVpContext',
-    'AArch64CcaVpContext',
-    'VpContext',
-  ],
+  kinds: VP_CONTEXT_KINDS,
 } as const;
 
 /** The directive headers this reader knows (VP contexts apart), in type order. */

@@ -1,10 +1,17 @@
 // Initialization headers (igvm-format §6), one declaration each: guest policy, relocatable region, page-table
 // relocation, CoRIM document and signature, CCA policy.
-import { at, hex, pageAligned, readFileData } from './context';
+import { at, hex, pageAligned, readFileData, type ParseContext } from './context';
 import { IGVM_VHT } from './constants';
 import { bytesh, igvmHeader, u16h, u32h, u64h, u8h, type HeaderOf } from './header-fields';
 
 const mask = u32h('compatibility_mask', 0);
+
+/** The relocation headers' VTL rule (§6.2, §6.3: 0, 1 or 2); returns the location their diagnostics cite. */
+function vtlChecked(h: { vtl: number; index: number; offset: number }, ctx: ParseContext, section: string) {
+  const w = at(h, section);
+  if (h.vtl > 2) ctx.diags.error('IGVM_BAD_VTL', `vtl ${h.vtl} must be 0, 1 or 2`, w);
+  return w;
+}
 
 export const GUEST_POLICY = igvmHeader()({
   kind: 'GuestPolicy',
@@ -39,9 +46,8 @@ export const RELOCATABLE_REGION = igvmHeader()({
     u64h('maximum_relocation_gpa', 0x28),
   ],
   finish(h, ctx) {
-    const w = at(h, '6.2');
+    const w = vtlChecked(h, ctx, '6.2');
     const d = ctx.diags;
-    if (h.vtl > 2) d.error('IGVM_BAD_VTL', `vtl ${h.vtl} must be 0, 1 or 2`, w);
     if (!pageAligned(h.relocationRegionSize))
       d.error(
         'IGVM_RELOCATION_SIZE',
@@ -84,9 +90,8 @@ export const PAGE_TABLE_RELOCATION_REGION = igvmHeader()({
     u64h('used_size', 0x18),
   ],
   finish(h, ctx) {
-    const w = at(h, '6.3');
-    const d = ctx.diags;
-    if (h.vtl > 2) d.error('IGVM_BAD_VTL', `vtl ${h.vtl} must be 0, 1 or 2`, w);
+    const { diags: d } = ctx;
+    const w = vtlChecked(h, ctx, '6.3');
     if (!pageAligned(h.gpa)) d.error('IGVM_UNALIGNED_ADDRESS', `gpa ${hex(h.gpa)} is not 4 KiB aligned`, w);
     if (!pageAligned(h.size))
       d.error('IGVM_UNALIGNED_SIZE', `size ${hex(h.size)} is not a multiple of 4 KiB`, w);

@@ -24,7 +24,7 @@ import type {
   RELOCATABLE_REGION,
 } from './initialization';
 import type { PLATFORM_HEADERS, SUPPORTED_PLATFORM } from './platform';
-import type { VP_CONTEXT_FIELDS } from './vp-context';
+import { VP_CONTEXT_KINDS, type VP_CONTEXT_FIELDS } from './vp-context';
 
 export type { IgvmHeaderBase } from './header-fields';
 export type { IgvmCorimData } from './initialization';
@@ -278,14 +278,7 @@ export function supportedPlatforms(file: Pick<IgvmFile, 'platforms'>): IgvmSuppo
 }
 
 /** VP context kinds. */
-export const VP_CONTEXT_KINDS: readonly IgvmHeaderKind[] = [
-  'SnpVpContext',
-  'X64NativeVpContext',
-  'X64VbsVpContext',
-  'AArch64VbsVpContext',
-  'AArch64CcaVpContext',
-  'VpContext',
-];
+export { VP_CONTEXT_KINDS };
 export function isVpContext(h: IgvmHeader): h is IgvmVpContext {
-  return VP_CONTEXT_KINDS.includes(h.kind);
+  return (VP_CONTEXT_KINDS as readonly string[]).includes(h.kind);
 }

@@ -63,6 +63,16 @@ export function decodeNativeContext(p: Uint8Array): NativeVpContextX64 {
   };
 }
 
+/** The model kinds of a VP context: by the platform of its mask (SNP/SEV-ES, native, VBS, CCA) or unresolved. */
+export const VP_CONTEXT_KINDS = [
+  'SnpVpContext',
+  'X64NativeVpContext',
+  'X64VbsVpContext',
+  'AArch64VbsVpContext',
+  'AArch64CcaVpContext',
+  'VpContext',
+] as const satisfies readonly IgvmVpContext['kind'][];
+
 /** The 20-byte body of `IGVM_VHS_VP_CONTEXT` (§7.7), shared by every VP context kind. */
 export const VP_CONTEXT_FIELDS = [
   u64h('gpa', 0, { doc: 'VMSA GPA (SNP/SEV-ES); 0 otherwise' }),

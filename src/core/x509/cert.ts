@@ -26,7 +26,8 @@ export const MAX_CERTS_PER_INPUT = 64;
 /** Upper bound on one certificate's size. */
 export const MAX_CERT_SIZE = 64 * 1024;
 
-const OID_NAMES: Record<string, string> = {
+/** Short names of the X.500 name attributes both the certificate and the Authenticode views print. */
+export const X509_NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
   '2.5.4.6': 'C',
   '2.5.4.7': 'L',
@@ -35,9 +36,20 @@ const OID_NAMES: Record<string, string> = {
   '2.5.4.11': 'OU',
 };
 
+/** An X.500 name as (attribute short name or OID, value) pairs in order. */
+export function nameParts(
+  n: pkijs.RelativeDistinguishedNames,
+  names: Readonly<Record<string, string>> = X509_NAME_ATTRIBUTES,
+): [string, string][] {
+  return n.typesAndValues.map((tv) => [
+    names[tv.type] ?? tv.type,
+    String((tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value ?? ''),
+  ]);
+}
+
 export function nameText(n: pkijs.RelativeDistinguishedNames): string {
-  return n.typesAndValues
-    .map((tv) => `${OID_NAMES[tv.type] ?? tv.type}=${String((tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value ?? '')}`)
+  return nameParts(n)
+    .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
 
