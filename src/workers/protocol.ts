@@ -1,6 +1,7 @@
 // The plain, structured-clone data the engine worker returns to the UI. Nothing here holds a class instance
 // or a bigint-keyed structure the UI would have to understand: u64 values arrive as hex strings so React can
 // render them directly and they survive postMessage unchanged.
+import type { SearchSummary } from '../core/attest/ovmf-search';
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
@@ -366,12 +367,6 @@ export interface EvidenceVerifyResult {
   at: string;
 }
 
-export interface EvidenceSearchResult {
-  found: boolean;
-  options?: string[];
-  explanation: string;
-  tried: number;
-  total: number;
-  ms: number;
+export interface EvidenceSearchResult extends SearchSummary {
   cancelled: boolean;
 }

@@ -7,7 +7,7 @@ import { Diagnostics, formatDiagnostic, type Diagnostic } from '../../core/diagn
 import { allPassed, CheckList, type Check } from '../../core/attest/checks';
 import { compareSnp, compareTdx, snpLaunchOfIgvm, tdxLaunchOfIgvm, type SnpLaunch, type TdxLaunch } from '../../core/attest/compare';
 import { certificatesFrom, decodeEvidence, evidenceSummary, fieldsHex, verifyEvidence, type Evidence } from '../../core/attest/evidence';
-import { searchOvmf, type OvmfSearchResult } from '../../core/attest/ovmf-search';
+import { searchOvmf, type OvmfSearchResult, type SearchSummary } from '../../core/attest/ovmf-search';
 import { collateralTime, parseCollateral, type PcsCollateral } from '../../core/attest/tdx-collateral';
 import { measureClassic } from '../../core/classic';
 import { tdvfMrtd, TDVF_PAGE_ORDERS } from '../../core/classic/tdvf-mrtd';
@@ -100,14 +100,8 @@ function parseTime(s: string): Date {
   return d;
 }
 
-interface SearchJson {
+interface SearchJson extends SearchSummary {
   target: string;
-  found: boolean;
-  options?: string[];
-  explanation: string;
-  tried: number;
-  total: number;
-  ms: number;
   candidatesPerSecond?: number;
   /** One full recompute (firmware pages + metadata + VMSAs), for comparison with the per-candidate cost. */
   fullRecomputeMs?: number;

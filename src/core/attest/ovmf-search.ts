@@ -59,6 +59,17 @@ export interface OvmfSearchResult {
   explanation: string;
 }
 
+/** What a search found, as the CLI (`verify --search --json`) and the worker (evidence view) report it. */
+export interface SearchSummary {
+  found: boolean;
+  /** The options that reproduce the measurement, when found. */
+  options?: string[];
+  explanation: string;
+  tried: number;
+  total: number;
+  ms: number;
+}
+
 interface Branch {
   vmm: VmmType;
   kernel: boolean;

@@ -7,18 +7,7 @@
 import { u16, u32 } from '../bytes/bytes';
 import { Diagnostics, type Diagnostic } from '../diagnostics';
 import type { DiagnosticCode } from '../diagnostic-codes';
-import {
-  bytesf,
-  byName,
-  checkTable,
-  decodeTable,
-  namedBits,
-  reservedf,
-  u16f,
-  u32f,
-  tableSize,
-  type DecodedField,
-} from '../fields/field-table';
+import { bytesf, byName, checkTable, decodeTable, namedBits, reservedf, u16f, u32f, tableSize, type DecodedField } from '../fields/field-table';
 
 const SPEC = 'evidence §2 (Intel TDX DCAP, Quote Format)';
 export const TDX_TEE_TYPE = 0x81;

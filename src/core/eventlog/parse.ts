@@ -148,31 +148,21 @@ export function parseTcgLog(bytes: Uint8Array, opts: ParseOptions = {}): ParsedL
     if (opts.stopAtPadding && b.length - o >= 8 && (allBytes(b, o, 8, 0) || allBytes(b, o, 8, 0xff))) break;
     const start = o;
     const agile = format === 'tcg2' && events.length > 0;
-    let register: number;
-    let type: number;
-    let header: DecodedField[];
     const digests: EventDigest[] = [];
-    if (!agile) {
-      const h = decodeStruct(TCG_PCR_EVENT, b, o, base);
-      if (!h) {
-        d.error('EVENTLOG_TRUNCATED', `${b.length - o} bytes left: too short for an event header`, { offset: base + o, spec: SPEC_PFP });
-        break;
-      }
-      register = h.values.pcrIndex;
-      type = h.values.eventType;
-      header = h.fields;
+    // The SHA-1 format's TCG_PCR_EVENT or the crypto-agile TCG_PCR_EVENT2 head: both start pcrIndex, eventType.
+    const head = agile ? decodeStruct(TCG_PCR_EVENT2_HEAD, b, o, base) : decodeStruct(TCG_PCR_EVENT, b, o, base);
+    if (!head) {
+      d.error('EVENTLOG_TRUNCATED', `${b.length - o} bytes left: too short for an event header`, { offset: base + o, spec: SPEC_PFP });
+      break;
+    }
+    const register = head.values.pcrIndex;
+    const type = head.values.eventType;
+    const header: DecodedField[] = head.fields;
+    if (!('digestCount' in head.values)) {
       digests.push({ algorithmId: 0x0004, algorithm: 'sha1', digest: b.slice(o + 8, o + 28), offset: base + o + 8 });
       o += 28;
     } else {
-      const h = decodeStruct(TCG_PCR_EVENT2_HEAD, b, o, base);
-      if (!h) {
-        d.error('EVENTLOG_TRUNCATED', `${b.length - o} bytes left: too short for an event header`, { offset: base + o, spec: SPEC_PFP });
-        break;
-      }
-      register = h.values.pcrIndex;
-      type = h.values.eventType;
-      header = h.fields;
-      const count = h.values.digestCount;
+      const count = head.values.digestCount;
       o += 12;
       if (count > LIMITS.digestsPerEvent) {
         d.error('EVENTLOG_DIGEST_COUNT', `event #${events.length} claims ${count} digests; the log cannot be read further`, {
