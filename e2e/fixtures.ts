@@ -51,3 +51,16 @@ export async function dropFiles(page: Page, files: { name: string; bytes: Uint8A
 export function corpusFile(rel: string): { name: string; bytes: Uint8Array } {
   return { name: basename(rel), bytes: readFileSync(resolve(CORPUS, rel)) };
 }
+
+/** Opens the corpus TDX IGVM (igvm-crate lib-tdx) in teaching mode, at step 1 (teaching and polish specs). */
+export async function teachCorpusTdx(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await dropFiles(page, [corpusFile('igvm/igvm-crate/lib-tdx.igvm')]);
+  await expect(page.getByRole('heading', { name: 'lib-tdx.igvm' })).toBeVisible();
+  await page.getByRole('button', { name: 'Teach', exact: true }).click();
+  const source = page.getByRole('combobox', { name: 'Measurement source' });
+  const option = source.locator('option', { hasText: 'lib-tdx.igvm' }).first();
+  await source.selectOption((await option.getAttribute('value'))!);
+  await expect(page.getByTestId('step-counter')).toHaveText(/^Step 1 of \d+$/, { timeout: 30_000 });
+}

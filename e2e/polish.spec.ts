@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parsePe } from '../src/core/pe/parse';
-import { CORPUS, corpusFile, dropFiles, expect, manifest, test } from './fixtures';
+import { CORPUS, expect, manifest, teachCorpusTdx, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
 const UKI = resolve(CORPUS, 'pe/uki-262.efi');
@@ -207,15 +207,7 @@ test('teaching: opens on the demo, timeline and jump to step / GPA / page type, 
 });
 
 test('teaching TDX: every record of a page, MEM.PAGE.ADD and all 16 MR.EXTEND', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
-  await dropFiles(page, [corpusFile('igvm/igvm-crate/lib-tdx.igvm')]);
-  await expect(page.getByRole('heading', { name: 'lib-tdx.igvm' })).toBeVisible();
-  await page.getByRole('button', { name: 'Teach', exact: true }).click();
-  const source = page.getByRole('combobox', { name: 'Measurement source' });
-  const option = source.locator('option', { hasText: 'lib-tdx.igvm' }).first();
-  await source.selectOption((await option.getAttribute('value'))!);
-  await expect(page.getByTestId('step-counter')).toHaveText(/^Step 1 of \d+$/, { timeout: 30_000 });
+  await teachCorpusTdx(page);
   // Find a measured page (PAGE.ADD+EXTEND) and walk to its last MR.EXTEND record.
   await page.getByTestId('jump-input').fill('PAGE.ADD+EXTEND');
   await page.getByTestId('jump-input').press('Enter');

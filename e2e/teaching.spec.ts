@@ -2,7 +2,7 @@
 // Counting is 1-based (issue 10). Each step's PAGE_INFO is rebuilt in the page and its SHA-384 must equal the worker's running digest; the
 // last step's running digest must be the composer's launch digest.
 import { resolve } from 'node:path';
-import { CORPUS, corpusFile, dropFiles, expect, test } from './fixtures';
+import { CORPUS, expect, teachCorpusTdx, test } from './fixtures';
 
 test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running digest; last step = launch digest', async ({
   page,
@@ -48,15 +48,7 @@ test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running
 test('teaching mode on an open TDX IGVM: MEM.PAGE.ADD / MR.EXTEND records with the header bytes', async ({
   page,
 }, info) => {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
-  await dropFiles(page, [corpusFile('igvm/igvm-crate/lib-tdx.igvm')]);
-  await expect(page.getByRole('heading', { name: 'lib-tdx.igvm' })).toBeVisible();
-  await page.getByRole('button', { name: 'Teach', exact: true }).click();
-  const source = page.getByRole('combobox', { name: 'Measurement source' });
-  const option = source.locator('option', { hasText: 'lib-tdx.igvm' }).first();
-  await source.selectOption((await option.getAttribute('value'))!);
-  await expect(page.getByTestId('step-counter')).toHaveText(/^Step 1 of \d+$/, { timeout: 30_000 });
+  await teachCorpusTdx(page);
   await expect(page.getByTestId('tdx-records')).toContainText('MEM.PAGE.ADD');
   await page.screenshot({ path: info.outputPath('teaching-tdx.png'), fullPage: true });
 });

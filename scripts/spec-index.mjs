@@ -85,16 +85,27 @@ writeFileSync(resolve(root, 'src/core/spec/sections.generated.ts'), ts);
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const anchor = (doc, section) => `${doc}-${section.replace(/\./g, '-')}`;
+// The page's head and introduction, one line each in the output.
+const CSS = [
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2330}',
+  'h2{margin-top:2.5rem}dt{font-weight:600;margin-top:1rem}dt code{background:#eef1f6;padding:0 .3em;border-radius:3px}',
+  'dd{margin:.2rem 0 0 0;color:#3b4352}:target{background:#fff6c8}',
+].join('');
+const HEAD = [
+  '<meta charset="utf-8">',
+  '<meta name="viewport" content="width=device-width, initial-scale=1">',
+  '<title>Fukiscope — spec references</title>',
+  `<style>${CSS}</style>`,
+].join('');
+const INTRO = [
+  "Diagnostics cite the project's reference documents as <code>&lt;doc&gt; §&lt;section&gt;</code>.",
+  'Each entry below is one section: its title and first paragraph.',
+  "The full documents are the project's implementation references (not shipped with the app).",
+].join(' ');
 const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Fukiscope — spec references</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2330}
-h2{margin-top:2.5rem}dt{font-weight:600;margin-top:1rem}dt code{background:#eef1f6;padding:0 .3em;border-radius:3px}
-dd{margin:.2rem 0 0 0;color:#3b4352}:target{background:#fff6c8}</style></head><body>
+<html lang="en"><head>${HEAD}</head><body>
 <h1>Spec references</h1>
-<p>Diagnostics cite the project's reference documents as <code>&lt;doc&gt; §&lt;section&gt;</code>. Each entry below
-is one section: its title and first paragraph. The full documents are the project's implementation references
-(not shipped with the app).</p>
+<p>${INTRO}</p>
 ${docs
   .map(
     (d) =>
