@@ -21,7 +21,7 @@ import {
   type Receipt,
   type ReceiptBlob,
 } from '../../core/fuki';
-import { parseComposeSettings, type LaunchSettingField } from '../../core/settings';
+import { parseComposeSettings } from '../../core/settings';
 import { parseIgvm } from '../../core/igvm/parse';
 import { measureIgvm } from '../../core/measure/measure-igvm';
 import type { AddonInput } from '../../core/uki/addons';
@@ -36,6 +36,7 @@ import { toJson, UsageError, type CliIo } from '../io';
 import { checkOutputPaths, OutputPlan } from '../outputs';
 import { nodeHashBackend } from '../node-hash';
 import { parsePythonInt } from './measure-ovmf';
+import { refuseInvalidSettings, SETTING_OPTION } from '../setting-options';
 import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope compose --firmware FW (--kernel K [--initrd I] [--cmdline S] | --uki U [--addon A]...)
@@ -204,18 +205,7 @@ function runIgvmFirmwareRoute(
   return 0;
 }
 
-/** The CLI option of each launch setting, for usage errors. */
-export const SETTING_OPTION: Record<LaunchSettingField, string> = {
-  profile: '--profile',
-  vcpus: '--vcpus',
-  vcpuType: '--vcpu-type',
-  vcpuSig: '--vcpu-sig',
-  vmm: '--vmm-type',
-  guestFeatures: '--guest-features',
-  snpPolicy: '--policy',
-  tdxPolicy: '--tdx-policy',
-  platforms: '--platform',
-};
+export { SETTING_OPTION };
 
 /** The options through the core's one settings parser (defaults and limits shared with the worker and UI). */
 export function settingsFrom(v: Record<string, unknown>): ComposeSettings {
@@ -229,9 +219,7 @@ export function settingsFrom(v: Record<string, unknown>): ComposeSettings {
     snpPolicy: v.policy as string | undefined,
     platforms: v.platform as string[] | undefined,
   });
-  const [field, d] = Object.entries(parsed.fields)[0] ?? [];
-  if (field && d)
-    throw new UsageError(`${SETTING_OPTION[field as LaunchSettingField]}: ${d.message} [${d.code}]`);
+  refuseInvalidSettings(parsed);
   return parsed.value!;
 }
 

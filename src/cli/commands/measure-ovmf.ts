@@ -5,6 +5,8 @@ import { fromHex, toHex } from '../../core/bytes/bytes';
 import { measureClassic, measureSvsm, type ClassicResult } from '../../core/classic';
 import { kernelHashes } from '../../core/kernel-hashes/kernel-hashes';
 import { parseIntLiteral } from '../../core/settings/int-literal';
+import { parseMeasureSettings } from '../../core/settings/launch-settings';
+import { refuseInvalidSettings } from '../setting-options';
 import { cpuSig, VCPU_TYPE_NAMES, VCPU_TYPES } from '../../core/vmsa/vcpu-types';
 import { VMM_TYPES, type VmmType } from '../../core/vmsa/build';
 import type { Command } from '../commands';
@@ -217,6 +219,15 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (!(VMM_TYPES as readonly string[]).includes(vmmName))
       throw new UsageError(`unknown VMM type '${vmmName}' (choose from ${VMM_TYPES.join(', ')})`);
     const vmm = vmmName as VmmType;
+    // Then the core's settings parser, whose limits the worker's measure panel and the composer apply too: an
+    // option the sev-snp-measure-compatible checks above let through (0 or more than KVM_MAX_VCPUS vCPUs) is
+    // refused here as it is there, with the same code.
+    const core = parseMeasureSettings({
+      vcpus: mode === 'sev' ? undefined : v.vcpus,
+      vmm: vmmName,
+      guestFeatures: mode === 'snp' ? v['guest-features'] : undefined,
+    });
+    refuseInvalidSettings(core);
     const vcpuSig = resolveVcpuSig(v, mode, vmm, warn);
     if (v['dump-vmsa'] && mode === 'sev')
       throw new UsageError('--dump-vmsa is not available in the selected mode');

@@ -1,4 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import { u64Error, vcpusError } from '../../ui/form-values';
+import { measureFirmware } from '../../workers/inspect/firmware-measure';
+import { captureIo } from '../../test-support/cli';
+import { amdSevFixture4MiB } from '../../test-support/firmware-fixture';
+import { parseFirmware } from '../firmware/firmware';
 import { SETTING_OPTION, settingsFrom } from '../../cli/commands/compose';
 import { UsageError } from '../../cli/io';
 import { composerSettingErrors } from '../../ui/composer/request';
@@ -119,5 +128,66 @@ describe('the CLI, the worker and the composer form refuse the same settings the
     expect(cliCodes({ vcpus: '513', 'guest-features': '0x1', policy: '0x30000' })).toEqual([]);
     expect(uiCodes({ vcpus: 513 })).toEqual([]);
     expect(parseComposeSettings({ vcpus: 513 }).value?.vcpus).toBe(513);
+  });
+});
+
+/** The classic-launch settings the measure panel's what-if fields, the worker and `fukiscope measure-ovmf` take. */
+const INVALID_MEASURE: [name: string, field: 'vcpus' | 'guestFeatures', value: string][] = [
+  ['0 vCPUs', 'vcpus', '0'],
+  ['4097 vCPUs', 'vcpus', '4097'],
+  ['guest features zzz', 'guestFeatures', 'zzz'],
+  ['guest features > 64 bits', 'guestFeatures', '0x1' + '0'.repeat(16)],
+];
+
+describe('the CLI, the worker and the measure panel refuse the same classic-launch settings', () => {
+  const fw = amdSevFixture4MiB();
+  const parsed = parseFirmware(fw);
+  const fwPath = join(mkdtempSync(join(tmpdir(), 'fukiscope-settings-')), 'OVMF.fd');
+  writeFileSync(fwPath, fw);
+
+  const cliRefusal = async (field: 'vcpus' | 'guestFeatures', value: string) => {
+    const io = captureIo();
+    const args = ['measure-ovmf', '--mode', 'snp', '--ovmf', fwPath, '--vcpu-type', 'EPYC-v4'];
+    const code = await main(
+      [...args, ...(field === 'vcpus' ? ['--vcpus', value] : ['--vcpus', '1', '--guest-features', value])],
+      io,
+    );
+    return { code, codeInMessage: /\[([A-Z_]+)\]\s*$/m.exec(io.stderr)?.[1], stderr: io.stderr };
+  };
+  const workerCodes = (field: 'vcpus' | 'guestFeatures', value: string) => {
+    const o = {
+      platform: 'snp',
+      vcpuType: 'EPYC-v4',
+      vmm: 'QEMU',
+      ...(field === 'vcpus' ? { vcpus: Number(value) } : { vcpus: 1, guestFeatures: value }),
+    };
+    const r = measureFirmware(fw, parsed, o, () => new Uint8Array(0), new Map());
+    expect(r.digest).toBe('');
+    return r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+  };
+  const uiMessage = (field: 'vcpus' | 'guestFeatures', value: string) =>
+    field === 'vcpus' ? vcpusError(value) : u64Error(value, 'SEV_FEATURES');
+
+  it.each(INVALID_MEASURE)('%s', async (_name, field, value) => {
+    const core = parseMeasureSettings({ [field]: value }).diagnostics;
+    expect(core).toHaveLength(1);
+    expect(workerCodes(field, value)).toEqual([core[0]!.code]);
+    const ui = uiMessage(field, value);
+    expect(ui).toBeDefined();
+    expect(ui).toContain(core[0]!.message.replace(/^[^:]*:\s*/, ''));
+    const cli = await cliRefusal(field, value);
+    expect(cli.code, cli.stderr).toBe(2);
+    // The CLI's sev-snp-measure-compatible checks run first and word their own refusal (no code); whatever
+    // they let through is refused by the core's parser, with its code.
+    if (cli.codeInMessage !== undefined) expect(cli.codeInMessage).toBe(core[0]!.code);
+  });
+
+  it('and accept the same valid ones (4096 vCPUs, 64-bit SEV_FEATURES)', async () => {
+    expect(vcpusError('4096')).toBeUndefined();
+    expect(u64Error('0xffffffffffffffff', 'SEV_FEATURES')).toBeUndefined();
+    expect(parseMeasureSettings({ vcpus: '4096', guestFeatures: '0xffffffffffffffff' }).diagnostics).toEqual(
+      [],
+    );
+    expect((await cliRefusal('vcpus', '2')).code).not.toBe(2);
   });
 });
