@@ -5,6 +5,7 @@ import { nodeHashBackend } from '../cli/node-hash';
 import { corpusAvailable, readCorpus } from '../test-support/corpus';
 import { countingBackend } from '../test-support/counting-hash';
 import { ComposeService, type ComposeRequest } from './compose';
+import { QEMU_IGVM_SETTINGS } from '../test-support/compose-settings';
 import { diffFiles } from '../core/diff';
 
 describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
@@ -23,7 +24,7 @@ describe.skipIf(!corpusAvailable())('ComposeService (worker API)', () => {
         { id: 'pe/addon-262-cmdline-initrd.addon.efi', fileName: 'addon-262-cmdline-initrd.addon.efi', enabled: addons[1]! },
       ],
     },
-    settings: { profile: 'qemu-igvm', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU', guestFeatures: '0x1', snpPolicy: '0x30000', platforms: ['SEV_SNP'] },
+    settings: QEMU_IGVM_SETTINGS,
   });
 
   it('toggling an add-on changes the command line and the digest; the matrix agrees with single composes', () => {
@@ -126,7 +127,7 @@ describe.skipIf(!corpusAvailable())('ComposeService withholds digests of damaged
       'uki.trunc': readCorpus('pe/uki-262.efi').slice(0, 300_000),
     };
     const service = new ComposeService((id) => damaged[id] ?? readCorpus(id), nodeHashBackend);
-    const settings = { profile: 'qemu-igvm' as const, vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU' as const, guestFeatures: '0x1', snpPolicy: '0x30000', platforms: ['SEV_SNP' as const] };
+    const settings = QEMU_IGVM_SETTINGS;
     const requests: ComposeRequest[] = [
       { firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd', source: { kind: 'direct', kernelId: 'kernel.trunc', initrdIds: [], cmdline: 'x' }, settings, ledger: true },
       { firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd', source: { kind: 'uki', ukiId: 'uki.trunc', addons: [] }, settings, ledger: true },

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeHashBackend } from '../cli/node-hash';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { ComposeService, type ComposeRequest } from './compose';
+import { QEMU_IGVM_SETTINGS } from '../test-support/compose-settings';
 import { Engine } from './engine';
 import type { MeasureResult } from './protocol';
 
@@ -131,15 +132,7 @@ d('digest gate in the composer', () => {
   const request = (firmwareId: string, ukiId: string): ComposeRequest => ({
     firmwareId,
     source: { kind: 'uki', ukiId, addons: [] },
-    settings: {
-      profile: 'qemu-igvm',
-      vcpus: 1,
-      vcpuType: 'EPYC-v4',
-      vmm: 'QEMU',
-      guestFeatures: '0x1',
-      snpPolicy: '0x30000',
-      platforms: ['SEV_SNP'],
-    },
+    settings: QEMU_IGVM_SETTINGS,
   });
 
   it('a damaged firmware or UKI: no measurements, no receipt, and outputs() refuses', async () => {

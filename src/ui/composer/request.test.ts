@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OpenFile } from '../store';
 import { composeRequest } from './request';
 import { DEFAULT_COMPOSER } from './slice';
+import { QEMU_IGVM_SETTINGS } from '../../test-support/compose-settings';
 
 const file = (id: string, name: string, status: OpenFile['status'] = 'ready'): OpenFile => ({
   id,
@@ -42,15 +43,8 @@ describe('composeRequest', () => {
       request: {
         firmwareId: 'fw',
         source: { kind: 'uki', ukiId: 'u', addons: [{ id: 'a', fileName: 'x.addon.efi', enabled: false, scope: 'global' }] },
-        settings: {
-          profile: 'qemu-igvm',
-          vcpus: 1,
-          vcpuType: 'EPYC-v4',
-          vmm: 'QEMU',
-          guestFeatures: '0x1',
-          snpPolicy: '0x30000',
-          platforms: ['SEV_SNP'],
-        },
+        // The composer's defaults, as the worker tests send them.
+        settings: QEMU_IGVM_SETTINGS,
       },
     });
     const direct = composeRequest(
