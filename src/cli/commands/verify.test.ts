@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../main';
 import { captureIo } from '../../test-support/cli';
 import { corpusAvailable, corpusPath, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
+import { withMoreVmsas } from '../../test-support/more-vmsas';
+import { toHex } from '../../core/bytes/bytes';
+import { parseIgvm } from '../../core/igvm';
+import { measureIgvm } from '../../core/measure/measure-igvm';
 
 async function verify(args: string[], files: Record<string, Uint8Array> = {}) {
   const io = captureIo(files);
@@ -98,6 +102,29 @@ describe.runIf(corpusAvailable())('fukiscope verify', () => {
     expect(rt.code, rt.io.stdout).toBe(0);
     expect(rt.json.kind).toBe('tdx-quote');
     expect(rt.json.checks.find((c: Manifest) => c.id === 'launch.mrtd').status).toBe('pass');
+  });
+
+  it('--igvm --search finds the vCPU count (VMSA replication) and the profile; --vcpus then matches', async () => {
+    const g = (m.igvm as Manifest[]).find((x) => x.path.endsWith('rich-v1.igvm'))!;
+    const file = parseIgvm(readCorpus(g.path)).file!;
+    // The value a loader with 4 vCPUs measures: a file that really has the 3 extra VMSAs, measured in full.
+    const target = toHex(measureIgvm(withMoreVmsas(file, 3).file, { platforms: ['SEV_SNP'], snpProfile: 'igvmmeasure' })[0]!.digest);
+    const plain = await verify(['--measurement', target, '--igvm', corpusPath(g.path), '--json']);
+    expect(plain.code).toBe(1);
+    const r = await verify(['--measurement', target, '--igvm', corpusPath(g.path), '--search', '--json']);
+    // The file as given does not match (exit 1); the search says which launch of it does.
+    expect(r.code, r.io.stdout).toBe(1);
+    expect(r.json.checks.find((c: Manifest) => c.id === 'launch.search').status).toBe('pass');
+    expect(r.json.match).toBe(true);
+    expect(r.json.search.options).toEqual(['--profile igvmmeasure', '--vcpus 4']);
+    const again = await verify(['--measurement', target, '--igvm', corpusPath(g.path), '--profile', 'igvmmeasure', '--vcpus', '4', '--json']);
+    expect(again.code, again.io.stdout).toBe(0);
+    expect(again.json.checks.find((c: Manifest) => c.id === 'launch.measurement').detail).toMatch(/--profile igvmmeasure --vcpus 4/);
+    const none = await verify(['--measurement', 'cd'.repeat(48), '--igvm', corpusPath(g.path), '--search', '--json']);
+    expect(none.code).toBe(1);
+    expect(none.json.search.tried).toBe(none.json.search.total);
+    expect(none.json.search.explanation).toMatch(/^none of \d+ candidates/);
+    expect((await verify(['--measurement', target, '--igvm', corpusPath(g.path), '--vcpus', '0'])).code).toBe(2);
   });
 
   it('usage errors and unreadable input exit 2', async () => {
