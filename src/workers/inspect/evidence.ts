@@ -4,6 +4,7 @@
 import { allPassed, type Check } from '../../core/attest/checks';
 import { compareSnp, compareTdx, snpLaunchOfIgvm, tdxLaunchOfIgvm } from '../../core/attest/compare';
 import { decodeEvidence, evidenceSummary, verifyEvidence, type Evidence } from '../../core/attest/evidence';
+import { searchIgvmAsync } from '../../core/attest/igvm-search';
 import { searchOvmfAsync } from '../../core/attest/ovmf-search';
 import { collateralTime, parseCollateral, type PcsCollateral } from '../../core/attest/tdx-collateral';
 import { measureClassic } from '../../core/classic';
@@ -77,7 +78,7 @@ function compareWith(e: Evidence, f: OtherFile, o: EvidenceVerifyOptions): Check
     const g = (n: string) => r.fields.find((x) => x.name === n)!.value;
     return compareSnp(
       { measurement, hostData: g('host_data') as Uint8Array, idKeyDigest: g('id_key_digest') as Uint8Array, authorKeyDigest: g('author_key_digest') as Uint8Array, familyId: g('family_id') as Uint8Array, imageId: g('image_id') as Uint8Array, guestSvn: g('guest_svn') as number, policy: g('policy') as bigint, authorKeyEn: r.keyInfo.authorKeyEn },
-      snpLaunchOfIgvm(igvm, f.name, o.profile as SnpProfile | undefined),
+      snpLaunchOfIgvm(igvm, f.name, o.profile as SnpProfile | undefined, o.vcpus),
     );
   }
   const parsed = parseFirmware(f.bytes);
@@ -96,16 +97,26 @@ function compareWith(e: Evidence, f: OtherFile, o: EvidenceVerifyOptions): Check
   return compareSnp({ measurement }, { source: f.name, candidates: r.digest ? [{ label: 'the chosen options', digest: r.digest }] : [], igvm: false, error: r.diagnostics.find((d) => d.severity === 'error')?.message });
 }
 
-export async function searchEvidenceInWorker(e: Evidence, f: OtherFile, onProgress?: (done: number, total: number) => void): Promise<EvidenceSearchResult> {
+export async function searchEvidenceInWorker(e: Evidence, f: OtherFile, onProgress?: (done: number, total: number) => void, o: EvidenceVerifyOptions = {}): Promise<EvidenceSearchResult> {
   const t0 = performance.now();
-  if (parseIgvm(f.bytes).file) {
-    const igvm = parseIgvm(f.bytes).file!;
-    const launch = snpLaunchOfIgvm(igvm, f.name);
-    const hit = launch.candidates.find((c) => c.digest.every((x, i) => x === measurementOf(e)[i]));
-    return { found: !!hit, options: hit ? [hit.label] : undefined, explanation: hit ? `reproduced with ${hit.label}` : `none of ${launch.candidates.length} SNP profiles reproduces it`, tried: launch.candidates.length, total: launch.candidates.length, ms: performance.now() - t0, cancelled: false };
-  }
-  const r = await searchOvmfAsync(measurementOf(e), { firmware: f.bytes, reportCpuid: e.snp?.report?.cpuid, onProgress: (d, t) => void onProgress?.(d, t) });
-  return { found: !!r.found, options: r.found?.options, explanation: r.explanation, tried: r.tried, total: r.total, ms: performance.now() - t0, cancelled: r.cancelled };
+  const target = measurementOf(e);
+  const igvm = parseIgvm(f.bytes).file;
+  // Profiles × vCPUs (VMSA replication) for an IGVM; vCPUs × CPU types × VMM × guest features × kernel hashes for OVMF.
+  const r = igvm
+    ? await searchIgvmAsync(target, { file: igvm, profile: o.profile as SnpProfile | undefined, onProgress: (d, t) => void onProgress?.(d, t) })
+    : await searchOvmfAsync(target, { firmware: f.bytes, reportCpuid: e.snp?.report?.cpuid, onProgress: (d, t) => void onProgress?.(d, t) });
+  return {
+    found: !!r.found,
+    options: r.found?.options,
+    explanation: r.explanation,
+    tried: r.tried,
+    total: r.total,
+    ms: performance.now() - t0,
+    cancelled: r.cancelled,
+    searchedWith: f.name,
+    tailMs: r.tailMs,
+    fullRecomputeMs: r.prefixes ? r.prefixMs / r.prefixes : undefined,
+  };
 }
 
 export { allPassed };
