@@ -371,7 +371,15 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
         </p>
       )}
       {shown && !run && (
-        <div data-testid="search-result" className={shown.found ? 'ok-note' : 'sev-error'}>
+        <div
+          data-testid="search-result"
+          className={shown.found ? 'ok-note' : 'sev-error'}
+          data-tried={shown.tried}
+          data-total={shown.total}
+          data-ms={shown.ms}
+          data-tail-ms={shown.tailMs}
+          data-recompute-ms={shown.fullRecomputeMs}
+        >
           <p>
             {shown.found ? '✓ ' : '✗ '}
             {shown.explanation}
@@ -386,6 +394,9 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
           )}
           <p className="muted small">
             {shown.tried.toLocaleString('en')} of {shown.total.toLocaleString('en')} candidates in {Math.round(shown.ms).toLocaleString('en')} ms
+            {shown.tailMs > 0 && ` (${Math.round(shown.tried / (shown.tailMs / 1000)).toLocaleString('en')} candidates/s`}
+            {shown.tailMs > 0 && shown.fullRecomputeMs !== undefined && `; one full recompute of the launch ${Math.round(shown.fullRecomputeMs).toLocaleString('en')} ms`}
+            {shown.tailMs > 0 && ')'}
           </p>
         </div>
       )}
