@@ -88,12 +88,18 @@ export function searchIgvm(target: Uint8Array, input: IgvmSearchInput): IgvmSear
 }
 
 /** The same search, yielding to the event loop between chunks so a worker can post progress and take a cancel. */
-export async function searchIgvmAsync(target: Uint8Array, input: IgvmSearchInput, shouldStop: () => boolean = () => false): Promise<IgvmSearchResult> {
+export async function searchIgvmAsync(
+  target: Uint8Array,
+  input: IgvmSearchInput,
+  shouldStop: () => boolean = () => false,
+  /** How to give the event loop a turn; a worker passes a MessageChannel round trip (no 4 ms timer clamp). */
+  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+): Promise<IgvmSearchResult> {
   const it = igvmSearchSteps(target, input);
   for (;;) {
     const n = it.next(shouldStop());
     if (n.done) return n.value;
-    await new Promise((r) => setTimeout(r, 0));
+    await pause();
   }
 }
 

@@ -104,12 +104,18 @@ export function searchOvmf(target: Uint8Array, input: OvmfSearchInput): OvmfSear
  * The same search, yielding to the event loop every few thousand candidates so a worker can take a cancel message
  * (`shouldStop`) and post progress between chunks.
  */
-export async function searchOvmfAsync(target: Uint8Array, input: OvmfSearchInput, shouldStop: () => boolean = () => false): Promise<OvmfSearchResult> {
+export async function searchOvmfAsync(
+  target: Uint8Array,
+  input: OvmfSearchInput,
+  shouldStop: () => boolean = () => false,
+  /** How to give the event loop a turn; a worker passes a MessageChannel round trip (no 4 ms timer clamp). */
+  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+): Promise<OvmfSearchResult> {
   const it = searchSteps(target, input);
   for (;;) {
     const n = it.next(shouldStop());
     if (n.done) return n.value;
-    await new Promise((r) => setTimeout(r, 0));
+    await pause();
   }
 }
 
