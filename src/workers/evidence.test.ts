@@ -57,6 +57,10 @@ describe.runIf(corpusAvailable())('Engine evidence API', () => {
     expect(s.tried).toBe(s.total);
     expect(s.total).toBe(3 * 512);
     expect(s.searchedWith).toBe('lib-snp.igvm');
+    // Bytes passed in (the composer's IGVM, built in the worker) compare exactly like the open file.
+    const viaBytes = await engine.verifyEvidence('r', { at: e.valid_at, vcpus: 3 }, { name: "the composer's result", bytes: readCorpus(g.path) });
+    expect(viaBytes.checks.map((c) => c.status)).toEqual(cmp.checks.map((c) => c.status));
+    expect(viaBytes.checks.find((c) => c.id === 'launch.measurement')!.detail).toBe(cmp.checks.find((c) => c.id === 'launch.measurement')!.detail);
   });
 
   it('opens a TDX quote as evidence and verifies its chain; the collateral among the open files gives the TCB status', async () => {
