@@ -25,7 +25,9 @@ if (files.length === 0) throw new Error('bench-search.json not found');
 const r = JSON.parse(readFileSync(files[0], 'utf8'));
 const s = r.search;
 console.log(`search space: ${s.candidates.toLocaleString('en')} candidates against ${s.firmware}`);
-console.log(`search rate (browser worker)  ${s.candidatesPerSecond.toLocaleString('en')} candidates/s (${s.perCandidateUs.toFixed(2)} µs each)`);
+for (const t of [s.oneThread, s.twoThreads])
+  console.log(`search rate, ${t.threads} thread${t.threads > 1 ? 's' : ' '}       ${t.candidatesPerSecond.toLocaleString('en')} candidates/s (${t.perCandidateUs.toFixed(2)} µs each)`);
+console.log(`two threads vs one            ${s.speedupTwoThreads.toFixed(2)}x`);
 console.log(`10,000 candidates             ${s.tenThousandCandidatesMs.toFixed(1)} ms (target < 1000 ms)`);
 console.log(`one full recompute            ${r.fullRecompute.measurePanelMs} ms in the Measure panel, ${r.fullRecompute.prefixInSearchMs.toFixed(1)} ms as the search's prefix`);
 console.log(`a candidate costs 1/${r.fullRecompute.ratioRecomputeToCandidate.toLocaleString('en')} of a recompute`);

@@ -146,6 +146,11 @@ test('a tampered copy shows the failing check; a copy carrying an OVMF launch di
   const [, vcpus, type] = shown.match(/^--vcpus=(\d+) --vcpu-type=(\S+)$/)!;
   expect(Number(vcpus)).toBe(c.params.vcpus);
   expect(VCPU_TYPES[type!]).toBe(VCPU_TYPES[c.params.vcpu_type as string]);
+  // Split over two threads (a helper worker), the search gives the same answer.
+  await page.getByTestId('search-threads').selectOption('2');
+  await page.getByTestId('search-start').click();
+  await expect(result).toHaveAttribute('data-threads', '2', { timeout: 60_000 });
+  await expect(page.getByTestId('search-options')).toHaveText(shown);
 });
 
 test('the search shows progress and Cancel stops it; phone width has no horizontal scroll', async ({ page }) => {

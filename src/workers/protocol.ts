@@ -356,6 +356,8 @@ export interface EvidenceVerifyOptions {
   vcpuType?: string;
   vmm?: string;
   guestFeatures?: string;
+  /** The OVMF search: 1 = this worker only, 2 = split with a helper worker (default where there are ≥ 4 cores). */
+  searchThreads?: number;
 }
 
 export interface EvidenceVerifyResult {
@@ -381,4 +383,6 @@ export interface EvidenceSearchResult {
   /** Time spent on candidate tails (the rate is tried / tailMs), and one full recompute of the launch. */
   tailMs: number;
   fullRecomputeMs?: number;
+  /** Threads the search ran on. */
+  threads: number;
 }

@@ -26,6 +26,8 @@ export interface FileViewState {
   compareWith?: string;
   compareVcpus?: number;
   at?: string;
+  /** Threads for the OVMF search (1 or 2). */
+  searchThreads?: number;
 }
 
 export interface SelectionSlice {

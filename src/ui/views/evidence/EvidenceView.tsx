@@ -318,7 +318,9 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
     const onProgress = proxy((p: { done: number; total: number }) => {
       if (!settled.current) setRun((r) => (r ? { ...r, done: p.done, total: p.total } : r));
     });
-    const job = engine.job((r) => r.searchEvidence(result.id, target.options.compareWith ?? '', onProgress, target.options, target.composed));
+    const job = engine.job((r) =>
+      r.searchEvidence(result.id, target.options.compareWith ?? '', onProgress, { ...target.options, searchThreads: chosen }, target.composed),
+    );
     setRun({ job: job.job, done: 0, total: 0 });
     job.result
       .then((res) => patchEvidence(result.id, { search: { key: searchKey, result: res } }))
@@ -340,6 +342,9 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
     [],
   );
   const matched = useApp((s) => s.evidence[result.id]?.verify?.result.match === true);
+  const chosen = useFileView(result.id).searchThreads;
+  const threads = chosen ?? (navigator.hardwareConcurrency >= 4 ? 2 : 1);
+  const patch = useApp((s) => s.patchView);
   return (
     <div className="evidence-search" data-testid="evidence-search">
       <h4>Why doesn’t it match?</h4>
@@ -361,9 +366,20 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
           </button>
         </div>
       ) : (
-        <button type="button" data-testid="search-start" onClick={start} disabled={matched && !shown}>
-          {matched ? 'It matches: nothing to search' : shown ? 'Search again' : 'Search launch options'}
-        </button>
+        <div className="filters">
+          <button type="button" data-testid="search-start" onClick={start} disabled={matched && !shown}>
+            {matched ? 'It matches: nothing to search' : shown ? 'Search again' : 'Search launch options'}
+          </button>
+          {!target.igvm && (
+            <label title="The firmware search can run on a second thread (a helper worker)">
+              Threads{' '}
+              <select data-testid="search-threads" value={threads} onChange={(e) => patch(result.id, { searchThreads: Number(e.currentTarget.value) })}>
+                <option value={1}>1</option>
+                <option value={2}>2</option>
+              </select>
+            </label>
+          )}
+        </div>
       )}
       {stopped && (
         <p className="muted" role="status" data-testid="search-stopped">
@@ -379,6 +395,7 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
           data-ms={shown.ms}
           data-tail-ms={shown.tailMs}
           data-recompute-ms={shown.fullRecomputeMs}
+          data-threads={shown.threads}
         >
           <p>
             {shown.found ? '✓ ' : '✗ '}
@@ -393,7 +410,8 @@ function Search({ result, target, measurementHex, searchKey }: { result: OpenRes
             </p>
           )}
           <p className="muted small">
-            {shown.tried.toLocaleString('en')} of {shown.total.toLocaleString('en')} candidates in {Math.round(shown.ms).toLocaleString('en')} ms
+            {shown.tried.toLocaleString('en')} of {shown.total.toLocaleString('en')} candidates in {Math.round(shown.ms).toLocaleString('en')} ms on{' '}
+            {shown.threads === 1 ? '1 thread' : `${shown.threads} threads`}
             {shown.tailMs > 0 && ` (${Math.round(shown.tried / (shown.tailMs / 1000)).toLocaleString('en')} candidates/s`}
             {shown.tailMs > 0 && shown.fullRecomputeMs !== undefined && `; one full recompute of the launch ${Math.round(shown.fullRecomputeMs).toLocaleString('en')} ms`}
             {shown.tailMs > 0 && ')'}
