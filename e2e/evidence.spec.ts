@@ -151,6 +151,15 @@ test('a tampered copy shows the failing check; a copy carrying an OVMF launch di
   await page.getByTestId('search-start').click();
   await expect(result).toHaveAttribute('data-threads', '2', { timeout: 60_000 });
   await expect(page.getByTestId('search-options')).toHaveText(shown);
+
+  // Compare with the firmware's Measure settings: set 2 vCPUs there, and the report matches that launch.
+  await openTab(page, fw.name);
+  await page.getByLabel('vCPUs').fill(String(c.params.vcpus));
+  await expect(page.getByTestId('digest')).toHaveText(c.expected, { timeout: 60_000 });
+  await openTab(page, 'launched.bin');
+  await pickCompare(page, `${fw.name} with its Measure settings (${c.params.vcpus} vCPUs, ${c.params.vcpu_type}`);
+  await expect(page.locator('[data-check="launch.measurement"]')).toHaveAttribute('data-status', 'pass', { timeout: 30_000 });
+  await expect(page.getByTestId('evidence-match')).toContainText('✓ matches');
 });
 
 test('the search shows progress and Cancel stops it; phone width has no horizontal scroll', async ({ page }) => {
