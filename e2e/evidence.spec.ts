@@ -6,6 +6,7 @@
 //  - the mismatch search: a copy carrying an OVMF launch digest from the manifest finds that launch's options;
 //    against a firmware that cannot reproduce the report it shows progress and Cancel stops it;
 //  - at phone width (390×844) the view has no horizontal scroll.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { decodeEvidence, verifyEvidence } from '../src/core/attest/evidence';
 import { readCertificates } from '../src/core/x509/cert';
@@ -47,6 +48,15 @@ async function pickCompare(page: Page, name: string) {
   await select.selectOption(value!);
 }
 
+/** axe-core (WCAG 2 A/AA): no serious or critical violation in the Evidence view (as e2e/a11y.spec.ts). */
+async function audit(page: Page, view: string) {
+  const r = await new AxeBuilder({ page }).include('[data-testid="evidence-view"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(bad, `${view}: serious/critical axe violations`).toEqual([]);
+}
+
 async function setAt(page: Page, at: string) {
   await page.getByTestId('evidence-at').fill(at);
   await expect(page.getByTestId('evidence-supplies')).toContainText(`Checked at ${new Date(at).toISOString()}`);
@@ -73,6 +83,7 @@ test('an SNP report and its certificates: every check shown, the manifest measur
   expect(expected.filter((c) => c.status === 'fail')).toEqual([]);
   await expect.poll(() => shownChecks(page)).toEqual(expected);
   await expect(page.locator('.evidence-check.check-pass').first()).toHaveCSS('color', 'rgb(29, 122, 70)');
+  await audit(page, 'snp-report');
   // Each field links to its bytes: the measurement at 0x90.
   const row = page.getByTestId('evidence-fields').getByRole('row', { name: /^measurement / });
   await row.getByRole('button', { name: '@0x90' }).click();
@@ -105,6 +116,7 @@ test('a TDX quote with its collateral: MRTD and RTMRs, a verified chain, UpToDat
   await expect(page.locator('[data-check="tdx.tcb-status"]')).toContainText(q.tcb_status);
   await expect(page.getByTestId('evidence-supplies')).toContainText(corpusFile(q.collateral).name);
   await expect(page.getByTestId('check-counts')).toContainText('0 failed');
+  await audit(page, 'tdx-quote');
 });
 
 test('a tampered copy shows the failing check; a copy carrying an OVMF launch digest is found by the search', async ({ page }) => {
@@ -160,6 +172,7 @@ test('a tampered copy shows the failing check; a copy carrying an OVMF launch di
   await pickCompare(page, `${fw.name} with its Measure settings (${c.params.vcpus} vCPUs, ${c.params.vcpu_type}`);
   await expect(page.locator('[data-check="launch.measurement"]')).toHaveAttribute('data-status', 'pass', { timeout: 30_000 });
   await expect(page.getByTestId('evidence-match')).toContainText('✓ matches');
+  await audit(page, 'snp-compare-search');
 });
 
 test('the search shows progress and Cancel stops it; phone width has no horizontal scroll', async ({ page }) => {
