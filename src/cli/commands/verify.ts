@@ -278,8 +278,13 @@ function snpFields(e: Evidence) {
 function measurementMatch(checks: readonly Check[]): boolean | undefined {
   const m = checks.find((c) => c.id === 'launch.measurement' || c.id === 'launch.mrtd');
   const s = checks.find((c) => c.id === 'launch.search');
-  if (m?.status === 'pass' || s?.status === 'pass') return true;
-  if (m?.status === 'fail' || s?.status === 'fail') return false;
+  // The launch as given decides; the search decides only when the given options could not be checked
+  // (an OVMF without --vcpus). A launch that failed as given is no match even when the search finds options
+  // that would reproduce it: a script reading `match` must not mistake "would match with --vcpus 4" for a pass.
+  if (m?.status === 'pass') return true;
+  if (m?.status === 'fail') return false;
+  if (s?.status === 'pass') return true;
+  if (s?.status === 'fail') return false;
   return undefined;
 }
 
