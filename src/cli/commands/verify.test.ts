@@ -19,19 +19,15 @@ describe.runIf(corpusAvailable())('fukiscope verify', () => {
   const m = corpusAvailable() ? manifest() : ({} as Manifest);
   const snp = corpusAvailable() ? (m.attest.snp_reports as Manifest[]) : [];
   const tdx = corpusAvailable() ? (m.attest.tdx_quotes as Manifest[]) : [];
+  /** A corpus report's certificate chain and signer, at its validity time, as --json. */
+  const withCerts = (e: Manifest) => [
+    ...['--certs', corpusPath(e.cert_chain), '--certs', corpusPath(e.signer_cert)],
+    ...['--at', e.valid_at, '--json'],
+  ];
 
   it('verifies every corpus SNP report with its files (exit 0, JSON shape, manifest measurement)', async () => {
     for (const e of snp) {
-      const r = await verify([
-        corpusPath(e.path),
-        '--certs',
-        corpusPath(e.cert_chain),
-        '--certs',
-        corpusPath(e.signer_cert),
-        '--at',
-        e.valid_at,
-        '--json',
-      ]);
+      const r = await verify([corpusPath(e.path), ...withCerts(e)]);
       expect(r.code, r.io.stdout).toBe(0);
       expect(r.json.kind).toBe('snp-report');
       expect(r.json.fields.measurement).toBe(e.fields.measurement);
@@ -45,19 +41,7 @@ describe.runIf(corpusAvailable())('fukiscope verify', () => {
     const e = snp[0]!;
     const b = new Uint8Array(readCorpus(e.path));
     b[0x90] ^= 0x80;
-    const r = await verify(
-      [
-        '/tmp/t.bin',
-        '--certs',
-        corpusPath(e.cert_chain),
-        '--certs',
-        corpusPath(e.signer_cert),
-        '--at',
-        e.valid_at,
-        '--json',
-      ],
-      { '/tmp/t.bin': b },
-    );
+    const r = await verify(['/tmp/t.bin', ...withCerts(e)], { '/tmp/t.bin': b });
     expect(r.code).toBe(1);
     expect(r.json.checks.find((c: Manifest) => c.id === 'snp.signature').status).toBe('fail');
   });
@@ -129,30 +113,12 @@ describe.runIf(corpusAvailable())('fukiscope verify', () => {
 
   it('given options that match pass; wrong ones fail with exit 1', async () => {
     const c = (m.ovmf_measure as Manifest[]).find((x) => x.id === 'snp_amdsev_2vcpu_EPYC-v4')!;
-    const ok = await verify([
-      '--measurement',
-      c.expected,
-      '--ovmf',
-      corpusPath(c.params.ovmf.path),
-      '--vcpus',
-      '2',
-      '--vcpu-type',
-      'EPYC-v4',
-      '--json',
-    ]);
+    const withVcpus = (n: string) =>
+      verify(['--measurement', c.expected, '--ovmf', corpusPath(c.params.ovmf.path), '--vcpus', n, '--vcpu-type', 'EPYC-v4', '--json']);
+    const ok = await withVcpus('2');
     expect(ok.code).toBe(0);
     expect(ok.json.match).toBe(true);
-    const bad = await verify([
-      '--measurement',
-      c.expected,
-      '--ovmf',
-      corpusPath(c.params.ovmf.path),
-      '--vcpus',
-      '3',
-      '--vcpu-type',
-      'EPYC-v4',
-      '--json',
-    ]);
+    const bad = await withVcpus('3');
     expect(bad.code).toBe(1);
     expect(bad.json.match).toBe(false);
   });

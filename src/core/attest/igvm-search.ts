@@ -11,6 +11,7 @@ import { measureIgvm } from '../measure/measure-igvm';
 import { SNP_PROFILES, type SnpProfile } from '../measure/options';
 import { PAGE_INFO_LENGTH, SNP_PAGE_TYPE, writeSnpPageInfo } from '../measure/snp-page-info';
 import { SEARCH_MAX_VCPUS } from './ovmf-search';
+import { asyncSearch, progressTurn, syncSearch, type SearchRun } from './run-steps';
 
 export interface IgvmSearchInput {
   file: IgvmFile;
@@ -31,17 +32,7 @@ export interface IgvmCandidate {
   options: string[];
 }
 
-export interface IgvmSearchResult {
-  found?: IgvmCandidate;
-  tried: number;
-  total: number;
-  cancelled: boolean;
-  /** Full measurements of the file (one per profile) and their time: the cost of a recompute. */
-  prefixes: number;
-  prefixMs: number;
-  tailMs: number;
-  explanation: string;
-}
+export type IgvmSearchResult = SearchRun<IgvmCandidate>;
 
 interface Branch {
   profile: SnpProfile;
@@ -79,29 +70,10 @@ function branchOf(file: IgvmFile, profile: SnpProfile, hash: HashBackend): Branc
 }
 
 /** Synchronous search (CLI, tests). */
-export function searchIgvm(target: Uint8Array, input: IgvmSearchInput): IgvmSearchResult {
-  const it = igvmSearchSteps(target, input);
-  for (;;) {
-    const n = it.next();
-    if (n.done) return n.value;
-  }
-}
+export const searchIgvm = syncSearch(igvmSearchSteps);
 
 /** The same search, yielding to the event loop between chunks so a worker can post progress and take a cancel. */
-export async function searchIgvmAsync(
-  target: Uint8Array,
-  input: IgvmSearchInput,
-  shouldStop: () => boolean = () => false,
-  /** How to give the event loop a turn; a worker passes a MessageChannel round trip (no 4 ms timer clamp). */
-  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
-): Promise<IgvmSearchResult> {
-  const it = igvmSearchSteps(target, input);
-  for (;;) {
-    const n = it.next(shouldStop());
-    if (n.done) return n.value;
-    await pause();
-  }
-}
+export const searchIgvmAsync = asyncSearch(igvmSearchSteps);
 
 export function* igvmSearchSteps(target: Uint8Array, input: IgvmSearchInput): Generator<void, IgvmSearchResult, boolean | undefined> {
   const hash = input.hash ?? defaultHash();
@@ -146,11 +118,7 @@ export function* igvmSearchSteps(target: Uint8Array, input: IgvmSearchInput): Ge
       }
       if (++sinceProgress >= 256) {
         sinceProgress = 0;
-        const stop = input.onProgress?.(result.tried, result.total) === false || (yield) === true;
-        if (stop) {
-          result.cancelled = true;
-          break outer;
-        }
+        if (yield* progressTurn(result, input.onProgress)) break outer;
       }
     }
   }

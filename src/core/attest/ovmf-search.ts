@@ -13,6 +13,7 @@ import type { KernelHashes } from '../kernel-hashes/kernel-hashes';
 import { PAGE_INFO_LENGTH, SNP_PAGE_TYPE, snpExtend, writeSnpPageInfo } from '../measure/snp-page-info';
 import { buildVmsaPages, VMM_TYPES, VMSA_GPA, type VmmType } from '../vmsa/build';
 import { cpuSig, decodeCpuSig, VCPU_TYPES } from '../vmsa/vcpu-types';
+import { asyncSearch, progressTurn, syncSearch, type SearchRun } from './run-steps';
 
 /** The search covers 1–512 vCPUs (issue 13 §5; the worker's limit). */
 export const SEARCH_MAX_VCPUS = Math.min(512, MAX_VCPUS);
@@ -53,20 +54,7 @@ export interface OvmfCandidate {
   order: number;
 }
 
-export interface OvmfSearchResult {
-  found?: OvmfCandidate;
-  /** Candidates tried (up to and including the match). */
-  tried: number;
-  /** All candidates in the search space. */
-  total: number;
-  cancelled: boolean;
-  /** Prefixes (firmware + metadata) computed, and the time they took: the cost of full recomputes. */
-  prefixes: number;
-  prefixMs: number;
-  /** Time spent on candidate tails. */
-  tailMs: number;
-  explanation: string;
-}
+export type OvmfSearchResult = SearchRun<OvmfCandidate>;
 
 /** What a search found, as the CLI (`verify --search --json`) and the worker (evidence view) report it. */
 export interface SearchSummary {
@@ -112,32 +100,13 @@ function hexFeatures(v: bigint): string {
 }
 
 /** Synchronous search (CLI, tests). */
-export function searchOvmf(target: Uint8Array, input: OvmfSearchInput): OvmfSearchResult {
-  const it = searchSteps(target, input);
-  for (;;) {
-    const n = it.next();
-    if (n.done) return n.value;
-  }
-}
+export const searchOvmf = syncSearch(searchSteps);
 
 /**
  * The same search, yielding to the event loop every few thousand candidates so a worker can take a cancel message
  * (`shouldStop`) and post progress between chunks.
  */
-export async function searchOvmfAsync(
-  target: Uint8Array,
-  input: OvmfSearchInput,
-  shouldStop: () => boolean = () => false,
-  /** How to give the event loop a turn; a worker passes a MessageChannel round trip (no 4 ms timer clamp). */
-  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
-): Promise<OvmfSearchResult> {
-  const it = searchSteps(target, input);
-  for (;;) {
-    const n = it.next(shouldStop());
-    if (n.done) return n.value;
-    await pause();
-  }
-}
+export const searchOvmfAsync = asyncSearch(searchSteps);
 
 function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<void, OvmfSearchResult, boolean | undefined> {
   const hash = input.hash ?? defaultHash();
@@ -221,11 +190,7 @@ function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<voi
         sinceProgress += perSig;
         if (sinceProgress >= 4096) {
           sinceProgress = 0;
-          const stop = input.onProgress?.(result.tried, result.total) === false || (yield) === true;
-          if (stop) {
-            result.cancelled = true;
-            break outer;
-          }
+          if (yield* progressTurn(result, input.onProgress)) break outer;
         }
       }
     }
