@@ -108,15 +108,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
     prediction = bootPredictionView(p);
     match = matchPrediction(log, p.events);
-    for (const pcr of [11, 12] as const)
+    // PCR 9 only when the prediction covers every PCR 9 event (the stub's /.extra cpio included).
+    const predicted = { 11: p.pcr11, 12: p.pcr12, ...(p.pcr9 ? { 9: p.pcr9 } : {}) };
+    for (const [pcr, values] of Object.entries(predicted))
       appendAll(
         comparisons,
-        compareReplay(
-          replay,
-          Object.fromEntries(
-            replay.banks.map((b) => [b, { [pcr]: toHex((pcr === 11 ? p.pcr11 : p.pcr12)[b]!) }]),
-          ),
-        ),
+        compareReplay(replay, Object.fromEntries(replay.banks.map((b) => [b, { [pcr]: toHex(values[b]!) }]))),
       );
   }
   const diagnostics: Diagnostic[] = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
