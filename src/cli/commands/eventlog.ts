@@ -25,7 +25,7 @@ import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uki UKI [--addon per-uki:F|global:F]...]
-                         [--quote QUOTE] [--json]
+                         [--quote QUOTE] [--strict] [--json]
 
   LOG                 a TCG2 (crypto-agile) or SHA-1 event log (e.g. /sys/kernel/security/tpm0/binary_bios_measurements),
                       or a TDX CCEL log area (/sys/firmware/acpi/tables/data/CCEL)
@@ -34,9 +34,11 @@ const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uk
   --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event
   --addon SCOPE:FILE  add-ons of that boot (global = \\loader\\addons, per-uki = <uki>.extra.d)
   --quote QUOTE       a TDX quote (v4/v5): its RTMR0–3 are compared with the CCEL replay
+  --strict            also fail (exit 1) on what a verifier such as go-eventlog refuses although the log replays
+                      (a duplicate separator); without it that is a warning
 
 Prints the final value of every PCR/RTMR per bank and every event; exit 1 when a comparison fails, the log is
-damaged, or a verifier check fails (duplicate separator, digest not matching its event data).`;
+damaged, or an event's digest does not match its event data (and with --strict, on a duplicate separator).`;
 
 /** RTMR0–3 of a TDX quote, read at their documented offsets (evidence §2: v4 body at 48; v5 after a 6-byte body descriptor). */
 function quoteRtmrs(q: Uint8Array): Record<string, string> {
@@ -71,6 +73,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       uki: { type: 'string' },
       addon: { type: 'string', multiple: true },
       quote: { type: 'string' },
+      strict: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one event log');
@@ -117,8 +120,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
       );
   }
   const diagnostics: Diagnostic[] = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
+  const verifierRejects = checks.duplicateSeparators.length > 0;
   const failed =
-    hasErrors(diagnostics) || comparisons.some((c) => !c.ok) || (match !== undefined && !match.ok);
+    hasErrors(diagnostics) ||
+    comparisons.some((c) => !c.ok) ||
+    (match !== undefined && !match.ok) ||
+    (values.strict && verifierRejects);
   const registers = Object.fromEntries(
     replay.banks.map((b) => [
       b,
@@ -149,6 +156,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
           duplicateSeparators: checks.duplicateSeparators,
           afterExitBootServices: checks.afterExitBootServices,
           digestMismatches: checks.digestMismatches,
+          /** go-eventlog would refuse this log (duplicate separator); a failure only with --strict. */
+          verifierRejects,
         },
         ...(comparisons.length ? { comparisons } : {}),
         ...(prediction ? { prediction, match } : {}),

@@ -2,7 +2,7 @@
 // PCR, bank and event, so a failing boot test says which prediction is wrong. Used by boot/*.test.ts on live boots
 // and by compare.test.ts on the corpus boot-lab captures (and on predictions mutated on purpose).
 import { toHex } from '../../core/bytes/bytes';
-import { matchPrediction, pcrResetValue, replayLog, type ParsedLog } from '../../core/eventlog';
+import { checkLog, matchPrediction, pcrResetValue, replayLog, type ParsedLog } from '../../core/eventlog';
 import type { BootPrediction } from '../../core/uki/boot-prediction';
 import { PCR_BANKS } from '../../core/uki/pcr';
 
@@ -87,5 +87,10 @@ export function compareBoot(
       `event match: ${r ? `${r.status} at PCR ${r.pcr} (${r.description})${r.reason ? `: ${r.reason}` : ''}` : 'failed'}`,
     );
   }
+  // 5. Nothing a verifier flags: no duplicate separator, every recomputable digest equals its event data.
+  const checks = checkLog(log);
+  checked.push('verifier checks');
+  for (const i of checks.duplicateSeparators) failures.push(`event #${i}: duplicate separator`);
+  for (const i of checks.digestMismatches) failures.push(`event #${i}: digest does not match its event data`);
   return { failures, checked };
 }
