@@ -15,6 +15,7 @@ import {
   combineInitrds,
   SIDECAR_ORDER,
   SIDECARS,
+  sidecarKindsFor,
   stubLiteralCpio,
   stubSidecarCpio,
   type SidecarFile,
@@ -226,6 +227,12 @@ export function predictBoot(
     );
   else
     for (const kind of givenSidecars) {
+      if (!sidecarKindsFor(major).includes(kind)) {
+        assumptions.push(
+          `systemd-stub ${major} does not read ${SIDECARS[kind].esp}: the ${kind} files given are not measured or passed on`,
+        );
+        continue;
+      }
       const a = stubSidecarCpio(opts.sidecars![kind]!, kind);
       if (!a) continue;
       sidecarArchives.push({ kind, ...a });

@@ -4,7 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { decodeUtf8, textEncoder } from '../bytes/bytes';
-import { combineInitrds, newcArchive, sidecarPicks, stubLiteralCpio, stubSidecarCpio } from './extra-cpio';
+import {
+  combineInitrds,
+  newcArchive,
+  sidecarKindsFor,
+  sidecarPicks,
+  stubLiteralCpio,
+  stubSidecarCpio,
+} from './extra-cpio';
 
 const text = (b: Uint8Array) => decodeUtf8(b);
 
@@ -84,6 +91,12 @@ describe('the stub-generated cpio', () => {
     expect(sidecarPicks('a.confext.raw', '.raw', '.confext.raw')).toBe(false);
     expect(sidecarPicks('a.CONFEXT.raw', '.confext.raw')).toBe(true);
     expect(sidecarPicks('x'.repeat(252) + '.raw', '.raw')).toBe(false);
+  });
+
+  it('257 reads no \\loader\\extensions (the boot test saw PCR 13 stay zero); 262 does', () => {
+    expect(sidecarKindsFor(257)).toEqual(['credentials', 'globalCredentials', 'sysext', 'confext']);
+    expect(sidecarKindsFor(262)).toContain('globalSysext');
+    expect(sidecarKindsFor(262)).toContain('globalConfext');
   });
 
   it('combine_initrds: one part as is; several each padded to 4 with zeros', () => {

@@ -241,3 +241,13 @@ export function combineInitrds(parts: readonly Uint8Array[]): Uint8Array[] {
   }
   return out;
 }
+
+/**
+ * The sidecar kinds a stub version picks up. The boot test showed 257 ignoring \loader\extensions (PCR 13 stayed
+ * zero with a global *.raw there) while 262 packs global system and configuration extensions too.
+ */
+export function sidecarKindsFor(major: number): readonly SidecarKind[] {
+  return major >= 258
+    ? SIDECAR_ORDER
+    : SIDECAR_ORDER.filter((k) => k !== 'globalSysext' && k !== 'globalConfext');
+}

@@ -5,7 +5,7 @@
 import { textEncoder } from '../../core/bytes/bytes';
 import type { AddonInput } from '../../core/uki/addons';
 import { buildUki } from '../../core/uki/build';
-import { newcArchive } from '../../core/uki/extra-cpio';
+import { newcArchive, SIDECARS } from '../../core/uki/extra-cpio';
 import type { SidecarFile, SidecarKind } from '../../core/uki/extra-cpio';
 import { readCorpus } from '../corpus';
 import type { EspFile } from './vm';
@@ -30,8 +30,8 @@ export interface BootCase {
   id: string;
   stub: 252 | 257 | 262;
   addons: AddonSpec[];
-  /** ESP credentials: per-UKI (`credentials`) and global (`globalCredentials`). */
-  credentials?: Partial<Record<'credentials' | 'globalCredentials', SidecarFile[]>>;
+  /** ESP sidecar files the stub packs into cpio archives (credentials, system/configuration extensions). */
+  sidecars?: Partial<Record<SidecarKind, SidecarFile[]>>;
 }
 
 export const BOOT_CASES: BootCase[] = [
@@ -47,6 +47,10 @@ export const BOOT_CASES: BootCase[] = [
   {
     id: 'stub257-global-and-per-uki',
     stub: 257,
+    sidecars: {
+      credentials: [{ name: 'fukiscope.test.cred', data: textEncoder.encode('per-uki credential\n') }],
+      globalSysext: [{ name: 'fukiscope-global.raw', data: textEncoder.encode('not a real image') }],
+    },
     addons: [
       { scope: 'per-uki', fileName: 'b-cmdline.addon.efi', cmdline: 'fukiscope.peruki=b' },
       { scope: 'global', fileName: 'global.addon.efi', cmdline: 'fukiscope.global=1' },
@@ -54,15 +58,18 @@ export const BOOT_CASES: BootCase[] = [
     ],
   },
   {
-    id: 'stub262-credentials',
+    id: 'stub262-credentials-extensions',
     stub: 262,
     addons: [],
-    credentials: {
+    sidecars: {
       credentials: [{ name: 'fukiscope.test.cred', data: textEncoder.encode('per-uki credential\n') }],
       globalCredentials: [
         { name: 'b.cred', data: textEncoder.encode('global b') },
         { name: 'A.cred', data: textEncoder.encode('global A\n') },
       ],
+      sysext: [{ name: 'fukiscope.sysext.raw', data: textEncoder.encode('sysext bytes') }],
+      confext: [{ name: 'fukiscope.confext.raw', data: textEncoder.encode('confext bytes!') }],
+      globalConfext: [{ name: 'global.confext.raw', data: textEncoder.encode('global confext') }],
     },
   },
   {
@@ -81,6 +88,10 @@ function must<T>(r: { file?: T; diagnostics: { severity: string; message: string
     throw new Error(`our builder refused the ${what}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   return r.file;
 }
+
+/** Where the stub looks for each sidecar kind (SIDECARS[kind].esp, with <uki> = \EFI\BOOT\BOOTX64.EFI). */
+const espDir = (kind: SidecarKind): string =>
+  SIDECARS[kind].esp.replace('<uki>', 'EFI/BOOT/BOOTX64.EFI').replace(/^\\/, '').replaceAll('\\', '/');
 
 export interface BuiltCase {
   uki: Uint8Array;
@@ -124,9 +135,7 @@ export function buildCase(c: BootCase, initrd: Uint8Array): BuiltCase {
         a.scope === 'global' ? `loader/addons/${a.fileName}` : `EFI/BOOT/BOOTX64.EFI.extra.d/${a.fileName}`,
       data: a.file,
     });
-  for (const f of c.credentials?.credentials ?? [])
-    esp.push({ path: `EFI/BOOT/BOOTX64.EFI.extra.d/${f.name}`, data: f.data });
-  for (const f of c.credentials?.globalCredentials ?? [])
-    esp.push({ path: `loader/credentials/${f.name}`, data: f.data });
-  return { uki, addons, sidecars: { ...c.credentials }, esp };
+  for (const [kind, files] of Object.entries(c.sidecars ?? {}) as [SidecarKind, SidecarFile[]][])
+    for (const f of files) esp.push({ path: `${espDir(kind)}/${f.name}`, data: f.data });
+  return { uki, addons, sidecars: { ...c.sidecars }, esp };
 }
