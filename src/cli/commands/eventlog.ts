@@ -20,12 +20,12 @@ import {
   type RegisterComparison,
 } from '../../core/eventlog';
 import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
-import { parseAddonArgs } from '../addon-args';
+import { ESP_KIND_NAMES, parseAddonArgs, parseEspArgs } from '../addon-args';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uki UKI [--addon per-uki:F|global:F]...]
-                         [--quote QUOTE] [--strict] [--json]
+                         [--esp KIND:FILE]... [--quote QUOTE] [--strict] [--json]
 
   LOG                 a TCG2 (crypto-agile) or SHA-1 event log (e.g. /sys/kernel/security/tpm0/binary_bios_measurements),
                       or a TDX CCEL log area (/sys/firmware/acpi/tables/data/CCEL)
@@ -33,6 +33,7 @@ const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uk
   --ccel-table TABLE  the ACPI CCEL table (/sys/firmware/acpi/tables/CCEL), decoded and checked
   --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event
   --addon SCOPE:FILE  add-ons of that boot (global = \\loader\\addons, per-uki = <uki>.extra.d)
+  --esp KIND:FILE     an ESP file of that boot the stub packs (KIND = ${ESP_KIND_NAMES})
   --quote QUOTE       a TDX quote (v4/v5): its RTMR0–3 are compared with the CCEL replay
   --strict            also fail (exit 1) on what a verifier such as go-eventlog refuses although the log replays
                       (a duplicate separator); without it that is a warning
@@ -74,10 +75,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
       addon: { type: 'string', multiple: true },
       quote: { type: 'string' },
       strict: { type: 'boolean', default: false },
+      esp: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one event log');
   if (values.addon?.length && !values.uki) throw new UsageError('--addon needs --uki');
+  if (values.esp?.length && !values.uki) throw new UsageError('--esp needs --uki');
   const bytes = io.readFile(positionals[0]!);
   let ccel = values.ccel || values['ccel-table'] !== undefined || values.quote !== undefined;
   let log: ParsedLog = ccel
@@ -108,6 +111,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       );
     const p = predictBoot({ file: io.readFile(values.uki) }, parseAddonArgs(values.addon ?? [], io), {
       banks: replay.banks,
+      sidecars: parseEspArgs(values.esp ?? [], io),
     });
     prediction = bootPredictionView(p);
     match = matchPrediction(log, p.events);
