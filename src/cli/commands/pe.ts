@@ -42,8 +42,9 @@ Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.
   For UKIs, "measured boot": what the UKI's systemd-stub version (read from .sdmagic/.sbat) makes the firmware,
   the stub and the kernel log: PCR 4 image events, PCR 11, PCR 12, the PCR 1 smbios tag (262), PCR 9; events
-  whose digest depends on the firmware or the VMM say so. --esp KIND:FILE (KIND = ${ESP_KIND_NAMES}) adds a
-  file the stub packs from the ESP (<uki>.extra.d, \\loader\\credentials, \\loader\\extensions) into PCR 9, 12, 13.`;
+  whose digest depends on the firmware or the VMM say so.
+  --esp KIND:FILE: a file on the ESP that the stub packs into its initrd and measures (PCR 9, 12, 13), from
+  <uki>.extra.d, \\loader\\credentials or \\loader\\extensions; KIND = ${ESP_KIND_NAMES}`;
 
 /** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
 function verdictLine(v: SignatureVerdict, subject: string): string {

@@ -352,6 +352,9 @@ export function predictBoot(
       "PCR 9's initrd is the stub's combined buffer (UKI .ucode/.initrd, sidecar archives, the generated /.extra cpios, add-on initrds, each padded to 4 bytes): exact when the firmware or a boot loader registered no initrd of its own (LoadFile2) and passed no LoadOptions",
     );
   assumptions.push(
+    "PCR 9 is the kernel's: the Linux EFI stub (6.1 in the boot lab) measures LoadOptions and the initrd as tagged events; a kernel whose EFI stub does not measure them leaves PCR 9 to the firmware",
+  );
+  assumptions.push(
     'PCR 0–3, 5–7 and the PCR 4 boot-manager events (EV_EFI_ACTION, separator) come from the firmware and the VMM, not from these files',
   );
   return {
