@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: system deps, typecheck, lint, unit + corpus conformance + property tests (vitest),
-# the boot test (real boots of our UKIs under QEMU + OVMF + swtpm, boot/*.test.ts), the CLI bundle, and end-to-end tests in Debian chromium (Playwright, against the production build).
+# the boot test (real boots of our UKIs under QEMU + OVMF + swtpm, boot/*.test.ts), the CLI bundle, and
+# end-to-end tests in Debian chromium (Playwright, against the production build).
 # Ends with one "N passed, N failed" line over the vitest (unit and boot) and Playwright test counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ step "cli bundle"; npm run --silent build:cli -- --logLevel warn
 step "unit, corpus conformance, property tests"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$out/vitest.json"
 step "boot test (systemd-stub 252/257/262 under QEMU + OVMF + swtpm)"
-npx vitest run --config vitest.boot.config.ts --reporter=default --reporter=json --outputFile.json="$out/boot.json"
+# CI=1: a missing boot component fails instead of skipping (ensure-system-deps.sh has installed them).
+CI=1 npx vitest run --config vitest.boot.config.ts --reporter=default --reporter=json --outputFile.json="$out/boot.json"
 step "e2e (Playwright, Debian chromium)"
 CI=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$out/playwright.json" npx playwright test --reporter=list,json
 node -e '
