@@ -21,8 +21,10 @@ function run(c: Manifest, mutate?: (p: BootPrediction) => void, addons = bootlab
 }
 
 describe.runIf(corpusAvailable())('compareBoot on the boot-lab captures', () => {
-  it('every case: the honest prediction passes every check', () => {
-    for (const c of cases) {
+  it('one case per stub and add-on situation: the honest prediction passes every check', () => {
+    // (boot-prediction.corpus.test.ts covers every case; these four span 252 with ignored add-ons, 257 with an
+    // add-on, 262 with two add-ons incl. an initrd, and 262 with .efifw, at a quarter of the hashing time)
+    for (const c of ['e252-addon', 'e257-addon', 'd-both', 'g-efifw'].map(byId)) {
       const v = run(c);
       expect(v.failures, c.id).toEqual([]);
       expect(v.checked).toContain('PCR 9 sha384');
