@@ -9,7 +9,8 @@ export default defineConfig({
     globalSetup: ['src/test-support/ci-guard.ts'],
     maxConcurrency: 2,
     fileParallelism: false,
-    testTimeout: 300_000,
+    // Two boot attempts of at most 150 s each (boot/stubs.test.ts) plus building the UKI and comparing.
+    testTimeout: 360_000,
     hookTimeout: 60_000,
   },
 });

@@ -81,7 +81,14 @@ function waitFor(pred: () => boolean, ms: number): Promise<boolean> {
 
 function kill(p: ChildProcess | undefined): void {
   if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  if (p) live.delete(p);
 }
+
+/** Children still running: killed when the test process exits (a vitest timeout never reaches our finally). */
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) kill(p);
+});
 
 /** Boots the ESP and returns the serial console. Never leaves a qemu or swtpm behind. */
 export async function bootEsp(
@@ -112,6 +119,7 @@ export async function bootEsp(
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );
+    live.add(swtpm);
     let swtpmErr = '';
     swtpm.stderr!.on('data', (b: Buffer) => (swtpmErr += b.toString()));
     if (!(await waitFor(() => existsSync(sock), 10_000)))
@@ -149,6 +157,7 @@ export async function bootEsp(
       `file:${serialPath}`,
     ];
     qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    live.add(qemu);
     let qemuErr = '';
     qemu.stderr!.on('data', (b: Buffer) => (qemuErr += b.toString()));
     const q = qemu;
