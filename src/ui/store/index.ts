@@ -6,8 +6,9 @@ import { createJobsSlice, type JobsSlice } from './jobs';
 import { createSelectionSlice, DEFAULT_VIEW, type FileViewState, type SelectionSlice } from './selection';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createComposerSlice, type ComposerSlice } from '../composer/slice';
+import { createEventLogSlice, type EventLogSlice } from './eventlog';
 
-export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice;
+export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice & EventLogSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createFilesSlice(...a),
@@ -15,6 +16,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createJobsSlice(...a),
   ...createComposerSlice(...a),
+  ...createEventLogSlice(...a),
 }));
 
 /** The view state of one file (defaults when none was set yet). */

@@ -281,6 +281,8 @@ export interface EventLogDiff {
   /** Index in `rows` of the first divergent row. */
   firstDivergence?: number;
   ok: boolean;
+  /** Set when the UKI or an add-on is damaged: no predicted digest is given (the reason). */
+  withheld?: string;
   registers: PredictedRegisterRow[];
   assumptions: string[];
   diagnostics: Diagnostic[];

@@ -1,0 +1,131 @@
+// End-to-end: event logs in the app (issue 14). A boot-lab event log dropped with the UKI and add-on that booted
+// it: every event matched, every predicted PCR equal to what the TPM reported (manifest measured_pcrs, computed by
+// the app from the files); the cos-113 CCEL with its ACPI table: the replayed RTMRs equal the manifest's; the
+// composer shows predicted RTMR[1]/RTMR[2] for a TDX composition; no horizontal scroll at phone width.
+import type { Page, TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseTcgLog } from '../src/core/eventlog/parse';
+import { CORPUS, corpusFile, dropFiles, expect, manifest, test, type Manifest } from './fixtures';
+
+const m = manifest();
+const bootlab = (id: string) => (m.bootlab.cases as Manifest[]).find((c) => c.id === id)!;
+
+async function openTab(page: Page, name: string) {
+  await page.getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) }).click();
+}
+
+async function shot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`), fullPage: true });
+}
+
+async function noHorizontalScroll(page: Page, what: string) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(scroll, `${what}: page scroll width at ${client} px`).toBeLessThanOrEqual(client);
+}
+
+test('a boot-lab log next to its UKI and add-on: every event matched, every predicted PCR equals the measured one', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const c = bootlab('b');
+  expect(c.uki.path, 'case b boots a corpus UKI').toBeTruthy();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
+  const addon = c.addons[0].file.path as string;
+  await dropFiles(page, [corpusFile(c.event_log), corpusFile(c.uki.path), corpusFile(addon)]);
+  await openTab(page, 'b.eventlog.bin');
+  const view = page.getByTestId('eventlog-view');
+  await expect(view).toBeVisible();
+  await expect(page.getByTestId('file-kind')).toHaveText(/TCG2 event log/);
+  // The add-on sits in the UKI's .extra.d in this boot.
+  const row = page.getByTestId('evdiff-addon').filter({ hasText: addon.split('/').pop()! });
+  await row.getByTestId('evdiff-addon-scope').selectOption('per-uki');
+  const verdict = page.getByTestId('evdiff-verdict');
+  await expect(verdict).toHaveText(/^Every event matched/, { timeout: 60_000 });
+  await expect(page.getByTestId('evdiff-result')).toHaveAttribute('data-ok', 'true');
+
+  // Every event of the log has a row, none differs, is extra or missing.
+  await page.getByText(/Show the firmware's own events too/).click();
+  const log = parseTcgLog(readFileSync(resolve(CORPUS, c.event_log)));
+  const logged = log.events.filter((e) => e.type !== 3).length;
+  await expect(page.getByTestId('evdiff-row')).toHaveCount(logged);
+  for (const bad of ['differs', 'extra', 'missing']) await expect(page.locator(`[data-testid=evdiff-row][data-status=${bad}]`)).toHaveCount(0);
+  expect(await page.locator('[data-testid=evdiff-row][data-status=match]').count()).toBeGreaterThan(5);
+
+  // Predicted PCR 4/11/12 (and 9 where predictable) equal the TPM's values in every bank.
+  const regs = page.getByTestId('evdiff-register');
+  await expect(regs).toHaveCount(16);
+  let predicted = 0;
+  for (const r of await regs.all()) {
+    const label = (await r.getAttribute('data-label'))!;
+    const bank = (await r.getAttribute('data-bank'))!;
+    const want = c.measured_pcrs[bank][label.replace('PCR ', '')] as string;
+    const p = r.getByTestId('predicted');
+    if ((await p.count()) === 0) {
+      expect(label, `${label} ${bank} not predicted: ${await r.textContent()}`).toBe('PCR 9');
+      await expect(r.getByTestId('why')).toContainText('/.extra cpio');
+      continue;
+    }
+    await expect(p, `${label} ${bank}`).toHaveText(want);
+    await expect(r).toHaveAttribute('data-equal', 'true');
+    predicted++;
+  }
+  expect(predicted).toBe(12);
+
+  // The replayed final values equal the measured PCRs.
+  for (const [bank, regsOf] of Object.entries(c.measured_pcrs as Record<string, Record<string, string>>))
+    for (const [pcr, v] of Object.entries(regsOf)) {
+      if (/^0+$/.test(v)) continue;
+      await expect(
+        page.locator(`[data-testid=eventlog-final-value][data-register="${pcr}"][data-bank="${bank}"] [data-testid=value]`),
+        `PCR ${pcr} ${bank}`,
+      ).toHaveText(v);
+    }
+
+  // An event links to its bytes: selecting it shows its digests, the hex view highlights it.
+  await page.getByTestId('eventlog-event').nth(3).click();
+  await expect(page.getByTestId('eventlog-detail')).toBeVisible();
+  await expect(page.locator('.hex .hl').first()).toBeVisible();
+
+  await shot(page, info, 'eventlog-diff');
+  // Without the add-on the diff names the first divergent event and why.
+  await row.getByRole('checkbox').uncheck();
+  await expect(verdict).toHaveText(/^First divergence: event #\d+/, { timeout: 60_000 });
+  await expect(page.locator('[data-testid=evdiff-row][data-first]')).toHaveCount(1);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(view).toBeVisible();
+  await noHorizontalScroll(page, 'event log + diff view');
+  await shot(page, info, 'eventlog-diff-phone');
+});
+
+test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table is read', async ({ page }, info) => {
+  const e = (m.attest.event_logs as Manifest[]).find((x) => x.acpi_table)!;
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
+  await dropFiles(page, [corpusFile(e.acpi_table), corpusFile(e.path)]);
+  await openTab(page, e.path.split('/').pop()!);
+  const view = page.getByTestId('eventlog-view');
+  await expect(view).toHaveAttribute('data-format', 'ccel');
+  await expect(page.getByTestId('eventlog-table')).not.toHaveValue('');
+  await expect(page.getByText(/CC type 2 \(0x2\)/)).toBeVisible();
+  for (const [r, v] of Object.entries(e.final_rtmrs as Record<string, string>))
+    await expect(page.locator(`[data-testid=eventlog-final-value][data-register="${r}"][data-bank=sha384] [data-testid=value]`), `RTMR${r}`).toHaveText(
+      v,
+    );
+  await expect(page.getByTestId('eventlog-checks')).toContainText('Duplicate separators: none');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noHorizontalScroll(page, 'CCEL view');
+  await shot(page, info, 'ccel-phone');
+});
+
+test('the duplicate-separator CCEL is flagged in the view', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
+  await dropFiles(page, [corpusFile('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin')]);
+  await openTab(page, 'go-eventlog-cos113-dupe-separator.bin');
+  await expect(page.getByTestId('eventlog-checks')).toContainText('a verifier must reject the log');
+  await expect(page.getByTestId('verdict')).toHaveText(/error/);
+});
