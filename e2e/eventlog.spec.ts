@@ -20,11 +20,17 @@ async function shot(page: Page, info: TestInfo, name: string) {
 }
 
 async function noHorizontalScroll(page: Page, what: string) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  expect(scroll, `${what}: page scroll width at ${client} px`).toBeLessThanOrEqual(client);
+  const { scroll, client, widest } = await page.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    // The outermost element that sticks out, to name in the failure.
+    const out = [...document.querySelectorAll('body *')].find((el) => el.getBoundingClientRect().right > client + 1);
+    return {
+      scroll: document.documentElement.scrollWidth,
+      client,
+      widest: out ? `${out.tagName.toLowerCase()}.${[...out.classList].join('.')} ${out.getAttribute('data-testid') ?? ''}` : '',
+    };
+  });
+  expect(scroll, `${what}: page scroll width at ${client} px (${widest})`).toBeLessThanOrEqual(client);
 }
 
 test('a boot-lab log next to its UKI and add-on: every event matched, every predicted PCR equals the measured one', async ({ page }, info) => {
@@ -75,6 +81,7 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
   expect(predicted).toBe(12);
 
   // The replayed final values equal the measured PCRs.
+  await page.getByTestId('eventlog-bank').selectOption('all');
   for (const [bank, regsOf] of Object.entries(c.measured_pcrs as Record<string, Record<string, string>>))
     for (const [pcr, v] of Object.entries(regsOf)) {
       if (/^0+$/.test(v)) continue;
@@ -90,6 +97,7 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
   await expect(page.locator('.hex .hl').first()).toBeVisible();
 
   await shot(page, info, 'eventlog-diff');
+  await page.getByTestId('evdiff').screenshot({ path: info.outputPath('evdiff-card.png') });
   // Without the add-on the diff names the first divergent event and why.
   await row.getByRole('checkbox').uncheck();
   await expect(verdict).toHaveText(/^First divergence: event #\d+/, { timeout: 60_000 });

@@ -150,14 +150,20 @@ function dataFields(x: DecodedEventData | undefined, e: LogEvent): Field[] {
 }
 
 function finalRows(r: Replay, ccel: boolean): RegisterValueRow[] {
-  const regs = new Set<number>();
+  // A CCEL: all four RTMRs, as a TD quote shows them (one no event reached stays zero).
+  const regs = new Set<number>(ccel ? [0, 1, 2, 3] : []);
   for (const b of r.banks) for (const k of Object.keys(r.values[b] ?? {})) regs.add(Number(k));
   return [...regs]
     .sort((a, b) => a - b)
     .map((reg) => ({
       register: reg,
       label: ccel ? `RTMR${reg}` : `PCR ${reg}`,
-      values: Object.fromEntries(r.banks.map((b) => [b, r.values[b]?.[reg] ? toHex(r.values[b]![reg]!) : ''])),
+      values: Object.fromEntries(
+        r.banks.map((b) => {
+          const v = r.values[b]?.[reg];
+          return [b, v ? toHex(v) : ccel ? toHex(new Uint8Array(DIGEST_LENGTH[b])) : ''];
+        }),
+      ),
     }));
 }
 

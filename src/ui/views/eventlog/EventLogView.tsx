@@ -174,6 +174,9 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
 
 function FinalValues({ log }: { log: LogData }) {
   const reg = log.registers === 'rtmr' ? 'RTMR' : 'PCR';
+  const [pick, setPick] = useState<string | null>(null);
+  const bank = pick ?? (log.banks.includes('sha256') ? 'sha256' : (log.banks[0] ?? 'all'));
+  const banks = bank === 'all' ? log.banks : log.banks.filter((b) => b === bank);
   return (
     <section className="card" aria-label="Replayed values" data-testid="eventlog-final">
       <h3>Replayed {reg} values</h3>
@@ -182,6 +185,19 @@ function FinalValues({ log }: { log: LogData }) {
         carries ({log.banks.join(', ') || 'none'}): what a {log.registers === 'rtmr' ? 'TD quote' : 'TPM quote'} of this boot
         must show.
       </p>
+      {log.banks.length > 1 && (
+        <label className="small">
+          Bank{' '}
+          <select value={bank} onChange={(e) => setPick(e.currentTarget.value)} data-testid="eventlog-bank">
+            {log.banks.map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+            <option value="all">all banks</option>
+          </select>
+        </label>
+      )}
       <table className="grid compact small">
         <thead>
           <tr>
@@ -192,7 +208,7 @@ function FinalValues({ log }: { log: LogData }) {
         </thead>
         <tbody>
           {log.final.flatMap((r) =>
-            log.banks.map((b) => (
+            banks.map((b) => (
               <tr key={`${r.register}-${b}`} data-testid="eventlog-final-value" data-register={r.register} data-bank={b}>
                 <th scope="row">{r.label}</th>
                 <td>{b}</td>
