@@ -3,6 +3,7 @@
 // the app from the files); the cos-113 CCEL with its ACPI table: the replayed RTMRs equal the manifest's; the
 // composer shows predicted RTMR[1]/RTMR[2] for a TDX composition; no horizontal scroll at phone width.
 import type { Page, TestInfo } from '@playwright/test';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseTcgLog } from '../src/core/eventlog/parse';
@@ -136,4 +137,42 @@ test('the duplicate-separator CCEL is flagged in the view', async ({ page }) => 
   await openTab(page, 'go-eventlog-cos113-dupe-separator.bin');
   await expect(page.getByTestId('eventlog-checks')).toContainText('a verifier must reject the log');
   await expect(page.getByTestId('verdict')).toHaveText(/error/);
+});
+
+test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX composition, RTMR1 from a reference log', async ({ page }, info) => {
+  test.setTimeout(150_000);
+  const c = bootlab('b');
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
+  await dropFiles(page, [corpusFile(c.event_log)]);
+  await expect(page.getByRole('tab', { name: /b\.eventlog\.bin/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await page.getByTestId('slot-firmware-input').setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
+  await page.getByTestId('slot-uki-input').setInputFiles(resolve(CORPUS, c.uki.path));
+  await page.getByTestId('slot-addons-input').setInputFiles(resolve(CORPUS, c.addons[0].file.path));
+  await page.getByTestId('addon-scope-0').selectOption('per-uki');
+  await page.getByLabel('Platform').selectOption('TDX');
+  await expect(page.locator('[data-testid^=digest-TDX]').first()).toHaveText(/^[0-9a-f]{96}$/, { timeout: 60_000 });
+  const rtmrs = page.getByTestId('tdx-rtmrs');
+  await expect(rtmrs).toBeVisible({ timeout: 60_000 });
+  // Without a reference log RTMR1 is not predicted, and says why; RTMR2 of a 262 stub depends on its /.extra cpio.
+  await expect(page.getByTestId('rtmr-1-why')).toContainText('reference CCEL');
+  await expect(page.getByTestId('rtmr-2-why')).toContainText('/.extra cpio');
+  await page.getByTestId('rtmr-assumptions').click();
+  await expect(page.getByTestId('rtmr-assumptions')).toContainText('PCR 1,7 → RTMR0, 2–6 → RTMR1, 8–15 → RTMR2');
+
+  // With this boot's own log as reference, RTMR1 is the fold of the log's PCR 2–6 SHA-384 digests (as TDVF maps
+  // them): the UKI and add-on image events the app predicted must equal the logged ones for that to hold.
+  const ref = await page.getByTestId('rtmr-reference').locator('option', { hasText: 'b.eventlog.bin' }).getAttribute('value');
+  await page.getByTestId('rtmr-reference').selectOption(ref!);
+  const log = parseTcgLog(readFileSync(resolve(CORPUS, c.event_log)));
+  let v = new Uint8Array(48);
+  for (const e of log.events.slice(1))
+    if (e.type !== 3 && e.register >= 2 && e.register <= 6)
+      v = new Uint8Array(createHash('sha384').update(v).update(e.digests.find((d) => d.algorithm === 'sha384')!.digest).digest());
+  await expect(page.getByTestId('rtmr-1-value')).toHaveText(Buffer.from(v).toString('hex'), { timeout: 60_000 });
+  await rtmrs.screenshot({ path: info.outputPath('composer-rtmrs.png') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(rtmrs).toBeVisible();
+  await noHorizontalScroll(page, 'composer with RTMRs');
 });

@@ -144,7 +144,7 @@ export class Engine {
                 ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
                 : named
                   ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
-                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, event log, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
