@@ -2,6 +2,7 @@
 // it: every event matched, every predicted PCR equal to what the TPM reported (manifest measured_pcrs, computed by
 // the app from the files); the cos-113 CCEL with its ACPI table: the replayed RTMRs equal the manifest's; the
 // composer shows predicted RTMR[1]/RTMR[2] for a TDX composition; no horizontal scroll at phone width.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,15 @@ const bootlab = (id: string) => (m.bootlab.cases as Manifest[]).find((c) => c.id
 
 async function openTab(page: Page, name: string) {
   await page.getByRole('tab', { name: new RegExp(name.replace(/\./g, '\\.')) }).click();
+}
+
+/** axe-core WCAG 2 A/AA: no serious or critical violation (as e2e/a11y.spec.ts audits the other views). */
+async function audit(page: Page, view: string) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(bad, `${view}: serious/critical axe violations`).toEqual([]);
 }
 
 async function shot(page: Page, info: TestInfo, name: string) {
@@ -35,7 +45,7 @@ async function noHorizontalScroll(page: Page, what: string) {
 }
 
 test('a boot-lab log next to its UKI and add-on: every event matched, every predicted PCR equals the measured one', async ({ page }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const c = bootlab('b');
   expect(c.uki.path, 'case b boots a corpus UKI').toBeTruthy();
   await page.goto('/');
@@ -98,6 +108,7 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
   await expect(page.locator('.hex .hl').first()).toBeVisible();
 
   await shot(page, info, 'eventlog-diff');
+  await audit(page, 'event log + diff');
   await page.getByTestId('evdiff').screenshot({ path: info.outputPath('evdiff-card.png') });
   // Without the add-on the diff names the first divergent event and why.
   await row.getByRole('checkbox').uncheck();

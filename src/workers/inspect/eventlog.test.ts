@@ -72,3 +72,18 @@ describe.runIf(corpusAvailable())('log ↔ prediction diff over the boot lab', (
     expect(d.registers.find((r) => r.label === 'PCR 12' && r.bank === 'sha256')!.equal).toBe(false);
   });
 });
+
+describe.runIf(corpusAvailable())('log ↔ prediction diff of a CCEL', () => {
+  it('a UKI against the cos-113 CCEL (a GRUB boot, not a UKI): RTMR1/RTMR2 rows, a named divergence, no exception', () => {
+    const e = (m!.attest.event_logs as Manifest[]).find((x) => x.acpi_table)!;
+    const d = eventLogDiff(readCorpus(e.path), readCorpus('pe/uki-262.efi'), [], readCorpus(e.acpi_table), nobleBackend);
+    expect(d.kind).toBe('rtmr');
+    expect(d.registers.map((r) => r.label)).toEqual(['RTMR1', 'RTMR2']);
+    expect(d.ok).toBe(false);
+    const first = d.rows[d.firstDivergence!]!;
+    expect(first.label).toMatch(/^RTMR/);
+    expect(first.reason).toBeTruthy();
+    // Predicted rows name the PCR their event came from.
+    expect(d.rows.filter((r) => r.pcr !== undefined).length).toBeGreaterThan(0);
+  });
+});
