@@ -22,7 +22,13 @@ async function audit(page: Page, view: string) {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = r.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
   expect(bad, `${view}: serious/critical axe violations`).toEqual([]);
 }
 
@@ -34,17 +40,23 @@ async function noHorizontalScroll(page: Page, what: string) {
   const { scroll, client, widest } = await page.evaluate(() => {
     const client = document.documentElement.clientWidth;
     // The outermost element that sticks out, to name in the failure.
-    const out = [...document.querySelectorAll('body *')].find((el) => el.getBoundingClientRect().right > client + 1);
+    const out = [...document.querySelectorAll('body *')].find(
+      (el) => el.getBoundingClientRect().right > client + 1,
+    );
     return {
       scroll: document.documentElement.scrollWidth,
       client,
-      widest: out ? `${out.tagName.toLowerCase()}.${[...out.classList].join('.')} ${out.getAttribute('data-testid') ?? ''}` : '',
+      widest: out
+        ? `${out.tagName.toLowerCase()}.${[...out.classList].join('.')} ${out.getAttribute('data-testid') ?? ''}`
+        : '',
     };
   });
   expect(scroll, `${what}: page scroll width at ${client} px (${widest})`).toBeLessThanOrEqual(client);
 }
 
-test('a boot-lab log next to its UKI and add-on: every event matched, every predicted PCR equals the measured one', async ({ page }, info) => {
+test('a boot-lab log next to its UKI and add-on: every event matched, every predicted PCR equals the measured one', async ({
+  page,
+}, info) => {
   test.setTimeout(180_000);
   const c = bootlab('b');
   expect(c.uki.path, 'case b boots a corpus UKI').toBeTruthy();
@@ -68,7 +80,8 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
   const log = parseTcgLog(readFileSync(resolve(CORPUS, c.event_log)));
   const logged = log.events.filter((e) => e.type !== 3).length;
   await expect(page.getByTestId('evdiff-row')).toHaveCount(logged);
-  for (const bad of ['differs', 'extra', 'missing']) await expect(page.locator(`[data-testid=evdiff-row][data-status=${bad}]`)).toHaveCount(0);
+  for (const bad of ['differs', 'extra', 'missing'])
+    await expect(page.locator(`[data-testid=evdiff-row][data-status=${bad}]`)).toHaveCount(0);
   expect(await page.locator('[data-testid=evdiff-row][data-status=match]').count()).toBeGreaterThan(5);
 
   // Predicted PCR 4/11/12 (and 9 where predictable) equal the TPM's values in every bank.
@@ -97,7 +110,9 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
     for (const [pcr, v] of Object.entries(regsOf)) {
       if (/^0+$/.test(v)) continue;
       await expect(
-        page.locator(`[data-testid=eventlog-final-value][data-register="${pcr}"][data-bank="${bank}"] [data-testid=value]`),
+        page.locator(
+          `[data-testid=eventlog-final-value][data-register="${pcr}"][data-bank="${bank}"] [data-testid=value]`,
+        ),
         `PCR ${pcr} ${bank}`,
       ).toHaveText(v);
     }
@@ -121,7 +136,9 @@ test('a boot-lab log next to its UKI and add-on: every event matched, every pred
   await shot(page, info, 'eventlog-diff-phone');
 });
 
-test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table is read', async ({ page }, info) => {
+test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table is read', async ({
+  page,
+}, info) => {
   const e = (m.attest.event_logs as Manifest[]).find((x) => x.acpi_table)!;
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
@@ -132,9 +149,12 @@ test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table 
   await expect(page.getByTestId('eventlog-table')).not.toHaveValue('');
   await expect(page.getByText(/CC type 2 \(0x2\)/)).toBeVisible();
   for (const [r, v] of Object.entries(e.final_rtmrs as Record<string, string>))
-    await expect(page.locator(`[data-testid=eventlog-final-value][data-register="${r}"][data-bank=sha384] [data-testid=value]`), `RTMR${r}`).toHaveText(
-      v,
-    );
+    await expect(
+      page.locator(
+        `[data-testid=eventlog-final-value][data-register="${r}"][data-bank=sha384] [data-testid=value]`,
+      ),
+      `RTMR${r}`,
+    ).toHaveText(v);
   await expect(page.getByTestId('eventlog-checks')).toContainText('Duplicate separators: none');
   await page.setViewportSize({ width: 390, height: 844 });
   await noHorizontalScroll(page, 'CCEL view');
@@ -150,7 +170,9 @@ test('the duplicate-separator CCEL is flagged in the view', async ({ page }) => 
   await expect(page.getByTestId('verdict')).toHaveText(/error/);
 });
 
-test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX composition, RTMR1 from a reference log', async ({ page }, info) => {
+test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX composition, RTMR1 from a reference log', async ({
+  page,
+}, info) => {
   test.setTimeout(150_000);
   const c = bootlab('b');
   await page.goto('/');
@@ -158,30 +180,46 @@ test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX compos
   await dropFiles(page, [corpusFile(c.event_log)]);
   await expect(page.getByRole('tab', { name: /b\.eventlog\.bin/ })).toBeVisible();
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
-  await page.getByTestId('slot-firmware-input').setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
+  await page
+    .getByTestId('slot-firmware-input')
+    .setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
   await page.getByTestId('slot-uki-input').setInputFiles(resolve(CORPUS, c.uki.path));
   await page.getByTestId('slot-addons-input').setInputFiles(resolve(CORPUS, c.addons[0].file.path));
   await page.getByTestId('addon-scope-0').selectOption('per-uki');
   await page.getByLabel('Platform').selectOption('TDX');
-  await expect(page.locator('[data-testid^=digest-TDX]').first()).toHaveText(/^[0-9a-f]{96}$/, { timeout: 60_000 });
+  await expect(page.locator('[data-testid^=digest-TDX]').first()).toHaveText(/^[0-9a-f]{96}$/, {
+    timeout: 60_000,
+  });
   const rtmrs = page.getByTestId('tdx-rtmrs');
   await expect(rtmrs).toBeVisible({ timeout: 60_000 });
   // Without a reference log RTMR1 is not predicted, and says why; RTMR2 of a 262 stub depends on its /.extra cpio.
   await expect(page.getByTestId('rtmr-1-why')).toContainText('reference CCEL');
   await expect(page.getByTestId('rtmr-2-why')).toContainText('/.extra cpio');
   await page.getByTestId('rtmr-assumptions').click();
-  await expect(page.getByTestId('rtmr-assumptions')).toContainText('PCR 1,7 → RTMR0, 2–6 → RTMR1, 8–15 → RTMR2');
+  await expect(page.getByTestId('rtmr-assumptions')).toContainText(
+    'PCR 1,7 → RTMR0, 2–6 → RTMR1, 8–15 → RTMR2',
+  );
 
   // With this boot's own log as reference, RTMR1 is the fold of the log's PCR 2–6 SHA-384 digests (as TDVF maps
   // them): the UKI and add-on image events the app predicted must equal the logged ones for that to hold.
-  const ref = await page.getByTestId('rtmr-reference').locator('option', { hasText: 'b.eventlog.bin' }).getAttribute('value');
+  const ref = await page
+    .getByTestId('rtmr-reference')
+    .locator('option', { hasText: 'b.eventlog.bin' })
+    .getAttribute('value');
   await page.getByTestId('rtmr-reference').selectOption(ref!);
   const log = parseTcgLog(readFileSync(resolve(CORPUS, c.event_log)));
   let v = new Uint8Array(48);
   for (const e of log.events.slice(1))
     if (e.type !== 3 && e.register >= 2 && e.register <= 6)
-      v = new Uint8Array(createHash('sha384').update(v).update(e.digests.find((d) => d.algorithm === 'sha384')!.digest).digest());
-  await expect(page.getByTestId('rtmr-1-value')).toHaveText(Buffer.from(v).toString('hex'), { timeout: 60_000 });
+      v = new Uint8Array(
+        createHash('sha384')
+          .update(v)
+          .update(e.digests.find((d) => d.algorithm === 'sha384')!.digest)
+          .digest(),
+      );
+  await expect(page.getByTestId('rtmr-1-value')).toHaveText(Buffer.from(v).toString('hex'), {
+    timeout: 60_000,
+  });
   await rtmrs.screenshot({ path: info.outputPath('composer-rtmrs.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(rtmrs).toBeVisible();

@@ -12,15 +12,35 @@ import { ComposeService, type ComposeRequest } from './compose';
 describe.skipIf(!corpusAvailable())('ComposeService: TDX RTMRs', () => {
   const files: Record<string, Uint8Array> = {};
   const bytesOf = (id: string) => (files[id] ??= readCorpus(id));
-  const service = new ComposeService(bytesOf, nodeHashBackend, () => [], (id) => id.split('/').pop());
+  const service = new ComposeService(
+    bytesOf,
+    nodeHashBackend,
+    () => [],
+    (id) => id.split('/').pop(),
+  );
   const request = (platforms: ('SEV_SNP' | 'TDX')[], ref?: string): ComposeRequest => ({
     firmwareId: 'inputs/ovmf/sid/OVMF.amdsev.fd',
     source: {
       kind: 'uki',
       ukiId: 'pe/uki-262.efi',
-      addons: [{ id: 'pe/addon-262-cmdline.addon.efi', fileName: 'addon-262-cmdline.addon.efi', enabled: true, scope: 'per-uki' }],
+      addons: [
+        {
+          id: 'pe/addon-262-cmdline.addon.efi',
+          fileName: 'addon-262-cmdline.addon.efi',
+          enabled: true,
+          scope: 'per-uki',
+        },
+      ],
     },
-    settings: { profile: 'qemu-igvm', vcpus: 1, vcpuType: 'EPYC-v4', vmm: 'QEMU', guestFeatures: '0x1', snpPolicy: '0x30000', platforms },
+    settings: {
+      profile: 'qemu-igvm',
+      vcpus: 1,
+      vcpuType: 'EPYC-v4',
+      vmm: 'QEMU',
+      guestFeatures: '0x1',
+      snpPolicy: '0x30000',
+      platforms,
+    },
     ...(ref ? { rtmrReferenceId: ref } : {}),
   });
 
@@ -41,7 +61,12 @@ describe.skipIf(!corpusAvailable())('ComposeService: TDX RTMRs', () => {
     const log = parseTcgLog(bytesOf(logId));
     let v: Bytes = new Uint8Array(48);
     for (const e of log.events.slice(1))
-      if (e.type !== 3 && rtmrOfPcr(e.register) === 1) v = nodeHashBackend.create('sha384').update(v).update(e.digests.find((d) => d.algorithm === 'sha384')!.digest).digest();
+      if (e.type !== 3 && rtmrOfPcr(e.register) === 1)
+        v = nodeHashBackend
+          .create('sha384')
+          .update(v)
+          .update(e.digests.find((d) => d.algorithm === 'sha384')!.digest)
+          .digest();
     expect(r.tdxRtmrs!.rtmr1.value).toBe(toHex(v));
     expect(r.tdxRtmrs!.reference).toBe('b.eventlog.bin');
     expect(r.tdxRtmrs!.assumptions.join('\n')).toMatch(/is a TPM event log/);

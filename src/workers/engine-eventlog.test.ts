@@ -15,10 +15,16 @@ describe.runIf(corpusAvailable())('Engine: event logs', () => {
     expect(log.eventLog!.format).toBe('tcg2');
     await e.open('uki', 'uki.efi', readCorpus(c.uki.path));
     await e.open('addon', 'a.addon.efi', readCorpus(c.addons[0].file.path));
-    const d = e.eventLogDiff({ logId: 'log', ukiId: 'uki', addons: [{ id: 'addon', fileName: 'a.addon.efi', scope: 'per-uki' }] });
+    const d = e.eventLogDiff({
+      logId: 'log',
+      ukiId: 'uki',
+      addons: [{ id: 'addon', fileName: 'a.addon.efi', scope: 'per-uki' }],
+    });
     expect(d.ok).toBe(true);
     expect(d.withheld).toBeUndefined();
-    expect(d.registers.find((r) => r.label === 'PCR 11' && r.bank === 'sha256')!.predicted).toBe(c.measured_pcrs.sha256['11']);
+    expect(d.registers.find((r) => r.label === 'PCR 11' && r.bank === 'sha256')!.predicted).toBe(
+      c.measured_pcrs.sha256['11'],
+    );
 
     const damaged = readCorpus(c.uki.path).slice();
     damaged[0x3c] ^= 0xff; // e_lfanew points nowhere: not a PE

@@ -27,18 +27,24 @@ describe('event log sniffing', () => {
     dv.setUint32(40, 0x7777, true);
     expect(looksLikeEventLog(b)).toBe(false);
   });
-  it.runIf(corpusAvailable())('every corpus event log is an eventlog, the CCEL tables ccel-table; CCEL areas are told apart', () => {
-    const m = manifest();
-    const logs: Manifest[] = m.attest.event_logs;
-    for (const e of logs) {
-      const b = readCorpus(e.path);
-      expect(detectFileKind(b), e.path).toBe('eventlog');
-      expect(looksLikeCcelArea(parseTcgLog(b, { stopAtPadding: true }), b), e.path).toBe(e.format === 'ccel');
-      if (e.acpi_table) expect(detectFileKind(readCorpus(e.acpi_table)), e.acpi_table).toBe('ccel-table');
-    }
-    for (const c of m.bootlab.cases as Manifest[]) expect(detectFileKind(readCorpus(c.event_log)), c.id).toBe('eventlog');
-    // Other corpus inputs are not mistaken for logs.
-    for (const e of Object.values(m.inputs as Record<string, { path: string }>))
-      expect(detectFileKind(readCorpus(e.path)), e.path).not.toBe('eventlog');
-  });
+  it.runIf(corpusAvailable())(
+    'every corpus event log is an eventlog, the CCEL tables ccel-table; CCEL areas are told apart',
+    () => {
+      const m = manifest();
+      const logs: Manifest[] = m.attest.event_logs;
+      for (const e of logs) {
+        const b = readCorpus(e.path);
+        expect(detectFileKind(b), e.path).toBe('eventlog');
+        expect(looksLikeCcelArea(parseTcgLog(b, { stopAtPadding: true }), b), e.path).toBe(
+          e.format === 'ccel',
+        );
+        if (e.acpi_table) expect(detectFileKind(readCorpus(e.acpi_table)), e.acpi_table).toBe('ccel-table');
+      }
+      for (const c of m.bootlab.cases as Manifest[])
+        expect(detectFileKind(readCorpus(c.event_log)), c.id).toBe('eventlog');
+      // Other corpus inputs are not mistaken for logs.
+      for (const e of Object.values(m.inputs as Record<string, { path: string }>))
+        expect(detectFileKind(readCorpus(e.path)), e.path).not.toBe('eventlog');
+    },
+  );
 });

@@ -25,7 +25,14 @@ function plausibleSha1Event(b: Uint8Array, o: number): number {
   const type = u32(b, o + 4);
   const size = u32(b, o + 28);
   // Types 0 (EV_PREBOOT_CERT, deprecated) and 2 (EV_UNUSED) are excluded: zero-filled data would pass otherwise.
-  if (pcr > 23 || type <= 2 || EVENT_TYPES[type] === undefined || type === EV.NO_ACTION || size > SNIFF_MAX_EVENT) return 0;
+  if (
+    pcr > 23 ||
+    type <= 2 ||
+    EVENT_TYPES[type] === undefined ||
+    type === EV.NO_ACTION ||
+    size > SNIFF_MAX_EVENT
+  )
+    return 0;
   return 32 + size;
 }
 
@@ -34,7 +41,8 @@ export function looksLikeEventLog(bytes: Uint8Array): boolean {
   const b = bytes.subarray(0, SNIFF_BYTES);
   if (b.length < 32) return false;
   // Crypto-agile: TCG_PCR_EVENT { PCR 0 (CCEL: CC MR 1), EV_NO_ACTION, 20 zero bytes, size } then "Spec ID Event03".
-  if (u32(b, 0) <= 1 && u32(b, 4) === EV.NO_ACTION && specIdAt(b, 32)) return u32(b, 28) >= 33 && u32(b, 28) <= 1024;
+  if (u32(b, 0) <= 1 && u32(b, 4) === EV.NO_ACTION && specIdAt(b, 32))
+    return u32(b, 28) >= 33 && u32(b, 28) <= 1024;
   // SHA-1: two consecutive plausible events (or one that ends the file exactly), the first in PCR 0.
   if (u32(b, 0) !== 0) return false;
   const first = plausibleSha1Event(b, 0);

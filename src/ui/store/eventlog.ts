@@ -26,6 +26,9 @@ export const createEventLogSlice: StateCreator<AppState, [], [], EventLogSlice> 
   eventLogInputs: {},
   patchEventLogInputs: (logId, patch) =>
     set((s) => ({
-      eventLogInputs: { ...s.eventLogInputs, [logId]: { ...DEFAULT_EVENTLOG_INPUTS, ...s.eventLogInputs[logId], ...patch } },
+      eventLogInputs: {
+        ...s.eventLogInputs,
+        [logId]: { ...DEFAULT_EVENTLOG_INPUTS, ...s.eventLogInputs[logId], ...patch },
+      },
     })),
 });

@@ -14,7 +14,10 @@ describe.runIf(corpusAvailable())('event log view', () => {
     for (const e of m!.attest.event_logs as Manifest[]) {
       const v = eventLogView(readCorpus(e.path), undefined, nobleBackend);
       expect(v.format, e.path).toBe(e.format);
-      const want = (e.format === 'ccel' ? { sha384: e.final_rtmrs } : e.final_pcrs) as Record<string, Record<string, string>>;
+      const want = (e.format === 'ccel' ? { sha384: e.final_rtmrs } : e.final_pcrs) as Record<
+        string,
+        Record<string, string>
+      >;
       for (const [bank, regs] of Object.entries(want))
         for (const [r, val] of Object.entries(regs)) {
           if (/^0+$/.test(val)) continue;
@@ -27,11 +30,19 @@ describe.runIf(corpusAvailable())('event log view', () => {
   });
   it('the cos-113 CCEL with its ACPI table: table fields shown, RTMR labels; the duplicate-separator log is flagged', () => {
     const e = (m!.attest.event_logs as Manifest[]).find((x) => x.acpi_table)!;
-    const v = eventLogView(readCorpus(e.path), { name: 'CCEL', bytes: readCorpus(e.acpi_table) }, nobleBackend);
+    const v = eventLogView(
+      readCorpus(e.path),
+      { name: 'CCEL', bytes: readCorpus(e.acpi_table) },
+      nobleBackend,
+    );
     expect(v.table?.fields.find((f) => f.label === 'ccType')?.value).toMatch(/^2 /);
     expect(v.events.some((x) => x.label === 'RTMR1')).toBe(true);
     expect(ccelTableView(readCorpus(e.acpi_table)).summary[0]!.value).toBe('2 (TDX)');
-    const dupe = eventLogView(readCorpus('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'), undefined, nobleBackend);
+    const dupe = eventLogView(
+      readCorpus('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'),
+      undefined,
+      nobleBackend,
+    );
     expect(dupe.checks.duplicateSeparators.length).toBe(1);
     expect(dupe.events.find((x) => x.flags.includes('duplicate-separator'))).toBeDefined();
   });
@@ -45,8 +56,17 @@ describe.runIf(corpusAvailable())('event log view', () => {
 describe.runIf(corpusAvailable())('log ↔ prediction diff over the boot lab', () => {
   for (const c of (m?.bootlab.cases ?? []) as Manifest[])
     it(c.id, () => {
-      const d = eventLogDiff(readCorpus(c.event_log), bootlabUki(c), bootlabAddons(c), undefined, nobleBackend);
-      expect(d.rows.filter((r) => !['match', 'firmware', 'unpredictable'].includes(r.status)), c.id).toEqual([]);
+      const d = eventLogDiff(
+        readCorpus(c.event_log),
+        bootlabUki(c),
+        bootlabAddons(c),
+        undefined,
+        nobleBackend,
+      );
+      expect(
+        d.rows.filter((r) => !['match', 'firmware', 'unpredictable'].includes(r.status)),
+        c.id,
+      ).toEqual([]);
       expect(d.firstDivergence).toBeUndefined();
       for (const r of d.registers) {
         if (r.predicted === undefined) {
@@ -76,7 +96,13 @@ describe.runIf(corpusAvailable())('log ↔ prediction diff over the boot lab', (
 describe.runIf(corpusAvailable())('log ↔ prediction diff of a CCEL', () => {
   it('a UKI against the cos-113 CCEL (a GRUB boot, not a UKI): RTMR1/RTMR2 rows, a named divergence, no exception', () => {
     const e = (m!.attest.event_logs as Manifest[]).find((x) => x.acpi_table)!;
-    const d = eventLogDiff(readCorpus(e.path), readCorpus('pe/uki-262.efi'), [], readCorpus(e.acpi_table), nobleBackend);
+    const d = eventLogDiff(
+      readCorpus(e.path),
+      readCorpus('pe/uki-262.efi'),
+      [],
+      readCorpus(e.acpi_table),
+      nobleBackend,
+    );
     expect(d.kind).toBe('rtmr');
     expect(d.registers.map((r) => r.label)).toEqual(['RTMR1', 'RTMR2']);
     expect(d.ok).toBe(false);

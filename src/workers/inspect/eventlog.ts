@@ -69,18 +69,24 @@ export interface EventLogView {
 }
 
 /** A parsed log as the app reads it: a CCEL when its shape says so (SHA-384 only, padding after the last event). */
-export function readLog(bytes: Uint8Array, table?: Uint8Array): { log: ParsedLog | CcelLog; ccel: boolean; notes: string[] } {
+export function readLog(
+  bytes: Uint8Array,
+  table?: Uint8Array,
+): { log: ParsedLog | CcelLog; ccel: boolean; notes: string[] } {
   const notes: string[] = [];
   if (table) return { log: parseCcel(bytes, table), ccel: true, notes };
   const tcg = parseTcgLog(bytes);
   if (looksLikeCcelArea(tcg, bytes)) {
-    notes.push('SHA-384-only log followed by padding: read as a TDX CCEL log area (index = CC MR index, 1–4 = RTMR0–3)');
+    notes.push(
+      'SHA-384-only log followed by padding: read as a TDX CCEL log area (index = CC MR index, 1–4 = RTMR0–3)',
+    );
     return { log: parseCcel(bytes), ccel: true, notes };
   }
   return { log: tcg, ccel: false, notes };
 }
 
-const regLabel = (ccel: boolean, r: number) => (ccel ? (r === 0 ? 'MRTD' : r <= 4 ? `RTMR${r - 1}` : `CC MR ${r}`) : `PCR ${r}`);
+const regLabel = (ccel: boolean, r: number) =>
+  ccel ? (r === 0 ? 'MRTD' : r <= 4 ? `RTMR${r - 1}` : `CC MR ${r}`) : `PCR ${r}`;
 
 function fieldValue(v: DecodedField['value']): string {
   if (v instanceof Uint8Array) return toHex(v);
@@ -90,16 +96,25 @@ function fieldValue(v: DecodedField['value']): string {
 }
 
 const fromStruct = (prefix: string, fs: readonly DecodedField[]): Field[] =>
-  fs.map((f) => ({ label: `${prefix}${f.name}`, value: fieldValue(f.value), offset: f.offset, length: f.length }));
+  fs.map((f) => ({
+    label: `${prefix}${f.name}`,
+    value: fieldValue(f.value),
+    offset: f.offset,
+    length: f.length,
+  }));
 
 function dataFields(x: DecodedEventData | undefined, e: LogEvent): Field[] {
   if (!x) return [];
   const out: Field[] = [];
   switch (x.kind) {
     case 'spec-id':
-      out.push({ label: 'signature', value: x.specId.signature }, { label: 'spec version', value: x.specId.specVersion });
+      out.push(
+        { label: 'signature', value: x.specId.signature },
+        { label: 'spec version', value: x.specId.specVersion },
+      );
       out.push({ label: 'uintn size', value: String(x.specId.uintnSize) });
-      for (const a of x.specId.algorithms) out.push({ label: `algorithm ${a.algorithm}`, value: `${a.digestSize} bytes` });
+      for (const a of x.specId.algorithms)
+        out.push({ label: `algorithm ${a.algorithm}`, value: `${a.digestSize} bytes` });
       break;
     case 'startup-locality':
       appendAll(out, fromStruct('', x.fields));
@@ -108,20 +123,39 @@ function dataFields(x: DecodedEventData | undefined, e: LogEvent): Field[] {
       out.push({ label: 'signature', value: x.signature, offset: e.dataOffset });
       break;
     case 'separator':
-      out.push({ label: 'value', value: `0x${x.value.toString(16).padStart(8, '0')}${x.error ? ' (error)' : ''}`, offset: e.dataOffset, length: 4 });
+      out.push({
+        label: 'value',
+        value: `0x${x.value.toString(16).padStart(8, '0')}${x.error ? ' (error)' : ''}`,
+        offset: e.dataOffset,
+        length: 4,
+      });
       break;
     case 'text':
-      out.push({ label: x.encoding === 'utf16' ? 'text (UTF-16)' : 'text', value: x.text, offset: e.dataOffset, length: e.data.length });
+      out.push({
+        label: x.encoding === 'utf16' ? 'text (UTF-16)' : 'text',
+        value: x.text,
+        offset: e.dataOffset,
+        length: e.data.length,
+      });
       break;
     case 'variable':
       appendAll(out, fromStruct('', x.fields));
       out.push({ label: 'variable', value: `${x.vendor ? `${x.vendor} ` : ''}${x.name}` });
-      out.push({ label: 'data', value: `${x.value.length} bytes`, offset: x.valueOffset, length: x.value.length });
+      out.push({
+        label: 'data',
+        value: `${x.value.length} bytes`,
+        offset: x.valueOffset,
+        length: x.value.length,
+      });
       if (x.loadOption) {
         out.push({ label: 'description', value: x.loadOption.description });
         out.push({ label: 'device path', value: x.loadOption.devicePath.text });
       }
-      if (x.bootOrder) out.push({ label: 'boot order', value: x.bootOrder.map((n) => n.toString(16).padStart(4, '0')).join(', ') });
+      if (x.bootOrder)
+        out.push({
+          label: 'boot order',
+          value: x.bootOrder.map((n) => n.toString(16).padStart(4, '0')).join(', '),
+        });
       if (x.enabled !== undefined) out.push({ label: 'enabled', value: x.enabled ? 'yes' : 'no' });
       break;
     case 'image':
@@ -131,7 +165,10 @@ function dataFields(x: DecodedEventData | undefined, e: LogEvent): Field[] {
     case 'gpt':
       out.push({ label: 'disk GUID', value: x.diskGuid });
       x.partitions.forEach((p, i) =>
-        out.push({ label: `partition ${i + 1}`, value: `${p.name || '(no name)'} ${p.typeGuid} LBA ${p.startingLba}–${p.endingLba}` }),
+        out.push({
+          label: `partition ${i + 1}`,
+          value: `${p.name || '(no name)'} ${p.typeGuid} LBA ${p.startingLba}–${p.endingLba}`,
+        }),
       );
       break;
     case 'tagged':
@@ -140,7 +177,10 @@ function dataFields(x: DecodedEventData | undefined, e: LogEvent): Field[] {
       if (x.text !== undefined) out.push({ label: 'payload text', value: x.text });
       break;
     case 'blob':
-      out.push({ label: 'base', value: '0x' + x.base.toString(16) }, { label: 'length', value: '0x' + x.length.toString(16) });
+      out.push(
+        { label: 'base', value: '0x' + x.base.toString(16) },
+        { label: 'length', value: '0x' + x.length.toString(16) },
+      );
       if (x.description) out.push({ label: 'description', value: x.description });
       break;
     case 'raw':
@@ -167,7 +207,11 @@ function finalRows(r: Replay, ccel: boolean): RegisterValueRow[] {
     }));
 }
 
-export function eventLogView(bytes: Uint8Array, table?: { name: string; bytes: Uint8Array }, hash: HashBackend = defaultHash()): EventLogView {
+export function eventLogView(
+  bytes: Uint8Array,
+  table?: { name: string; bytes: Uint8Array },
+  hash: HashBackend = defaultHash(),
+): EventLogView {
   const { log, ccel, notes } = readLog(bytes, table?.bytes);
   const kind = ccel ? 'rtmr' : 'pcr';
   const replay = replayLog(log, kind, hash);
@@ -187,7 +231,12 @@ export function eventLogView(bytes: Uint8Array, table?: { name: string; bytes: U
       register: e.register,
       label: e.type === 0x3 ? 'none' : regLabel(ccel, e.register),
       typeName: e.typeName,
-      digests: e.digests.map((d) => ({ algorithm: d.algorithm, hex: toHex(d.digest), offset: d.offset, length: d.digest.length })),
+      digests: e.digests.map((d) => ({
+        algorithm: d.algorithm,
+        hex: toHex(d.digest),
+        offset: d.offset,
+        length: d.digest.length,
+      })),
       description: describeEventData(e.decoded),
       dataOffset: e.dataOffset,
       dataLength: e.data.length,
@@ -213,7 +262,11 @@ export function eventLogView(bytes: Uint8Array, table?: { name: string; bytes: U
           table: {
             name: table.name,
             fields: [
-              ...fromStruct('', ccelTable.fields).map((f) => ({ ...f, offset: undefined, length: undefined })),
+              ...fromStruct('', ccelTable.fields).map((f) => ({
+                ...f,
+                offset: undefined,
+                length: undefined,
+              })),
               { label: 'checksum', value: ccelTable.checksumOk ? 'sums to zero' : 'does not sum to zero' },
             ],
           },
@@ -225,7 +278,11 @@ export function eventLogView(bytes: Uint8Array, table?: { name: string; bytes: U
 }
 
 /** The summary and structure of an ACPI CCEL table opened on its own. */
-export function ccelTableView(bytes: Uint8Array): { structure: { title: string; fields: Field[] }[]; diagnostics: Diagnostic[]; summary: Field[] } {
+export function ccelTableView(bytes: Uint8Array): {
+  structure: { title: string; fields: Field[] }[];
+  diagnostics: Diagnostic[];
+  summary: Field[];
+} {
   const d = new Diagnostics();
   const t = parseCcelTable(bytes, d);
   const fields = t ? fromStruct('', t.fields) : [];
@@ -235,8 +292,14 @@ export function ccelTableView(bytes: Uint8Array): { structure: { title: string; 
     summary: t
       ? [
           { label: 'CC type', value: `${t.ccType} (${t.ccTypeName})` },
-          { label: 'Log area', value: `0x${t.logAreaStartAddress.toString(16)}, ${t.logAreaMinimumLength} bytes` },
-          { label: 'Use', value: 'Open it next to its CCEL log area: the Event log view reads the area with this table.' },
+          {
+            label: 'Log area',
+            value: `0x${t.logAreaStartAddress.toString(16)}, ${t.logAreaMinimumLength} bytes`,
+          },
+          {
+            label: 'Use',
+            value: 'Open it next to its CCEL log area: the Event log view reads the area with this table.',
+          },
         ]
       : [],
   };
@@ -299,7 +362,8 @@ function extend(alg: HashAlgorithm, v: Bytes, d: Bytes, hash: HashBackend): Byte
 }
 
 /** The digest of `bank` in a log event. */
-const loggedDigest = (e: LogEvent, bank: HashAlgorithm) => e.digests.find((x) => TPM_ALG[x.algorithmId]?.hash === bank)?.digest;
+const loggedDigest = (e: LogEvent, bank: HashAlgorithm) =>
+  e.digests.find((x) => TPM_ALG[x.algorithmId]?.hash === bank)?.digest;
 
 /**
  * A PCR's predicted value: its log events in order, each replaced by the predicted event it was matched with;
@@ -332,7 +396,12 @@ function predictedPcr(
     }
     const p = predicted[r.predicted!]!;
     const d = p.digests?.[bank];
-    if (!d) return { why: `${p.description} depends on ${p.dependsOn ?? 'the platform'}`, firmware, predicted: own };
+    if (!d)
+      return {
+        why: `${p.description} depends on ${p.dependsOn ?? 'the platform'}`,
+        firmware,
+        predicted: own,
+      };
     v = extend(bank, v, d, hash);
     own++;
   }
@@ -346,7 +415,11 @@ function predictedPcr(
   return { value: v, firmware, predicted: own };
 }
 
-function hexDigests(p: PredictedEvent | undefined, e: LogEvent | undefined, banks: readonly HashAlgorithm[]): DiffDigest[] {
+function hexDigests(
+  p: PredictedEvent | undefined,
+  e: LogEvent | undefined,
+  banks: readonly HashAlgorithm[],
+): DiffDigest[] {
   return banks.map((bank) => {
     const pd = p?.digests?.[bank];
     const ld = e && loggedDigest(e, bank);

@@ -31,7 +31,12 @@ function useDiffInputs(logId: string) {
   const stored = useApp((s) => s.eventLogInputs[logId]);
   const ukis = files.filter(isUki);
   const addonFiles = files.filter(isAddon);
-  const ukiId = stored?.ukiId && ukis.some((u) => u.id === stored.ukiId) ? stored.ukiId : ukis.length === 1 ? ukis[0]!.id : null;
+  const ukiId =
+    stored?.ukiId && ukis.some((u) => u.id === stored.ukiId)
+      ? stored.ukiId
+      : ukis.length === 1
+        ? ukis[0]!.id
+        : null;
   const addons: (EventLogAddon & { name: string })[] = addonFiles.map((f) => {
     const s = stored?.addons.find((a) => a.id === f.id);
     return { id: f.id, name: f.name, enabled: s?.enabled ?? true, scope: s?.scope ?? 'global' };
@@ -79,7 +84,9 @@ function Registers({ diff }: { diff: EventLogDiff }) {
             <td>
               {r.predicted ? (
                 <>
-                  <span className={r.equal ? 'ok-note' : 'error-message'}>{r.equal ? '✓ equal' : '✗ differs'}</span>{' '}
+                  <span className={r.equal ? 'ok-note' : 'error-message'}>
+                    {r.equal ? '✓ equal' : '✗ differs'}
+                  </span>{' '}
                   <code className="mono hash-cell" data-testid="predicted">
                     {r.predicted}
                   </code>{' '}
@@ -110,8 +117,8 @@ function Rows({ diff, show }: { diff: EventLogDiff; show(offset: number, length:
   return (
     <>
       <label className="check small">
-        <input type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} /> Show the firmware&apos;s own events too (
-        {diff.rows.filter((r) => r.status === 'firmware').length})
+        <input type="checkbox" checked={all} onChange={(e) => setAll(e.currentTarget.checked)} /> Show the
+        firmware&apos;s own events too ({diff.rows.filter((r) => r.status === 'firmware').length})
       </label>
       <div className="evdiff-table-wrap">
         <table className="grid compact small evdiff-rows" data-testid="evdiff-rows">
@@ -141,7 +148,12 @@ function Rows({ diff, show }: { diff: EventLogDiff; show(offset: number, length:
                   </td>
                   <td>
                     {r.event !== undefined ? (
-                      <button type="button" className="link" onClick={() => show(r.offset!, r.length!)} title={`at ${hex(r.offset!)}`}>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => show(r.offset!, r.length!)}
+                        title={`at ${hex(r.offset!)}`}
+                      >
                         #{r.event}
                       </button>
                     ) : (
@@ -152,8 +164,14 @@ function Rows({ diff, show }: { diff: EventLogDiff; show(offset: number, length:
                   </td>
                   <td>
                     <strong>{r.source}</strong>: {r.description}
-                    {r.logged && r.logged !== r.description && <div className="muted mono evlog-desc">logged: {r.logged}</div>}
-                    {r.reason && r.status !== 'match' && <div className={r.status === 'unpredictable' ? 'muted' : 'error-message'}>{r.reason}</div>}
+                    {r.logged && r.logged !== r.description && (
+                      <div className="muted mono evlog-desc">logged: {r.logged}</div>
+                    )}
+                    {r.reason && r.status !== 'match' && (
+                      <div className={r.status === 'unpredictable' ? 'muted' : 'error-message'}>
+                        {r.reason}
+                      </div>
+                    )}
                   </td>
                   <td>
                     {r.digests
@@ -173,7 +191,15 @@ function Rows({ diff, show }: { diff: EventLogDiff; show(offset: number, length:
   );
 }
 
-export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult; log: EventLogView; tableId: string | null }) {
+export function EventLogDiffCard({
+  result,
+  log,
+  tableId,
+}: {
+  result: OpenResult;
+  log: EventLogView;
+  tableId: string | null;
+}) {
   const patchInputs = useApp((s) => s.patchEventLogInputs);
   const patchView = useApp((s) => s.patchView);
   const composer = useApp((s) => s.composer);
@@ -219,10 +245,13 @@ export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult;
   const diff = current?.diff;
   return (
     <section className="card evdiff" aria-label="Log and prediction" data-testid="evdiff">
-      <h3>Log ↔ prediction {request && !current?.diff && !current?.error && <span className="spinner" aria-label="Computing" />}</h3>
+      <h3>
+        Log ↔ prediction{' '}
+        {request && !current?.diff && !current?.error && <span className="spinner" aria-label="Computing" />}
+      </h3>
       <p className="muted small">
-        What booting a UKI {log.format === 'ccel' ? 'under TDVF' : 'with systemd-stub'} logs, predicted from the files (per the stub&apos;s
-        version) and matched event by event with this log.
+        What booting a UKI {log.format === 'ccel' ? 'under TDVF' : 'with systemd-stub'} logs, predicted from
+        the files (per the stub&apos;s version) and matched event by event with this log.
       </p>
       <div className="evdiff-inputs">
         <label>
@@ -247,7 +276,12 @@ export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult;
             {addons.map((a) => (
               <div key={a.id} className="evdiff-addon" data-testid="evdiff-addon" data-name={a.name}>
                 <label className="check">
-                  <input type="checkbox" checked={a.enabled} onChange={(e) => setAddon(a.id, { enabled: e.currentTarget.checked })} /> {a.name}
+                  <input
+                    type="checkbox"
+                    checked={a.enabled}
+                    onChange={(e) => setAddon(a.id, { enabled: e.currentTarget.checked })}
+                  />{' '}
+                  {a.name}
                 </label>{' '}
                 <select
                   value={a.scope}
@@ -271,7 +305,8 @@ export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult;
       {diff && (
         <div data-testid="evdiff-result" data-ok={String(diff.ok)}>
           <p>
-            <strong>{diff.stub}</strong> · command line <code className="mono">{diff.cmdline || '(empty)'}</code>
+            <strong>{diff.stub}</strong> · command line{' '}
+            <code className="mono">{diff.cmdline || '(empty)'}</code>
           </p>
           {diff.withheld && (
             <div className="digest-block withdrawn" role="status" data-testid="evdiff-withheld">
@@ -280,7 +315,10 @@ export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult;
               </p>
             </div>
           )}
-          <p className={diff.firstDivergence === undefined ? 'ok-note' : 'error-message'} data-testid="evdiff-verdict">
+          <p
+            className={diff.firstDivergence === undefined ? 'ok-note' : 'error-message'}
+            data-testid="evdiff-verdict"
+          >
             {diff.firstDivergence === undefined
               ? `Every event matched: ${diff.rows.filter((r) => r.status === 'match').length} predicted, ${diff.rows.filter((r) => r.status === 'unpredictable').length} not predictable from the files, ${diff.rows.filter((r) => r.status === 'firmware').length} from the firmware.`
               : (() => {
@@ -298,7 +336,9 @@ export function EventLogDiffCard({ result, log, tableId }: { result: OpenResult;
               ))}
             </ul>
           </details>
-          {diff.diagnostics.length > 0 && <DiagnosticsList diagnostics={diff.diagnostics} />}
+          {diff.diagnostics.length > 0 && (
+            <DiagnosticsList diagnostics={diff.diagnostics} indexLabel="event" />
+          )}
         </div>
       )}
     </section>

@@ -27,7 +27,9 @@ const FLAG_TEXT: Record<EventLogEventRow['flags'][number], string> = {
 function matches(e: EventLogEventRow, reg: string, q: string): boolean {
   if (reg && e.label !== reg) return false;
   if (!q) return true;
-  return `${e.index} ${e.label} ${e.typeName} ${e.description} ${e.digests.map((d) => d.hex).join(' ')}`.toLowerCase().includes(q);
+  return `${e.index} ${e.label} ${e.typeName} ${e.description} ${e.digests.map((d) => d.hex).join(' ')}`
+    .toLowerCase()
+    .includes(q);
 }
 
 function EventDetail({ row, show }: { row: EventLogEventRow; show(offset: number, length: number): void }) {
@@ -55,7 +57,12 @@ function EventDetail({ row, show }: { row: EventLogEventRow; show(offset: number
           {row.digests.map((d) => (
             <tr key={d.algorithm}>
               <th scope="row">
-                <button type="button" className="link" onClick={() => show(d.offset, d.length)} title="Show in the hex view">
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => show(d.offset, d.length)}
+                  title="Show in the hex view"
+                >
                   {d.algorithm}
                 </button>
               </th>
@@ -64,7 +71,9 @@ function EventDetail({ row, show }: { row: EventLogEventRow; show(offset: number
           ))}
           {row.digests.length === 0 && (
             <tr>
-              <td className="muted">No digest (the first event of a crypto-agile log carries a SHA-1 field of zeros).</td>
+              <td className="muted">
+                No digest (the first event of a crypto-agile log carries a SHA-1 field of zeros).
+              </td>
             </tr>
           )}
         </tbody>
@@ -84,10 +93,16 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
   const rows = useMemo(() => log.events.filter((e) => matches(e, reg, q)), [log.events, reg, q]);
   const registers = useMemo(() => [...new Set(log.events.map((e) => e.label))], [log.events]);
   const parent = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW_PX, overscan: 12 });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_PX,
+    overscan: 12,
+  });
   const selected = log.events.find((e) => e.index === view.headerIndex);
   const show = (offset: number, length: number) => patch(fileId, { hex: { offset, length } });
-  const select = (e: EventLogEventRow) => patch(fileId, { headerIndex: e.index, hex: { offset: e.offset, length: e.length } });
+  const select = (e: EventLogEventRow) =>
+    patch(fileId, { headerIndex: e.index, hex: { offset: e.offset, length: e.length } });
   const at = rows.findIndex((e) => e.index === view.headerIndex);
   const onKey = (ev: KeyboardEvent) => {
     if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
@@ -107,7 +122,11 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
         <div className="filters">
           <label>
             Register{' '}
-            <select value={reg} onChange={(e) => setReg(e.currentTarget.value)} data-testid="eventlog-register-filter">
+            <select
+              value={reg}
+              onChange={(e) => setReg(e.currentTarget.value)}
+              data-testid="eventlog-register-filter"
+            >
               <option value="">all</option>
               {registers.map((r) => (
                 <option key={r} value={r}>
@@ -155,7 +174,9 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
                     {e.typeName.replace(/^EV_/, '')}
                   </span>
                   <span className="small" title={e.description}>
-                    {e.flags.length > 0 && <span className="badge error">{e.flags.map((f) => FLAG_TEXT[f]).join(', ')}</span>}{' '}
+                    {e.flags.length > 0 && (
+                      <span className="badge error">{e.flags.map((f) => FLAG_TEXT[f]).join(', ')}</span>
+                    )}{' '}
                     {e.description}
                   </span>
                 </div>
@@ -165,7 +186,11 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
         </div>
       </section>
       <section className="card" aria-label="Selected event">
-        {selected ? <EventDetail row={selected} show={show} /> : <p className="muted">Select an event to see its digests, fields and bytes.</p>}
+        {selected ? (
+          <EventDetail row={selected} show={show} />
+        ) : (
+          <p className="muted">Select an event to see its digests, fields and bytes.</p>
+        )}
         <BytesCard fileId={fileId} size={size} highlight={view.hex} />
       </section>
     </div>
@@ -181,9 +206,9 @@ function FinalValues({ log }: { log: LogData }) {
     <section className="card" aria-label="Replayed values" data-testid="eventlog-final">
       <h3>Replayed {reg} values</h3>
       <p className="muted small">
-        Every event extended into its {reg} from {log.registers === 'rtmr' ? 'zero' : 'its reset value'} in each bank the log
-        carries ({log.banks.join(', ') || 'none'}): what a {log.registers === 'rtmr' ? 'TD quote' : 'TPM quote'} of this boot
-        must show.
+        Every event extended into its {reg} from {log.registers === 'rtmr' ? 'zero' : 'its reset value'} in
+        each bank the log carries ({log.banks.join(', ') || 'none'}): what a{' '}
+        {log.registers === 'rtmr' ? 'TD quote' : 'TPM quote'} of this boot must show.
       </p>
       {log.banks.length > 1 && (
         <label className="small">
@@ -209,7 +234,12 @@ function FinalValues({ log }: { log: LogData }) {
         <tbody>
           {log.final.flatMap((r) =>
             banks.map((b) => (
-              <tr key={`${r.register}-${b}`} data-testid="eventlog-final-value" data-register={r.register} data-bank={b}>
+              <tr
+                key={`${r.register}-${b}`}
+                data-testid="eventlog-final-value"
+                data-register={r.register}
+                data-bank={b}
+              >
                 <th scope="row">{r.label}</th>
                 <td>{b}</td>
                 <td>
@@ -228,19 +258,26 @@ function FinalValues({ log }: { log: LogData }) {
         <li>
           Duplicate separators:{' '}
           {log.checks.duplicateSeparators.length ? (
-            <span className="error-message">events {log.checks.duplicateSeparators.map((i) => `#${i}`).join(', ')} — a verifier must reject the log</span>
+            <span className="error-message">
+              events {log.checks.duplicateSeparators.map((i) => `#${i}`).join(', ')} — a verifier must reject
+              the log
+            </span>
           ) : (
             'none'
           )}
         </li>
         <li>
           Firmware events after ExitBootServices:{' '}
-          {log.checks.afterExitBootServices.length ? log.checks.afterExitBootServices.map((i) => `#${i}`).join(', ') : 'none'}
+          {log.checks.afterExitBootServices.length
+            ? log.checks.afterExitBootServices.map((i) => `#${i}`).join(', ')
+            : 'none'}
         </li>
         <li>
           Digests that disagree with their event data:{' '}
           {log.checks.digestMismatches.length ? (
-            <span className="error-message">{log.checks.digestMismatches.map((i) => `#${i}`).join(', ')}</span>
+            <span className="error-message">
+              {log.checks.digestMismatches.map((i) => `#${i}`).join(', ')}
+            </span>
           ) : (
             'none'
           )}
@@ -264,12 +301,18 @@ function CcelTablePick({ logId, tableId, log }: { logId: string; tableId: string
     <div className="evlog-table-pick">
       <label>
         ACPI CCEL table{' '}
-        <select value={tableId ?? ''} onChange={(e) => patch(logId, { tableId: e.currentTarget.value || null })} data-testid="eventlog-table">
+        <select
+          value={tableId ?? ''}
+          onChange={(e) => patch(logId, { tableId: e.currentTarget.value || null })}
+          data-testid="eventlog-table"
+        >
           <option value="">none</option>
           <FileOptions files={tables} />
         </select>
       </label>
-      {tables.length === 0 && <span className="muted small"> (drop /sys/firmware/acpi/tables/CCEL to check it too)</span>}
+      {tables.length === 0 && (
+        <span className="muted small"> (drop /sys/firmware/acpi/tables/CCEL to check it too)</span>
+      )}
       {log.table && (
         <details>
           <summary>
@@ -288,7 +331,12 @@ export default function EventLogView({ result }: { result: OpenResult }) {
   const files = useApp((s) => s.files);
   // A CCEL area is read with an open ACPI CCEL table: the one picked, or the only one open.
   const tables = files.filter((f) => f.result?.kind === 'ccel-table');
-  const tableId = inputs?.tableId !== undefined && inputs.tableId !== null ? inputs.tableId : result.eventLog?.format === 'ccel' && tables.length === 1 ? tables[0]!.id : null;
+  const tableId =
+    inputs?.tableId !== undefined && inputs.tableId !== null
+      ? inputs.tableId
+      : result.eventLog?.format === 'ccel' && tables.length === 1
+        ? tables[0]!.id
+        : null;
   const validTable = tableId && tables.some((t) => t.id === tableId) ? tableId : null;
   const [withTable, setWithTable] = useState<{ id: string; log?: LogData; error?: string } | null>(null);
   useEffect(() => {
@@ -297,7 +345,10 @@ export default function EventLogView({ result }: { result: OpenResult }) {
     engine
       .call((r) => r.eventLog(result.id, validTable))
       .then((log) => live && setWithTable({ id: validTable, log }))
-      .catch((e: unknown) => live && setWithTable({ id: validTable, error: e instanceof Error ? e.message : String(e) }));
+      .catch(
+        (e: unknown) =>
+          live && setWithTable({ id: validTable, error: e instanceof Error ? e.message : String(e) }),
+      );
     return () => {
       live = false;
     };
@@ -311,9 +362,11 @@ export default function EventLogView({ result }: { result: OpenResult }) {
       <FileHeader result={shown} />
       <div className="grid-2">
         <div>
-          <SummaryCard result={shown} show={show} />
+          <SummaryCard result={shown} show={show} indexLabel="event" />
           <CcelTablePick logId={result.id} tableId={validTable} log={log} />
-          {withTable?.error && <p className="error-message">Could not read the log with the table: {withTable.error}</p>}
+          {withTable?.error && (
+            <p className="error-message">Could not read the log with the table: {withTable.error}</p>
+          )}
         </div>
         <FinalValues log={log} />
       </div>
