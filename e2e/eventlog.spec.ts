@@ -224,4 +224,12 @@ test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX compos
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(rtmrs).toBeVisible();
   await noHorizontalScroll(page, 'composer with RTMRs');
+
+  // The log ↔ prediction diff takes the composition's UKI and add-ons (enabled, per-UKI) from the composer.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click();
+  await openTab(page, 'b.eventlog.bin');
+  await page.getByTestId('evdiff-from-composer').click();
+  await expect(page.getByTestId('evdiff-verdict')).toHaveText(/^Every event matched/, { timeout: 60_000 });
+  await expect(page.getByTestId('evdiff-addon-scope')).toHaveValue('per-uki');
 });
