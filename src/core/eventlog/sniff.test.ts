@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
+import { readdirSync } from 'node:fs';
+import { corpusAvailable, corpusPath, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 import { detectFileKind } from '../detect';
 import { parseTcgLog } from './parse';
 import { looksLikeCcelArea, looksLikeCcelTable, looksLikeEventLog } from './sniff';
@@ -42,7 +43,10 @@ describe('event log sniffing', () => {
       }
       for (const c of m.bootlab.cases as Manifest[])
         expect(detectFileKind(readCorpus(c.event_log)), c.id).toBe('eventlog');
-      // Other corpus inputs are not mistaken for logs.
+      for (const d of ['attest/extra/eventlog/tpm', 'attest/extra/eventlog/ccel'])
+      for (const f of readdirSync(corpusPath(d)))
+        expect(detectFileKind(readCorpus(`${d}/${f}`)), f).toBe(f.endsWith('.table.bin') ? 'ccel-table' : 'eventlog');
+    // Other corpus inputs are not mistaken for logs.
       for (const e of Object.values(m.inputs as Record<string, { path: string }>))
         expect(detectFileKind(readCorpus(e.path)), e.path).not.toBe('eventlog');
     },
