@@ -156,6 +156,11 @@ test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table 
       `RTMR${r}`,
     ).toHaveText(v);
   await expect(page.getByTestId('eventlog-checks')).toContainText('Duplicate separators: none');
+  // "none" stays none (the only open table is not picked again), and the area still reads as a CCEL.
+  await page.getByTestId('eventlog-table').selectOption('');
+  await expect(page.getByText(/CC type 2 \(0x2\)/)).toHaveCount(0);
+  await expect(page.getByTestId('eventlog-table')).toHaveValue('');
+  await expect(view).toHaveAttribute('data-format', 'ccel');
   await page.setViewportSize({ width: 390, height: 844 });
   await noHorizontalScroll(page, 'CCEL view');
   await shot(page, info, 'ccel-phone');

@@ -10,12 +10,14 @@ export interface EventLogAddon {
 }
 
 export interface EventLogInputs {
-  tableId: string | null;
-  ukiId: string | null;
+  /** undefined: the only open table, if one is; null: none. */
+  tableId?: string | null;
+  /** undefined: the only open UKI, if one is; null: none. */
+  ukiId?: string | null;
   addons: EventLogAddon[];
 }
 
-export const DEFAULT_EVENTLOG_INPUTS: EventLogInputs = { tableId: null, ukiId: null, addons: [] };
+export const DEFAULT_EVENTLOG_INPUTS: EventLogInputs = { addons: [] };
 
 export interface EventLogSlice {
   eventLogInputs: Record<string, EventLogInputs>;

@@ -32,10 +32,12 @@ function useDiffInputs(logId: string) {
   const ukis = files.filter(isUki);
   const addonFiles = files.filter(isAddon);
   const ukiId =
-    stored?.ukiId && ukis.some((u) => u.id === stored.ukiId)
-      ? stored.ukiId
-      : ukis.length === 1
+    stored?.ukiId === undefined
+      ? ukis.length === 1
         ? ukis[0]!.id
+        : null
+      : stored.ukiId && ukis.some((u) => u.id === stored.ukiId)
+        ? stored.ukiId
         : null;
   const addons: (EventLogAddon & { name: string })[] = addonFiles.map((f) => {
     const s = stored?.addons.find((a) => a.id === f.id);

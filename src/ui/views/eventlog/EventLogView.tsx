@@ -298,7 +298,7 @@ function CcelTablePick({ logId, tableId, log }: { logId: string; tableId: string
   const tables = files.filter((f) => f.result?.kind === 'ccel-table');
   if (log.format !== 'ccel' && !tableId) return null;
   return (
-    <div className="evlog-table-pick">
+    <section className="card evlog-table-pick" aria-label="ACPI CCEL table">
       <label>
         ACPI CCEL table{' '}
         <select
@@ -321,7 +321,7 @@ function CcelTablePick({ logId, tableId, log }: { logId: string; tableId: string
           <FieldTable fields={log.table.fields} />
         </details>
       )}
-    </div>
+    </section>
   );
 }
 
@@ -332,7 +332,7 @@ export default function EventLogView({ result }: { result: OpenResult }) {
   // A CCEL area is read with an open ACPI CCEL table: the one picked, or the only one open.
   const tables = files.filter((f) => f.result?.kind === 'ccel-table');
   const tableId =
-    inputs?.tableId !== undefined && inputs.tableId !== null
+    inputs?.tableId !== undefined
       ? inputs.tableId
       : result.eventLog?.format === 'ccel' && tables.length === 1
         ? tables[0]!.id
