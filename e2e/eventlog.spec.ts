@@ -173,6 +173,12 @@ test('the duplicate-separator CCEL is flagged in the view', async ({ page }) => 
   await openTab(page, 'go-eventlog-cos113-dupe-separator.bin');
   await expect(page.getByTestId('eventlog-checks')).toContainText('a verifier must reject the log');
   await expect(page.getByTestId('verdict')).toHaveText(/error/);
+  // Its replayed RTMRs are withheld as reference values; shown on request, marked and without a copy button.
+  await expect(page.getByTestId('eventlog-withheld')).toContainText('EVENTLOG_DUPLICATE_SEPARATOR');
+  await expect(page.getByTestId('eventlog-final-value')).toHaveCount(0);
+  await page.getByTestId('eventlog-force').click();
+  await expect(page.getByTestId('eventlog-final-value')).toHaveCount(4);
+  await expect(page.getByTestId('eventlog-final').getByRole('button', { name: /^Copy/ })).toHaveCount(0);
 });
 
 test('the composer shows predicted RTMR[1]/RTMR[2] next to MRTD for a TDX composition, RTMR1 from a reference log', async ({

@@ -75,5 +75,10 @@ describe.skipIf(!corpusAvailable())('ComposeService: TDX RTMRs', () => {
     const bad = service.compose(request(['TDX'], 'damaged.bin'));
     expect(bad.tdxRtmrs!.rtmr1.value).toBeUndefined();
     expect(bad.tdxRtmrs!.rtmr1.why).toMatch(/damaged/);
+    const dupe = service.compose(request(['TDX'], 'attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'));
+    expect(dupe.tdxRtmrs!.rtmr1.why).toMatch(/EVENTLOG_DUPLICATE_SEPARATOR/);
+    // A CCEL of another boot is a usable reference: RTMR1 predicted from its firmware events.
+    const cos = service.compose(request(['TDX'], 'attest/eventlog/ccel/go-eventlog-cos113.bin'));
+    expect(cos.tdxRtmrs!.rtmr1.value).toMatch(/^[0-9a-f]{96}$/);
   });
 });

@@ -27,7 +27,7 @@ import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import { predictBoot } from '../core/uki/boot-prediction';
 import { predictTdxRtmrs, rtmrOfPcr, type RtmrPrediction } from '../core/uki/tdx-rtmr';
-import type { ParsedLog } from '../core/eventlog';
+import { checkLog, type ParsedLog } from '../core/eventlog';
 import { readLog } from './inspect/eventlog';
 import type { VmmType } from '../core/vmsa/build';
 import { parseComposeSettings } from '../core/settings';
@@ -345,7 +345,8 @@ export class ComposeService {
     const refName = req.rtmrReferenceId ? (this.nameOf(req.rtmrReferenceId) ?? req.rtmrReferenceId) : undefined;
     if (req.rtmrReferenceId) {
       const { log, ccel } = readLog(this.bytesOf(req.rtmrReferenceId));
-      const blocked = digestBlocker(log.diagnostics);
+      // What a verifier rejects (a duplicate separator, a digest not matching its data) is no reference either.
+      const blocked = digestBlocker([...log.diagnostics, ...checkLog(log, ccel ? 'rtmr' : 'pcr', hash).diagnostics]);
       if (blocked) refBlocked = `the reference log ${refName} is damaged (${blocked.codes.join(', ')})`;
       else if (ccel) reference = log;
       else {

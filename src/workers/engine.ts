@@ -279,8 +279,9 @@ export class Engine {
     const uki = this.need(req.ukiId);
     const addons = req.addons.map((a) => ({ file: this.need(a.id).bytes, fileName: a.fileName, scope: a.scope }));
     const d = eventLogDiff(log.bytes, uki.bytes, addons, req.tableId ? this.need(req.tableId).bytes : undefined);
-    // A damaged UKI or add-on predicts values that look right: no predicted digest is shown then (issue 10).
-    const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics.filter((x) => x.code.startsWith('BOOT_'))];
+    // A damaged UKI, add-on or log gives predicted values that look right: no predicted digest is shown (issue 10).
+    // A damaged log too: PCR 4's firmware events and the match come from it.
+    const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics];
     const blocked = digestBlocker(inputs);
     if (!blocked) return d;
     return {

@@ -45,11 +45,15 @@ describe.runIf(corpusAvailable())('event log view', () => {
     );
     expect(dupe.checks.duplicateSeparators.length).toBe(1);
     expect(dupe.events.find((x) => x.flags.includes('duplicate-separator'))).toBeDefined();
+    // A log a verifier must reject gives no replayed values as reference values; the good one does.
+    expect(dupe.withheld?.codes).toContain('EVENTLOG_DUPLICATE_SEPARATOR');
+    expect(v.withheld).toBeUndefined();
   });
   it('damaged input gives diagnostics, not an exception', () => {
     const b = readCorpus('bootlab/a.eventlog.bin').slice(0, 500);
     const v = eventLogView(b, undefined, nobleBackend);
     expect(v.diagnostics.some((d) => d.code === 'EVENTLOG_TRUNCATED')).toBe(true);
+    expect(v.withheld?.codes).toContain('EVENTLOG_TRUNCATED');
   });
 });
 

@@ -4,7 +4,7 @@
 // add-ons (core/uki/boot-prediction + core/eventlog/match), with the predicted vs replayed registers.
 import { appendAll } from '../../core/append';
 import { toHex, type Bytes } from '../../core/bytes/bytes';
-import { Diagnostics, type Diagnostic } from '../../core/diagnostics';
+import { Diagnostics, digestBlocker, type Diagnostic } from '../../core/diagnostics';
 import {
   checkLog,
   describeEventData,
@@ -66,6 +66,11 @@ export interface EventLogView {
   table?: { name: string; fields: Field[] };
   notes: string[];
   diagnostics: Diagnostic[];
+  /**
+   * Set when the log has error diagnostics (truncated, damaged, a duplicate separator a verifier rejects): the
+   * replayed values are then not shown as reference values (the UI shows them only on request, marked).
+   */
+  withheld?: { reason: string; codes: string[] };
 }
 
 /** A parsed log as the app reads it: a CCEL when its shape says so (SHA-384 only, padding after the last event). */
@@ -245,6 +250,8 @@ export function eventLogView(
     };
   });
   const ccelTable = 'table' in log ? log.table : undefined;
+  const diagnostics = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
+  const blocked = digestBlocker(diagnostics);
   return {
     format: ccel ? 'ccel' : log.format,
     registers: kind,
@@ -273,7 +280,17 @@ export function eventLogView(
         }
       : {}),
     notes,
-    diagnostics: [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics],
+    diagnostics,
+    ...(blocked
+      ? {
+          withheld: {
+            reason: blocked.reason
+              .replace(/^no digest: the input/, 'the log')
+              .replace('the launch measurement', 'what the registers hold'),
+            codes: blocked.codes,
+          },
+        }
+      : {}),
   };
 }
 

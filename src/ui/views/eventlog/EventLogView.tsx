@@ -202,6 +202,8 @@ function FinalValues({ log }: { log: LogData }) {
   const [pick, setPick] = useState<string | null>(null);
   const bank = pick ?? (log.banks.includes('sha256') ? 'sha256' : (log.banks[0] ?? 'all'));
   const banks = bank === 'all' ? log.banks : log.banks.filter((b) => b === bank);
+  const [force, setForce] = useState(false);
+  const hidden = log.withheld !== undefined && !force;
   return (
     <section className="card" aria-label="Replayed values" data-testid="eventlog-final">
       <h3>Replayed {reg} values</h3>
@@ -223,36 +225,54 @@ function FinalValues({ log }: { log: LogData }) {
           </select>
         </label>
       )}
-      <table className="grid compact small">
-        <thead>
-          <tr>
-            <th scope="col">{reg}</th>
-            <th scope="col">Bank</th>
-            <th scope="col">Value</th>
-          </tr>
-        </thead>
-        <tbody>
-          {log.final.flatMap((r) =>
-            banks.map((b) => (
-              <tr
-                key={`${r.register}-${b}`}
-                data-testid="eventlog-final-value"
-                data-register={r.register}
-                data-bank={b}
-              >
-                <th scope="row">{r.label}</th>
-                <td>{b}</td>
-                <td>
-                  <span className="mono hash-cell" data-testid="value">
-                    {r.values[b]}
-                  </span>{' '}
-                  <CopyButton text={r.values[b] ?? ''} what={`${r.label} ${b}`} />
-                </td>
-              </tr>
-            )),
+      {log.withheld && (
+        <div className="digest-withheld" data-testid="eventlog-withheld" role="status">
+          <p>
+            <strong>No replayed values as reference values:</strong> {log.withheld.reason}.
+          </p>
+          {force ? (
+            <div className="forced-label">
+              From a damaged or rejected log: never use these as reference values
+            </div>
+          ) : (
+            <button type="button" onClick={() => setForce(true)} data-testid="eventlog-force">
+              Show the replayed values anyway
+            </button>
           )}
-        </tbody>
-      </table>
+        </div>
+      )}
+      {!hidden && (
+        <table className="grid compact small">
+          <thead>
+            <tr>
+              <th scope="col">{reg}</th>
+              <th scope="col">Bank</th>
+              <th scope="col">Value</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.final.flatMap((r) =>
+              banks.map((b) => (
+                <tr
+                  key={`${r.register}-${b}`}
+                  data-testid="eventlog-final-value"
+                  data-register={r.register}
+                  data-bank={b}
+                >
+                  <th scope="row">{r.label}</th>
+                  <td>{b}</td>
+                  <td>
+                    <span className={`mono hash-cell${log.withheld ? ' forced' : ''}`} data-testid="value">
+                      {r.values[b]}
+                    </span>{' '}
+                    {!log.withheld && <CopyButton text={r.values[b] ?? ''} what={`${r.label} ${b}`} />}
+                  </td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      )}
       <h3>Checks</h3>
       <ul className="small" data-testid="eventlog-checks">
         <li>
