@@ -2,7 +2,7 @@
 // boot-lab case the diff of its real log against our prediction (every event matched, every predicted register
 // equal to what the TPM reported).
 import { describe, expect, it } from 'vitest';
-import { nobleBackend } from '../../core/hash/hash';
+import { nodeHashBackend as hashBackend } from '../../cli/node-hash';
 import { bootlabAddons, bootlabUki } from '../../test-support/bootlab';
 import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 import { ccelTableView, eventLogDiff, eventLogView } from './eventlog';
@@ -12,7 +12,7 @@ const m = corpusAvailable() ? manifest() : undefined;
 describe.runIf(corpusAvailable())('event log view', () => {
   it('every attest.event_logs entry: the final rows equal the stated values; CCELs read as RTMRs', () => {
     for (const e of m!.attest.event_logs as Manifest[]) {
-      const v = eventLogView(readCorpus(e.path), undefined, nobleBackend);
+      const v = eventLogView(readCorpus(e.path), undefined, hashBackend);
       expect(v.format, e.path).toBe(e.format);
       const want = (e.format === 'ccel' ? { sha384: e.final_rtmrs } : e.final_pcrs) as Record<
         string,
@@ -33,7 +33,7 @@ describe.runIf(corpusAvailable())('event log view', () => {
     const v = eventLogView(
       readCorpus(e.path),
       { name: 'CCEL', bytes: readCorpus(e.acpi_table) },
-      nobleBackend,
+      hashBackend,
     );
     expect(v.table?.fields.find((f) => f.label === 'ccType')?.value).toMatch(/^2 /);
     expect(v.events.some((x) => x.label === 'RTMR1')).toBe(true);
@@ -41,7 +41,7 @@ describe.runIf(corpusAvailable())('event log view', () => {
     const dupe = eventLogView(
       readCorpus('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'),
       undefined,
-      nobleBackend,
+      hashBackend,
     );
     expect(dupe.checks.duplicateSeparators.length).toBe(1);
     expect(dupe.events.find((x) => x.flags.includes('duplicate-separator'))).toBeDefined();
@@ -51,7 +51,7 @@ describe.runIf(corpusAvailable())('event log view', () => {
   });
   it('damaged input gives diagnostics, not an exception', () => {
     const b = readCorpus('bootlab/a.eventlog.bin').slice(0, 500);
-    const v = eventLogView(b, undefined, nobleBackend);
+    const v = eventLogView(b, undefined, hashBackend);
     expect(v.diagnostics.some((d) => d.code === 'EVENTLOG_TRUNCATED')).toBe(true);
     expect(v.withheld?.codes).toContain('EVENTLOG_TRUNCATED');
   });
@@ -65,7 +65,7 @@ describe.runIf(corpusAvailable())('log ↔ prediction diff over the boot lab', (
         bootlabUki(c),
         bootlabAddons(c),
         undefined,
-        nobleBackend,
+        hashBackend,
       );
       expect(
         d.rows.filter((r) => !['match', 'firmware', 'unpredictable'].includes(r.status)),
@@ -88,7 +88,7 @@ describe.runIf(corpusAvailable())('log ↔ prediction diff over the boot lab', (
     });
   it('without its add-on, case b diverges at the first PCR 12 event with the reason', () => {
     const c = (m!.bootlab.cases as Manifest[]).find((x) => x.id === 'b')!;
-    const d = eventLogDiff(readCorpus(c.event_log), bootlabUki(c), [], undefined, nobleBackend);
+    const d = eventLogDiff(readCorpus(c.event_log), bootlabUki(c), [], undefined, hashBackend);
     expect(d.ok).toBe(false);
     const first = d.rows[d.firstDivergence!]!;
     expect(first.label).toBe('PCR 4');
@@ -105,7 +105,7 @@ describe.runIf(corpusAvailable())('log ↔ prediction diff of a CCEL', () => {
       readCorpus('pe/uki-262.efi'),
       [],
       readCorpus(e.acpi_table),
-      nobleBackend,
+      hashBackend,
     );
     expect(d.kind).toBe('rtmr');
     expect(d.registers.map((r) => r.label)).toEqual(['RTMR1', 'RTMR2']);
