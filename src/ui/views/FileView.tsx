@@ -8,6 +8,7 @@ const IgvmView = lazy(() => import('./igvm/IgvmView'));
 const GenericView = lazy(() => import('./GenericView'));
 const PeView = lazy(() => import('./pe/PeView'));
 const EventLogView = lazy(() => import('./eventlog/EventLogView'));
+const EvidenceView = lazy(() => import('./evidence/EvidenceView'));
 
 function Loading({ file }: { file: OpenFile }) {
   const job = useApp((s) => s.jobs.find((j) => j.fileId === file.id));
@@ -35,6 +36,8 @@ export function FileView({ file }: { file: OpenFile }) {
         <PeView result={file.result} />
       ) : file.result.eventLog ? (
         <EventLogView result={file.result} />
+      ) : file.result.evidence ? (
+        <EvidenceView result={file.result} />
       ) : (
         <GenericView result={file.result} />
       )}
