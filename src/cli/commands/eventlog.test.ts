@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main';
 import { captureIo } from '../../test-support/cli';
@@ -85,5 +88,25 @@ describe.runIf(corpusAvailable())('fukiscope eventlog', () => {
     const io = captureIo();
     expect(await main(['eventlog'], io)).toBe(2);
     expect(await main(['eventlog', 'x', '--addon', 'y'], captureIo())).toBe(2);
+  });
+});
+
+describe.runIf(corpusAvailable())('fukiscope eventlog --quote', () => {
+  it('reads the RTMRs through the quote decoder: a damaged quote is refused with its diagnostic, exit 2', async () => {
+    const e = (m!.attest.event_logs as Manifest[]).find((x) => x.quote)!;
+    const q = readFileSync(corpusPath(`attest/${e.quote}`));
+    const dir = mkdtempSync(join(tmpdir(), 'fks-quote-'));
+    const bad = join(dir, 'bad.dat');
+    const b = new Uint8Array(q);
+    b[4] = 0; // TEE type 0 = SGX: not a TDX quote
+    writeFileSync(bad, b);
+    const io = captureIo();
+    expect(await main(['eventlog', corpusPath(e.path), '--quote', bad], io)).toBe(2);
+    expect(io.stderr).toMatch(/TDX_QUOTE_TEE_TYPE/);
+    const short = join(dir, 'short.dat');
+    writeFileSync(short, q.subarray(0, 600));
+    const io2 = captureIo();
+    expect(await main(['eventlog', corpusPath(e.path), '--quote', short], io2)).toBe(2);
+    expect(io2.stderr).toMatch(/TDX_QUOTE_TRUNCATED/);
   });
 });

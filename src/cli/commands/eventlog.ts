@@ -4,7 +4,9 @@
 // of a TDX quote compared with the replay. Exit 1 when a comparison or a check fails.
 import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
-import { toHex, u16 } from '../../core/bytes/bytes';
+import { decodeTdxQuote } from '../../core/attest/tdx-quote';
+import { toHex } from '../../core/bytes/bytes';
+import { byName } from '../../core/fields/field-table';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import {
   checkLog,
@@ -19,6 +21,7 @@ import {
   type ParsedLog,
   type RegisterComparison,
 } from '../../core/eventlog';
+import { looksLikeCcelArea } from '../../core/eventlog/sniff';
 import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
 import { ESP_KIND_NAMES, parseAddonArgs, parseEspArgs } from '../addon-args';
 import type { Command } from '../commands';
@@ -41,26 +44,22 @@ const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uk
 Prints the final value of every PCR/RTMR per bank and every event; exit 1 when a comparison fails, the log is
 damaged, or an event's digest does not match its event data (and with --strict, on a duplicate separator).`;
 
-/** RTMR0–3 of a TDX quote, read at their documented offsets (evidence §2: v4 body at 48; v5 after a 6-byte body descriptor). */
+/**
+ * RTMR0–3 of a TDX quote (v4/v5, TD 1.0 or 1.5 body), decoded by the one quote decoder (core/attest/tdx-quote.ts)
+ * so the CLI reads the same fields the Evidence view shows. A quote the decoder rejects is a usage error here.
+ */
 function quoteRtmrs(q: Uint8Array): Record<string, string> {
-  if (q.length < 48 + 6) throw new UsageError('--quote: file too short for a TDX quote');
-  const version = u16(q, 0);
-  const body = version === 4 ? 48 : version === 5 ? 54 : -1;
-  if (body < 0) throw new UsageError(`--quote: quote version ${version} (4 or 5 expected)`);
-  if (q.length < body + 584) throw new UsageError('--quote: file too short for a TD report body');
+  const { quote, diagnostics } = decodeTdxQuote(q);
+  const err = diagnostics.find((d) => d.severity === 'error');
+  if (!quote || err) throw new UsageError(`--quote: not a usable TDX quote${err ? ` (${err.code}: ${err.message})` : ''}`);
+  const fields = byName(quote.body);
   const out: Record<string, string> = {};
-  for (let i = 0; i < 4; i++) out[String(i)] = toHex(q.subarray(body + 328 + 48 * i, body + 376 + 48 * i));
+  for (let i = 0; i < 4; i++) {
+    const f = fields.get(`rtmr${i}`);
+    if (!f) throw new UsageError(`--quote: the quote body has no rtmr${i}`);
+    out[String(i)] = f.hex;
+  }
   return out;
-}
-
-function looksLikeCcel(log: ParsedLog, bytes: Uint8Array): boolean {
-  const algs = log.specId?.algorithms.map((a) => a.algorithm) ?? [];
-  return (
-    algs.length === 1 &&
-    algs[0] === 'sha384' &&
-    log.end < bytes.length &&
-    bytes.subarray(log.end).every((b) => b === 0 || b === 0xff)
-  );
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -87,7 +86,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     ? parseCcel(bytes, values['ccel-table'] ? io.readFile(values['ccel-table']) : undefined)
     : parseTcgLog(bytes);
   const notes: string[] = [];
-  if (!ccel && looksLikeCcel(log, bytes)) {
+  if (!ccel && looksLikeCcelArea(log, bytes)) {
     ccel = true;
     log = parseCcel(bytes);
     notes.push(
