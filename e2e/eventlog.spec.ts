@@ -167,18 +167,26 @@ test('the cos-113 CCEL with its ACPI table: RTMRs equal the manifest, the table 
   await shot(page, info, 'ccel-phone');
 });
 
-test('the duplicate-separator CCEL is flagged in the view', async ({ page }) => {
+test('the duplicate-separator CCEL is flagged in the view; a truncated log has its values withheld', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, [corpusFile('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin')]);
   await openTab(page, 'go-eventlog-cos113-dupe-separator.bin');
-  await expect(page.getByTestId('eventlog-checks')).toContainText('a verifier must reject the log');
+  // go-eventlog rejects it, but it replays intact: a warning, and the replayed RTMRs are shown.
+  await expect(page.getByTestId('eventlog-checks')).toContainText('go-eventlog rejects the log');
+  await expect(page.getByTestId('verdict')).toHaveText(/warning/);
+  await expect(page.getByTestId('eventlog-final-value')).toHaveCount(4);
+
+  // A log cut inside an event is damaged: its replayed values are withheld as reference values; shown on
+  // request, marked and without a copy button.
+  const log = corpusFile('bootlab/a.eventlog.bin');
+  await dropFiles(page, [{ name: 'a-truncated.eventlog.bin', bytes: log.bytes.subarray(0, 9000) }]);
+  await openTab(page, 'a-truncated.eventlog.bin');
   await expect(page.getByTestId('verdict')).toHaveText(/error/);
-  // Its replayed RTMRs are withheld as reference values; shown on request, marked and without a copy button.
-  await expect(page.getByTestId('eventlog-withheld')).toContainText('EVENTLOG_DUPLICATE_SEPARATOR');
+  await expect(page.getByTestId('eventlog-withheld')).toContainText('EVENTLOG_TRUNCATED');
   await expect(page.getByTestId('eventlog-final-value')).toHaveCount(0);
   await page.getByTestId('eventlog-force').click();
-  await expect(page.getByTestId('eventlog-final-value')).toHaveCount(4);
+  await expect(page.getByTestId('eventlog-final-value')).not.toHaveCount(0);
   await expect(page.getByTestId('eventlog-final').getByRole('button', { name: /^Copy/ })).toHaveCount(0);
 });
 

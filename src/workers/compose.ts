@@ -346,8 +346,14 @@ export class ComposeService {
     if (req.rtmrReferenceId) {
       const { log, ccel } = readLog(this.bytesOf(req.rtmrReferenceId));
       // What a verifier rejects (a duplicate separator, a digest not matching its data) is no reference either.
-      const blocked = digestBlocker([...log.diagnostics, ...checkLog(log, ccel ? 'rtmr' : 'pcr', hash).diagnostics]);
+      const checks = checkLog(log, ccel ? 'rtmr' : 'pcr', hash);
+      const blocked = digestBlocker([...log.diagnostics, ...checks.diagnostics]);
       if (blocked) refBlocked = `the reference log ${refName} is damaged (${blocked.codes.join(', ')})`;
+      // A duplicate separator is only a warning in the log's own view (it replays intact), but its firmware
+      // events are not a pattern to predict from: go-eventlog rejects such a log, and in the corpus cases the
+      // separator sits in RTMR0 where RTMR1 expects it.
+      else if (checks.duplicateSeparators.length)
+        refBlocked = `the reference log ${refName} has a duplicate separator (event #${checks.duplicateSeparators[0]}, EVENTLOG_DUPLICATE_SEPARATOR) that verifiers reject`;
       else if (ccel) reference = log;
       else {
         // A TPM log of the same firmware: its events re-indexed as TDVF would log them (CC MR = RTMR + 1).

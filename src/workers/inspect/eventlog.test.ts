@@ -45,9 +45,15 @@ describe.runIf(corpusAvailable())('event log view', () => {
     );
     expect(dupe.checks.duplicateSeparators.length).toBe(1);
     expect(dupe.events.find((x) => x.flags.includes('duplicate-separator'))).toBeDefined();
-    // A log a verifier must reject gives no replayed values as reference values; the good one does.
-    expect(dupe.withheld?.codes).toContain('EVENTLOG_DUPLICATE_SEPARATOR');
+    // go-eventlog rejects it, yet it replays intact: a warning that says so, and its values are shown.
+    const dupeDiag = dupe.diagnostics.find((d) => d.code === 'EVENTLOG_DUPLICATE_SEPARATOR');
+    expect(dupeDiag?.severity).toBe('warning');
+    expect(dupeDiag?.message).toMatch(/go-eventlog rejects the log/);
+    expect(dupe.withheld).toBeUndefined();
     expect(v.withheld).toBeUndefined();
+    // A log cut inside an event is damaged: no replayed values as reference values.
+    const cut = eventLogView(readCorpus('bootlab/a.eventlog.bin').slice(0, 9000), undefined, hashBackend);
+    expect(cut.withheld?.codes).toContain('EVENTLOG_TRUNCATED');
   });
   it('damaged input gives diagnostics, not an exception', () => {
     const b = readCorpus('bootlab/a.eventlog.bin').slice(0, 500);

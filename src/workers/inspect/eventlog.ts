@@ -67,7 +67,7 @@ export interface EventLogView {
   notes: string[];
   diagnostics: Diagnostic[];
   /**
-   * Set when the log has error diagnostics (truncated, damaged, a duplicate separator a verifier rejects): the
+   * Set when the log has error diagnostics (truncated, damaged): the
    * replayed values are then not shown as reference values (the UI shows them only on request, marked).
    */
   withheld?: { reason: string; codes: string[] };
