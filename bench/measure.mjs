@@ -24,7 +24,7 @@ const stats = (fn, n = reps) => timings(fn, n);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
 
 // 1. The CLI against OpenSSL, both as whole processes (start-up included in both).
-const out = execFileSync(process.execPath, [cli, 'measure', file, '--platform', 'snp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+const out = JSON.parse(execFileSync(process.execPath, [cli, 'measure', file, '--platform', 'snp', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).platforms[0].digest;
 const want = entry.measurements.SEV_SNP.snp_launch_digest.value.toLowerCase();
 if (out !== want) throw new Error(`digest mismatch: ${out} vs ${want}`);
 const ours = stats(() => run(process.execPath, [cli, 'measure', file, '--platform', 'snp']));
