@@ -7,18 +7,23 @@ import { IgvmBuilder, parseIgvm } from '../core/igvm';
 import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { Engine } from './engine';
-import { nobleBackend } from '../core/hash/hash';
+import { nobleBackend, type HashBackend } from '../core/hash/hash';
+import { loadWasmHash } from '../core/hash/wasm';
 import { chainWhileHashing, measureIgvmFast } from './measure-fast';
-import { answerPageHashRequest, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
+import { answerPageHashRequest, CHUNK_PAGES, IN_FLIGHT, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 
 /** A Worker stand-in: each message is answered asynchronously by the page-hash worker's own handler. */
-export function fakeWorker(log?: number[]): HashWorker {
+export function fakeWorker(log?: number[], sync?: HashBackend, inFlight?: { now: number; max: number }): HashWorker {
   const w: HashWorker = {
     onmessage: null,
     onerror: null,
     postMessage(req: PageHashRequest) {
       log?.push(req.pages.byteLength / 4096);
-      void answerPageHashRequest(req).then((reply) => w.onmessage?.({ data: reply } as MessageEvent<PageHashReply>));
+      if (inFlight) inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+      void answerPageHashRequest(req, crypto.subtle, sync).then((reply) => {
+        if (inFlight) inFlight.now--;
+        w.onmessage?.({ data: reply } as MessageEvent<PageHashReply>);
+      });
     },
     terminate() {},
   };
@@ -88,6 +93,21 @@ describe('PageHashPool', () => {
     const reference = sync().chain!;
     expect(toHex(u.digest)).toBe(toHex(reference.updatePage(step, edited).digest));
     expect(u.firstChangedStep).toBe(step);
+  });
+
+  it('keeps at most IN_FLIGHT packed chunks per worker, and gives the same digest with WebAssembly page hashes', async () => {
+    const many = parseIgvm(bigIgvm(CHUNK_PAGES * 9 + 5)).file!;
+    const want = toHex(measureIgvm(many, { platforms: ['SEV_SNP'] })[0]!.digest);
+    const wasm = await loadWasmHash();
+    expect(wasm).toBeDefined();
+    for (const backend of [undefined, wasm]) {
+      const inFlight = { now: 0, max: 0 };
+      const log: number[] = [];
+      const [m] = await measureIgvmFast(many, { platforms: ['SEV_SNP'] }, new PageHashPool(2, () => fakeWorker(log, backend, inFlight)));
+      expect(toHex(m!.digest)).toBe(want);
+      expect(log.length).toBe(10);
+      expect(inFlight.max).toBe(2 * IN_FLIGHT);
+    }
   });
 
   it('hashes small inputs in the calling thread, and falls back to it when a worker fails', async () => {

@@ -107,7 +107,7 @@ describe('WebAssembly and noble hash backends', () => {
         if (!pe.ok) continue;
         const view = (h: HashBackend) => {
           const auth = authenticodeDigests(bytes, pe, h);
-          const out: string[] = Object.entries(auth.digests).map(([alg, d]) => `${alg} ${toHex(d.pad8)} ${toHex(d.none)}`);
+          const out: string[] = Object.entries(auth?.digests ?? {}).map(([alg, d]) => `${alg} ${toHex(d.pad8)} ${toHex(d.none)}`);
           const model = parseUki(bytes, pe);
           if (model.kind === 'uki') {
             const p = ukiPcr11(bytes, model, { hash: h });

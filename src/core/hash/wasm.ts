@@ -15,7 +15,10 @@ import type { HashAlgorithm, HashBackend, IncrementalHash } from './hash';
  */
 class Lane {
   private owner: Stream | undefined;
-  constructor(readonly hasher: IHasher) {}
+  private readonly hasher: IHasher;
+  constructor(hasher: IHasher) {
+    this.hasher = hasher;
+  }
 
   /** The instance with `s`'s state in it (a fresh stream starts from init). */
   claim(s: Stream): IHasher {
@@ -49,7 +52,10 @@ class Lane {
 class Stream implements IncrementalHash {
   state: Uint8Array | undefined;
   private done = false;
-  constructor(private readonly lane: Lane) {}
+  private readonly lane: Lane;
+  constructor(lane: Lane) {
+    this.lane = lane;
+  }
 
   update(data: Uint8Array): IncrementalHash {
     if (this.done) throw new Error('hash already finalised');
