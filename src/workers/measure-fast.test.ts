@@ -6,7 +6,7 @@ import { toHex } from '../core/bytes/bytes';
 import { IgvmBuilder, parseIgvm } from '../core/igvm';
 import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
-import { Engine } from './engine';
+import { Engine, fileSha256Hex } from './engine';
 import { nobleBackend, type HashBackend } from '../core/hash/hash';
 import { loadWasmHash } from '../core/hash/wasm';
 import { chainWhileHashing, measureIgvmFast } from './measure-fast';
@@ -169,5 +169,18 @@ describe.skipIf(!corpusAvailable())('Engine.measureAsync (the worker measure pat
     expect(b).toBeGreaterThanOrEqual(0);
     expect(fast.digest).toMatch(/^[0-9a-f]{96}$/);
     expect(fast).toEqual(sync);
+  });
+});
+
+describe('fileSha256Hex (a file identity without a WebCrypto copy of a large file)', () => {
+  it('streams a large file in slices with progress, the same digest as WebCrypto in one call', async () => {
+    const bytes = bigIgvm(300);
+    const whole = await fileSha256Hex(bytes);
+    const done: number[] = [];
+    const sliced = await fileSha256Hex(bytes, (n) => done.push(n), 0, 100_000);
+    expect(sliced).toBe(whole);
+    expect(whole).toBe(toHex(nobleBackend.digest('sha256', bytes)));
+    expect(done.length).toBe(Math.ceil(bytes.length / 100_000));
+    expect(done.at(-1)).toBe(bytes.length);
   });
 });
