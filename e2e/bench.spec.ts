@@ -328,11 +328,16 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
     await page.evaluate(() => {
       for (const el of document.querySelectorAll('[data-testid="header-counts"]')) el.setAttribute('data-bench-seen', '');
     });
-    const watch = page.evaluate(async () => {
+    const watch = page.evaluate(async (name) => {
       const t0 = performance.now();
       const seen = new Set<string>();
       let frames = 0;
-      while (!document.querySelector('[data-testid="header-counts"]:not([data-bench-seen])')) {
+      // Done when the active file's heading names this file and its header counts are on screen.
+      const opened = () =>
+        [...document.querySelectorAll('h1, h2')].some((h) => h.textContent?.includes(name)) &&
+        !!document.querySelector('[data-testid="header-counts"]:not([data-bench-seen])') &&
+        !document.querySelector('progress[aria-label="Progress"]');
+      while (!opened()) {
         const p = document.querySelector<HTMLProgressElement>('progress[aria-label="Progress"]');
         if (p) seen.add(`${p.value}/${p.max}`);
         frames++;
@@ -340,7 +345,7 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
         await new Promise((r) => requestAnimationFrame(() => r(null)));
       }
       return { openMs: performance.now() - t0, progressValuesSeen: seen.size, framesWhileLoading: frames };
-    });
+    }, `bench-${MIB}mib.igvm`);
     await page.getByTestId('file-input').setInputFiles(path);
     const open = await watch;
     results.open = open;

@@ -8,17 +8,18 @@ import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
 import { webCryptoSha256Hex } from './webcrypto-replay';
-import { defaultHash, type HashBackend } from '../core/hash/hash';
+import { defaultHash, type HashAlgorithm, type HashBackend } from '../core/hash/hash';
 import { toHex } from '../core/bytes/bytes';
-import { inspectPe } from './inspect/pe';
-import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
+import { inspectPe, peMoreDigests } from './inspect/pe';
+import { HASH_ALGORITHMS } from '../core/authenticode';
+import { inThreadHasher, PageHashPool, syncHasher, type PageHasher } from './page-hash-pool';
 import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
 import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
-import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult, PeMoreDigests } from './protocol';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -229,9 +230,17 @@ export class Engine {
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     const refused = this.refuse(id, options);
     if (refused) return refused;
-    this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
+    // The WebAssembly SHA-384 in this thread where it loaded (no page copies); else WebCrypto over the worker pool.
+    const hash = defaultHash();
+    this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
     const r = await s.measureFast(options, this.pageHasher, onProgress);
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+  }
+
+  /** More Authenticode digests and PCR 11 banks of an open PE (computed on demand, see OPEN_ALGORITHMS). */
+  peDigests(id: string, algorithms: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
+    const algs = algorithms.filter((a) => (HASH_ALGORITHMS as readonly string[]).includes(a));
+    return peMoreDigests(this.need(id).bytes, algs);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {

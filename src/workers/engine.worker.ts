@@ -4,7 +4,7 @@ import { expose, transfer } from 'comlink';
 import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
-import { defaultHash, setDefaultHash } from '../core/hash/hash';
+import { defaultHash, setDefaultHash, type HashAlgorithm } from '../core/hash/hash';
 import { loadWasmHash } from '../core/hash/wasm';
 import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
@@ -99,6 +99,10 @@ const api = {
   },
   searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
     return engine.searchEvidence(id, compareWith, onProgress);
+  },
+  async peDigests(id: string, algorithms: HashAlgorithm[]) {
+    await hashReady;
+    return engine.peDigests(id, algorithms);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

@@ -10,7 +10,7 @@ import { Engine, fileSha256Hex } from './engine';
 import { nobleBackend, type HashBackend } from '../core/hash/hash';
 import { loadWasmHash } from '../core/hash/wasm';
 import { chainWhileHashing, measureIgvmFast } from './measure-fast';
-import { answerPageHashRequest, CHUNK_PAGES, IN_FLIGHT, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
+import { answerPageHashRequest, CHUNK_PAGES, IN_FLIGHT, inThreadHasher, PageHashPool, syncHasher, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 
 /** A Worker stand-in: each message is answered asynchronously by the page-hash worker's own handler. */
 export function fakeWorker(log?: number[], sync?: HashBackend, inFlight?: { now: number; max: number }): HashWorker {
@@ -108,6 +108,17 @@ describe('PageHashPool', () => {
       expect(log.length).toBe(10);
       expect(inFlight.max).toBe(2 * IN_FLIGHT);
     }
+  });
+
+  it('syncHasher (WebAssembly, in the calling thread): the same digest and chunked as the pool', async () => {
+    const wasm = (await loadWasmHash())!;
+    const many = parseIgvm(bigIgvm(CHUNK_PAGES * 2 + 7)).file!;
+    const firsts: number[] = [];
+    const h = syncHasher(wasm);
+    const counting: PageHasher = { sha384Pages: (pages, onChunk) => h.sha384Pages(pages, (first, x) => (firsts.push(first), onChunk?.(first, x))) };
+    const [m] = await measureIgvmFast(many, { platforms: ['SEV_SNP'] }, counting);
+    expect(toHex(m!.digest)).toBe(toHex(measureIgvm(many, { platforms: ['SEV_SNP'] })[0]!.digest));
+    expect(firsts).toEqual([0, CHUNK_PAGES, 2 * CHUNK_PAGES]);
   });
 
   it('hashes small inputs in the calling thread, and falls back to it when a worker fails', async () => {

@@ -64,6 +64,30 @@ export const inThreadHasher: PageHasher = {
   },
 };
 
+/**
+ * In the calling thread with a synchronous backend (the WebAssembly SHA-384): every page hashed where it lies, no
+ * copy, no message, one chunk reported per CHUNK_PAGES pages. The engine worker uses this when the WebAssembly
+ * backend loaded: the pool's copies (every page packed into a transferable buffer) were garbage the size of the
+ * file for each measurement, and on a 2-core machine shared with other work two pool workers hash no faster.
+ */
+export function syncHasher(hash: HashBackend): PageHasher {
+  return {
+    async sha384Pages(pages, onChunk) {
+      const out = new Uint8Array(pages.length * SHA384);
+      for (let from = 0; from < pages.length; from += CHUNK_PAGES) {
+        const to = Math.min(pages.length, from + CHUNK_PAGES);
+        for (let i = from; i < to; i++) {
+          const p = pages[i]!;
+          if (p.length !== PAGE) throw new RangeError(`page ${i} is ${p.length} bytes, not ${PAGE}`);
+          out.set(hash.digest('sha384', p), i * SHA384);
+        }
+        onChunk?.(from, out.subarray(from * SHA384, to * SHA384));
+      }
+      return out;
+    },
+  };
+}
+
 /** Request and reply of page-hash.worker.ts. */
 export interface PageHashRequest {
   id: number;
