@@ -25,6 +25,11 @@ const composer = new ComposeService(
   (id) => engine.nameOf(id),
 );
 
+/** The composer's IGVM for a request, as a file to compare evidence with (outputs() refuses a damaged input). */
+function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Array } {
+  return { name: "the composer's result", bytes: composer.outputs(request).igvm };
+}
+
 const api = {
   async open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
     await hashReady;
@@ -94,11 +99,12 @@ const api = {
     self.removeEventListener('securitypolicyviolation', onViolation);
     return { outcome, violation };
   },
-  verifyEvidence(id: string, options: EvidenceVerifyOptions) {
-    return engine.verifyEvidence(id, options);
+  /** `composed`: compare with the composer's result (its IGVM is built here, from the open files). */
+  verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.verifyEvidence(id, options, composed && composedIgvm(composed));
   },
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
-    return engine.searchEvidence(id, compareWith, onProgress);
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
   },
   async peDigests(id: string, algorithms: HashAlgorithm[]) {
     await hashReady;
