@@ -64,6 +64,10 @@ if (b.scroll) {
   frames('browser: 14 MiB IGVM page map scroll, max frame', b.scroll.pageMap);
   frames('browser: 14 MiB IGVM expanded ledger scroll, max frame', b.scroll.ledgerExpanded);
 }
+if (b.search) {
+  // e2e/search-bench.spec.ts (the evidence work's bench; bench/browser-search.mjs prints it in full).
+  rows.push(row({ name: 'browser: mismatch search, 10,000 candidates in the engine worker', value: b.search.tenThousandCandidatesMs, unit: 'ms', target: { below: 1000 }, note: `${b.search.candidates} candidates against ${b.search.firmware}; one full recompute ${b.fullRecompute?.measurePanelMs} ms in the Measure panel`, source: src }));
+}
 if (large) {
   const L = large;
   const mib = L.mib ?? Math.round(L.bytes / 2 ** 20);
