@@ -8,15 +8,18 @@ import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
 import { webCryptoSha256Hex } from './webcrypto-replay';
-import { inspectPe } from './inspect/pe';
-import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
-import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
+import { defaultHash, type HashAlgorithm, type HashBackend } from '../core/hash/hash';
+import { toHex } from '../core/bytes/bytes';
+import { inspectPe, peMoreDigests } from './inspect/pe';
+import { HASH_ALGORITHMS } from '../core/authenticode';
+import { inThreadHasher, PageHashPool, syncHasher, type PageHasher } from './page-hash-pool';
+import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
 import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
-import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult, PeMoreDigests } from './protocol';
 import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol';
 import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
 import { readCertificates } from '../core/x509/cert';
@@ -43,11 +46,38 @@ interface OpenEntry {
   bytes: Uint8Array;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
+  /** The firmware's page SHA-384s, kept across re-measures (what-if settings change only the VMSA steps). */
+  firmwarePages?: HashBackend;
   evidence?: Evidence;
   /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
   diagnostics: Diagnostic[];
   /** The open result's measurement choices (labels for a refused measurement). */
   measurable: MeasureChoice[];
+}
+
+/** Files from this size on are hashed in slices by the default backend instead of one WebCrypto call. */
+export const STREAM_HASH_BYTES = 64 << 20;
+const SLICE = 16 << 20;
+
+/**
+ * A file's SHA-256 (its identity in the app). WebCrypto copies its input before hashing, which for a 512 MiB IGVM
+ * is 512 MiB more at the peak; a large file is therefore streamed through the default backend (the WebAssembly
+ * SHA-256 in the worker) in 16 MiB slices of the same buffer, reporting progress and yielding between slices.
+ */
+export async function fileSha256Hex(
+  bytes: Uint8Array,
+  onDone?: (done: number) => void,
+  streamFrom = STREAM_HASH_BYTES,
+  slice = SLICE,
+): Promise<string> {
+  if (bytes.length < streamFrom) return webCryptoSha256Hex(bytes);
+  const h = defaultHash().create('sha256');
+  for (let at = 0; at < bytes.length; at += slice) {
+    h.update(bytes.subarray(at, Math.min(bytes.length, at + slice)));
+    onDone?.(Math.min(bytes.length, at + slice));
+    await new Promise((r) => setTimeout(r, 0)); // let the progress message go out
+  }
+  return toHex(h.digest());
 }
 
 /** Certificates are a few KiB and collateral tens of KiB: larger files are not looked at as either. */
@@ -102,7 +132,7 @@ export class Engine {
     const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
-    const sha256 = await webCryptoSha256Hex(bytes);
+    const sha256 = await fileSha256Hex(bytes, (done) => onProgress?.({ done: done / 2, total: bytes.length, label: 'Hashing' }));
     onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const kind = detectFileKind(bytes);
     const base: OpenResult = {
@@ -239,7 +269,10 @@ export class Engine {
     if (refused) return refused;
     let r: MeasureResult;
     if (e.igvm) r = e.igvm.measure(options, onProgress);
-    else if (e.firmware) r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
+    else if (e.firmware) {
+      e.firmwarePages ??= pageMemoBackend(e.bytes);
+      r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes, e.firmwarePages);
+    }
     else throw new Error('This kind of file has no launch measurement.');
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
@@ -263,9 +296,17 @@ export class Engine {
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     const refused = this.refuse(id, options);
     if (refused) return refused;
-    this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
+    // The WebAssembly SHA-384 in this thread where it loaded (no page copies); else WebCrypto over the worker pool.
+    const hash = defaultHash();
+    this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
     const r = await s.measureFast(options, this.pageHasher, onProgress);
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+  }
+
+  /** More Authenticode digests and PCR 11 banks of an open PE (computed on demand, see OPEN_ALGORITHMS). */
+  peDigests(id: string, algorithms: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
+    const algs = algorithms.filter((a) => (HASH_ALGORITHMS as readonly string[]).includes(a));
+    return peMoreDigests(this.need(id).bytes, algs);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {

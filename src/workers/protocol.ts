@@ -256,7 +256,10 @@ export interface PeView {
     length: number;
     kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols';
   }[];
+  /** The Authenticode digests computed so far (SHA-256 at open), in HASH_ALGORITHMS order. */
   authenticode: { algorithm: string; pad8: string; none: string }[];
+  /** Algorithms whose Authenticode digests (and PCR 11 banks) are computed on demand: Engine.peDigests. */
+  pendingAlgorithms?: string[];
   paddingMatters: boolean;
   signatures: PeSignatureRow[];
   /** UKI view (src/core/uki): what kind of systemd PE this is and what it would put in PCR 11. */
@@ -264,6 +267,13 @@ export interface PeView {
   /** The `.sdmagic` marker of any systemd PE (stubs included, which have no UKI view), e.g.
    * `#### LoaderInfo: systemd-stub 262.1-1 ####`. */
   loaderInfo?: string;
+}
+
+/** What Engine.peDigests adds to an open PE's view: more Authenticode rows and PCR 11 banks. */
+export interface PeMoreDigests {
+  authenticode: PeView['authenticode'];
+  /** Per PCR 11 prediction (same order as UkiView.pcr11): the banks asked for. */
+  pcr11: { sections: PcrValues; phases: PcrValues[] }[];
 }
 
 export interface PcrValues {
