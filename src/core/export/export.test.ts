@@ -17,10 +17,12 @@ import { trusteeReferenceValues, trusteeRvpsMessage } from './trustee';
 
 /** A decoded CBOR tag, so the test sees which tag wrapped what. */
 class T {
-  constructor(
-    readonly tag: number,
-    readonly value: unknown,
-  ) {}
+  readonly tag: number;
+  readonly value: unknown;
+  constructor(tag: number, value: unknown) {
+    this.tag = tag;
+    this.value = value;
+  }
 }
 const tagged = (n: number): TagDecoder => (inner) => new T(n, inner());
 /** Strict decoding: maps as Map (integer keys stay integers), only the tags the profile uses. */
