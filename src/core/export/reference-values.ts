@@ -22,6 +22,7 @@ export const REFERENCE_DIGEST_BYTES: Record<ReferencePlatform, number> = { SEV_S
 
 /** A receipt's platform name as a reference platform; receipts of the `measure` route may say `snp`, `VBS`… */
 export function referencePlatformOf(name: string): ReferencePlatform | undefined {
+  if (typeof name !== 'string') return undefined;
   const n = name.toUpperCase().replace(/[^A-Z]/g, '');
   if (n === 'SEVSNP' || n === 'SNP') return 'SEV_SNP';
   if (n === 'TDX') return 'TDX';
@@ -30,7 +31,7 @@ export function referencePlatformOf(name: string): ReferencePlatform | undefined
 }
 
 function valid(v: ReferenceValue): boolean {
-  return new RegExp(`^[0-9a-f]{${2 * REFERENCE_DIGEST_BYTES[v.platform]}}$`).test(v.digest);
+  return typeof v.digest === 'string' && new RegExp(`^[0-9a-f]{${2 * REFERENCE_DIGEST_BYTES[v.platform]}}$`).test(v.digest);
 }
 
 /** Drops duplicates (same platform and digest) and anything that is not a well-formed digest. */
@@ -64,17 +65,26 @@ function fromReceiptMeasurement(m: ReceiptMeasurement, label: string | undefined
   return platform && m.digest ? { platform, digest: m.digest, ...(label !== undefined && { label }) } : undefined;
 }
 
-/** Every reference value a receipt names: its measurements and each add-on combination's. */
+const list = <T>(x: readonly T[] | undefined): readonly T[] => (Array.isArray(x) ? x : []);
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+/**
+ * Every reference value a receipt names: its measurements and each add-on combination's. Tolerates a receipt
+ * read from a file that is not quite one (entries of the wrong shape are skipped, never thrown on).
+ */
 export function referenceValuesOfReceipt(r: Receipt): ReferenceValue[] {
   const out: ReferenceValue[] = [];
-  for (const m of r.measurements) {
-    const v = fromReceiptMeasurement(m, undefined);
+  for (const m of list(r.measurements)) {
+    const v = isObject(m) ? fromReceiptMeasurement(m, undefined) : undefined;
     if (v) out.push(v);
   }
-  for (const c of r.addonMatrix ?? [])
-    for (const m of c.measurements) {
-      const v = fromReceiptMeasurement(m, c.addons.length ? `add-ons: ${c.addons.join(', ')}` : 'UKI alone');
+  for (const c of list(r.addonMatrix)) {
+    if (!isObject(c)) continue;
+    const addons = list(c.addons).filter((a) => typeof a === 'string');
+    for (const m of list(c.measurements)) {
+      const v = isObject(m) ? fromReceiptMeasurement(m, addons.length ? `add-ons: ${addons.join(', ')}` : 'UKI alone') : undefined;
       if (v) out.push(v);
     }
+  }
   return uniqueReferenceValues(out);
 }
