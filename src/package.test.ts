@@ -96,7 +96,7 @@ console.log(JSON.stringify({ version: VERSION, digests }));
     expect(Object.fromEntries(Object.entries(out.digests).filter(([p]) => p in want))).toEqual(want);
   });
 
-  it('the script type-checks against the shipped .d.ts (and a misuse does not)', () => {
+  it('the script and the README examples type-check against the shipped .d.ts (and a misuse does not)', () => {
     writeFileSync(join(dir, 'measure.mjs'), script);
     writeFileSync(join(dir, 'misuse.mjs'), `import { measureIgvm } from 'fukiscope';\nmeasureIgvm('not bytes');\n`);
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -118,8 +118,16 @@ console.log(JSON.stringify({ version: VERSION, digests }));
         },
         files,
       });
-    // One tsc run over both: the script must have no error, the misuse exactly its own (the check is not vacuous).
-    writeFileSync(join(dir, 'tsconfig.json'), config(['measure.mjs', 'misuse.mjs']));
+    // The README's library examples (measure, compose, verify) are checked the same way.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Library'), readme.indexOf('\n## ', readme.indexOf('\n## Library') + 1));
+    const examples = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m, i) => {
+      writeFileSync(join(dir, `readme-${i}.mjs`), m[1]!);
+      return `readme-${i}.mjs`;
+    });
+    expect(examples.length).toBe(3);
+    // One tsc run over all: the scripts must have no error, the misuse exactly its own (the check is not vacuous).
+    writeFileSync(join(dir, 'tsconfig.json'), config(['measure.mjs', ...examples, 'misuse.mjs']));
     let out = '';
     try {
       run(process.execPath, [tsc, '-p', 'tsconfig.json']);
@@ -127,7 +135,7 @@ console.log(JSON.stringify({ version: VERSION, digests }));
       out = String((e as { stdout?: string }).stdout);
     }
     const errors = out.split('\n').filter((l) => /error TS\d+/.test(l));
-    expect(errors).toHaveLength(1);
+    expect(errors, out).toHaveLength(1);
     expect(errors[0]).toMatch(/^misuse\.mjs\(2,\d+\): error TS2345/);
   });
 

@@ -38,7 +38,15 @@ export { parseComposeSettings, parseMeasureSettings, LAUNCH_DEFAULTS, type Launc
 export { buildUki, type BuildUkiOptions } from './uki/build';
 
 // Verify attestation evidence (SNP reports, TDX quotes) and compare it with a launch.
-export { decodeEvidence, verifyEvidence, evidenceSummary, type Evidence, type EvidenceVerification } from './attest/evidence';
+export {
+  decodeEvidence,
+  verifyEvidence,
+  evidenceSummary,
+  certificatesFrom,
+  fieldsHex,
+  type Evidence,
+  type EvidenceVerification,
+} from './attest/evidence';
 export { compareSnp, compareTdx, snpLaunchOfIgvm, tdxLaunchOfIgvm } from './attest/compare';
 
 // Event logs (TCG PC Client / CCEL): parse and replay.
