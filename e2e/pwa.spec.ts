@@ -31,7 +31,9 @@ test('after one online visit the app opens offline and measures a dropped IGVM; 
     expect(r.headers()['content-type']).toContain('image/png');
   }
   // The service worker is installed (its precache complete) and controls this page.
-  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
+  // (`ready` resolves while the worker may still be 'activating': wait for 'activated'.)
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   // The CSP is the same as before: connect-src 'self' (header on the page and on the worker script).
   const swHeaders = (await page.request.get(new URL('sw.js', page.url()).href)).headers();
