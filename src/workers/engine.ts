@@ -17,6 +17,10 @@ import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
 import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol';
+import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
+import { readCertificates } from '../core/x509/cert';
+import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -26,6 +30,8 @@ const KIND_LABEL: Record<FileKind, string> = {
   pe: 'PE / EFI binary',
   firmware: 'OVMF / TDVF firmware',
   evidence: 'Attestation evidence (SEV-SNP report / TDX quote)',
+  eventlog: 'Event log (TCG PC Client / TDX CCEL)',
+  'ccel-table': 'ACPI CCEL table (TDX event log locator)',
   cpio: 'cpio archive (initrd)',
   gzip: 'gzip data',
   text: 'Text',
@@ -42,6 +48,39 @@ interface OpenEntry {
   diagnostics: Diagnostic[];
   /** The open result's measurement choices (labels for a refused measurement). */
   measurable: MeasureChoice[];
+}
+
+/** Certificates are a few KiB and collateral tens of KiB: larger files are not looked at as either. */
+const MAX_SUPPLY_SIZE = 256 * 1024;
+
+/** An X.509 certificate file (DER, PEM, a bundle) or PCS collateral JSON, as evidence supplies; undefined otherwise. */
+function evidenceSupply(base: OpenResult, bytes: Uint8Array): OpenResult | undefined {
+  if (bytes.length === 0 || bytes.length > MAX_SUPPLY_SIZE) return undefined;
+  const { certs, bad } = readCertificates(bytes);
+  if (certs.length) {
+    const summary = [...base.summary];
+    certs.forEach((c, i) => {
+      const n = certs.length > 1 ? ` #${i + 1}` : '';
+      summary.push(
+        { label: `Subject${n}`, value: c.subject },
+        { label: `Issuer${n}`, value: c.issuer },
+        { label: `Valid${n}`, value: `${c.notBefore.toISOString()} – ${c.notAfter.toISOString()}` },
+        { label: `Public key SHA-256${n}`, value: c.spkiSha256 },
+      );
+    });
+    summary.push({ label: 'Used by', value: 'every open SEV-SNP report and TDX quote: open its tab to see the checks' });
+    const diagnostics: Diagnostic[] = bad ? [{ severity: 'warning', code: 'EVIDENCE_BAD_CERT', message: `${bad} PEM block(s) do not decode as X.509` }] : [];
+    return { ...base, kindLabel: certs.length > 1 ? `X.509 certificates (${certs.length})` : 'X.509 certificate', summary, diagnostics };
+  }
+  if (bytes[0] !== 0x7b) return undefined;
+  const c = parseCollateral(new TextDecoder().decode(bytes));
+  if (!c) return undefined;
+  const at = collateralTime(c);
+  return {
+    ...base,
+    kindLabel: 'Intel PCS collateral (TCB info + QE identity)',
+    summary: [...base.summary, { label: 'Issued', value: at ? at.toISOString() : '—' }, { label: 'Used by', value: 'every open TDX quote (TCB status at the collateral’s time)' }],
+  };
 }
 
 function textSummary(bytes: Uint8Array): string {
@@ -102,10 +141,37 @@ export class Engine {
         result = { ...base, evidence: ev.view, diagnostics: ev.evidence.diagnostics, summary: [...base.summary, ...(ev.view ? [{ label: 'Evidence', value: ev.view.kind === 'snp-report' ? 'SEV-SNP attestation report' : 'TDX quote' }] : [])] };
         break;
       }
+      case 'eventlog': {
+        const v = eventLogView(bytes);
+        result = {
+          ...base,
+          kindLabel: v.format === 'ccel' ? 'TDX CCEL log area' : v.format === 'tcg2' ? 'TCG2 event log (crypto-agile)' : 'TCG event log (SHA-1 format)',
+          eventLog: v,
+          diagnostics: v.diagnostics,
+          summary: [
+            ...base.summary,
+            { label: 'Events', value: String(v.events.length) },
+            { label: 'Banks', value: v.banks.join(', ') || 'none' },
+          ],
+        };
+        break;
+      }
+      case 'ccel-table': {
+        const t = ccelTableView(bytes);
+        result = { ...base, structure: t.structure, diagnostics: t.diagnostics, summary: [...base.summary, ...t.summary] };
+        break;
+      }
       case 'text':
-        result = { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
+        result = evidenceSupply(base, bytes) ?? { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
       case 'unknown': {
+        // A DER certificate (VCEK/VLEK, ASK/ARK) or PCS collateral is not a file of its own kind: it attaches to the
+        // open reports and quotes (issue 13 §6).
+        const supply = evidenceSupply(base, bytes);
+        if (supply) {
+          result = supply;
+          break;
+        }
         // Name what it is when the magic says so (an empty file, a PNG, a ZIP, an ELF…), not just "unknown".
         const named = describeUnknown(bytes);
         const empty = bytes.length === 0;
@@ -120,7 +186,7 @@ export class Engine {
                 ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
                 : named
                   ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
-                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, event log, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
@@ -226,20 +292,51 @@ export class Engine {
   }
 
   /** Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6). */
-  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}): Promise<EvidenceVerifyResult> {
+  /**
+   * Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6).
+   * `compareBytes` (the composer's IGVM, built in the worker) stands in for an open file to compare with.
+   */
+  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceVerifyResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
     const others = [...this.files.entries()].filter(([k]) => k !== id && k !== options.compareWith).map(([, f]) => ({ name: f.name, bytes: f.bytes }));
-    const cmp = options.compareWith ? this.need(options.compareWith) : undefined;
+    const cmp = compareBytes ?? (options.compareWith ? this.need(options.compareWith) : undefined);
     return verifyEvidenceInWorker(e.evidence, others, cmp && { name: cmp.name, bytes: cmp.bytes }, options);
   }
 
-  /** The mismatch search of a report against an open firmware (or IGVM profiles). */
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void): Promise<EvidenceSearchResult> {
+  /** The mismatch search of a report against an open firmware or IGVM (or the composer's IGVM, `compareBytes`). */
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceSearchResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
-    const f = this.need(compareWith);
-    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }));
+    const f = compareBytes ?? this.need(compareWith);
+    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }), options);
+  }
+
+  /** An open event log read again, with an open ACPI CCEL table when one is given (a CCEL area then). */
+  eventLog(id: string, tableId?: string): EventLogView {
+    const e = this.need(id);
+    const t = tableId ? this.need(tableId) : undefined;
+    return eventLogView(e.bytes, t && { name: t.name, bytes: t.bytes });
+  }
+
+  /** The log ↔ prediction diff of an open log against an open UKI and add-ons. */
+  eventLogDiff(req: EventLogDiffRequest): EventLogDiff {
+    const log = this.need(req.logId);
+    const uki = this.need(req.ukiId);
+    const addons = req.addons.map((a) => ({ file: this.need(a.id).bytes, fileName: a.fileName, scope: a.scope }));
+    const d = eventLogDiff(log.bytes, uki.bytes, addons, req.tableId ? this.need(req.tableId).bytes : undefined);
+    // A damaged UKI, add-on or log gives predicted values that look right: no predicted digest is shown (issue 10).
+    // A damaged log too: PCR 4's firmware events and the match come from it.
+    const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics];
+    const blocked = digestBlocker(inputs);
+    if (!blocked) return d;
+    return {
+      ...d,
+      ok: false,
+      withheld: blocked.reason,
+      rows: d.rows.map((r) => ({ ...r, digests: r.digests.map(({ predicted: _, ...x }) => x) })),
+      registers: d.registers.map(({ predicted: _, equal: __, ...x }) => ({ ...x, why: 'withheld: an input is damaged' })),
+    };
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

@@ -5,7 +5,7 @@ import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash } from '../core/hash/hash';
-import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
+import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
 /** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
@@ -16,6 +16,11 @@ const composer = new ComposeService(
   (id) => engine.diagnosticsOf(id),
   (id) => engine.nameOf(id),
 );
+
+/** The composer's IGVM for a request, as a file to compare evidence with (outputs() refuses a damaged input). */
+function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Array } {
+  return { name: "the composer's result", bytes: composer.outputs(request).igvm };
+}
 
 const api = {
   open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
@@ -82,11 +87,18 @@ const api = {
     self.removeEventListener('securitypolicyviolation', onViolation);
     return { outcome, violation };
   },
-  verifyEvidence(id: string, options: EvidenceVerifyOptions) {
-    return engine.verifyEvidence(id, options);
+  /** `composed`: compare with the composer's result (its IGVM is built here, from the open files). */
+  verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.verifyEvidence(id, options, composed && composedIgvm(composed));
   },
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
-    return engine.searchEvidence(id, compareWith, onProgress);
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
+  },
+  eventLog(id: string, tableId?: string) {
+    return engine.eventLog(id, tableId);
+  },
+  eventLogDiff(request: EventLogDiffRequest) {
+    return engine.eventLogDiff(request);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

@@ -5,6 +5,16 @@ import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
+import type { EventLogView } from './inspect/eventlog';
+
+export type {
+  EventLogDiff,
+  EventLogDiffRow,
+  EventLogEventRow,
+  EventLogView,
+  PredictedRegisterRow,
+  RegisterValueRow,
+} from './inspect/eventlog';
 
 export type { FileKind };
 
@@ -319,6 +329,8 @@ export interface OpenResult {
   pe?: PeView;
   /** SNP attestation report or TDX quote (issue 13). */
   evidence?: EvidenceView;
+  /** A TCG event log or TDX CCEL area, read without an ACPI table (Engine.eventLog re-reads it with one). */
+  eventLog?: EventLogView;
   measurable: MeasureChoice[];
 }
 
@@ -350,11 +362,14 @@ export interface EvidenceVerifyOptions {
   compareWith?: string;
   /** SNP profile for an IGVM (default: every profile). */
   profile?: string;
-  /** Classic OVMF launch options (when known; otherwise use the search). */
+  /** Classic OVMF launch options (when known; otherwise use the search). `vcpus` also applies to an IGVM: vCPUs
+   * beyond its VMSAs replicate the last one. */
   vcpus?: number;
   vcpuType?: string;
   vmm?: string;
   guestFeatures?: string;
+  /** The OVMF search: 1 = this worker only, 2 = split with a helper worker (default where there are ≥ 4 cores). */
+  searchThreads?: number;
 }
 
 export interface EvidenceVerifyResult {
@@ -368,10 +383,27 @@ export interface EvidenceVerifyResult {
 
 export interface EvidenceSearchResult {
   found: boolean;
+  /** The exact options that reproduce the value (measure-ovmf / verify options). */
   options?: string[];
   explanation: string;
   tried: number;
   total: number;
   ms: number;
   cancelled: boolean;
+  /** The file (or the composer's result) searched against. */
+  searchedWith: string;
+  /** Time spent on candidate tails (the rate is tried / tailMs), and one full recompute of the launch. */
+  tailMs: number;
+  fullRecomputeMs?: number;
+  /** Threads the search ran on. */
+  threads: number;
+}
+
+/** The inputs of a log ↔ prediction diff: open files by id. */
+export interface EventLogDiffRequest {
+  logId: string;
+  ukiId: string;
+  addons: { id: string; fileName: string; scope: 'global' | 'per-uki' }[];
+  /** An open ACPI CCEL table for a CCEL area. */
+  tableId?: string;
 }
