@@ -5,7 +5,7 @@ import { concatBytes, textEncoder, type Bytes } from '../../core/bytes/bytes';
 import { hasErrors } from '../../core/diagnostics';
 import { buildUki, type SectionInput } from '../../core/uki/build';
 import { encodeEfifw } from '../../core/uki/efifw';
-import { summarizePe } from '../../core/uki/summary';
+import { summarizePe, verifySummarySignatures } from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { diagnosticLine, escapeText } from '../escape';
 import { checkOutputPaths } from '../outputs';
@@ -26,7 +26,7 @@ const usage = `Usage: fukiscope uki build --stub STUB --output OUT [options] [--
   --addon                 build an add-on (from addon<arch>.efi.stub; no .linux)
   --profile TEXT|@FILE    build a standalone profile PE (.profile first, no .sbat), for joining into a UKI`;
 
-function run(args: string[], io: CliIo): number {
+async function run(args: string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = args;
   if (verb !== 'build') throw new UsageError(`unknown verb ${verb ?? '(none)'}; expected "build"`);
   const { values, positionals } = parseArgs({
@@ -120,9 +120,15 @@ function run(args: string[], io: CliIo): number {
   }
   io.writeFile(values.output, r.file);
   const s = summarizePe({ file: r.file, pe: r.pe });
+  // The full three-check verdict (issue 11 item 1) of every signature in the result — in a UKI, the .linux kernel's:
+  // without the signer check a forged kernel read "not checked" here while `pe` said it is not covered.
+  await verifySummarySignatures(r.file, s);
   if (values.json)
     io.out(toJson({ output: values.output, ...s, diagnostics: [...r.diagnostics, ...s.diagnostics] }) + '\n');
-  else io.out(`wrote ${escapeText(values.output)}\n` + formatPeSummary(s));
+  else {
+    io.out(`wrote ${escapeText(values.output)}\n` + formatPeSummary(s));
+    for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
+  }
   return 0;
 }
 
