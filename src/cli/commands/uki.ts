@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { concatBytes, textEncoder, type Bytes } from '../../core/bytes/bytes';
 import { hasErrors } from '../../core/diagnostics';
 import { buildUki, type SectionInput } from '../../core/uki/build';
-import { encodeEfifw } from '../../core/uki/efifw';
+import { encodeEfifw, isValidFwid } from '../../core/uki/efifw';
+import { parseUki } from '../../core/uki/model';
 import { summarizePe, verifySummarySignatures } from '../../core/uki/summary';
 import type { Command } from '../commands';
 import { diagnosticLine, escapeText } from '../escape';
@@ -91,6 +92,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   for (const spec of values.efifw ?? []) {
     const i = spec.indexOf(':');
     if (i <= 0) throw new UsageError(`--efifw expects FWID:FILE, got ${spec}`);
+    if (!isValidFwid(spec.slice(0, i)))
+      throw new UsageError(`--efifw: the firmware-ID must be printable ASCII without spaces: '${escapeText(spec.slice(0, i))}'`);
     sections.push({ name: '.efifw', data: encodeEfifw(spec.slice(0, i), file(spec.slice(i + 1))) });
   }
   for (const spec of values.section ?? []) {
@@ -114,8 +117,12 @@ async function run(args: string[], io: CliIo): Promise<number> {
   }
   for (const d of r.diagnostics)
     if (d.severity !== 'info' && !values.json) io.err(diagnosticLine(d) + '\n');
-  if (!r.file || hasErrors(r.diagnostics)) {
-    if (values.json) io.out(toJson({ output: null, diagnostics: r.diagnostics }) + '\n');
+  // The result must read back as what it claims to be: a section our own parser calls damaged (a .pcrsig that is not
+  // JSON, …) is refused before anything is written, like a damaged input (found by the compose fuzz family).
+  const readBack = r.file ? parseUki(r.file, r.pe).diagnostics.filter((d) => d.severity === 'error') : [];
+  for (const d of readBack) if (!values.json) io.err(diagnosticLine(d) + '\n');
+  if (!r.file || hasErrors(r.diagnostics) || readBack.length > 0) {
+    if (values.json) io.out(toJson({ output: null, diagnostics: [...r.diagnostics, ...readBack] }) + '\n');
     return 1;
   }
   io.writeFile(values.output, r.file);
