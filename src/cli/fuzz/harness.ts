@@ -31,7 +31,7 @@ export interface FuzzOptions {
   cases: number;
   /** PRNG seed; a failing case is replayed with the same (family, seed, index). */
   seed?: number;
-  /** Per-case wall-time budget (ms). */
+  /** Per-case budget in CPU ms (process.cpuUsage: a loaded shared machine stretches wall time, not CPU time). */
   caseMs?: number;
   /** Process RSS budget (bytes). */
   rssBytes?: number;
@@ -164,6 +164,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     const io = memoryIo(files);
     const label = o.kind === 'compose' ? [name, ...args].join(' ').slice(0, 400) + (mutated ? ` (${mutated.role} mutated)` : '') : [name, ...args].join(' ');
     const t = performance.now();
+    const c0 = process.cpuUsage();
     let status: number | undefined;
     try {
       status = await (await command(name)).run(args, io);
@@ -172,11 +173,13 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       if (status === undefined) report.failures.push({ index: i, command: label, problem: `threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
     }
     const ms = performance.now() - t;
+    const c1 = process.cpuUsage(c0);
+    const cpuMs = (c1.user + c1.system) / 1000;
     report.cases++;
     if (ms > report.slowest.ms) report.slowest = { index: i, command: label, ms };
     const allowed = o.kind === 'compose' ? [0, 1, 2] : [0, 1];
     if (status !== undefined && !allowed.includes(status)) report.failures.push({ index: i, command: label, problem: `exit ${status}: ${io.stderr.slice(0, 300)}` });
-    if (ms > caseMs) report.failures.push({ index: i, command: label, problem: `took ${ms.toFixed(0)} ms (budget ${caseMs} ms)` });
+    if (cpuMs > caseMs) report.failures.push({ index: i, command: label, problem: `took ${cpuMs.toFixed(0)} ms CPU, ${ms.toFixed(0)} ms wall (budget ${caseMs} ms CPU)` });
     if (name === 'measure' && args.includes('--json') && digestDespiteErrors(io.stdout)) report.digestWithErrors++;
     if (o.kind === 'compose') {
       if (status !== 0 && io.written.size > 0) report.failures.push({ index: i, command: label, problem: `exit ${status} after writing ${[...io.written.keys()].join(', ')}` });
