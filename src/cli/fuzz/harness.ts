@@ -2,7 +2,7 @@
 // the CLI commands in-process (the command modules' `run`, not a child process, so a case costs a parse, not a Node
 // start), with per-case time and memory budgets and the invariants every input must keep:
 //   - a command returns exit 0 or 1 and never throws (compose/uki build: a usage error, exit 2, is an answer too);
-//   - a case stays under CASE_MS and the process under the RSS budget;
+//   - a case stays under CASE_MS of CPU time (not wall time: load on a shared machine) and the process under the RSS budget;
 //   - `measure --json` never gives a digest for an input with an error diagnostic (digestBlocker, issue 10), and
 //     `compose` gives no launch digest when the input it was given mutated has an error diagnostic;
 //   - whatever `compose` or `uki build` writes parses without an error diagnostic.
