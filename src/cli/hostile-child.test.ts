@@ -6,10 +6,10 @@
 // against a hang, and a child that needed it fails the test.
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_MEASURE_OPS } from '../core/measure/options';
-import { corpusAvailable, readCorpus } from '../test-support/corpus';
+import { corpusAvailable } from '../test-support/corpus';
 import { ChildCli, type ChildRun } from '../test-support/child-cli';
 import { HOSTILE_IGVM } from '../test-support/hostile-igvm';
-import { aliasSections, hwidsFlood, manySections } from '../test-support/hostile-pe';
+import { HOSTILE_PE } from '../test-support/hostile-pe';
 
 const MiB = 2 ** 20;
 const cli = ChildCli.available() ? new ChildCli() : undefined;
@@ -59,21 +59,8 @@ describe.skipIf(!cli)('crafted IGVM inputs in a child process of the CLI: RSS an
     }, 300_000);
 });
 
-const PE_CASES: Record<string, { bytes: () => Uint8Array; code?: string }> = {
-  /** 4096 .hwids entries whose strings all point at one 12 KiB string (a 279 KB file that exhausted the heap). */
-  'hwids-flood-4096': { bytes: () => hwidsFlood(readCorpus('inputs/stub/262/linuxx64.efi.stub')) },
-  /** The same with every entry pointing at a different place in the string (no cache helps). */
-  'hwids-flood-4096-spread': { bytes: () => hwidsFlood(readCorpus('inputs/stub/262/linuxx64.efi.stub'), { spread: true }) },
-  /** 1024 section headers aliasing the corpus UKI's .linux (66 s of hashing before the limits). */
-  'sections-aliasing-linux-1024': { bytes: () => aliasSections(readCorpus('pe/uki-262.efi'), '.linux', 1024) },
-  /** 1024 headers each starting 4 KiB further into .linux: every range distinct. */
-  'sections-aliasing-linux-1024-step': { bytes: () => aliasSections(readCorpus('pe/uki-262.efi'), '.linux', 1024, { step: 4096 }) },
-  /** NumberOfSections = 65535 and nothing else changed. */
-  'sections-65535': { bytes: () => manySections(readCorpus('pe/uki-262.efi')) },
-};
-
 describe.skipIf(!cli || !corpusAvailable())('crafted PE/UKI inputs in a child process of the CLI: RSS and work bounded by the size (issue 11)', () => {
-  for (const [name, c] of Object.entries(PE_CASES))
+  for (const [name, c] of Object.entries(HOSTILE_PE))
     it(name, async () => {
       const bytes = c.bytes();
       const path = cli!.file(`${name}.efi`, bytes);

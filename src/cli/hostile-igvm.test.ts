@@ -1,15 +1,18 @@
-// Issue 11 item 2, "Done when", the worker's side: each crafted IGVM through the worker's code path (Engine.open and
+// Issue 11 item 2, "Done when", the worker's side: each crafted IGVM (and, opened, each crafted PE/UKI) through the worker's code path (Engine.open and
 // Engine.measure in-process, @noble/hashes as in the browser) ends with the refusal as an error diagnostic and does
 // bounded work — counted in work units, not timed: the hash calls and bytes of every measurement (a counting
 // backend) and the UI ledger it builds. The budget is what 2 s of the worker's JavaScript SHA-384 allows with a wide
 // margin; hashing the 2^19 refused operations of '2mb-pages-4096' (igvmmeasure profile) cost ~7 s and 524,289
 // calls before the refused measurement was cut to its first REFUSED_PREFIX_OPS. The CLI runs of the same files, in
 // child processes, are in hostile-child.test.ts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { nobleBackend } from '../core/hash';
 import { defaultHash, setDefaultHash } from '../core/hash/hash';
 import { HASH_BUDGET_CONSTANT } from '../core/measure/source';
 import { countingBackend } from '../test-support/counting-hash';
+import { corpusAvailable } from '../test-support/corpus';
 import { HOSTILE_IGVM } from '../test-support/hostile-igvm';
+import { HOSTILE_PE } from '../test-support/hostile-pe';
 import { Engine } from '../workers/engine';
 import { UI_LEDGER_MAX } from '../workers/inspect/igvm';
 
@@ -53,6 +56,47 @@ describe('crafted IGVM inputs through the worker: refused, with bounded work (is
         codes.some((x) => x === c.refused.code || x === 'IGVM_TOO_MANY_HEADERS' || c.parseCodes?.includes(x)),
         codes.join(' '),
       ).toBe(true);
+      engine.close(name);
+    }, 120_000);
+});
+
+/** PE work units of an N-byte file (as for the CLI, hostile-child.test.ts): each byte hashed a few times, one call per 16 B. */
+const maxPeBytes = (n: number) => 8 * n + HASH_BUDGET_CONSTANT;
+const maxPeCalls = (n: number) => n / 16 + 65_536;
+
+describe.skipIf(!corpusAvailable())('crafted PE/UKI inputs opened in the worker: bounded work (issue 11)', () => {
+  for (const [name, c] of Object.entries(HOSTILE_PE))
+    it(name, async () => {
+      const bytes = c.bytes();
+      const engine = new Engine();
+      // The worker's PE path hashes small inputs with noble and large ones with WebCrypto (webcrypto-replay.ts):
+      // both are counted.
+      const work = { calls: 0, bytes: 0 };
+      const noble = { digest: nobleBackend.digest, create: nobleBackend.create };
+      const subtleDigest = crypto.subtle.digest.bind(crypto.subtle);
+      const counted = countingBackend(noble as typeof nobleBackend);
+      nobleBackend.digest = counted.digest;
+      nobleBackend.create = counted.create;
+      const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation((alg, data) => {
+        work.calls++;
+        work.bytes += (data as ArrayBufferView).byteLength ?? (data as ArrayBuffer).byteLength;
+        return subtleDigest(alg, data);
+      });
+      let opened;
+      try {
+        opened = await engine.open(name, name, bytes);
+      } finally {
+        nobleBackend.digest = noble.digest;
+        nobleBackend.create = noble.create;
+        spy.mockRestore();
+      }
+      work.calls += counted.calls;
+      work.bytes += counted.bytes;
+      expect(work.calls, 'the open hashes something (else this test counts nothing)').toBeGreaterThan(0);
+      const label = `${name} worker open: ${work.calls} hash calls, ${(work.bytes / 2 ** 20).toFixed(1)} MiB, ${opened.diagnostics.length} diagnostics`;
+      console.log(label);
+      expect(work.calls, label).toBeLessThan(maxPeCalls(bytes.length));
+      expect(work.bytes, label).toBeLessThan(maxPeBytes(bytes.length));
       engine.close(name);
     }, 120_000);
 });
