@@ -8,17 +8,18 @@ import { hex, SPEC } from './context';
 import { IGVM_PAGE_FLAG, isVpContext, supportedPlatforms, type IgvmFile, type IgvmHeader } from './types';
 
 /**
- * A PARAMETER_INSERT of at most this many pages is checked page by page, like a PAGE_DATA; a larger one is kept as one
- * range and checked against the pages and ranges placed before and after it (so a 2^63-byte area costs one entry,
- * not 2^51 — it cost 65,536 map entries per platform, ~30 ms per file, before).
+ * A PARAMETER_INSERT of at most this many pages (16 MiB, the most the measurement engines measure: MAX_RANGE_PAGES,
+ * MEASURE_SIZE_TOO_LARGE past it) is checked page by page, like a PAGE_DATA; a larger one is kept as one range and
+ * checked against the pages and ranges placed before and after it, so a 2^63-byte area costs one entry, not 2^51 (it
+ * cost 65,536 map entries per platform, ~30 ms per file, before). A launchable file never has such a range.
  */
-const PAGE_BY_PAGE = 16n;
+const PAGE_BY_PAGE = 4096n;
 /**
- * Steps one platform's check may spend on large parameter inserts (a page lookup or a comparison against a range;
- * pages against pages are map lookups and not counted). Real files have a handful of inserts, so this is reached only by a flood of
- * large inserts; past it the file is refused with IGVM_GPA_CHECK_LIMIT (an error: an unchecked file gets no digest).
+ * Steps one platform's check may spend on parameter inserts: pages expanded from them plus lookups of pages against
+ * ranges and of ranges against pages. Real files insert a few pages of tables, so only a flood of large inserts
+ * reaches it; past it the file is refused with IGVM_GPA_CHECK_LIMIT (an error: an unchecked file gets no digest).
  */
-const MAX_RANGE_STEPS = 1 << 20;
+const MAX_INSERT_STEPS = 1 << 20;
 const PAGE = 4096n;
 /**
  * End of the guest physical address space: x86-64 and AArch64 (LPA2) address at most 52 physical bits (MAXPHYADDR ≤ 52),
@@ -75,13 +76,13 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
     };
     const outOfRange = (gpa: bigint, use: Use, section: string): void =>
       report('IGVM_GPA_OUT_OF_RANGE', `${name}: ${use.what} at ${hex(gpa)} lies past the 52-bit guest physical address space (the most x86-64 and AArch64 address)`, use.header, undefined, section);
-    /** Counts range comparisons; false (once reported) when the platform's budget is spent. */
+    /** Counts insert steps; false (once reported) when the platform's budget is spent. */
     const spend = (n: number, h: IgvmHeader): boolean => {
       if (overLimit) return false;
       steps += n;
-      if (steps <= MAX_RANGE_STEPS) return true;
+      if (steps <= MAX_INSERT_STEPS) return true;
       overLimit = true;
-      d.error('IGVM_GPA_CHECK_LIMIT', `${name}: more than ${MAX_RANGE_STEPS} comparisons of large parameter inserts; the file's guest pages were not all checked for overlaps`, {
+      d.error('IGVM_GPA_CHECK_LIMIT', `${name}: parameter inserts cost more than ${MAX_INSERT_STEPS} page checks; the file's guest pages were not all checked for overlaps`, {
         index: h.index,
         offset: h.offset,
         spec: `${SPEC} §7.5`,
@@ -103,7 +104,7 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
     /** A parameter insert of `pages` pages at `start`: page by page when small, else as one range. */
     const placeRange = (start: bigint, pages: bigint, use: Use, section: string): void => {
       if (pages <= PAGE_BY_PAGE) {
-        for (let k = 0n; k < pages; k++) place(start + k * PAGE, use, section);
+        if (spend(Number(pages), use.header)) for (let k = 0n; k < pages; k++) place(start + k * PAGE, use, section);
         return;
       }
       let end = start + pages * PAGE;
