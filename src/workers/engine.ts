@@ -17,6 +17,8 @@ import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
 import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol';
+import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
 import { readCertificates } from '../core/x509/cert';
 import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
 
@@ -28,6 +30,8 @@ const KIND_LABEL: Record<FileKind, string> = {
   pe: 'PE / EFI binary',
   firmware: 'OVMF / TDVF firmware',
   evidence: 'Attestation evidence (SEV-SNP report / TDX quote)',
+  eventlog: 'Event log (TCG PC Client / TDX CCEL)',
+  'ccel-table': 'ACPI CCEL table (TDX event log locator)',
   cpio: 'cpio archive (initrd)',
   gzip: 'gzip data',
   text: 'Text',
@@ -137,6 +141,26 @@ export class Engine {
         result = { ...base, evidence: ev.view, diagnostics: ev.evidence.diagnostics, summary: [...base.summary, ...(ev.view ? [{ label: 'Evidence', value: ev.view.kind === 'snp-report' ? 'SEV-SNP attestation report' : 'TDX quote' }] : [])] };
         break;
       }
+      case 'eventlog': {
+        const v = eventLogView(bytes);
+        result = {
+          ...base,
+          kindLabel: v.format === 'ccel' ? 'TDX CCEL log area' : v.format === 'tcg2' ? 'TCG2 event log (crypto-agile)' : 'TCG event log (SHA-1 format)',
+          eventLog: v,
+          diagnostics: v.diagnostics,
+          summary: [
+            ...base.summary,
+            { label: 'Events', value: String(v.events.length) },
+            { label: 'Banks', value: v.banks.join(', ') || 'none' },
+          ],
+        };
+        break;
+      }
+      case 'ccel-table': {
+        const t = ccelTableView(bytes);
+        result = { ...base, structure: t.structure, diagnostics: t.diagnostics, summary: [...base.summary, ...t.summary] };
+        break;
+      }
       case 'text':
         result = evidenceSupply(base, bytes) ?? { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
@@ -162,7 +186,7 @@ export class Engine {
                 ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
                 : named
                   ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
-                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, event log, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
@@ -286,6 +310,33 @@ export class Engine {
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
     const f = compareBytes ?? this.need(compareWith);
     return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }), options);
+  }
+
+  /** An open event log read again, with an open ACPI CCEL table when one is given (a CCEL area then). */
+  eventLog(id: string, tableId?: string): EventLogView {
+    const e = this.need(id);
+    const t = tableId ? this.need(tableId) : undefined;
+    return eventLogView(e.bytes, t && { name: t.name, bytes: t.bytes });
+  }
+
+  /** The log ↔ prediction diff of an open log against an open UKI and add-ons. */
+  eventLogDiff(req: EventLogDiffRequest): EventLogDiff {
+    const log = this.need(req.logId);
+    const uki = this.need(req.ukiId);
+    const addons = req.addons.map((a) => ({ file: this.need(a.id).bytes, fileName: a.fileName, scope: a.scope }));
+    const d = eventLogDiff(log.bytes, uki.bytes, addons, req.tableId ? this.need(req.tableId).bytes : undefined);
+    // A damaged UKI, add-on or log gives predicted values that look right: no predicted digest is shown (issue 10).
+    // A damaged log too: PCR 4's firmware events and the match come from it.
+    const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics];
+    const blocked = digestBlocker(inputs);
+    if (!blocked) return d;
+    return {
+      ...d,
+      ok: false,
+      withheld: blocked.reason,
+      rows: d.rows.map((r) => ({ ...r, digests: r.digests.map(({ predicted: _, ...x }) => x) })),
+      registers: d.registers.map(({ predicted: _, equal: __, ...x }) => ({ ...x, why: 'withheld: an input is damaged' })),
+    };
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

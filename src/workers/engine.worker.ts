@@ -5,7 +5,7 @@ import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash } from '../core/hash/hash';
-import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
+import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
 /** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
@@ -93,6 +93,12 @@ const api = {
   },
   searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
     return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
+  },
+  eventLog(id: string, tableId?: string) {
+    return engine.eventLog(id, tableId);
+  },
+  eventLogDiff(request: EventLogDiffRequest) {
+    return engine.eventLogDiff(request);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

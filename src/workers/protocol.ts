@@ -5,6 +5,16 @@ import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
+import type { EventLogView } from './inspect/eventlog';
+
+export type {
+  EventLogDiff,
+  EventLogDiffRow,
+  EventLogEventRow,
+  EventLogView,
+  PredictedRegisterRow,
+  RegisterValueRow,
+} from './inspect/eventlog';
 
 export type { FileKind };
 
@@ -319,6 +329,8 @@ export interface OpenResult {
   pe?: PeView;
   /** SNP attestation report or TDX quote (issue 13). */
   evidence?: EvidenceView;
+  /** A TCG event log or TDX CCEL area, read without an ACPI table (Engine.eventLog re-reads it with one). */
+  eventLog?: EventLogView;
   measurable: MeasureChoice[];
 }
 
@@ -385,4 +397,13 @@ export interface EvidenceSearchResult {
   fullRecomputeMs?: number;
   /** Threads the search ran on. */
   threads: number;
+}
+
+/** The inputs of a log ↔ prediction diff: open files by id. */
+export interface EventLogDiffRequest {
+  logId: string;
+  ukiId: string;
+  addons: { id: string; fileName: string; scope: 'global' | 'per-uki' }[];
+  /** An open ACPI CCEL table for a CCEL area. */
+  tableId?: string;
 }
