@@ -1,8 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// Shared by the benchmarks: wall times, and the one results file every bench writes its figures to.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// Shared by the Node benchmarks: wall times of `iterations` runs of `fn`, in milliseconds.
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** `npm run bench` and `node bench/browser.mjs` both merge their rows into this file (a row per name). */
+export const RESULTS_FILE = process.env.BENCH_RESULTS ?? resolve(root, 'bench-results.json');
+
+// Wall times of `iterations` runs of `fn`, in milliseconds.
 export function timings(fn, iterations) {
   const times = [];
   for (let i = 0; i < iterations; i++) {
@@ -19,27 +24,63 @@ export function median(fn, iterations) {
   return timings(fn, iterations).median;
 }
 
+/** The median of a list of numbers. */
+export function medianOf(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+const round = (x) => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x * 1000) / 1000 : x ?? null);
+
 /**
- * Runs the Playwright "bench" project (one test at a time: two at once would share the 2 cores and skew every
- * ratio) on `specs` (all bench specs when empty) and returns the paths of the JSON files its tests wrote whose name
- * matches `jsonName`.
+ * One figure: `value` (in `unit`) against `baseline` (same unit, measured in the same run; null when the figure is
+ * absolute). `target` is `{ ratio: n }` (value / baseline ≤ n), `{ max: n }` (value ≤ n), `{ below: n }`
+ * (value < n) or `{ min: n }` (value ≥ n); `met` is computed from it (null without a target). `baselineName` says what the baseline is.
  */
-export function runBrowserBench(specs, jsonName) {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  execFileSync('npx', ['playwright', 'test', '--project=bench', '--workers=1', ...specs], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, BENCH: '1', CI: '1' },
-  });
-  const found = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (jsonName.test(name)) found.push(p);
-    }
+export function row({ name, value, unit, baseline = null, baselineName, target, note, source = 'node' }) {
+  const ratio = typeof baseline === 'number' && baseline > 0 ? value / baseline : null;
+  let met = null;
+  let targetText = null;
+  if (target?.ratio !== undefined) {
+    met = ratio !== null && ratio <= target.ratio;
+    targetText = `ratio <= ${target.ratio}`;
+  } else if (target?.max !== undefined) {
+    met = value <= target.max;
+    targetText = `<= ${target.max} ${unit}`;
+  } else if (target?.min !== undefined) {
+    met = value >= target.min;
+    targetText = `>= ${target.min} ${unit}`;
+  } else if (target?.below !== undefined) {
+    met = value < target.below;
+    targetText = `< ${target.below} ${unit}`;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) met = target ? false : null;
+  return {
+    name,
+    value: round(value),
+    unit,
+    baseline: round(baseline),
+    ratio: round(ratio),
+    target: targetText,
+    met,
+    ...(baselineName && { baselineName }),
+    ...(note && { note }),
+    source,
+    at: new Date().toISOString(),
   };
-  walk(join(root, 'test-results'));
-  if (found.length === 0) throw new Error(`no ${jsonName} in test-results`);
-  return found;
+}
+
+/** Merges rows into bench-results.json (same name: replaced), prints them, returns them. */
+export function record(...rows) {
+  const all = existsSync(RESULTS_FILE) ? JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) : [];
+  for (const r of rows) {
+    const i = all.findIndex((x) => x.name === r.name);
+    if (i >= 0) all[i] = r;
+    else all.push(r);
+    const ratio = r.ratio === null ? '' : ` = ${r.ratio.toFixed(2)}x ${r.baselineName ?? 'baseline'} (${r.baseline} ${r.unit})`;
+    const met = r.met === null ? '' : r.met ? '  [met]' : '  [NOT met]';
+    console.log(`  row: ${r.name}: ${r.value} ${r.unit}${ratio}${r.target ? `, target ${r.target}` : ''}${met}`);
+  }
+  writeFileSync(RESULTS_FILE, JSON.stringify(all, null, 2) + '\n');
+  return rows;
 }

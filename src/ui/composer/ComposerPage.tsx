@@ -4,6 +4,9 @@ import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import { LAUNCH_LIMITS } from '../../core/settings/launch-settings';
 import { composeProfileOf } from '../../core/fuki/compose';
+import type { Receipt } from '../../core/fuki/receipt';
+import { referenceValuesOfReceipt } from '../../core/export/reference-values';
+import { trusteeReferenceValues } from '../../core/export/trustee';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
@@ -406,6 +409,7 @@ const PENDING_LABEL = {
   igvm: 'Building the IGVM…',
   fuki: 'Building the FUKI PE…',
   receipt: 'Building the receipt…',
+  trustee: 'Building the Trustee reference values…',
   inspect: 'Building the IGVM and FUKI, then opening them…',
 } as const;
 
@@ -443,7 +447,7 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       setPending(undefined);
     }
   };
-  const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
+  const run = async (what: 'igvm' | 'fuki' | 'receipt' | 'trustee') => {
     setError(undefined);
     setPending(what);
     try {
@@ -452,7 +456,13 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       );
       if (what === 'igvm') download(out.fileNames.igvm, out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download(out.fileNames.fuki, out.fuki!, 'application/efi');
-      else download(out.fileNames.receipt, out.receiptJson, 'application/json');
+      else if (what === 'receipt') download(out.fileNames.receipt, out.receiptJson, 'application/json');
+      else {
+        // Every digest of the receipt (and of its add-on combinations) under Trustee's reference-value names.
+        const values = trusteeReferenceValues(referenceValuesOfReceipt(JSON.parse(out.receiptJson) as Receipt));
+        if (!Object.keys(values).length) throw new Error('No SNP launch digest or TDX MRTD to export');
+        download(out.fileNames.receipt.replace(/\.receipt\.json$/, '.trustee.json'), JSON.stringify(values, null, 2), 'application/json');
+      }
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -516,6 +526,15 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
         onClick={() => void run('receipt')}
       >
         Download receipt
+      </button>
+      <button
+        type="button"
+        disabled={off}
+        title={why ?? 'Trustee RVPS reference values (snp_launch_measurement / mr_td) of every digest in the receipt'}
+        data-testid="download-trustee"
+        onClick={() => void run('trustee')}
+      >
+        Download Trustee JSON
       </button>
       <button
         type="button"
@@ -609,6 +628,7 @@ function Results() {
               }))}
             />
           )}
+          {r.tdxRtmrs && <TdxRtmrs rtmrs={r.tdxRtmrs} stale={c.stale === true} />}
           {r.diagnostics.some((d) => d.severity !== 'info') && (
             <ul className="diagnostics">
               {r.diagnostics
@@ -703,6 +723,80 @@ function Results() {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * Predicted TDX RTMR[1] and RTMR[2] (SHA-384) next to MRTD: from the same predicted event sequence as the PCRs
+ * (core/uki/tdx-rtmr.ts), RTMR1's firmware events from a reference event log the user picks; each value labelled
+ * with what it assumes, or why it cannot be predicted.
+ */
+function TdxRtmrs({ rtmrs, stale }: { rtmrs: NonNullable<ComposeResponse['tdxRtmrs']>; stale: boolean }) {
+  const files = useApp((s) => s.files);
+  const refId = useApp((s) => s.composer.rtmrReferenceId ?? '');
+  const patch = useApp((s) => s.patchComposer);
+  const logs = files.filter((f) => f.result?.kind === 'eventlog');
+  return (
+    <div className={`rtmrs${stale ? ' stale' : ''}`} data-testid="tdx-rtmrs" data-stale={stale || undefined}>
+      <div className="digest-label">
+        TDX RTMR[1] and RTMR[2], predicted{' '}
+        <span className="muted small">(SHA-384; what systemd-stub and the kernel extend under TDVF — MRTD above does not change with them)</span>
+      </div>
+      {(
+        [
+          ['1', rtmrs.rtmr1],
+          ['2', rtmrs.rtmr2],
+        ] as const
+      ).map(([n, x]) => (
+        <div key={n} className="digest-block" data-testid={`rtmr-${n}`}>
+          <div className="digest-label">
+            RTMR[{n}]{' '}
+            <span className="muted small">
+              ({plural(x.steps.length, 'event')}
+              {n === '1' ? (rtmrs.reference ? `, firmware events from ${rtmrs.reference}` : '') : ', PCR 8–15 events'})
+            </span>
+          </div>
+          {x.value ? (
+            <div className="digest-row">
+              <code className="digest mono" data-testid={`rtmr-${n}-value`}>
+                {x.value}
+              </code>
+              <CopyButton text={x.value} disabled={stale} what={`RTMR[${n}]`} />
+            </div>
+          ) : (
+            <p className="muted" data-testid={`rtmr-${n}-why`}>
+              Not predicted: {x.why}
+            </p>
+          )}
+          <details className="small">
+            <summary>Events</summary>
+            <ol className="rtmr-steps">
+              {x.steps.map((st, i) => (
+                <li key={i}>
+                  <strong>{st.source}</strong>: {st.description}{' '}
+                  <code className="mono hash-cell">{st.digest ?? 'not predictable'}</code>
+                </li>
+              ))}
+            </ol>
+          </details>
+        </div>
+      ))}
+      <label className="small">
+        Reference event log for RTMR1&apos;s firmware events{' '}
+        <select value={refId} onChange={(e) => patch({ rtmrReferenceId: e.currentTarget.value || null })} data-testid="rtmr-reference">
+          <option value="">{logs.length ? 'none' : 'open a CCEL or TPM event log of the same firmware'}</option>
+          <FileOptions files={logs} />
+        </select>
+      </label>
+      <details className="small" data-testid="rtmr-assumptions">
+        <summary>What these RTMRs assume</summary>
+        <ul>
+          {rtmrs.assumptions.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ul>
+      </details>
+    </div>
   );
 }
 
