@@ -4,32 +4,16 @@
 // bench-results.json as rows, like `npm run bench` does for the Node ones.
 // Usage: node bench/browser.mjs [playwright args, e.g. -g "512 MiB"]   (BENCH_REPS=n to change repetitions,
 // E2E_PORT=n for the preview server's port, BENCH_LARGE_MIB=n for the size of the large IGVM)
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { record, row } from './lib.mjs';
+import { record, row, runBrowserBench } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, 'test-results');
 if (existsSync(results)) rmSync(results, { recursive: true, force: true }); // no figures from an earlier run
-execFileSync('npx', ['playwright', 'test', '--project=bench', '--workers=1', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, BENCH: '1', CI: '1' },
-});
-
 // Every test writes its own JSON (bench.json, bench-measure.json, bench-large.json): print them all.
-function find(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) find(p, out);
-    else if (/^bench.*\.json$/.test(name)) out.push(p);
-  }
-  return out;
-}
-const files = find(results);
-if (files.length === 0) throw new Error('bench.json not found');
+const files = runBrowserBench(process.argv.slice(2), /^bench.*\.json$/);
 const b = {};
 let large;
 for (const file of files) {

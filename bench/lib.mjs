@@ -1,6 +1,7 @@
 // Shared by the benchmarks: wall times, and the one results file every bench writes its figures to.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,4 +84,28 @@ export function record(...rows) {
   }
   writeFileSync(RESULTS_FILE, JSON.stringify(all, null, 2) + '\n');
   return rows;
+}
+
+/**
+ * Runs the Playwright "bench" project one test at a time (two at once would share the 2 cores and skew every
+ * ratio) with `args`, then returns the JSON files below test-results whose name matches `jsonName`.
+ */
+export function runBrowserBench(args, jsonName) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  execFileSync('npx', ['playwright', 'test', '--project=bench', '--workers=1', ...args], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH: '1', CI: '1' },
+  });
+  const found = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (jsonName.test(name)) found.push(p);
+    }
+  };
+  walk(join(root, 'test-results'));
+  if (found.length === 0) throw new Error(`no ${jsonName} in test-results`);
+  return found;
 }

@@ -8,6 +8,7 @@ import { parseTcgLog } from '../core/eventlog';
 import { rtmrOfPcr } from '../core/uki/tdx-rtmr';
 import { corpusAvailable, readCorpus } from '../test-support/corpus';
 import { ComposeService, type ComposeRequest } from './compose';
+import { QEMU_IGVM_SETTINGS } from '../test-support/compose-settings';
 
 describe.skipIf(!corpusAvailable())('ComposeService: TDX RTMRs', () => {
   const files: Record<string, Uint8Array> = {};
@@ -32,15 +33,7 @@ describe.skipIf(!corpusAvailable())('ComposeService: TDX RTMRs', () => {
         },
       ],
     },
-    settings: {
-      profile: 'qemu-igvm',
-      vcpus: 1,
-      vcpuType: 'EPYC-v4',
-      vmm: 'QEMU',
-      guestFeatures: '0x1',
-      snpPolicy: '0x30000',
-      platforms,
-    },
+    settings: { ...QEMU_IGVM_SETTINGS, platforms },
     ...(ref ? { rtmrReferenceId: ref } : {}),
   });
 
