@@ -6,7 +6,7 @@ import { decode } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import { RECEIPT_SCHEMA, TRUSTEE_SCHEMA } from '../core/export/receipt-json';
 import { captureIo } from '../test-support/cli';
-import { corpusAvailable, corpusPath, manifest, readCorpus } from '../test-support/corpus';
+import { classicComposeArgs, corpusAvailable, corpusPath, manifest, readCorpus } from '../test-support/corpus';
 import { main } from './main';
 
 interface Entry {
@@ -78,14 +78,7 @@ describe.skipIf(!corpusAvailable())('fukiscope measure --export', () => {
     const io = captureIo();
     const rc = await main(
       [
-        'compose',
-        '--firmware', corpusPath(c.params.ovmf.path),
-        '--kernel', corpusPath(c.params.kernel.path),
-        '--initrd', corpusPath(c.params.initrd.path),
-        '--cmdline', c.params.append,
-        '--profile', 'classic-equivalent',
-        '--platform', 'snp',
-        '--igvm-out', 'out.igvm',
+        ...classicComposeArgs(c),
         '--receipt', 'receipt.json',
       ],
       io,

@@ -32,3 +32,15 @@ export function readCorpus(rel: string): Bytes {
   const b = readFileSync(corpusPath(rel));
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Bytes;
 }
+
+/**
+ * `fukiscope compose` of the manifest's classic direct-boot case (kernel, initrd, command line) as an SNP IGVM to
+ * out.igvm: the arguments the compose and export tests start from.
+ */
+export function classicComposeArgs(c: Manifest): string[] {
+  return [
+    ...['compose', '--firmware', corpusPath(c.params.ovmf.path), '--kernel', corpusPath(c.params.kernel.path)],
+    ...['--initrd', corpusPath(c.params.initrd.path), '--cmdline', c.params.append],
+    ...['--profile', 'classic-equivalent', '--platform', 'snp', '--igvm-out', 'out.igvm'],
+  ];
+}

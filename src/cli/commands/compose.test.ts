@@ -11,7 +11,7 @@ import { decodeEfifw } from '../../core/uki/efifw';
 import { decodeHwids } from '../../core/uki/hwids';
 import { Diagnostics } from '../../core/diagnostics';
 import { captureIo } from '../../test-support/cli';
-import { corpusAvailable, corpusPath, manifest, readCorpus } from '../../test-support/corpus';
+import { classicComposeArgs, corpusAvailable, corpusPath, manifest, readCorpus } from '../../test-support/corpus';
 import { main } from '../main';
 
 const haveCorpus = corpusAvailable();
@@ -22,14 +22,7 @@ describe.skipIf(!haveCorpus)('fukiscope compose', () => {
     const io = captureIo();
     const rc = await main(
       [
-        'compose',
-        '--firmware', corpusPath(c.params.ovmf.path),
-        '--kernel', corpusPath(c.params.kernel.path),
-        '--initrd', corpusPath(c.params.initrd.path),
-        '--cmdline', c.params.append,
-        '--profile', 'classic-equivalent',
-        '--platform', 'snp',
-        '--igvm-out', 'out.igvm',
+        ...classicComposeArgs(c),
         '--fuki-out', 'out.efi',
         '--stub', corpusPath('inputs/stub/262/linuxx64.efi.stub'),
         '--os-release', corpusPath('inputs/misc/os-release'),
