@@ -1,6 +1,7 @@
 // What a CLI command may touch: its output streams and the file system, injected so tests can capture them.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Bytes } from '../core/bytes/bytes';
 
 export interface CliIo {
@@ -59,3 +60,10 @@ export function toJson(value: unknown): string {
 
 /** A usage error: printed with the command's usage, exit status 2. */
 export class UsageError extends Error {}
+
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** A command's arguments: its options (strict: an unknown option is a usage error) and positionals. */
+export function commandArgs<const O extends CommandOptions>(args: string[], options: O) {
+  return parseArgs({ args, allowPositionals: true, strict: true, options });
+}

@@ -1,13 +1,12 @@
 // `fukiscope export RECEIPT.json --export corim|trustee|trustee-message`: the reference values of a receipt that
 // `compose --receipt`, `measure --export receipt` or the app wrote — its measurements and every add-on
 // combination's — for a verifier (issue 15). The receipt holds only digests the digest gate let through.
-import { parseArgs } from 'node:util';
 import { decodeUtf8 } from '../../core/bytes/bytes';
 import { referencePlatformOf, referenceValuesOfReceipt } from '../../core/export/reference-values';
 import type { Receipt } from '../../core/fuki/receipt';
 import type { Command } from '../commands';
 import { EXPORT_USAGE, exportFormatOf, svnOption, writeExport } from '../export';
-import { UsageError, type CliIo } from '../io';
+import { commandArgs, UsageError, type CliIo } from '../io';
 
 /** Receipts are small JSON documents; a larger file is not one. */
 const MAX_RECEIPT_BYTES = 64 * 1024 * 1024;
@@ -20,16 +19,11 @@ its measurements and each add-on combination's, deduplicated.
 ${EXPORT_USAGE}`;
 
 function run(args: string[], io: CliIo): number {
-  const { values: v, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      export: { type: 'string' },
-      out: { type: 'string' },
-      svn: { type: 'string' },
-      platform: { type: 'string', short: 'p' },
-    },
+  const { values: v, positionals } = commandArgs(args, {
+    export: { type: 'string' },
+    out: { type: 'string' },
+    svn: { type: 'string' },
+    platform: { type: 'string', short: 'p' },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one receipt file');
   const format = exportFormatOf(v.export);

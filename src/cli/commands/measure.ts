@@ -1,7 +1,6 @@
 // `fukiscope measure FILE`: launch measurements of an IGVM file per platform (igvm-format-and-measurement.md §14–§16),
 // optionally with the step ledger, or printed exactly like coconut-svsm's igvmmeasure (§16.2).
 import { appendAll } from '../../core/append';
-import { parseArgs } from 'node:util';
 import { toHex } from '../../core/bytes/bytes';
 import { hasErrors, type Diagnostic } from '../../core/diagnostics';
 import { detectFileKind } from '../../core/detect';
@@ -34,7 +33,7 @@ import { decimalOption } from '../options';
 import { describeEntry, pickEfifw } from './efifw-source';
 import { measureEfifwPayload } from '../../core/fuki/payload-measure';
 import type { EfifwPayloadEntry } from '../../core/uki/efifw-payload';
-import { toJson, UsageError, type CliIo } from '../io';
+import { commandArgs, toJson, UsageError, type CliIo } from '../io';
 import { basename } from 'node:path';
 import { hex64 } from '../../core/bytes/bytes';
 import { sha256Of, sha384Of } from '../../core/hash/hash';
@@ -109,33 +108,28 @@ function variantOverrides(v: Record<string, string | boolean | undefined>): Part
 }
 
 function run(args: string[], io: CliIo): number {
-  const { values: v, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      platform: { type: 'string', short: 'p' },
-      profile: { type: 'string' },
-      'tdx-order': { type: 'string' },
-      'check-kvm': { type: 'boolean', short: 'c', default: false },
-      ledger: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      format: { type: 'string' },
-      bare: { type: 'boolean', short: 'b', default: false },
-      'ignore-idblock': { type: 'boolean', short: 'i', default: false },
-      verbose: { type: 'boolean', short: 'v', default: false },
-      force: { type: 'boolean', default: false },
-      'efifw-index': { type: 'string' },
-      fwid: { type: 'string' },
-      'shared-pages': { type: 'string' },
-      'insert-pages': { type: 'string' },
-      vmsa: { type: 'string' },
-      'zero-pages': { type: 'string' },
-      '2mb-pages': { type: 'string' },
-      export: { type: 'string' },
-      out: { type: 'string' },
-      svn: { type: 'string' },
-    },
+  const { values: v, positionals } = commandArgs(args, {
+    platform: { type: 'string', short: 'p' },
+    profile: { type: 'string' },
+    'tdx-order': { type: 'string' },
+    'check-kvm': { type: 'boolean', short: 'c', default: false },
+    ledger: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    format: { type: 'string' },
+    bare: { type: 'boolean', short: 'b', default: false },
+    'ignore-idblock': { type: 'boolean', short: 'i', default: false },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    force: { type: 'boolean', default: false },
+    'efifw-index': { type: 'string' },
+    fwid: { type: 'string' },
+    'shared-pages': { type: 'string' },
+    'insert-pages': { type: 'string' },
+    vmsa: { type: 'string' },
+    'zero-pages': { type: 'string' },
+    '2mb-pages': { type: 'string' },
+    export: { type: 'string' },
+    out: { type: 'string' },
+    svn: { type: 'string' },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one IGVM file');
   const file = positionals[0]!;
