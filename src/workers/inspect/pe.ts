@@ -15,7 +15,7 @@ import {
   verdictText,
   verifySigners,
 } from '../../core/authenticode';
-import type { Diagnostic } from '../../core/diagnostics';
+import { digestBlocker, type Diagnostic } from '../../core/diagnostics';
 import { kernelSignatureDiagnostics } from '../../core/uki/summary';
 import {
   parsePe,
@@ -33,6 +33,7 @@ import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashBackend } from '../../core/hash';
 import { withWebCryptoHashes } from '../webcrypto-replay';
 import type {
+  DigestWithheld,
   Field,
   OpenResult,
   PcrValues,
@@ -116,6 +117,22 @@ function ukiView(
 }
 
 /**
+ * The UKI view of a damaged file: no PCR 11 values, no kernel Authenticode digest and no .efifw payload digests, each
+ * replaced by the reason (the structure — profiles, .efifw entries, kernel signatures — stays visible).
+ */
+function withholdUki(uki: UkiView, withheld: DigestWithheld): UkiView {
+  return {
+    ...uki,
+    pcr11: [],
+    pcr11Withheld: withheld,
+    efifw: uki.efifw.map((f) => ({ ...f, payload: undefined, payloadWithheld: withheld })),
+    ...(uki.kernel && {
+      kernel: { ...uki.kernel, authenticodeSha256: undefined, authenticodeWithheld: withheld },
+    }),
+  };
+}
+
+/**
  * Every .efifw entry's payload recognised (IGVM or OVMF) and measured as a file of its own (issue 10 item 3), with the
  * default hash backend; a damaged payload's digests are withheld.
  */
@@ -159,11 +176,14 @@ function kernelView(
   const kpe = parsePe(kernel);
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
+  // A damaged kernel PE (e.g. a UKI cut inside .linux) gets no Authenticode digest, like any damaged file.
+  const blocked = digestBlocker(kpe.diagnostics);
   return {
     view: {
       offset: at,
       length: kernel.length,
-      authenticodeSha256: sha256 && toHex(sha256),
+      authenticodeSha256: sha256 && !blocked ? toHex(sha256) : undefined,
+      ...(blocked && { authenticodeWithheld: { reason: blocked.reason, codes: blocked.codes } }),
       signatures: signatureRows(signatures, at),
     },
     diagnostics: kernelSignatureDiagnostics(signatures, at),
@@ -220,6 +240,17 @@ export async function inspectPe(
     sections: sectionDigests(bytes, pe, 'sha256', hash),
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
   }));
+  // The digest gate (issue 10): an error in the file's own structure (PE headers, sections past the end, the UKI
+  // model, the hashing limits) withholds every digest computed from it — Authenticode, section SHA-256s, PCR 11,
+  // the kernel's and the .efifw payloads' digests. Signature verdicts are not part of it: a signature that does
+  // not cover the file is shown as such, and the file's own Authenticode digest is still what a verifier computes.
+  const structural = [
+    ...(model?.diagnostics ?? pe.diagnostics),
+    ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+    ...hashed.sections.diagnostics,
+  ];
+  const blocker = digestBlocker(structural);
+  const withheld: DigestWithheld | undefined = blocker && { reason: blocker.reason, codes: blocker.codes };
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
     // The bytes the one section-hash definition covers (core/pe/section-hash: ukify's VirtualSize bytes).
@@ -232,7 +263,7 @@ export async function inspectPe(
       virtualAddress: s.virtualAddress,
       virtualSize: s.virtualSize,
       flags: flags(s.characteristics),
-      sha256: hashed.sections.digests[s.index] && toHex(hashed.sections.digests[s.index]!),
+      sha256: !withheld && hashed.sections.digests[s.index] ? toHex(hashed.sections.digests[s.index]!) : undefined,
     };
     if (TEXT_SECTIONS.has(s.name))
       row.text = new TextDecoder('utf-8', { fatal: false })
@@ -243,7 +274,7 @@ export async function inspectPe(
   const { auth, sigs } = hashed;
   // Check 3 of every verdict (WebCrypto): the file's signatures and those of the kernel inside a UKI.
   await verifySigners(bytes, sigs);
-  const uki = hashed.uki?.view;
+  const uki = hashed.uki?.view && (withheld ? withholdUki(hashed.uki.view, withheld) : hashed.uki.view);
   const kernelDiagnostics = [
     ...(hashed.uki?.kernelDiagnostics ?? []),
     ...(uki?.kernel ? await completeRows(bytes, uki.kernel.signatures, '.linux: ') : []),
@@ -255,7 +286,7 @@ export async function inspectPe(
     entryPoint: '0x' + (pe.optional?.addressOfEntryPoint ?? 0).toString(16),
     sections,
     layout: layout(pe),
-    authenticode: auth
+    authenticode: auth && !withheld
       ? Object.entries(auth.digests).map(([algorithm, d]) => ({
           algorithm,
           pad8: toHex(d.pad8),
@@ -263,7 +294,8 @@ export async function inspectPe(
         }))
       : [],
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: uki && model ? withPayloads(bytes, model, uki) : uki,
+    ...(withheld && { withheld }),
+    uki: uki && model && !withheld ? withPayloads(bytes, model, uki) : uki,
     loaderInfo: model?.stubInfo,
     signatures: signatureRows(sigs),
   };
@@ -291,9 +323,7 @@ export async function inspectPe(
     kindLabel,
     summary,
     diagnostics: [
-      ...(model?.diagnostics ?? pe.diagnostics),
-      ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
-      ...hashed.sections.diagnostics,
+      ...structural,
       ...sigs.flatMap((s) => s.diagnostics),
       ...kernelDiagnostics,
     ],
