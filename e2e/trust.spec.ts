@@ -13,7 +13,7 @@ import { put32 } from '../src/core/bytes/bytes';
 import { findSection } from '../src/core/pe/access';
 import { parsePe } from '../src/core/pe/parse';
 import { manySections } from '../src/test-support/hostile-pe';
-import { corpusFile, dropFiles, expect, manifest, test } from './fixtures';
+import { corpusFile, dropFiles, expect, holdableWorkers, holdWorkers, manifest, test } from './fixtures';
 
 const IGVMS = [
   'igvm/igvm-crate/lib-snp.igvm',
@@ -191,26 +191,7 @@ test('an invalid guest features value is flagged inline and withdraws the digest
 test('while a digest is recomputed it is marked stale and its receipt is disabled', async ({
   page,
 }, info) => {
-  // Holds back every message from the engine worker while window.__e2eHoldWorker is set, so the recompute is slow
-  // enough to look at (comlink listens with addEventListener('message') on the Worker).
-  await page.addInitScript(() => {
-    const add = EventTarget.prototype.addEventListener;
-    EventTarget.prototype.addEventListener = function (
-      this: EventTarget,
-      type: string,
-      fn: unknown,
-      opts?: unknown,
-    ) {
-      if (!(this instanceof Worker) || type !== 'message' || typeof fn !== 'function')
-        return add.call(this, type, fn as EventListener, opts as AddEventListenerOptions);
-      const held = (e: Event) => {
-        const w = window as unknown as { __e2eHoldWorker?: number };
-        if (w.__e2eHoldWorker) setTimeout(() => (fn as EventListener).call(this, e), w.__e2eHoldWorker);
-        else (fn as EventListener).call(this, e);
-      };
-      return add.call(this, type, held, opts as AddEventListenerOptions);
-    };
-  });
+  await holdableWorkers(page);
   const [one, two] = [ovmfCase(1), ovmfCase(2)];
   await page.goto('/');
   await dropFiles(page, [corpusFile(one.path)]);
@@ -218,7 +199,7 @@ test('while a digest is recomputed it is marked stale and its receipt is disable
   await expect(page.getByTestId('digest')).toHaveText(one.expected, { timeout: 30_000 });
   await expect(block).not.toHaveAttribute('data-stale');
   await expect(page.getByTestId('download-receipt')).toBeEnabled();
-  await page.evaluate(() => ((window as unknown as { __e2eHoldWorker: number }).__e2eHoldWorker = 3000));
+  await holdWorkers(page, 3000);
   await page.getByTestId('measure-vcpus').fill('2');
   await expect(block).toHaveAttribute('data-stale', 'true');
   await expect(page.getByTestId('recomputing')).toHaveText('recomputing…');
