@@ -569,9 +569,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                 <span className="stale-note" data-testid="recomputing">
                   recomputing…
                 </span>
-              ) : (
+              ) : out.withheld ? null : (
                 <span className="muted small">
-                  ({out.algorithm}, {plural(out.entries.length, 'step')}, {out.ms.toFixed(0)} ms)
+                  ({[out.algorithm, plural(out.entries.length, 'step'), `${out.ms.toFixed(0)} ms`].filter(Boolean).join(', ')})
                 </span>
               )}
             </div>
@@ -628,7 +628,15 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
               onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })}
             />
           )}
-          <Ledger key={key} result={result} out={out} />
+          {out.entries.length > 0 ? (
+            <Ledger key={key} result={result} out={out} />
+          ) : (
+            <p className="muted" data-testid="ledger-empty">
+              {out.withheld
+                ? 'No ledger: nothing is measured from a damaged file.'
+                : 'No measured steps.'}
+            </p>
+          )}
         </section>
       )}
       {out?.vmsas && out.vmsas.length > 0 && (

@@ -46,6 +46,8 @@ import type {
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
 const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
 const MAX_TEXT = 4096;
+/** The last clause of a damaged PE's withheld reason (core digestBlocker): these are not launch digests. */
+const PE_CONSEQUENCE = 'digests computed from a damaged file would look right and be wrong';
 
 function flags(c: number): string {
   const out = [];
@@ -124,7 +126,8 @@ function withholdUki(uki: UkiView, withheld: DigestWithheld): UkiView {
   return {
     ...uki,
     pcr11: [],
-    pcr11Withheld: withheld,
+    // Only where there was a prediction to withhold (an add-on has none: PCR 12, not 11).
+    ...(uki.pcr11.length > 0 && { pcr11Withheld: withheld }),
     efifw: uki.efifw.map((f) => ({ ...f, payload: undefined, payloadWithheld: withheld })),
     ...(uki.kernel && {
       kernel: { ...uki.kernel, authenticodeSha256: undefined, authenticodeWithheld: withheld },
@@ -177,7 +180,7 @@ function kernelView(
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
   // A damaged kernel PE (e.g. a UKI cut inside .linux) gets no Authenticode digest, like any damaged file.
-  const blocked = digestBlocker(kpe.diagnostics);
+  const blocked = digestBlocker(kpe.diagnostics, PE_CONSEQUENCE);
   return {
     view: {
       offset: at,
@@ -249,7 +252,7 @@ export async function inspectPe(
     ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
     ...hashed.sections.diagnostics,
   ];
-  const blocker = digestBlocker(structural);
+  const blocker = digestBlocker(structural, PE_CONSEQUENCE);
   const withheld: DigestWithheld | undefined = blocker && { reason: blocker.reason, codes: blocker.codes };
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {

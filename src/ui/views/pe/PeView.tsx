@@ -265,7 +265,7 @@ export default function PeView({ result }: { result: OpenResult }) {
             Sections <span className="muted small">{plural(pe.sections.length, 'section')}</span>
           </h3>
           {pe.withheld && <WithheldNote withheld={pe.withheld} what="section hashes" testId="sections-withheld" />}
-          <table className="grid compact" data-testid="pe-sections">
+          <table className="grid compact pe-sections" data-testid="pe-sections">
             <thead>
               <tr>
                 <th scope="col">Name</th>
