@@ -261,6 +261,7 @@ export default function PeView({ result }: { result: OpenResult }) {
       </div>
       <div className="grid-2">
         <section className="card" aria-label="Sections">
+          {/* SHA-256 next to the name: on a phone the table scrolls sideways, and the hash is what one copies. */}
           <h3>
             Sections <span className="muted small">{plural(pe.sections.length, 'section')}</span>
           </h3>
@@ -269,11 +270,11 @@ export default function PeView({ result }: { result: OpenResult }) {
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">SHA-256</th>
                 <th scope="col">File offset</th>
                 <th scope="col">Size</th>
                 <th scope="col">RVA</th>
                 <th scope="col">Flags</th>
-                <th scope="col">SHA-256</th>
               </tr>
             </thead>
             <tbody>
@@ -284,10 +285,6 @@ export default function PeView({ result }: { result: OpenResult }) {
                       {s.name || `#${s.index}`}
                     </button>
                   </th>
-                  <td className="mono">{hex(s.offset)}</td>
-                  <td>{bytesLabel(s.length)}</td>
-                  <td className="mono">{hex(s.virtualAddress)}</td>
-                  <td className="small">{s.flags}</td>
                   <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
                     {s.sha256 ? (
                       <span className="section-hash">
@@ -300,6 +297,10 @@ export default function PeView({ result }: { result: OpenResult }) {
                       'not hashed (limit)'
                     )}
                   </td>
+                  <td className="mono">{hex(s.offset)}</td>
+                  <td>{bytesLabel(s.length)}</td>
+                  <td className="mono">{hex(s.virtualAddress)}</td>
+                  <td className="small">{s.flags}</td>
                 </tr>
               ))}
             </tbody>
