@@ -15,7 +15,8 @@ import {
   verdictText,
   verifySigners,
 } from '../../core/authenticode';
-import { digestBlocker, type Diagnostic } from '../../core/diagnostics';
+import type { Diagnostic } from '../../core/diagnostics';
+import { peDigestBlocker } from '../../core/pe/digest-gate';
 import { kernelSignatureDiagnostics } from '../../core/uki/summary';
 import {
   parsePe,
@@ -46,8 +47,6 @@ import type {
 /** Sections whose contents are text (systemd UKI/add-on sections, ukify §; fuki spec §2). */
 const TEXT_SECTIONS = new Set(['.cmdline', '.osrel', '.uname', '.sbat', '.profile', '.pcrpkey']);
 const MAX_TEXT = 4096;
-/** The last clause of a damaged PE's withheld reason (core digestBlocker): these are not launch digests. */
-const PE_CONSEQUENCE = 'digests computed from a damaged file would look right and be wrong';
 
 function flags(c: number): string {
   const out = [];
@@ -180,7 +179,7 @@ function kernelView(
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
   // A damaged kernel PE (e.g. a UKI cut inside .linux) gets no Authenticode digest, like any damaged file.
-  const blocked = digestBlocker(kpe.diagnostics, PE_CONSEQUENCE);
+  const blocked = peDigestBlocker(kpe.diagnostics);
   return {
     view: {
       offset: at,
@@ -243,16 +242,13 @@ export async function inspectPe(
     sections: sectionDigests(bytes, pe, 'sha256', hash),
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
   }));
-  // The digest gate (issue 10): an error in the file's own structure (PE headers, sections past the end, the UKI
-  // model, the hashing limits) withholds every digest computed from it — Authenticode, section SHA-256s, PCR 11,
-  // the kernel's and the .efifw payloads' digests. Signature verdicts are not part of it: a signature that does
-  // not cover the file is shown as such, and the file's own Authenticode digest is still what a verifier computes.
+  // The digest gate (core/pe/digest-gate.ts): an error in the file's own structure withholds every digest of it.
   const structural = [
     ...(model?.diagnostics ?? pe.diagnostics),
     ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
     ...hashed.sections.diagnostics,
   ];
-  const blocker = digestBlocker(structural, PE_CONSEQUENCE);
+  const blocker = peDigestBlocker(structural);
   const withheld: DigestWithheld | undefined = blocker && { reason: blocker.reason, codes: blocker.codes };
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
