@@ -17,6 +17,8 @@ import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
 import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import { readCertificates } from '../core/x509/cert';
+import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -42,6 +44,39 @@ interface OpenEntry {
   diagnostics: Diagnostic[];
   /** The open result's measurement choices (labels for a refused measurement). */
   measurable: MeasureChoice[];
+}
+
+/** Certificates are a few KiB and collateral tens of KiB: larger files are not looked at as either. */
+const MAX_SUPPLY_SIZE = 256 * 1024;
+
+/** An X.509 certificate file (DER, PEM, a bundle) or PCS collateral JSON, as evidence supplies; undefined otherwise. */
+function evidenceSupply(base: OpenResult, bytes: Uint8Array): OpenResult | undefined {
+  if (bytes.length === 0 || bytes.length > MAX_SUPPLY_SIZE) return undefined;
+  const { certs, bad } = readCertificates(bytes);
+  if (certs.length) {
+    const summary = [...base.summary];
+    certs.forEach((c, i) => {
+      const n = certs.length > 1 ? ` #${i + 1}` : '';
+      summary.push(
+        { label: `Subject${n}`, value: c.subject },
+        { label: `Issuer${n}`, value: c.issuer },
+        { label: `Valid${n}`, value: `${c.notBefore.toISOString()} – ${c.notAfter.toISOString()}` },
+        { label: `Public key SHA-256${n}`, value: c.spkiSha256 },
+      );
+    });
+    summary.push({ label: 'Used by', value: 'every open SEV-SNP report and TDX quote: open its tab to see the checks' });
+    const diagnostics: Diagnostic[] = bad ? [{ severity: 'warning', code: 'EVIDENCE_BAD_CERT', message: `${bad} PEM block(s) do not decode as X.509` }] : [];
+    return { ...base, kindLabel: certs.length > 1 ? `X.509 certificates (${certs.length})` : 'X.509 certificate', summary, diagnostics };
+  }
+  if (bytes[0] !== 0x7b) return undefined;
+  const c = parseCollateral(new TextDecoder().decode(bytes));
+  if (!c) return undefined;
+  const at = collateralTime(c);
+  return {
+    ...base,
+    kindLabel: 'Intel PCS collateral (TCB info + QE identity)',
+    summary: [...base.summary, { label: 'Issued', value: at ? at.toISOString() : '—' }, { label: 'Used by', value: 'every open TDX quote (TCB status at the collateral’s time)' }],
+  };
 }
 
 function textSummary(bytes: Uint8Array): string {
@@ -103,9 +138,16 @@ export class Engine {
         break;
       }
       case 'text':
-        result = { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
+        result = evidenceSupply(base, bytes) ?? { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
       case 'unknown': {
+        // A DER certificate (VCEK/VLEK, ASK/ARK) or PCS collateral is not a file of its own kind: it attaches to the
+        // open reports and quotes (issue 13 §6).
+        const supply = evidenceSupply(base, bytes);
+        if (supply) {
+          result = supply;
+          break;
+        }
         // Name what it is when the magic says so (an empty file, a PNG, a ZIP, an ELF…), not just "unknown".
         const named = describeUnknown(bytes);
         const empty = bytes.length === 0;
@@ -226,20 +268,24 @@ export class Engine {
   }
 
   /** Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6). */
-  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}): Promise<EvidenceVerifyResult> {
+  /**
+   * Verifies an open report/quote with the certificates and collateral among the other open files (issue 13 §6).
+   * `compareBytes` (the composer's IGVM, built in the worker) stands in for an open file to compare with.
+   */
+  async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceVerifyResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
     const others = [...this.files.entries()].filter(([k]) => k !== id && k !== options.compareWith).map(([, f]) => ({ name: f.name, bytes: f.bytes }));
-    const cmp = options.compareWith ? this.need(options.compareWith) : undefined;
+    const cmp = compareBytes ?? (options.compareWith ? this.need(options.compareWith) : undefined);
     return verifyEvidenceInWorker(e.evidence, others, cmp && { name: cmp.name, bytes: cmp.bytes }, options);
   }
 
-  /** The mismatch search of a report against an open firmware (or IGVM profiles). */
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void): Promise<EvidenceSearchResult> {
+  /** The mismatch search of a report against an open firmware or IGVM (or the composer's IGVM, `compareBytes`). */
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceSearchResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
-    const f = this.need(compareWith);
-    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }));
+    const f = compareBytes ?? this.need(compareWith);
+    return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }), options);
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

@@ -17,6 +17,11 @@ const composer = new ComposeService(
   (id) => engine.nameOf(id),
 );
 
+/** The composer's IGVM for a request, as a file to compare evidence with (outputs() refuses a damaged input). */
+function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Array } {
+  return { name: "the composer's result", bytes: composer.outputs(request).igvm };
+}
+
 const api = {
   open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
     return engine.open(id, name, new Uint8Array(buffer), onProgress);
@@ -82,11 +87,12 @@ const api = {
     self.removeEventListener('securitypolicyviolation', onViolation);
     return { outcome, violation };
   },
-  verifyEvidence(id: string, options: EvidenceVerifyOptions) {
-    return engine.verifyEvidence(id, options);
+  /** `composed`: compare with the composer's result (its IGVM is built here, from the open files). */
+  verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.verifyEvidence(id, options, composed && composedIgvm(composed));
   },
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void) {
-    return engine.searchEvidence(id, compareWith, onProgress);
+  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);

@@ -368,11 +368,14 @@ export interface EvidenceVerifyOptions {
   compareWith?: string;
   /** SNP profile for an IGVM (default: every profile). */
   profile?: string;
-  /** Classic OVMF launch options (when known; otherwise use the search). */
+  /** Classic OVMF launch options (when known; otherwise use the search). `vcpus` also applies to an IGVM: vCPUs
+   * beyond its VMSAs replicate the last one. */
   vcpus?: number;
   vcpuType?: string;
   vmm?: string;
   guestFeatures?: string;
+  /** The OVMF search: 1 = this worker only, 2 = split with a helper worker (default where there are ≥ 4 cores). */
+  searchThreads?: number;
 }
 
 export interface EvidenceVerifyResult {
@@ -386,10 +389,18 @@ export interface EvidenceVerifyResult {
 
 export interface EvidenceSearchResult {
   found: boolean;
+  /** The exact options that reproduce the value (measure-ovmf / verify options). */
   options?: string[];
   explanation: string;
   tried: number;
   total: number;
   ms: number;
   cancelled: boolean;
+  /** The file (or the composer's result) searched against. */
+  searchedWith: string;
+  /** Time spent on candidate tails (the rate is tried / tailMs), and one full recompute of the launch. */
+  tailMs: number;
+  fullRecomputeMs?: number;
+  /** Threads the search ran on. */
+  threads: number;
 }

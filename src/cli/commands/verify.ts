@@ -7,7 +7,8 @@ import { Diagnostics, formatDiagnostic, type Diagnostic } from '../../core/diagn
 import { allPassed, CheckList, type Check } from '../../core/attest/checks';
 import { compareSnp, compareTdx, snpLaunchOfIgvm, tdxLaunchOfIgvm, type SnpLaunch, type TdxLaunch } from '../../core/attest/compare';
 import { certificatesFrom, decodeEvidence, evidenceSummary, fieldsHex, verifyEvidence, type Evidence } from '../../core/attest/evidence';
-import { searchOvmf, type OvmfSearchResult } from '../../core/attest/ovmf-search';
+import { searchIgvm, type IgvmSearchResult } from '../../core/attest/igvm-search';
+import { SEARCH_MAX_VCPUS, searchOvmf, type OvmfSearchResult } from '../../core/attest/ovmf-search';
 import { collateralTime, parseCollateral, type PcsCollateral } from '../../core/attest/tdx-collateral';
 import { measureClassic } from '../../core/classic';
 import { tdvfMrtd, TDVF_PAGE_ORDERS } from '../../core/classic/tdvf-mrtd';
@@ -23,8 +24,8 @@ import { OVMF_LAUNCH_OPTIONS, parsePythonInt } from './measure-ovmf';
 import { appendAll } from '../../core/append';
 
 const usage = `Usage: fukiscope verify EVIDENCE [--certs FILE]... [--collateral FILE] [--at ISO-TIME]
-                        [--igvm FILE [--profile P] | --ovmf FILE [measure-ovmf options]] [--search] [--json]
-       fukiscope verify --measurement HEX (--igvm FILE [--profile P] | --ovmf FILE [options]) [--search] [--json]
+                        [--igvm FILE [--profile P] [--vcpus N] | --ovmf FILE [measure-ovmf options]] [--search] [--json]
+       fukiscope verify --measurement HEX (--igvm FILE [--profile P] [--vcpus N] | --ovmf FILE [options]) [--search] [--json]
 
 Decodes an SEV-SNP attestation report (raw 1184 bytes, hex, base64, Azure HCL report, extended report with its
 certificate table) or a TDX quote (v4/v5), verifies it offline and compares it with a launch:
@@ -37,8 +38,10 @@ certificate table) or a TDX quote (v4/v5), verifies it offline and compares it w
                        GUEST_POLICY; TDX: MRTD in both page orders
   --ovmf FILE          classic QEMU -bios launch: --vcpus N --vcpu-type T | --vcpu-sig S | --vcpu-family/-model/-stepping,
                        --vmm-type QEMU|ec2|gce, --guest-features V, --kernel/--initrd/--append (TDVF: MRTD both orders)
+  --vcpus N            with --igvm: N vCPUs, those beyond the file's VMSAs replicating its last VMSA page
   --search             when the digest differs (or options are missing): search vCPUs 1–512, CPU signatures, VMM types,
-                       guest features, kernel hashes on/off (OVMF) or SNP profiles (IGVM) and print the options that match
+                       guest features, kernel hashes on/off (OVMF) or SNP profiles × vCPUs 1–512 (IGVM, VMSA
+                       replication) and print the options that match
 Exit status 0 when every check that ran passed, 1 when one failed, 2 for unreadable input or usage errors.`;
 
 const OPTIONS = {
@@ -113,7 +116,7 @@ interface SearchJson {
   fullRecomputeMs?: number;
 }
 
-function searchJson(target: Uint8Array, r: OvmfSearchResult): SearchJson {
+function searchJson(target: Uint8Array, r: OvmfSearchResult | IgvmSearchResult): SearchJson {
   const ms = r.tailMs;
   return {
     target: toHex(target),
@@ -146,8 +149,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const profile = v.profile as SnpProfile | undefined;
   if (profile && !(SNP_PROFILES as readonly string[]).includes(profile)) throw new UsageError(`--profile must be one of ${SNP_PROFILES.join(', ')}`);
   if (profile && !v.igvm) throw new UsageError('--profile applies to --igvm');
-  const classicOptionGiven = ['vcpus', 'vcpu-type', 'vcpu-sig', 'vcpu-family', 'vmm-type', 'guest-features', 'kernel'].some((k) => v[k as keyof Values] !== undefined);
+  const classicOptionGiven = ['vcpu-type', 'vcpu-sig', 'vcpu-family', 'vmm-type', 'guest-features', 'kernel'].some((k) => v[k as keyof Values] !== undefined);
   if (classicOptionGiven && !v.ovmf) throw new UsageError('the measure-ovmf options apply to --ovmf');
+  if (v.vcpus !== undefined && !v.ovmf && !v.igvm) throw new UsageError('--vcpus applies to --ovmf or --igvm');
+  const igvmVcpus = v.igvm ? intOpt(v.vcpus, '--vcpus') : undefined;
+  if (igvmVcpus !== undefined && (igvmVcpus < 1 || igvmVcpus > SEARCH_MAX_VCPUS)) throw new UsageError(`--vcpus: 1 to ${SEARCH_MAX_VCPUS}`);
 
   const diags = new Diagnostics();
   const checks = new CheckList();
@@ -204,13 +210,13 @@ async function run(args: string[], io: CliIo): Promise<number> {
       const launch: TdxLaunch = tdxLaunchOfIgvm(pr.file, v.igvm);
       appendAll(checks.list, compareTdx(measurement, launch));
     } else {
-      const launch: SnpLaunch = snpLaunchOfIgvm(pr.file, v.igvm, profile);
+      const launch: SnpLaunch = snpLaunchOfIgvm(pr.file, v.igvm, profile, igvmVcpus);
       appendAll(checks.list, compareSnp(report ? snpFields(evidence!) : { measurement }, launch));
-      if (v.search && profile && checks.get('launch.measurement')?.status === 'fail') {
-        const all = snpLaunchOfIgvm(pr.file, v.igvm);
-        const hit = all.candidates.find((c) => toHex(c.digest) === toHex(measurement));
-        search = { target: toHex(measurement), found: !!hit, options: hit ? [hit.label] : undefined, explanation: hit ? `reproduced with ${hit.label}` : `none of ${all.candidates.length} SNP profiles reproduces it: the IGVM's pages or VMSAs differ from the launched ones`, tried: all.candidates.length, total: all.candidates.length };
-        checks.add('launch.search', !!hit, String(search.explanation), String(search.explanation));
+      if (v.search && checks.get('launch.measurement')?.status !== 'pass') {
+        // Profiles × vCPU counts, extra vCPUs replicating the file's last VMSA (core/attest/igvm-search.ts).
+        const r = searchIgvm(measurement, { file: pr.file, profile });
+        search = { ...searchJson(measurement, r), profile: r.found?.profile, vcpus: r.found?.vcpus };
+        checks.add('launch.search', !!r.found, `${r.explanation} — pass: ${r.found?.options.join(' ')}`, r.explanation);
       }
     }
     match = measurementMatch(checks.list);
@@ -272,8 +278,13 @@ function snpFields(e: Evidence) {
 function measurementMatch(checks: readonly Check[]): boolean | undefined {
   const m = checks.find((c) => c.id === 'launch.measurement' || c.id === 'launch.mrtd');
   const s = checks.find((c) => c.id === 'launch.search');
-  if (m?.status === 'pass' || s?.status === 'pass') return true;
-  if (m?.status === 'fail' || s?.status === 'fail') return false;
+  // The launch as given decides; the search decides only when the given options could not be checked
+  // (an OVMF without --vcpus). A launch that failed as given is no match even when the search finds options
+  // that would reproduce it: a script reading `match` must not mistake "would match with --vcpus 4" for a pass.
+  if (m?.status === 'pass') return true;
+  if (m?.status === 'fail') return false;
+  if (s?.status === 'pass') return true;
+  if (s?.status === 'fail') return false;
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { appliesTo, IGVM_PLATFORM_TYPE, supportedPlatforms, type IgvmFile, type 
 import { measureIgvm } from '../measure/measure-igvm';
 import { SNP_PROFILES, TDX_ORDERS, type SnpProfile } from '../measure/options';
 import { CheckList, type Check } from './checks';
+import { igvmSnpDigestWithVcpus } from './igvm-search';
 
 export interface LaunchCandidate {
   /** What produced it, e.g. `--profile igvm` or `measure-ovmf --vcpus=2 …`. */
@@ -34,11 +35,19 @@ export interface TdxLaunch {
 }
 
 /** The SNP launch of an IGVM: one candidate per profile (or only `profile`), its ID block and guest policy. */
-export function snpLaunchOfIgvm(file: IgvmFile, source: string, profile?: SnpProfile): SnpLaunch {
+export function snpLaunchOfIgvm(file: IgvmFile, source: string, profile?: SnpProfile, vcpus?: number): SnpLaunch {
   const snp = supportedPlatforms(file).find((p) => p.platformType === IGVM_PLATFORM_TYPE.SEV_SNP);
   if (!snp) return { source, candidates: [], igvm: true, error: 'the IGVM declares no SEV-SNP platform' };
   const candidates: LaunchCandidate[] = [];
+  const errors: string[] = [];
   for (const p of profile ? [profile] : SNP_PROFILES) {
+    if (vcpus !== undefined) {
+      // More vCPUs than the file has VMSAs: the last VMSA replicated (igvm-search.ts).
+      const r = igvmSnpDigestWithVcpus(file, p, vcpus);
+      if (r.digest) candidates.push({ label: `--profile ${p} --vcpus ${vcpus}`, digest: r.digest });
+      else if (r.error) errors.push(`--profile ${p}: ${r.error}`);
+      continue;
+    }
     const m = measureIgvm(file, { platforms: ['SEV_SNP'], snpProfile: p })[0];
     if (m && !m.diagnostics.some((d) => d.severity === 'error')) candidates.push({ label: `--profile ${p}`, digest: m.digest });
   }
@@ -50,7 +59,7 @@ export function snpLaunchOfIgvm(file: IgvmFile, source: string, profile?: SnpPro
     idBlock: idBlocks[idBlocks.length - 1],
     policy: policy && policy.kind === 'GuestPolicy' ? policy.policy : undefined,
     igvm: true,
-    error: candidates.length ? undefined : 'no SNP profile gave a digest (see the measure command)',
+    error: candidates.length ? undefined : errors.length ? errors.join('; ') : 'no SNP profile gave a digest (see the measure command)',
   };
 }
 

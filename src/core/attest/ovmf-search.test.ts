@@ -6,7 +6,7 @@ import { corpusAvailable, manifest, readCorpus, type Manifest } from '../../test
 import { fromHex } from '../bytes/bytes';
 import { kernelHashes } from '../kernel-hashes/kernel-hashes';
 import { VCPU_TYPES } from '../vmsa/vcpu-types';
-import { guestFeatureCandidates, searchOvmf } from './ovmf-search';
+import { guestFeatureCandidates, mergeOvmfSearches, searchOvmf } from './ovmf-search';
 
 describe.runIf(corpusAvailable())('searchOvmf on the ovmf_measure corpus', () => {
   const cases = corpusAvailable() ? (manifest().ovmf_measure as Manifest[]).filter((c) => c.params.mode === 'snp' && c.expected) : [];
@@ -42,6 +42,30 @@ describe.runIf(corpusAvailable())('searchOvmf on the ovmf_measure corpus', () =>
     expect(r.tried).toBe(r.total);
     expect(r.total).toBeGreaterThan(128 * 512 * 3);
     expect(r.explanation).toMatch(/^none of \d+ candidates/);
+  });
+  it('a search split into parts and merged gives the unsplit answer (match and none)', () => {
+    const c = cases.find((x) => x.id === 'snp_amdsev_2vcpu_EPYC-Milan_ec2')!;
+    const firmware = readCorpus(c.params.ovmf.path);
+    const whole = searchOvmf(fromHex(c.expected), { firmware, maxVcpus: 4 });
+    expect(whole.found!.vmm).toBe('ec2');
+    for (const count of [2, 3]) {
+      const parts = Array.from({ length: count }, (_, index) => searchOvmf(fromHex(c.expected), { firmware, maxVcpus: 4, partition: { index, count } }));
+      const merged = mergeOvmfSearches(parts);
+      expect(merged.found).toEqual(whole.found);
+      expect(merged.explanation).toBe(whole.explanation);
+    }
+    const random = Uint8Array.from({ length: 48 }, (_, i) => (i * 31 + 11) & 0xff);
+    const all = searchOvmf(random, { firmware, maxVcpus: 8 });
+    const parts = [0, 1].map((index) => searchOvmf(random, { firmware, maxVcpus: 8, partition: { index, count: 2 } }));
+    expect(parts[0]!.total).toBeGreaterThan(0);
+    expect(parts[1]!.total).toBeGreaterThan(0);
+    const merged = mergeOvmfSearches(parts);
+    expect(merged.found).toBeUndefined();
+    expect([merged.tried, merged.total]).toEqual([all.total, all.total]);
+    expect(merged.explanation).toBe(all.explanation);
+    // A part told that a match exists earlier stops at it.
+    const bounded = searchOvmf(random, { firmware, maxVcpus: 8, partition: { index: 1, count: 2 }, stopBeyond: () => 8 * 10 });
+    expect(bounded.tried).toBeLessThan(parts[1]!.tried);
   });
   it('can be cancelled', () => {
     const c = cases[0]!;

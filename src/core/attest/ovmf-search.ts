@@ -30,6 +30,13 @@ export interface OvmfSearchInput {
   hash?: HashBackend;
   /** Called every few thousand candidates; return false to stop. */
   onProgress?: (done: number, total: number) => boolean | void;
+  /**
+   * Only the chains (one per VMM × kernel-hashes × guest features × CPU signature) whose index modulo `count` is
+   * `index`: several workers search disjoint parts; mergeOvmfSearches() joins their results.
+   */
+  partition?: { index: number; count: number };
+  /** Another part found a match at this order: chains past it need not be searched (read at each chain). */
+  stopBeyond?: () => number;
 }
 
 export interface OvmfCandidate {
@@ -42,6 +49,8 @@ export interface OvmfCandidate {
   kernelHashes: boolean;
   /** The measure-ovmf options that reproduce the value. */
   options: string[];
+  /** Position in the unpartitioned search order (chain × vCPU count): the first match wins a merge. */
+  order: number;
 }
 
 export interface OvmfSearchResult {
@@ -104,12 +113,18 @@ export function searchOvmf(target: Uint8Array, input: OvmfSearchInput): OvmfSear
  * The same search, yielding to the event loop every few thousand candidates so a worker can take a cancel message
  * (`shouldStop`) and post progress between chunks.
  */
-export async function searchOvmfAsync(target: Uint8Array, input: OvmfSearchInput, shouldStop: () => boolean = () => false): Promise<OvmfSearchResult> {
+export async function searchOvmfAsync(
+  target: Uint8Array,
+  input: OvmfSearchInput,
+  shouldStop: () => boolean = () => false,
+  /** How to give the event loop a turn; a worker passes a MessageChannel round trip (no 4 ms timer clamp). */
+  pause: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+): Promise<OvmfSearchResult> {
   const it = searchSteps(target, input);
   for (;;) {
     const n = it.next(shouldStop());
     if (n.done) return n.value;
-    await new Promise((r) => setTimeout(r, 0));
+    await pause();
   }
 }
 
@@ -126,6 +141,10 @@ function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<voi
   const apPossible = eip !== undefined && eip !== 0;
   const perSig = apPossible ? maxVcpus : 1;
   for (const vmm of vmms) for (const _k of kernels) result.total += features.length * (vmm === 'QEMU' ? sigs.length : 1) * perSig;
+  const part = input.partition && input.partition.count > 1 ? input.partition : undefined;
+  /** The whole search space, whatever this part of it covers (named in the explanation). */
+  const wholeTotal = result.total;
+  if (part) result.total = 0;
   if (eip === undefined) {
     result.explanation = 'the firmware has no SEV-ES AP reset block: it cannot launch as SEV-SNP (no VMSA can be built)';
     return result;
@@ -151,10 +170,18 @@ function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<voi
   const t1 = performance.now();
   const info = new Uint8Array(PAGE_INFO_LENGTH);
   let sinceProgress = 0;
+  if (part) {
+    let ci = 0;
+    for (const b of branches) for (let k = (b.vmm === 'QEMU' ? sigs.length : 1) * features.length; k > 0; k--) if (ci++ % part.count === part.index) result.total += perSig;
+  }
+  let chain = -1;
   outer: for (const b of branches) {
     const sigList = b.vmm === 'QEMU' ? sigs : [{ sig: 0, name: undefined, fms: undefined }];
     for (const gf of features) {
       for (const s of sigList) {
+        chain++;
+        if (part && chain % part.count !== part.index) continue;
+        if (input.stopBeyond && chain * perSig > input.stopBeyond()) break outer;
         const pages = buildVmsaPages(apPossible ? 2 : 1, eip, { sevFeatures: gf, vcpuSig: s.sig, vmm: b.vmm });
         const bspHash = hash.digest('sha384', pages[0]!);
         let d = snpExtend(b.prefix, bspHash, SNP_PAGE_TYPE.VMSA, VMSA_GPA, hash);
@@ -176,7 +203,7 @@ function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<voi
             if (b.vmm !== 'QEMU') options.push(`--vmm-type=${b.vmm}`);
             if (gf !== DEFAULT_GUEST_FEATURES) options.push(`--guest-features=${hexFeatures(gf)}`);
             if (input.kernel && !b.kernel) options.push('(without --kernel/--initrd/--append: kernel-hashes off)');
-            result.found = { vcpus: n, vcpuSig: s.sig, vcpuType: s.name, vmm: b.vmm, guestFeatures: gf, kernelHashes: b.kernel, options };
+            result.found = { vcpus: n, vcpuSig: s.sig, vcpuType: s.name, vmm: b.vmm, guestFeatures: gf, kernelHashes: b.kernel, options, order: chain * perSig + n - 1 };
             break outer;
           }
         }
@@ -201,12 +228,34 @@ function* searchSteps(target: Uint8Array, input: OvmfSearchInput): Generator<voi
   } else {
     const dims = `vCPUs 1–${perSig} × ${sigs.length} CPU signatures (QEMU) × VMM ${vmms.join('/')} × ${features.length} guest-feature sets${input.kernel ? ' × kernel hashes on/off' : ''}`;
     result.explanation =
-      `none of ${result.total} candidates (${dims}) reproduces ${toHex(target).slice(0, 16)}…: what differs is not a launch option — ` +
+      `none of ${wholeTotal} candidates (${dims}) reproduces ${toHex(target).slice(0, 16)}…: what differs is not a launch option — ` +
       `the firmware image, ${input.kernel ? 'the kernel/initrd/command line, ' : 'a kernel-hashes page (direct boot with kernel-hashes=on needs --kernel), '}` +
       `or a launch this tool does not model (an IGVM, an SVSM, another VMM's VMSA)` +
       (errors.length ? `; not searched: ${errors.join('; ')}` : '');
   }
   return result;
+}
+
+/**
+ * Joins the results of the parts of one partitioned search (same target and input, partitions 0…count−1): the
+ * match that comes first in the unpartitioned order, counts summed; the parts ran side by side, so the tail time is
+ * the longest part's.
+ */
+export function mergeOvmfSearches(parts: readonly OvmfSearchResult[]): OvmfSearchResult {
+  const found = parts.filter((p) => p.found).sort((a, b) => a.found!.order - b.found!.order)[0];
+  const sum = (f: (p: OvmfSearchResult) => number) => parts.reduce((n, p) => n + f(p), 0);
+  const merged: OvmfSearchResult = {
+    found: found?.found,
+    tried: sum((p) => p.tried),
+    total: sum((p) => p.total),
+    cancelled: !found && parts.some((p) => p.cancelled),
+    prefixes: sum((p) => p.prefixes),
+    prefixMs: sum((p) => p.prefixMs),
+    tailMs: Math.max(0, ...parts.map((p) => p.tailMs)),
+    explanation: '',
+  };
+  merged.explanation = found ? found.explanation : merged.cancelled ? `cancelled after ${merged.tried} of ${merged.total} candidates` : (parts[0]?.explanation ?? '');
+  return merged;
 }
 
 function describeSig(sig: number): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TOOL, TOOL_VERSION } from '../version';
-import { contentFileName } from './receipt';
+import { contentFileName, evidenceReceipt } from './receipt';
 
 describe('receipt helpers', () => {
   it('the tool version is package.json’s', () => {
@@ -26,5 +26,24 @@ describe('receipt helpers', () => {
     expect(contentFileName('x.igvm', { platform: 'SEV_SNP', digest: '' }, 'receipt.json')).toBe(
       'x.receipt.json',
     );
+  });
+  it('a verify receipt carries the checks and says what was not checked and what a search answer means', () => {
+    const base = { inputs: { evidence: { name: 'r.bin', size: 1184, sha256: 'ab' } }, options: { at: '2025-09-01T00:00:00.000Z' } };
+    const evidence = {
+      kind: 'snp-report' as const,
+      fields: { measurement: '00' },
+      at: '2025-09-01T00:00:00.000Z',
+      checks: [{ id: 'snp.signature', status: 'not-checked' as const, detail: 'no VCEK' }],
+    };
+    const plain = evidenceReceipt({ ...base, evidence });
+    expect(plain).toMatchObject({ route: 'verify', tool: TOOL, measurements: [], evidence });
+    expect(plain.notes.join(' ')).toMatch(/not-checked were not verified/);
+    expect(plain.notes.join(' ')).not.toMatch(/search answer/);
+    const found = evidenceReceipt({
+      ...base,
+      evidence: { ...evidence, checks: [], search: { searchedWith: 'fw.fd', found: true, options: ['--vcpus=2'], explanation: 'x', tried: 3, total: 9, cancelled: false } },
+    });
+    expect(found.notes.join(' ')).toMatch(/search answer/);
+    expect(found.notes.join(' ')).not.toMatch(/not-checked/);
   });
 });

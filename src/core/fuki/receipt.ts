@@ -48,7 +48,7 @@ export interface ReceiptAddonCombination {
   measurements: ReceiptMeasurement[];
 }
 
-export type ReceiptRoute = 'hash-page' | 'igvm-firmware' | 'measure';
+export type ReceiptRoute = 'hash-page' | 'igvm-firmware' | 'measure' | 'verify';
 
 export interface Receipt {
   /** `fukiscope <version>`, the version from package.json. */
@@ -74,8 +74,25 @@ export interface Receipt {
   classicSnpDigest?: string;
   addonMatrix?: ReceiptAddonCombination[];
   ledger?: { platform: string; steps: number; runs: { type: string; firstGpa: string; pages: number }[] }[];
+  /** Route `verify`: the evidence, what was checked, and how it compares with a launch (issue 13 §6). */
+  evidence?: ReceiptEvidence;
   /** What is deliberately not covered, in words. */
   notes: string[];
+}
+
+export interface ReceiptEvidence {
+  kind: 'snp-report' | 'tdx-quote';
+  /** The decoded fields (name → hex), reserved ones left out. */
+  fields: Record<string, string>;
+  /** The time certificates (and TCB collateral) were checked at, ISO. */
+  at: string;
+  checks: { id: string; status: 'pass' | 'fail' | 'not-checked'; detail: string }[];
+  /** What the measurement was compared with (a file name, with the launch options used). */
+  comparedWith?: string;
+  /** The measurement equals the compared launch (undefined: not compared). */
+  match?: boolean;
+  /** The mismatch search: the exact options that reproduce the value, or why none does. */
+  search?: { searchedWith: string; found: boolean; options?: string[]; explanation: string; tried: number; total: number; cancelled: boolean };
 }
 
 export function describeMeasurement(m: PlatformMeasurement, profile: FukiProfile): ReceiptMeasurement {
@@ -237,6 +254,14 @@ export function measurementReceipt(f: {
     diagnostics: f.diagnostics,
     notes: [],
   };
+}
+
+/** The receipt of a verified report or quote (the app's Evidence view): inputs by name + SHA-256, every check. */
+export function evidenceReceipt(f: { inputs: Receipt['inputs']; options: Receipt['options']; evidence: ReceiptEvidence }): Receipt {
+  const notes = ['Nothing was fetched: certificates and collateral are the files listed as inputs.'];
+  if (f.evidence.checks.some((c) => c.status === 'not-checked')) notes.push('Checks marked not-checked were not verified; their detail says why.');
+  if (f.evidence.search?.found) notes.push('The search answer is the launch options that reproduce MEASUREMENT with the compared file; it does not say the guest was launched that way by anyone you trust.');
+  return { tool: TOOL, route: 'verify', options: f.options, inputs: f.inputs, outputs: {}, measurements: [], evidence: f.evidence, notes };
 }
 
 /**

@@ -6,8 +6,9 @@ import { createJobsSlice, type JobsSlice } from './jobs';
 import { createSelectionSlice, DEFAULT_VIEW, type FileViewState, type SelectionSlice } from './selection';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createComposerSlice, type ComposerSlice } from '../composer/slice';
+import { createEvidenceSlice, type EvidenceSlice } from './evidence';
 
-export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice;
+export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice & EvidenceSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createFilesSlice(...a),
@@ -15,6 +16,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createSettingsSlice(...a),
   ...createJobsSlice(...a),
   ...createComposerSlice(...a),
+  ...createEvidenceSlice(...a),
 }));
 
 /** The view state of one file (defaults when none was set yet). */
@@ -25,3 +27,4 @@ export function useFileView(id: string): FileViewState {
 export type { OpenFile, FileStatus } from './files';
 export type { FileViewState, ViewTab, HexRange } from './selection';
 export type { Settings } from './settings';
+export type { EvidenceState } from './evidence';

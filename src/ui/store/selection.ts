@@ -20,6 +20,14 @@ export interface FileViewState {
   /** Selected page-map run, as "start:pages". */
   run?: string;
   hex?: HexRange;
+  /** A firmware's classic launch settings as its Measure panel has them (the Evidence view compares with them). */
+  launch?: { vcpus?: number; vcpuType?: string; vmm?: string; guestFeatures?: string };
+  /** Evidence view: the file (or '@composer') to compare with, an IGVM's vCPU count, and the validity time (ISO). */
+  compareWith?: string;
+  compareVcpus?: number;
+  at?: string;
+  /** Threads for the OVMF search (1 or 2). */
+  searchThreads?: number;
 }
 
 export interface SelectionSlice {

@@ -17,7 +17,7 @@ import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { plural } from '../format';
-import { useApp, useFileView } from '../store';
+import { useApp, useFileView, type FileViewState } from '../store';
 import { LAUNCH_DEFAULTS } from '../../core/settings/launch-settings';
 import { contentFileName, measurementReceipt } from '../../core/fuki/receipt';
 
@@ -449,6 +449,12 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
   const [invalid, setInvalid] = useState<Record<string, string>>({});
   useEffect(() => setInvalid({}), [choice.platform]);
   const formError = Object.values(invalid)[0];
+  // The classic launch settings, for the Evidence view's "compare with" (only while every field is valid).
+  const classic = !!choice.classic;
+  const launchKey = classic && !formError ? JSON.stringify({ vcpus: what.vcpus, vcpuType: what.vcpuType, vmm: what.vmm, guestFeatures: what.guestFeatures }) : '';
+  useEffect(() => {
+    if (launchKey) patch(result.id, { launch: JSON.parse(launchKey) as FileViewState['launch'] });
+  }, [launchKey, result.id, patch]);
   const options: MeasureOptions = {
     ...what,
     platform: choice.platform,
