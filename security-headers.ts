@@ -9,7 +9,9 @@
 /** The Content-Security-Policy: nothing but this origin, workers from this origin or blob:, no framing. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' allows compiling WebAssembly (the hash-wasm SHA-2, src/core/hash/wasm.ts) and nothing else: no
+  // eval(), no new Function(), no inline script.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",

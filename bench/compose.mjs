@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median as medianOf } from './lib.mjs';
+import { median as medianOf, record, row } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
@@ -35,3 +35,4 @@ console.log(`fukiscope compose            ${oursMs.toFixed(1)} ms`);
 console.log(`openssl sha384 + sha256      ${opensslMs.toFixed(1)} ms`);
 console.log(`ratio fukiscope / openssl    ${(oursMs / opensslMs).toFixed(2)}`);
 console.log(`(bare \`node -e 0\` start-up: ${nodeMs.toFixed(1)} ms of the fukiscope time)`);
+record(row({ name: 'cli compose (OVMF.amdsev + kernel + initrd) vs openssl over the inputs, whole processes', value: oursMs, unit: 'ms', baseline: opensslMs, baselineName: 'openssl sha384 + sha256' }));

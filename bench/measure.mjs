@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'rolldown';
-import { timings } from './lib.mjs';
+import { record, row, timings } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
@@ -24,7 +24,7 @@ const stats = (fn, n = reps) => timings(fn, n);
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
 
 // 1. The CLI against OpenSSL, both as whole processes (start-up included in both).
-const out = execFileSync(process.execPath, [cli, 'measure', file, '--platform', 'snp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+const out = JSON.parse(execFileSync(process.execPath, [cli, 'measure', file, '--platform', 'snp', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).platforms[0].digest;
 const want = entry.measurements.SEV_SNP.snp_launch_digest.value.toLowerCase();
 if (out !== want) throw new Error(`digest mismatch: ${out} vs ${want}`);
 const ours = stats(() => run(process.execPath, [cli, 'measure', file, '--platform', 'snp']));
@@ -36,6 +36,10 @@ console.log(`fukiscope measure --platform snp   ${ours.median.toFixed(1)} / ${ou
 console.log(`openssl dgst -sha384               ${openssl.median.toFixed(1)} / ${openssl.min.toFixed(1)} ms`);
 console.log(`ratio (median)                     ${(ours.median / openssl.median).toFixed(2)}x   (target <= 1.5x)`);
 console.log(`bare \`node -e 0\` start-up          ${node.median.toFixed(1)} ms`);
+record(
+  row({ name: 'cli measure 14 MiB IGVM (snp) vs openssl dgst -sha384, whole processes', value: ours.median, unit: 'ms', baseline: openssl.median, baselineName: 'openssl dgst -sha384' }),
+  row({ name: 'node -e 0 start-up', value: node.median, unit: 'ms' }),
+);
 
 // 2. In-process: the core (codec + measurement) bundled for Node, hashing through node:crypto like the CLI.
 const outDir = resolve(root, '.bench-build');
@@ -61,6 +65,8 @@ const pageHash = stats(() => {
 });
 console.log(`in-process: parseIgvm ${parse.median.toFixed(1)} ms, measureIgvm ${measure.median.toFixed(1)} ms ` +
   `(of which ${pages.length} page SHA-384s ${pageHash.median.toFixed(1)} ms)`);
+const opensslInProcess = stats(() => hash.digest('sha384', bytes));
+record(row({ name: 'in-process parseIgvm + measureIgvm (snp), 14 MiB IGVM vs one node:crypto SHA-384 of the file', value: parse.median + measure.median, unit: 'ms', baseline: opensslInProcess.median, baselineName: 'node:crypto sha384 of the file' }));
 
 // 3. Incremental: a 16 MiB IGVM (4096 distinct data pages + VMSA), one byte of one page changes.
 const b = new IgvmBuilder();
@@ -85,3 +91,4 @@ const check = m.SnpChain.measure(chain.ops, hash).digest;
 if (Buffer.compare(Buffer.from(check), Buffer.from(chain.digest)) !== 0) throw new Error('incremental digest differs from a full recompute');
 console.log(`16 MiB IGVM (${(big.length / 2 ** 20).toFixed(1)} MiB, ${chain.length} steps): full measure ${full.median.toFixed(1)} ms, ` +
   `one-byte change of step ${mid} + recompute ${inc.median.toFixed(2)} ms (re-chains ${chain.length - mid} steps, re-hashes 1 page)`);
+record(row({ name: 'node: one-byte page change + recompute, 16 MiB IGVM (middle step)', value: inc.median, unit: 'ms', target: { below: 20 } }));

@@ -32,7 +32,9 @@ describe('security headers', () => {
       CONTENT_SECURITY_POLICY.split('; ').map((x) => [x.split(' ')[0], x.split(' ').slice(1)]),
     );
     expect(d['connect-src']).toEqual(["'self'"]);
-    expect(d['script-src']).toEqual(["'self'"]);
+    // 'wasm-unsafe-eval' lets WebAssembly compile (the hash-wasm SHA-2); never 'unsafe-eval' (JavaScript eval).
+    expect(d['script-src']).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
     expect(d['default-src']).toEqual(["'self'"]);
   });
 });

@@ -6,8 +6,21 @@ import { OVMF_TABLE_FOOTER_GUID } from './firmware/guids';
 import { IGVM_MAGIC } from './igvm/types';
 import { looksLikeSnpReport } from './attest/snp-report';
 import { looksLikeTdxQuote } from './attest/tdx-quote';
+import { looksLikeCcelTable, looksLikeEventLog } from './eventlog/sniff';
 
-export type FileKind = 'igvm' | 'pe' | 'firmware' | 'evidence' | 'cpio' | 'gzip' | 'text' | 'unknown';
+export type FileKind =
+  | 'igvm'
+  | 'pe'
+  | 'firmware'
+  | 'evidence'
+  /** A TCG PC Client event log (SHA-1 or crypto-agile) or a TDX CCEL log area. */
+  | 'eventlog'
+  /** The ACPI CCEL table that locates a TDX CCEL log area. */
+  | 'ccel-table'
+  | 'cpio'
+  | 'gzip'
+  | 'text'
+  | 'unknown';
 
 /** "MZ" with e_lfanew pointing at "PE\0\0" (PE/COFF spec). */
 function isPe(b: Uint8Array): boolean {
@@ -45,6 +58,8 @@ export function detectFileKind(b: Uint8Array): FileKind {
   if (isPe(b)) return 'pe';
   if (hasOvmfFooter(b)) return 'firmware';
   if (looksLikeSnpReport(b) || looksLikeTdxQuote(b)) return 'evidence';
+  if (looksLikeEventLog(b)) return 'eventlog';
+  if (looksLikeCcelTable(b)) return 'ccel-table';
   if (isCpio(b)) return 'cpio';
   if (b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b) return 'gzip';
   if (looksLikeText(b)) return 'text';

@@ -84,7 +84,7 @@ function Toolbar() {
 function EmptyState() {
   return (
     <section className="empty" aria-label="No file open">
-      <h2>Drop IGVM, UKI, add-on, OVMF or kernel files anywhere</h2>
+      <h2>Drop IGVM, UKI, add-on, OVMF, kernel or event log files anywhere</h2>
       <p>
         Several at once are fine. An SEV-SNP attestation report or TDX quote, with its certificates and collateral,
         opens as evidence to verify and compare with a launch. Or use “Open files…”, or look at the demo IGVM built

@@ -10,6 +10,8 @@ import {
   clearSession as wipeSession,
 } from './session';
 import { useApp } from './store';
+import { HASH_ALGORITHMS } from '../core/authenticode/digest';
+import type { HashAlgorithm } from '../core/hash/hash';
 
 let counter = 0;
 function newId(): string {
@@ -185,4 +187,35 @@ export function startSessionSync(): () => void {
       }).catch((e: unknown) => notRemembered('The list of open files was not remembered', e));
     }, 250);
   });
+}
+
+const peDigestsInFlight = new Set<string>();
+
+/**
+ * Computes what opening a PE left for later (the SHA-1, SHA-384 and SHA-512 Authenticode digests and PCR 11
+ * banks, Engine.peDigests) and puts it into the file's view: the values are those a full open would have shown.
+ */
+export async function computePeDigests(fileId: string): Promise<void> {
+  const pending = useApp.getState().files.find((f) => f.id === fileId)?.result?.pe?.pendingAlgorithms;
+  if (!pending?.length || peDigestsInFlight.has(fileId)) return;
+  peDigestsInFlight.add(fileId);
+  try {
+    const more = await engine.peDigests(fileId, pending as HashAlgorithm[]);
+    const result = useApp.getState().files.find((f) => f.id === fileId)?.result;
+    const pe = result?.pe;
+    if (!result || !pe) return;
+    const order = (a: { algorithm: string }) => (HASH_ALGORITHMS as readonly string[]).indexOf(a.algorithm);
+    const authenticode = [...pe.authenticode, ...more.authenticode].sort((a, b) => order(a) - order(b));
+    const uki = pe.uki && {
+      ...pe.uki,
+      pcr11: pe.uki.pcr11.map((p, i) => ({
+        ...p,
+        sections: { ...p.sections, ...more.pcr11[i]?.sections },
+        phases: p.phases.map((ph, k) => ({ ...ph, values: { ...ph.values, ...more.pcr11[i]?.phases[k] } })),
+      })),
+    };
+    useApp.getState().updateFile(fileId, { result: { ...result, pe: { ...pe, authenticode, pendingAlgorithms: [], uki } } });
+  } finally {
+    peDigestsInFlight.delete(fileId);
+  }
 }

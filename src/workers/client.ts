@@ -11,6 +11,7 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { EngineApi } from './engine.worker';
 import type { MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import type { HashAlgorithm } from '../core/hash/hash';
 
 export class EngineCrashedError extends Error {
   override name = 'EngineCrashedError';
@@ -195,6 +196,10 @@ export class EngineClient {
 
   async detail(id: string, headerIndex: number) {
     return this.run((live) => live.remote.headerDetail(id, headerIndex));
+  }
+
+  async peDigests(id: string, algorithms: HashAlgorithm[]) {
+    return this.run((live) => live.remote.peDigests(id, algorithms));
   }
 
   async whatIf(id: string, headerIndex: number, byteOffset: number) {

@@ -25,6 +25,10 @@ import {
 import type { HashBackend } from '../core/hash/hash';
 import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
+import { predictBoot } from '../core/uki/boot-prediction';
+import { predictTdxRtmrs, rtmrOfPcr, type RtmrPrediction } from '../core/uki/tdx-rtmr';
+import { checkLog, type ParsedLog } from '../core/eventlog';
+import { readLog } from './inspect/eventlog';
 import type { VmmType } from '../core/vmsa/build';
 import { parseComposeSettings } from '../core/settings';
 import { webCryptoDigestOf } from './webcrypto-replay';
@@ -60,6 +64,21 @@ export interface ComposeRequest {
   addonMatrix?: boolean;
   /** The SNP ledger, entry by entry (teaching mode). */
   ledger?: boolean;
+  /**
+   * An open event log whose firmware RTMR1 events (TDVF's boot-manager action, separator, GPT, ExitBootServices)
+   * complete the predicted RTMR1 of a TDX composition: a CCEL of the same TDVF, or a TPM log re-mapped by edk2's
+   * PCR → RTMR mapping.
+   */
+  rtmrReferenceId?: string;
+}
+
+/** Predicted TDX RTMR1/RTMR2 of a UKI composition (core/uki/tdx-rtmr.ts), with what they assume. */
+export interface ComposeTdxRtmrs {
+  rtmr1: RtmrPrediction;
+  rtmr2: RtmrPrediction;
+  assumptions: string[];
+  /** The reference log's name, when one was used. */
+  reference?: string;
 }
 
 export interface LedgerRow {
@@ -91,6 +110,8 @@ export interface ComposeResponse {
    * command lines, then devicetree, ucode, initrd add-ons) and PCR 12 after only those events, per bank.
    */
   pcr12?: { events: { description: string; kind: string; tag?: string; sha256: string }[]; values: Record<string, string> };
+  /** A UKI composition with a TDX measurement: the predicted RTMR[1] and RTMR[2] (SHA-384) next to MRTD. */
+  tdxRtmrs?: ComposeTdxRtmrs;
   igvmSize: number;
   /** Milliseconds spent in the worker. */
   ms: number;
@@ -282,6 +303,8 @@ export class ComposeService {
         values: Object.fromEntries(Object.entries(p.values).map(([bank, v]) => [bank, v ? toHex(v) : ''])),
       };
     }
+    if (req.source.kind === 'uki' && src.uki && r.measurements.some((m) => m.platform === 'TDX'))
+      response.tdxRtmrs = this.tdxRtmrs(req, src.uki);
     if (req.addonMatrix && req.source.kind === 'uki' && src.uki) {
       const m = addonMatrix(this.session, {
         firmware,
@@ -303,6 +326,59 @@ export class ComposeService {
     response.diagnostics = d.done();
     response.ms = performance.now() - t0;
     return response;
+  }
+
+  /**
+   * RTMR[1]/RTMR[2] for the UKI and its enabled add-ons, from the same predicted event sequence as the PCRs; RTMR1's
+   * firmware events from the reference log when one is given (a damaged reference log gives no RTMR1).
+   */
+  private tdxRtmrs(req: ComposeRequest, uki: Uint8Array): ComposeTdxRtmrs {
+    const source = req.source as Extract<ComposeSource, { kind: 'uki' }>;
+    const addons: AddonInput[] = source.addons
+      .filter((a) => a.enabled)
+      .map((a) => ({ file: this.bytesOf(a.id), fileName: a.fileName, scope: a.scope ?? 'global' }));
+    const hash = cachingLargeInputs(this.session);
+    const p = predictBoot({ file: uki }, addons, { banks: ['sha384'], hash });
+    let reference: ParsedLog | undefined;
+    const notes: string[] = [];
+    let refBlocked: string | undefined;
+    const refName = req.rtmrReferenceId ? (this.nameOf(req.rtmrReferenceId) ?? req.rtmrReferenceId) : undefined;
+    if (req.rtmrReferenceId) {
+      const { log, ccel } = readLog(this.bytesOf(req.rtmrReferenceId));
+      // What a verifier rejects (a duplicate separator, a digest not matching its data) is no reference either.
+      const checks = checkLog(log, ccel ? 'rtmr' : 'pcr', hash);
+      const blocked = digestBlocker([...log.diagnostics, ...checks.diagnostics]);
+      if (blocked) refBlocked = `the reference log ${refName} is damaged (${blocked.codes.join(', ')})`;
+      // A duplicate separator is only a warning in the log's own view (it replays intact), but its firmware
+      // events are not a pattern to predict from: go-eventlog rejects such a log, and in the corpus cases the
+      // separator sits in RTMR0 where RTMR1 expects it.
+      else if (checks.duplicateSeparators.length)
+        refBlocked = `the reference log ${refName} has a duplicate separator (event #${checks.duplicateSeparators[0]}, EVENTLOG_DUPLICATE_SEPARATOR) that verifiers reject`;
+      else if (ccel) reference = log;
+      else {
+        // A TPM log of the same firmware: its events re-indexed as TDVF would log them (CC MR = RTMR + 1).
+        reference = {
+          ...log,
+          events: log.events.map((e) => ({ ...e, register: e.index === 0 ? 0 : (rtmrOfPcr(e.register) ?? -1) + 1 })),
+        };
+        notes.push(
+          `${refName} is a TPM event log: its PCR 2–6 firmware events stand for TDVF's RTMR1 events (edk2 maps PCR 2–6 → RTMR1), which assumes the TD's firmware logs the same boot-manager events as that boot`,
+        );
+      }
+    }
+    const r = predictTdxRtmrs(p, reference, hash);
+    const rtmr1 = refBlocked ? { steps: r.rtmr1.steps, why: `no RTMR1: ${refBlocked}` } : r.rtmr1;
+    return {
+      rtmr1,
+      rtmr2: r.rtmr2,
+      assumptions: [
+        ...(p.stub ? [`systemd-stub ${p.stub.text} (read from ${p.stub.source}) decides which sections and add-ons are measured`] : []),
+        ...r.assumptions,
+        ...notes,
+        ...p.assumptions,
+      ],
+      ...(refName ? { reference: refName } : {}),
+    };
   }
 
   /** The files to download: the IGVM, optionally the FUKI PE, and the receipt with output hashes. */

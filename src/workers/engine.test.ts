@@ -3,6 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { Engine, MAX_READ } from './engine';
+import { parsePe } from '../core/pe';
+import { authenticodeDigests } from '../core/authenticode';
+import { nobleBackend, type HashAlgorithm } from '../core/hash/hash';
+import { toHex } from '../core/bytes/bytes';
 
 const d = corpusAvailable() ? describe : describe.skip;
 
@@ -152,10 +156,28 @@ d('engine on PE files (UKIs, add-ons, kernel)', () => {
         e.authenticode?.sha256?.['sbsign --detached'] ??
         e.authenticode?.sha256?.['systemd-pcrlock 262 lock-pe'];
       if (sha256) expect(r.pe!.authenticode.find((a) => a.algorithm === 'sha256')!.pad8, e.path).toBe(sha256);
+      // Every algorithm, open + on demand, equals the core's authenticodeDigests with noble.
+      const pe = parsePe(readCorpus(e.path));
+      const all = authenticodeDigests(readCorpus(e.path), pe, nobleBackend);
+      if (all) {
+        const more = await engine.peDigests(e.path, r.pe!.pendingAlgorithms as HashAlgorithm[]);
+        const rows = [...r.pe!.authenticode, ...more.authenticode];
+        expect(Object.fromEntries(rows.map((x) => [x.algorithm, [x.pad8, x.none]])), e.path).toEqual(
+          Object.fromEntries(Object.entries(all.digests).map(([alg, d]) => [alg, [toHex(d.pad8), toHex(d.none)]])),
+        );
+      }
       // PCR 11 per boot phase as systemd-measure 252/257/262 calculated it.
       const pcr = (e as { pcr11?: Record<string, Record<string, string>> }).pcr11;
       if (pcr) {
-        const pred = r.pe!.uki!.pcr11[0]!;
+        // Opening computes the SHA-256 bank; the others come from peDigests (the values a full open gave).
+        const pending = r.pe!.pendingAlgorithms as HashAlgorithm[];
+        expect(pending).toEqual(['sha1', 'sha384', 'sha512']);
+        const more = await engine.peDigests(e.path, pending);
+        const open = r.pe!.uki!.pcr11[0]!;
+        const pred = {
+          sections: { ...open.sections, ...more.pcr11[0]!.sections },
+          phases: open.phases.map((p, k) => ({ path: p.path, values: { ...p.values, ...more.pcr11[0]!.phases[k] } })),
+        };
         for (const [phase, banks] of Object.entries(pcr)) {
           const got = phase.startsWith('(none)')
             ? pred.sections

@@ -8,15 +8,20 @@ import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
 import { IgvmSession } from './inspect/igvm';
 import { webCryptoSha256Hex } from './webcrypto-replay';
-import { inspectPe } from './inspect/pe';
-import { inThreadHasher, PageHashPool, type PageHasher } from './page-hash-pool';
-import { forgetBlobHashes, measureFirmware, type BlobHashCache } from './inspect/firmware-measure';
+import { defaultHash, type HashAlgorithm, type HashBackend } from '../core/hash/hash';
+import { toHex } from '../core/bytes/bytes';
+import { inspectPe, peMoreDigests } from './inspect/pe';
+import { HASH_ALGORITHMS } from '../core/authenticode';
+import { inThreadHasher, PageHashPool, syncHasher, type PageHasher } from './page-hash-pool';
+import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
 import { withholdIfDamaged } from './withhold';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
-import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult } from './protocol';
+import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult, PeMoreDigests } from './protocol';
+import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol';
+import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
 import { readCertificates } from '../core/x509/cert';
 import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
 
@@ -28,6 +33,8 @@ const KIND_LABEL: Record<FileKind, string> = {
   pe: 'PE / EFI binary',
   firmware: 'OVMF / TDVF firmware',
   evidence: 'Attestation evidence (SEV-SNP report / TDX quote)',
+  eventlog: 'Event log (TCG PC Client / TDX CCEL)',
+  'ccel-table': 'ACPI CCEL table (TDX event log locator)',
   cpio: 'cpio archive (initrd)',
   gzip: 'gzip data',
   text: 'Text',
@@ -39,11 +46,38 @@ interface OpenEntry {
   bytes: Uint8Array;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
+  /** The firmware's page SHA-384s, kept across re-measures (what-if settings change only the VMSA steps). */
+  firmwarePages?: HashBackend;
   evidence?: Evidence;
   /** What open() found: the digest gate (withhold.ts) blocks on its errors. */
   diagnostics: Diagnostic[];
   /** The open result's measurement choices (labels for a refused measurement). */
   measurable: MeasureChoice[];
+}
+
+/** Files from this size on are hashed in slices by the default backend instead of one WebCrypto call. */
+export const STREAM_HASH_BYTES = 64 << 20;
+const SLICE = 16 << 20;
+
+/**
+ * A file's SHA-256 (its identity in the app). WebCrypto copies its input before hashing, which for a 512 MiB IGVM
+ * is 512 MiB more at the peak; a large file is therefore streamed through the default backend (the WebAssembly
+ * SHA-256 in the worker) in 16 MiB slices of the same buffer, reporting progress and yielding between slices.
+ */
+export async function fileSha256Hex(
+  bytes: Uint8Array,
+  onDone?: (done: number) => void,
+  streamFrom = STREAM_HASH_BYTES,
+  slice = SLICE,
+): Promise<string> {
+  if (bytes.length < streamFrom) return webCryptoSha256Hex(bytes);
+  const h = defaultHash().create('sha256');
+  for (let at = 0; at < bytes.length; at += slice) {
+    h.update(bytes.subarray(at, Math.min(bytes.length, at + slice)));
+    onDone?.(Math.min(bytes.length, at + slice));
+    await new Promise((r) => setTimeout(r, 0)); // let the progress message go out
+  }
+  return toHex(h.digest());
 }
 
 /** Certificates are a few KiB and collateral tens of KiB: larger files are not looked at as either. */
@@ -98,7 +132,7 @@ export class Engine {
     const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
     onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
-    const sha256 = await webCryptoSha256Hex(bytes);
+    const sha256 = await fileSha256Hex(bytes, (done) => onProgress?.({ done: done / 2, total: bytes.length, label: 'Hashing' }));
     onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const kind = detectFileKind(bytes);
     const base: OpenResult = {
@@ -137,6 +171,26 @@ export class Engine {
         result = { ...base, evidence: ev.view, diagnostics: ev.evidence.diagnostics, summary: [...base.summary, ...(ev.view ? [{ label: 'Evidence', value: ev.view.kind === 'snp-report' ? 'SEV-SNP attestation report' : 'TDX quote' }] : [])] };
         break;
       }
+      case 'eventlog': {
+        const v = eventLogView(bytes);
+        result = {
+          ...base,
+          kindLabel: v.format === 'ccel' ? 'TDX CCEL log area' : v.format === 'tcg2' ? 'TCG2 event log (crypto-agile)' : 'TCG event log (SHA-1 format)',
+          eventLog: v,
+          diagnostics: v.diagnostics,
+          summary: [
+            ...base.summary,
+            { label: 'Events', value: String(v.events.length) },
+            { label: 'Banks', value: v.banks.join(', ') || 'none' },
+          ],
+        };
+        break;
+      }
+      case 'ccel-table': {
+        const t = ccelTableView(bytes);
+        result = { ...base, structure: t.structure, diagnostics: t.diagnostics, summary: [...base.summary, ...t.summary] };
+        break;
+      }
       case 'text':
         result = evidenceSupply(base, bytes) ?? { ...base, summary: [...base.summary, { label: 'Starts with', value: textSummary(bytes) }] };
         break;
@@ -162,7 +216,7 @@ export class Engine {
                 ? 'Empty file: it has no bytes at all, so there is nothing to inspect or measure.'
                 : named
                   ? `Recognised as ${named}: not a file kind Fukiscope inspects (IGVM, PE/UKI, OVMF/TDVF firmware, cpio or gzip initrd). The bytes are shown as they are.`
-                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, cpio or gzip signature was found. The bytes are shown as they are.',
+                  : 'Not a file kind Fukiscope understands: no IGVM, PE, OVMF footer, event log, cpio or gzip signature was found. The bytes are shown as they are.',
               offset: 0,
               length: Math.min(16, bytes.length),
             },
@@ -215,7 +269,10 @@ export class Engine {
     if (refused) return refused;
     let r: MeasureResult;
     if (e.igvm) r = e.igvm.measure(options, onProgress);
-    else if (e.firmware) r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes);
+    else if (e.firmware) {
+      e.firmwarePages ??= pageMemoBackend(e.bytes);
+      r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes, e.firmwarePages);
+    }
     else throw new Error('This kind of file has no launch measurement.');
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
   }
@@ -239,9 +296,17 @@ export class Engine {
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     const refused = this.refuse(id, options);
     if (refused) return refused;
-    this.pageHasher ??= typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
+    // The WebAssembly SHA-384 in this thread where it loaded (no page copies); else WebCrypto over the worker pool.
+    const hash = defaultHash();
+    this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
     const r = await s.measureFast(options, this.pageHasher, onProgress);
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+  }
+
+  /** More Authenticode digests and PCR 11 banks of an open PE (computed on demand, see OPEN_ALGORITHMS). */
+  peDigests(id: string, algorithms: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
+    const algs = algorithms.filter((a) => (HASH_ALGORITHMS as readonly string[]).includes(a));
+    return peMoreDigests(this.need(id).bytes, algs);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {
@@ -286,6 +351,33 @@ export class Engine {
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
     const f = compareBytes ?? this.need(compareWith);
     return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }), options);
+  }
+
+  /** An open event log read again, with an open ACPI CCEL table when one is given (a CCEL area then). */
+  eventLog(id: string, tableId?: string): EventLogView {
+    const e = this.need(id);
+    const t = tableId ? this.need(tableId) : undefined;
+    return eventLogView(e.bytes, t && { name: t.name, bytes: t.bytes });
+  }
+
+  /** The log ↔ prediction diff of an open log against an open UKI and add-ons. */
+  eventLogDiff(req: EventLogDiffRequest): EventLogDiff {
+    const log = this.need(req.logId);
+    const uki = this.need(req.ukiId);
+    const addons = req.addons.map((a) => ({ file: this.need(a.id).bytes, fileName: a.fileName, scope: a.scope }));
+    const d = eventLogDiff(log.bytes, uki.bytes, addons, req.tableId ? this.need(req.tableId).bytes : undefined);
+    // A damaged UKI, add-on or log gives predicted values that look right: no predicted digest is shown (issue 10).
+    // A damaged log too: PCR 4's firmware events and the match come from it.
+    const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics];
+    const blocked = digestBlocker(inputs);
+    if (!blocked) return d;
+    return {
+      ...d,
+      ok: false,
+      withheld: blocked.reason,
+      rows: d.rows.map((r) => ({ ...r, digests: r.digests.map(({ predicted: _, ...x }) => x) })),
+      registers: d.registers.map(({ predicted: _, equal: __, ...x }) => ({ ...x, why: 'withheld: an input is damaged' })),
+    };
   }
 
   /** The bytes of an open file (composer and diff read them in the worker, no copy). */

@@ -4,10 +4,18 @@ import { expose, transfer } from 'comlink';
 import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
-import { defaultHash } from '../core/hash/hash';
-import type { EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
+import { defaultHash, setDefaultHash, type HashAlgorithm } from '../core/hash/hash';
+import { loadWasmHash } from '../core/hash/wasm';
+import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
 
 const engine = new Engine();
+/**
+ * The WebAssembly SHA-2 as this worker's default backend once it has loaded (noble until then, and for good where
+ * WebAssembly cannot run: the same digests either way). Calls that hash wait for the load, which takes a few ms.
+ */
+const hashReady = loadWasmHash().then((wasm) => {
+  if (wasm) setDefaultHash(wasm);
+});
 /** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
 let closeOnNextMeasure = false;
 const composer = new ComposeService(
@@ -23,14 +31,17 @@ function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Arra
 }
 
 const api = {
-  open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
+  async open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
+    await hashReady;
     return engine.open(id, name, new Uint8Array(buffer), onProgress);
   },
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob, name?: string) {
+    await hashReady;
     await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name);
   },
-  openDemo(id: string) {
+  async openDemo(id: string) {
+    await hashReady;
     return engine.openDemo(id);
   },
   read(id: string, offset: number, length: number) {
@@ -40,7 +51,8 @@ const api = {
   headerDetail(id: string, index: number) {
     return engine.headerDetail(id, index);
   },
-  measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
+  async measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
+    await hashReady;
     if (closeOnNextMeasure) {
       // The silent death the client's liveness lock must notice: no error event, no answer (issue 11 item 5).
       self.close();
@@ -94,10 +106,23 @@ const api = {
   searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
     return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
   },
+  async eventLog(id: string, tableId?: string) {
+    await hashReady;
+    return engine.eventLog(id, tableId);
+  },
+  async eventLogDiff(request: EventLogDiffRequest) {
+    await hashReady;
+    return engine.eventLogDiff(request);
+  },
+  async peDigests(id: string, algorithms: HashAlgorithm[]) {
+    await hashReady;
+    return engine.peDigests(id, algorithms);
+  },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
     return engine.whatIf(id, headerIndex, byteOffset);
   },
   async compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
+    await hashReady;
     // The large input digests with WebCrypto first (a 14 MiB UKI: ~1 s in noble), then the synchronous compose.
     await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);

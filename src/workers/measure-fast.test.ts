@@ -6,19 +6,24 @@ import { toHex } from '../core/bytes/bytes';
 import { IgvmBuilder, parseIgvm } from '../core/igvm';
 import { measureIgvm, SNP_PROFILES, type PlatformMeasurement } from '../core/measure';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
-import { Engine } from './engine';
-import { nobleBackend } from '../core/hash/hash';
+import { Engine, fileSha256Hex } from './engine';
+import { nobleBackend, type HashBackend } from '../core/hash/hash';
+import { loadWasmHash } from '../core/hash/wasm';
 import { chainWhileHashing, measureIgvmFast } from './measure-fast';
-import { answerPageHashRequest, inThreadHasher, PageHashPool, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
+import { answerPageHashRequest, CHUNK_PAGES, IN_FLIGHT, inThreadHasher, PageHashPool, syncHasher, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 
 /** A Worker stand-in: each message is answered asynchronously by the page-hash worker's own handler. */
-export function fakeWorker(log?: number[]): HashWorker {
+export function fakeWorker(log?: number[], sync?: HashBackend, inFlight?: { now: number; max: number }): HashWorker {
   const w: HashWorker = {
     onmessage: null,
     onerror: null,
     postMessage(req: PageHashRequest) {
       log?.push(req.pages.byteLength / 4096);
-      void answerPageHashRequest(req).then((reply) => w.onmessage?.({ data: reply } as MessageEvent<PageHashReply>));
+      if (inFlight) inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+      void answerPageHashRequest(req, crypto.subtle, sync).then((reply) => {
+        if (inFlight) inFlight.now--;
+        w.onmessage?.({ data: reply } as MessageEvent<PageHashReply>);
+      });
     },
     terminate() {},
   };
@@ -90,6 +95,32 @@ describe('PageHashPool', () => {
     expect(u.firstChangedStep).toBe(step);
   });
 
+  it('keeps at most IN_FLIGHT packed chunks per worker, and gives the same digest with WebAssembly page hashes', async () => {
+    const many = parseIgvm(bigIgvm(CHUNK_PAGES * 9 + 5)).file!;
+    const want = toHex(measureIgvm(many, { platforms: ['SEV_SNP'] })[0]!.digest);
+    const wasm = await loadWasmHash();
+    expect(wasm).toBeDefined();
+    for (const backend of [undefined, wasm]) {
+      const inFlight = { now: 0, max: 0 };
+      const log: number[] = [];
+      const [m] = await measureIgvmFast(many, { platforms: ['SEV_SNP'] }, new PageHashPool(2, () => fakeWorker(log, backend, inFlight)));
+      expect(toHex(m!.digest)).toBe(want);
+      expect(log.length).toBe(10);
+      expect(inFlight.max).toBe(2 * IN_FLIGHT);
+    }
+  });
+
+  it('syncHasher (WebAssembly, in the calling thread): the same digest and chunked as the pool', async () => {
+    const wasm = (await loadWasmHash())!;
+    const many = parseIgvm(bigIgvm(CHUNK_PAGES * 2 + 7)).file!;
+    const firsts: number[] = [];
+    const h = syncHasher(wasm);
+    const counting: PageHasher = { sha384Pages: (pages, onChunk) => h.sha384Pages(pages, (first, x) => (firsts.push(first), onChunk?.(first, x))) };
+    const [m] = await measureIgvmFast(many, { platforms: ['SEV_SNP'] }, counting);
+    expect(toHex(m!.digest)).toBe(toHex(measureIgvm(many, { platforms: ['SEV_SNP'] })[0]!.digest));
+    expect(firsts).toEqual([0, CHUNK_PAGES, 2 * CHUNK_PAGES]);
+  });
+
   it('hashes small inputs in the calling thread, and falls back to it when a worker fails', async () => {
     let spawned = 0;
     const broken = new PageHashPool(2, () => {
@@ -149,5 +180,18 @@ describe.skipIf(!corpusAvailable())('Engine.measureAsync (the worker measure pat
     expect(b).toBeGreaterThanOrEqual(0);
     expect(fast.digest).toMatch(/^[0-9a-f]{96}$/);
     expect(fast).toEqual(sync);
+  });
+});
+
+describe('fileSha256Hex (a file identity without a WebCrypto copy of a large file)', () => {
+  it('streams a large file in slices with progress, the same digest as WebCrypto in one call', async () => {
+    const bytes = bigIgvm(300);
+    const whole = await fileSha256Hex(bytes);
+    const done: number[] = [];
+    const sliced = await fileSha256Hex(bytes, (n) => done.push(n), 0, 100_000);
+    expect(sliced).toBe(whole);
+    expect(whole).toBe(toHex(nobleBackend.digest('sha256', bytes)));
+    expect(done.length).toBe(Math.ceil(bytes.length / 100_000));
+    expect(done.at(-1)).toBe(bytes.length);
   });
 });

@@ -1,6 +1,7 @@
 // Page SHA-384s for the SNP launch digest in the browser (igvm-format-and-measurement.md §14.2.5: CONTENTS of a
 // measured page is the SHA-384 of its 4 KiB): WebCrypto `crypto.subtle.digest` per page, a few thousand promises
 // at a time, spread over a small pool of workers. The PAGE_INFO chain itself stays synchronous (SnpChain).
+import type { HashBackend } from '../core/hash/hash';
 
 /**
  * SHA-384 of every 4096-byte page, as one flat array of pages.length × 48 bytes in page order. `onChunk`, when
@@ -31,6 +32,14 @@ export async function sha384Packed(pages: Uint8Array, subtle: SubtleCrypto = cry
   return out;
 }
 
+/** `sha384Packed` with a synchronous backend. */
+export function sha384PackedWith(pages: Uint8Array, hash: HashBackend): Uint8Array<ArrayBuffer> {
+  const count = Math.floor(pages.length / PAGE);
+  const out = new Uint8Array(count * SHA384);
+  for (let i = 0; i < count; i++) out.set(hash.digest('sha384', pages.subarray(i * PAGE, i * PAGE + PAGE)), i * SHA384);
+  return out;
+}
+
 /** Copies pages[from, to) into one transferable buffer (each page must be exactly 4096 bytes). */
 export function packPages(pages: readonly Uint8Array[], from: number, to: number): Uint8Array<ArrayBuffer> {
   const packed = new Uint8Array((to - from) * PAGE);
@@ -54,6 +63,30 @@ export const inThreadHasher: PageHasher = {
     return out;
   },
 };
+
+/**
+ * In the calling thread with a synchronous backend (the WebAssembly SHA-384): every page hashed where it lies, no
+ * copy, no message, one chunk reported per CHUNK_PAGES pages. The engine worker uses this when the WebAssembly
+ * backend loaded: the pool's copies (every page packed into a transferable buffer) were garbage the size of the
+ * file for each measurement, and on a 2-core machine shared with other work two pool workers hash no faster.
+ */
+export function syncHasher(hash: HashBackend): PageHasher {
+  return {
+    async sha384Pages(pages, onChunk) {
+      const out = new Uint8Array(pages.length * SHA384);
+      for (let from = 0; from < pages.length; from += CHUNK_PAGES) {
+        const to = Math.min(pages.length, from + CHUNK_PAGES);
+        for (let i = from; i < to; i++) {
+          const p = pages[i]!;
+          if (p.length !== PAGE) throw new RangeError(`page ${i} is ${p.length} bytes, not ${PAGE}`);
+          out.set(hash.digest('sha384', p), i * SHA384);
+        }
+        onChunk?.(from, out.subarray(from * SHA384, to * SHA384));
+      }
+      return out;
+    },
+  };
+}
 
 /** Request and reply of page-hash.worker.ts. */
 export interface PageHashRequest {
@@ -83,6 +116,8 @@ export function poolSize(cores = typeof navigator === 'undefined' ? 1 : navigato
 export const MIN_POOLED_PAGES = 256;
 /** Pages per request: small enough that the first hashes come back early and chaining overlaps hashing. */
 export const CHUNK_PAGES = 512;
+/** Requests a worker has queued at once (one hashing while the next is being copied and posted). */
+export const IN_FLIGHT = 2;
 
 function spawnPageHashWorker(): HashWorker {
   return new Worker(new URL('./page-hash.worker.ts', import.meta.url), { type: 'module', name: 'page-hash' }) as unknown as HashWorker;
@@ -123,23 +158,27 @@ export class PageHashPool implements PageHasher {
     }
   }
 
-  /** Chunks of CHUNK_PAGES pages dealt round-robin over the workers, so the low chunks come back first. */
+  /**
+   * Chunks of CHUNK_PAGES pages taken in order by the workers, so the low chunks come back first. Each worker has
+   * at most IN_FLIGHT packed chunks at a time: the copies in flight stay a few MiB whatever the file's size (all
+   * chunks packed at once doubled a 512 MiB IGVM in memory).
+   */
   private async pooled(pages: readonly Uint8Array[], onChunk: ChunkListener): Promise<Uint8Array> {
     const out = new Uint8Array(pages.length * SHA384);
     const chunks = Math.ceil(pages.length / CHUNK_PAGES);
     const workers = Math.min(this.size, chunks);
-    const parts: Promise<void>[] = [];
-    for (let c = 0; c < chunks; c++) {
-      const from = c * CHUNK_PAGES;
-      const to = Math.min(pages.length, from + CHUNK_PAGES);
-      parts.push(
-        this.run(c % workers, packPages(pages, from, to)).then((h) => {
-          out.set(h, from * SHA384);
-          onChunk(from, h);
-        }),
-      );
-    }
-    await Promise.all(parts);
+    let next = 0;
+    const lane = async (w: number): Promise<void> => {
+      while (next < chunks) {
+        const from = next++ * CHUNK_PAGES;
+        const h = await this.run(w, packPages(pages, from, Math.min(pages.length, from + CHUNK_PAGES)));
+        out.set(h, from * SHA384);
+        onChunk(from, h);
+      }
+    };
+    const lanes: Promise<void>[] = [];
+    for (let w = 0; w < workers; w++) for (let k = 0; k < IN_FLIGHT; k++) lanes.push(lane(w));
+    await Promise.all(lanes);
     return out;
   }
 
@@ -187,10 +226,17 @@ export class PageHashPool implements PageHasher {
   }
 }
 
-/** The worker side: answers one request (used by page-hash.worker.ts, and by fake workers in tests). */
-export async function answerPageHashRequest(req: PageHashRequest, subtle: SubtleCrypto = crypto.subtle): Promise<PageHashReply> {
+/**
+ * The worker side: answers one request (used by page-hash.worker.ts, and by fake workers in tests). With a
+ * synchronous backend (the WebAssembly one) every page is hashed in place, no promise per page; WebCrypto otherwise.
+ */
+export async function answerPageHashRequest(
+  req: PageHashRequest,
+  subtle: SubtleCrypto = crypto.subtle,
+  sync?: HashBackend,
+): Promise<PageHashReply> {
   try {
-    const hashes = await sha384Packed(new Uint8Array(req.pages), subtle);
+    const hashes = sync ? sha384PackedWith(new Uint8Array(req.pages), sync) : await sha384Packed(new Uint8Array(req.pages), subtle);
     return { id: req.id, hashes: hashes.buffer };
   } catch (e) {
     return { id: req.id, error: e instanceof Error ? e.message : String(e) };

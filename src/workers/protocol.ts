@@ -5,6 +5,16 @@ import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
+import type { EventLogView } from './inspect/eventlog';
+
+export type {
+  EventLogDiff,
+  EventLogDiffRow,
+  EventLogEventRow,
+  EventLogView,
+  PredictedRegisterRow,
+  RegisterValueRow,
+} from './inspect/eventlog';
 
 export type { FileKind };
 
@@ -246,8 +256,10 @@ export interface PeView {
     length: number;
     kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols';
   }[];
-  /** Empty when `withheld` is set. */
+  /** The Authenticode digests computed so far (SHA-256 at open), in HASH_ALGORITHMS order; empty when `withheld`. */
   authenticode: { algorithm: string; pad8: string; none: string }[];
+  /** Algorithms whose Authenticode digests (and PCR 11 banks) are computed on demand: Engine.peDigests. */
+  pendingAlgorithms?: string[];
   paddingMatters: boolean;
   /**
    * The file's structure has error diagnostics (truncated, sections past the end, …): its Authenticode digests,
@@ -261,6 +273,13 @@ export interface PeView {
   /** The `.sdmagic` marker of any systemd PE (stubs included, which have no UKI view), e.g.
    * `#### LoaderInfo: systemd-stub 262.1-1 ####`. */
   loaderInfo?: string;
+}
+
+/** What Engine.peDigests adds to an open PE's view: more Authenticode rows and PCR 11 banks. */
+export interface PeMoreDigests {
+  authenticode: PeView['authenticode'];
+  /** Per PCR 11 prediction (same order as UkiView.pcr11): the banks asked for. */
+  pcr11: { sections: PcrValues; phases: PcrValues[] }[];
 }
 
 export interface PcrValues {
@@ -337,6 +356,8 @@ export interface OpenResult {
   pe?: PeView;
   /** SNP attestation report or TDX quote (issue 13). */
   evidence?: EvidenceView;
+  /** A TCG event log or TDX CCEL area, read without an ACPI table (Engine.eventLog re-reads it with one). */
+  eventLog?: EventLogView;
   measurable: MeasureChoice[];
 }
 
@@ -403,4 +424,13 @@ export interface EvidenceSearchResult {
   fullRecomputeMs?: number;
   /** Threads the search ran on. */
   threads: number;
+}
+
+/** The inputs of a log ↔ prediction diff: open files by id. */
+export interface EventLogDiffRequest {
+  logId: string;
+  ukiId: string;
+  addons: { id: string; fileName: string; scope: 'global' | 'per-uki' }[];
+  /** An open ACPI CCEL table for a CCEL area. */
+  tableId?: string;
 }

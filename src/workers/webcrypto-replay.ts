@@ -12,7 +12,7 @@
 //     the same buffer, or equal contents); otherwise that input is hashed with noble. So a path that depends
 //     on a digest's value (pass 1 saw zeros) still gets exact digests, only slower.
 // The computation must be pure: it runs twice, and the inputs must not change between or during the passes.
-import { nobleBackend, type HashAlgorithm, type HashBackend, type IncrementalHash } from '../core/hash';
+import { defaultHash, type HashAlgorithm, type HashBackend, type IncrementalHash } from '../core/hash';
 import { DIGEST_LENGTH } from '../core/hash/hash';
 import { toHex, type Bytes } from '../core/bytes/bytes';
 
@@ -40,9 +40,11 @@ export interface ReplayStats {
   fallbacks: number;
 }
 
+/** Small and unmatched inputs: the default backend (the WebAssembly SHA-2 in the engine worker, else noble). */
 function nobleOf(alg: HashAlgorithm, chunks: Uint8Array[]): Bytes {
-  if (chunks.length === 1) return nobleBackend.digest(alg, chunks[0]!);
-  const h = nobleBackend.create(alg);
+  const b = defaultHash();
+  if (chunks.length === 1) return b.digest(alg, chunks[0]!);
+  const h = b.create(alg);
   for (const c of chunks) h.update(c);
   return h.digest();
 }
@@ -119,6 +121,39 @@ export async function webCryptoSha256Hex(bytes: Uint8Array): Promise<string> {
   return toHex(await webCryptoDigestOf('sha256', [bytes]));
 }
 
+/**
+ * WebCrypto digests of the recorded requests. A request made of several chunks must be copied into one buffer for
+ * WebCrypto; requests over the same chunks (Authenticode's four algorithms over the same ranges) share one copy,
+ * and the same algorithm over the same bytes is hashed once.
+ */
+async function digestAll(recorded: Request[]): Promise<Bytes[]> {
+  const bufferIds = new Map<ArrayBufferLike, number>();
+  const keyOf = (r: Request) =>
+    r.chunks
+      .map((c) => {
+        let id = bufferIds.get(c.buffer);
+        if (id === undefined) bufferIds.set(c.buffer, (id = bufferIds.size));
+        return `${id}:${c.byteOffset}:${c.length}`;
+      })
+      .join(',');
+  const joined = new Map<string, Uint8Array<ArrayBuffer>>();
+  const digests = new Map<string, Promise<Bytes>>();
+  return Promise.all(
+    recorded.map((r) => {
+      const key = keyOf(r);
+      let d = digests.get(`${r.alg} ${key}`);
+      if (!d) {
+        let bytes = joined.get(key);
+        if (!bytes) joined.set(key, (bytes = concat(r)));
+        const data = bytes;
+        d = crypto.subtle.digest(WEBCRYPTO_NAME[r.alg], data).then((b) => new Uint8Array(b) as Bytes);
+        digests.set(`${r.alg} ${key}`, d);
+      }
+      return d;
+    }),
+  );
+}
+
 /** `run(hash)` with WebCrypto computing the digests of its inputs of `minBytes` or more (see the top). */
 export async function withWebCryptoHashes<T>(
   run: (hash: HashBackend) => T,
@@ -131,7 +166,7 @@ export async function withWebCryptoHashes<T>(
       return new Uint8Array(DIGEST_LENGTH[r.alg]);
     }),
   );
-  const digests = await Promise.all(recorded.map(webCryptoDigest));
+  const digests = await digestAll(recorded);
   const stats: ReplayStats = {
     deferred: recorded.length,
     deferredBytes: recorded.reduce((n, r) => n + r.length, 0),

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main';
 import { captureIo } from '../../test-support/cli';
@@ -13,28 +16,65 @@ describe.runIf(corpusAvailable())('fukiscope eventlog', () => {
       if (e.format === 'ccel') args.push('--ccel');
       const code = await main(args, io);
       const j = JSON.parse(io.stdout);
-      // trustee's OVMF CCEL is flagged for its duplicate RTMR0 separator (go-eventlog's rule), hence exit 1.
-      expect(code, e.path).toBe(e.path.includes('trustee-ovmf') ? 1 : 0);
+      // trustee's OVMF CCEL replays correctly: its duplicate RTMR0 separator (go-eventlog's rule) is a warning.
+      expect(code, e.path).toBe(0);
+      expect(j.checks.verifierRejects, e.path).toBe(e.path.includes('trustee-ovmf'));
       const want = e.format === 'ccel' ? { sha384: e.final_rtmrs } : e.final_pcrs;
       for (const [bank, regs] of Object.entries(want as Record<string, Record<string, string>>))
-        for (const [r, v] of Object.entries(regs)) if (!/^0+$/.test(v)) expect(j.final[bank][r], `${e.path} ${bank} ${r}`).toBe(v);
+        for (const [r, v] of Object.entries(regs))
+          if (!/^0+$/.test(v)) expect(j.final[bank][r], `${e.path} ${bank} ${r}`).toBe(v);
     }
   });
-  it('cos-113 CCEL + table + its quote: RTMRs agree, exit 0; the dupe-separator CCEL exits 1', async () => {
+  it('cos-113 CCEL + table + its quote: RTMRs agree, exit 0; the dupe-separator CCEL is flagged, and fails with --strict', async () => {
     const e = (m!.attest.event_logs as Manifest[]).find((x) => x.quote)!;
     const io = captureIo();
-    expect(await main(['eventlog', corpusPath(e.path), '--ccel-table', corpusPath(e.acpi_table), '--quote', corpusPath(`attest/${e.quote}`), '--json'], io)).toBe(0);
+    expect(
+      await main(
+        [
+          'eventlog',
+          corpusPath(e.path),
+          '--ccel-table',
+          corpusPath(e.acpi_table),
+          '--quote',
+          corpusPath(`attest/${e.quote}`),
+          '--json',
+        ],
+        io,
+      ),
+    ).toBe(0);
     const j = JSON.parse(io.stdout);
     expect(j.comparisons.map((c: Manifest) => c.ok)).toEqual([true, true, true, true]);
     expect(j.ccelTable.ccTypeName).toBe('TDX');
+    const dupe = corpusPath('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin');
     const bad = captureIo();
-    expect(await main(['eventlog', corpusPath('attest/extra/eventlog/ccel/go-eventlog-cos113-dupe-separator.bin'), '--ccel'], bad)).toBe(1);
-    expect(bad.stderr).toMatch(/EVENTLOG_DUPLICATE_SEPARATOR/);
+    expect(await main(['eventlog', dupe, '--ccel'], bad)).toBe(0);
+    expect(bad.stderr).toMatch(
+      /EVENTLOG_DUPLICATE_SEPARATOR.*event #16: a second separator in RTMR0 \(the first is event #8\).*go-eventlog rejects/,
+    );
+    const strict = captureIo();
+    expect(await main(['eventlog', dupe, '--ccel', '--strict', '--json'], strict)).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({
+      ok: false,
+      checks: { duplicateSeparators: [16], verifierRejects: true },
+    });
+    // The same pattern in trustee's OVMF CCEL: the same verdict (it is the real firmware bug go-eventlog models).
+    const trustee = corpusPath('attest/eventlog/ccel/trustee-ovmf.bin');
+    expect(await main(['eventlog', trustee, '--ccel', '--strict'], captureIo())).toBe(1);
+    // A clean log stays exit 0 under --strict.
+    expect(await main(['eventlog', corpusPath(e.path), '--ccel', '--strict'], captureIo())).toBe(0);
   });
   it('a bootlab log with its UKI and add-on: every event matched, exit 0; without the add-on: exit 1 at the first divergence', async () => {
     const c = (m!.bootlab.cases as Manifest[]).find((x) => x.id === 'b')!;
     const io = captureIo();
-    const args = ['eventlog', corpusPath(c.event_log), '--uki', corpusPath(c.uki.path), '--addon', `per-uki:${corpusPath(c.addons[0].file.path)}`, '--json'];
+    const args = [
+      'eventlog',
+      corpusPath(c.event_log),
+      '--uki',
+      corpusPath(c.uki.path),
+      '--addon',
+      `per-uki:${corpusPath(c.addons[0].file.path)}`,
+      '--json',
+    ];
     expect(await main(args, io)).toBe(0);
     const j = JSON.parse(io.stdout);
     expect(j.match.ok).toBe(true);
@@ -48,5 +88,25 @@ describe.runIf(corpusAvailable())('fukiscope eventlog', () => {
     const io = captureIo();
     expect(await main(['eventlog'], io)).toBe(2);
     expect(await main(['eventlog', 'x', '--addon', 'y'], captureIo())).toBe(2);
+  });
+});
+
+describe.runIf(corpusAvailable())('fukiscope eventlog --quote', () => {
+  it('reads the RTMRs through the quote decoder: a damaged quote is refused with its diagnostic, exit 2', async () => {
+    const e = (m!.attest.event_logs as Manifest[]).find((x) => x.quote)!;
+    const q = readFileSync(corpusPath(`attest/${e.quote}`));
+    const dir = mkdtempSync(join(tmpdir(), 'fks-quote-'));
+    const bad = join(dir, 'bad.dat');
+    const b = new Uint8Array(q);
+    b[4] = 0; // TEE type 0 = SGX: not a TDX quote
+    writeFileSync(bad, b);
+    const io = captureIo();
+    expect(await main(['eventlog', corpusPath(e.path), '--quote', bad], io)).toBe(2);
+    expect(io.stderr).toMatch(/TDX_QUOTE_TEE_TYPE/);
+    const short = join(dir, 'short.dat');
+    writeFileSync(short, q.subarray(0, 600));
+    const io2 = captureIo();
+    expect(await main(['eventlog', corpusPath(e.path), '--quote', short], io2)).toBe(2);
+    expect(io2.stderr).toMatch(/TDX_QUOTE_TRUNCATED/);
   });
 });

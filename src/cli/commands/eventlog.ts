@@ -4,7 +4,9 @@
 // of a TDX quote compared with the replay. Exit 1 when a comparison or a check fails.
 import { appendAll } from '../../core/append';
 import { parseArgs } from 'node:util';
-import { toHex, u16 } from '../../core/bytes/bytes';
+import { decodeTdxQuote } from '../../core/attest/tdx-quote';
+import { toHex } from '../../core/bytes/bytes';
+import { byName } from '../../core/fields/field-table';
 import { formatDiagnostic, hasErrors, type Diagnostic } from '../../core/diagnostics';
 import {
   checkLog,
@@ -19,13 +21,14 @@ import {
   type ParsedLog,
   type RegisterComparison,
 } from '../../core/eventlog';
+import { looksLikeCcelArea } from '../../core/eventlog/sniff';
 import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
-import { parseAddonArgs } from '../addon-args';
+import { ESP_KIND_NAMES, parseAddonArgs, parseEspArgs } from '../addon-args';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
 
 const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uki UKI [--addon per-uki:F|global:F]...]
-                         [--quote QUOTE] [--json]
+                         [--esp KIND:FILE]... [--quote QUOTE] [--strict] [--json]
 
   LOG                 a TCG2 (crypto-agile) or SHA-1 event log (e.g. /sys/kernel/security/tpm0/binary_bios_measurements),
                       or a TDX CCEL log area (/sys/firmware/acpi/tables/data/CCEL)
@@ -33,31 +36,30 @@ const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uk
   --ccel-table TABLE  the ACPI CCEL table (/sys/firmware/acpi/tables/CCEL), decoded and checked
   --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event
   --addon SCOPE:FILE  add-ons of that boot (global = \\loader\\addons, per-uki = <uki>.extra.d)
+  --esp KIND:FILE     an ESP file of that boot the stub packs (KIND = ${ESP_KIND_NAMES})
   --quote QUOTE       a TDX quote (v4/v5): its RTMR0–3 are compared with the CCEL replay
+  --strict            also fail (exit 1) on what a verifier such as go-eventlog refuses although the log replays
+                      (a duplicate separator); without it that is a warning
 
 Prints the final value of every PCR/RTMR per bank and every event; exit 1 when a comparison fails, the log is
-damaged, or a verifier check fails (duplicate separator, digest not matching its event data).`;
+damaged, or an event's digest does not match its event data (and with --strict, on a duplicate separator).`;
 
-/** RTMR0–3 of a TDX quote, read at their documented offsets (evidence §2: v4 body at 48; v5 after a 6-byte body descriptor). */
+/**
+ * RTMR0–3 of a TDX quote (v4/v5, TD 1.0 or 1.5 body), decoded by the one quote decoder (core/attest/tdx-quote.ts)
+ * so the CLI reads the same fields the Evidence view shows. A quote the decoder rejects is a usage error here.
+ */
 function quoteRtmrs(q: Uint8Array): Record<string, string> {
-  if (q.length < 48 + 6) throw new UsageError('--quote: file too short for a TDX quote');
-  const version = u16(q, 0);
-  const body = version === 4 ? 48 : version === 5 ? 54 : -1;
-  if (body < 0) throw new UsageError(`--quote: quote version ${version} (4 or 5 expected)`);
-  if (q.length < body + 584) throw new UsageError('--quote: file too short for a TD report body');
+  const { quote, diagnostics } = decodeTdxQuote(q);
+  const err = diagnostics.find((d) => d.severity === 'error');
+  if (!quote || err) throw new UsageError(`--quote: not a usable TDX quote${err ? ` (${err.code}: ${err.message})` : ''}`);
+  const fields = byName(quote.body);
   const out: Record<string, string> = {};
-  for (let i = 0; i < 4; i++) out[String(i)] = toHex(q.subarray(body + 328 + 48 * i, body + 376 + 48 * i));
+  for (let i = 0; i < 4; i++) {
+    const f = fields.get(`rtmr${i}`);
+    if (!f) throw new UsageError(`--quote: the quote body has no rtmr${i}`);
+    out[String(i)] = f.hex;
+  }
   return out;
-}
-
-function looksLikeCcel(log: ParsedLog, bytes: Uint8Array): boolean {
-  const algs = log.specId?.algorithms.map((a) => a.algorithm) ?? [];
-  return (
-    algs.length === 1 &&
-    algs[0] === 'sha384' &&
-    log.end < bytes.length &&
-    bytes.subarray(log.end).every((b) => b === 0 || b === 0xff)
-  );
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -71,17 +73,20 @@ async function run(args: string[], io: CliIo): Promise<number> {
       uki: { type: 'string' },
       addon: { type: 'string', multiple: true },
       quote: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      esp: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one event log');
   if (values.addon?.length && !values.uki) throw new UsageError('--addon needs --uki');
+  if (values.esp?.length && !values.uki) throw new UsageError('--esp needs --uki');
   const bytes = io.readFile(positionals[0]!);
   let ccel = values.ccel || values['ccel-table'] !== undefined || values.quote !== undefined;
   let log: ParsedLog = ccel
     ? parseCcel(bytes, values['ccel-table'] ? io.readFile(values['ccel-table']) : undefined)
     : parseTcgLog(bytes);
   const notes: string[] = [];
-  if (!ccel && looksLikeCcel(log, bytes)) {
+  if (!ccel && looksLikeCcelArea(log, bytes)) {
     ccel = true;
     log = parseCcel(bytes);
     notes.push(
@@ -105,23 +110,25 @@ async function run(args: string[], io: CliIo): Promise<number> {
       );
     const p = predictBoot({ file: io.readFile(values.uki) }, parseAddonArgs(values.addon ?? [], io), {
       banks: replay.banks,
+      sidecars: parseEspArgs(values.esp ?? [], io),
     });
     prediction = bootPredictionView(p);
     match = matchPrediction(log, p.events);
-    for (const pcr of [11, 12] as const)
+    // PCR 9 only when the prediction covers every PCR 9 event (the stub's /.extra cpio included).
+    const predicted = { 11: p.pcr11, 12: p.pcr12, ...(p.pcr9 ? { 9: p.pcr9 } : {}) };
+    for (const [pcr, values] of Object.entries(predicted))
       appendAll(
         comparisons,
-        compareReplay(
-          replay,
-          Object.fromEntries(
-            replay.banks.map((b) => [b, { [pcr]: toHex((pcr === 11 ? p.pcr11 : p.pcr12)[b]!) }]),
-          ),
-        ),
+        compareReplay(replay, Object.fromEntries(replay.banks.map((b) => [b, { [pcr]: toHex(values[b]!) }]))),
       );
   }
   const diagnostics: Diagnostic[] = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
+  const verifierRejects = checks.duplicateSeparators.length > 0;
   const failed =
-    hasErrors(diagnostics) || comparisons.some((c) => !c.ok) || (match !== undefined && !match.ok);
+    hasErrors(diagnostics) ||
+    comparisons.some((c) => !c.ok) ||
+    (match !== undefined && !match.ok) ||
+    (values.strict && verifierRejects);
   const registers = Object.fromEntries(
     replay.banks.map((b) => [
       b,
@@ -152,6 +159,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
           duplicateSeparators: checks.duplicateSeparators,
           afterExitBootServices: checks.afterExitBootServices,
           digestMismatches: checks.digestMismatches,
+          /** go-eventlog would refuse this log (duplicate separator); a failure only with --strict. */
+          verifierRejects,
         },
         ...(comparisons.length ? { comparisons } : {}),
         ...(prediction ? { prediction, match } : {}),

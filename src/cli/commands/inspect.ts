@@ -66,6 +66,12 @@ const INSPECTORS: Partial<Record<FileKind, (bytes: Uint8Array) => Inspection | P
   },
 };
 
+/** Kinds another command reads. */
+const HINT: Partial<Record<FileKind, string>> = {
+  eventlog: ' (`fukiscope eventlog FILE` decodes and replays it)',
+  'ccel-table': ' (`fukiscope eventlog AREA --ccel-table FILE` reads the CCEL area with it)',
+};
+
 export async function inspectBytes(bytes: Uint8Array): Promise<Inspection & { kind: FileKind }> {
   const kind = detectFileKind(bytes);
   const inspector = INSPECTORS[kind];
@@ -89,7 +95,7 @@ export async function inspectBytes(bytes: Uint8Array): Promise<Inspection & { ki
     kind,
     summary: { kind, size: bytes.length },
     diagnostics,
-    text: `${kind}: ${bytes.length} bytes\n`,
+    text: `${kind}: ${bytes.length} bytes${HINT[kind] ?? ''}\n`,
   };
 }
 

@@ -100,3 +100,24 @@ describe.runIf(corpusAvailable())('fukiscope pe --addon/--profile', () => {
     expect(await main([...args, '--profile', '999'], captureIo())).toBe(2);
   });
 });
+
+describe.runIf(corpusAvailable())('fukiscope pe --esp', () => {
+  it('a credential on the ESP: a PCR 12 "Credentials initrd" event, and PCR 9 covers the credentials cpio', async () => {
+    const uki = corpusPath('pe/uki-262.efi');
+    const plain = captureIo();
+    expect(await main(['pe', uki, '--json'], plain)).toBe(0);
+    const io = captureIo({ '/esp/x.cred': new TextEncoder().encode('secret') });
+    expect(await main(['pe', uki, '--esp', 'credential:/esp/x.cred', '--json'], io)).toBe(0);
+    const before = JSON.parse(plain.stdout).measuredBoot;
+    const after = JSON.parse(io.stdout).measuredBoot;
+    expect(after.events.find((e: Manifest) => e.pcr === 12).description).toBe(
+      'Credentials initrd (x.cred from <uki>.extra.d)',
+    );
+    expect(
+      after.events.find((e: Manifest) => e.pcr === 9 && e.description.startsWith('Linux initrd')).description,
+    ).toMatch(/credentials cpio/);
+    expect(after.pcr12.sha256).not.toBe(before.pcr12.sha256);
+    expect(after.pcr9.sha256).not.toBe(before.pcr9.sha256);
+    expect(await main(['pe', uki, '--esp', 'bogus:/esp/x.cred'], captureIo())).toBe(2);
+  });
+});

@@ -7,7 +7,7 @@ import { PCR_BANKS } from '../../core/uki/pcr';
 import { toHex } from '../../core/bytes/bytes';
 import { mergeAddons } from '../../core/uki/addons';
 import { bootPredictionView, formatBootPrediction, predictBoot } from '../../core/uki/boot-prediction';
-import { parseAddonArgs } from '../addon-args';
+import { ESP_KIND_NAMES, parseAddonArgs, parseEspArgs } from '../addon-args';
 import { MAX_PROFILES } from '../../core/uki/model';
 import { predictPcr12, profileSelectionEvent } from '../../core/uki/pcr';
 import {
@@ -28,7 +28,8 @@ import { hasErrors } from '../../core/diagnostics';
 import { decimalOption } from '../options';
 import { toJson, UsageError, type CliIo } from '../io';
 
-const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per-uki:]ADDON]... [--profile N] [--json]
+const usage = `Usage: fukiscope pe FILE [--bank sha256]... [--addon [global:|per-uki:]ADDON]... [--profile N]
+                        [--esp KIND:FILE]... [--json]
 
 Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   sections (name, size, SHA-256 of VirtualSize bytes), Authenticode digests (SHA-1/256/384/512; "pad8" is
@@ -41,7 +42,9 @@ Inspects a PE image (UKI, UKI add-on, systemd stub, signed kernel):
   the initrd order and the PCR 12 events systemd-stub logs for the add-ons and the profile selection.
   For UKIs, "measured boot": what the UKI's systemd-stub version (read from .sdmagic/.sbat) makes the firmware,
   the stub and the kernel log: PCR 4 image events, PCR 11, PCR 12, the PCR 1 smbios tag (262), PCR 9; events
-  whose digest depends on the firmware or the VMM say so.`;
+  whose digest depends on the firmware or the VMM say so.
+  --esp KIND:FILE: a file on the ESP that the stub packs into its initrd and measures (PCR 9, 12, 13), from
+  <uki>.extra.d, \\loader\\credentials or \\loader\\extensions; KIND = ${ESP_KIND_NAMES}`;
 
 /** The verdict in words; a signature that does not cover is in capitals (it is what a reader must not miss). */
 function verdictLine(v: SignatureVerdict, subject: string): string {
@@ -179,6 +182,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       bank: { type: 'string', multiple: true },
       addon: { type: 'string', multiple: true },
       profile: { type: 'string' },
+      esp: { type: 'string', multiple: true },
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one PE file');
@@ -198,6 +202,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       ? bootPredictionView(
           predictBoot({ file }, parseAddonArgs(values.addon ?? [], io), {
             banks,
+            sidecars: parseEspArgs(values.esp ?? [], io),
             ...(values.profile !== undefined ? { profile: Number(values.profile) } : {}),
           }),
         )

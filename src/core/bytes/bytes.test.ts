@@ -13,6 +13,9 @@ describe('bytes', () => {
   it('hex round trip', () => {
     const b = fromHex('00ff10ab');
     expect(toHex(b)).toBe('00ff10ab');
+    // every byte value, short and long inputs (two code paths), against Node's own hex
+    const all = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) & 0xff);
+    for (const n of [0, 1, 15, 16, 17, 48, 255, 512]) expect(toHex(all.subarray(0, n))).toBe(Buffer.from(all.subarray(0, n)).toString('hex'));
     expect(() => fromHex('abc')).toThrow();
   });
   it('u64 round trip with values above 2^53', () => {

@@ -7,7 +7,12 @@ import { corpusAvailable, readCorpus } from '../../test-support/corpus';
 import { checkLog, compareReplay, EV, parseCcel, parseTcgLog, replayLog } from '.';
 
 /** A SHA-1 format event. */
-function ev1(pcr: number, type: number, data: Uint8Array, digest = nobleBackend.digest('sha1', data)): Uint8Array {
+function ev1(
+  pcr: number,
+  type: number,
+  data: Uint8Array,
+  digest = nobleBackend.digest('sha1', data),
+): Uint8Array {
   const h = new Uint8Array(32);
   put32(h, 0, pcr);
   put32(h, 4, type);
@@ -37,13 +42,28 @@ describe('SHA-1 log', () => {
       'EV_EFI_ACTION',
       'EV_SEPARATOR',
     ]);
-    expect(p.events[1]!.header.find((f) => f.name === 'eventSize')).toEqual({ name: 'eventSize', offset: 34 + 28, length: 4, value: 40 });
+    expect(p.events[1]!.header.find((f) => f.name === 'eventSize')).toEqual({
+      name: 'eventSize',
+      offset: 34 + 28,
+      length: 4,
+      value: 40,
+    });
     const c = checkLog(p);
     expect(c.duplicateSeparators).toEqual([5]);
+    expect(c.diagnostics.find((x) => x.code === 'EVENTLOG_DUPLICATE_SEPARATOR')).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(
+        /^event #5: a second separator in PCR 4 \(the first is event #2\); go-eventlog rejects/,
+      ),
+    });
     expect(c.afterExitBootServices).toEqual([4, 5]);
     expect(c.digestMismatches).toEqual([4]);
     const r = replayLog(p);
-    const pcr0 = nobleBackend.create('sha1').update(new Uint8Array(20)).update(nobleBackend.digest('sha1', te.encode('v1'))).digest();
+    const pcr0 = nobleBackend
+      .create('sha1')
+      .update(new Uint8Array(20))
+      .update(nobleBackend.digest('sha1', te.encode('v1')))
+      .digest();
     expect(toHex(r.values.sha1![0]!)).toBe(toHex(pcr0));
   });
   it('names the first event that breaks agreement', () => {

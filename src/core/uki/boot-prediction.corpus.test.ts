@@ -22,19 +22,24 @@ describe.runIf(corpusAvailable())('boot-lab predictions equal the real boots', (
       for (const bank of PCR_BANKS) {
         expect(toHex(p.pcr11[bank]!), `PCR 11 ${bank}`).toBe(c.measured_pcrs[bank]['11']);
         expect(toHex(p.pcr12[bank]!), `PCR 12 ${bank}`).toBe(c.measured_pcrs[bank]['12']);
+        // PCR 9 byte-exact, the stub's generated /.extra cpio included (257/262).
+        expect(toHex(p.pcr9![bank]!), `PCR 9 ${bank}`).toBe(c.measured_pcrs[bank]['9']);
       }
       const log = parseTcgLog(readCorpus(c.event_log));
       const logged = log.events.filter((e) => e.register === 4 && e.type === 0x80000003);
       const mine = p.events.filter((e) => e.pcr === 4);
       expect(mine.length).toBe(logged.length);
       mine.forEach((e, i) => {
-        for (const d of logged[i]!.digests) expect(toHex(e.digests![d.algorithm as 'sha256']!)).toBe(toHex(d.digest));
+        for (const d of logged[i]!.digests)
+          expect(toHex(e.digests![d.algorithm as 'sha256']!)).toBe(toHex(d.digest));
       });
       const m = matchPrediction(log, p.events);
-      expect(m.rows.filter((r) => r.status !== 'match' && r.status !== 'firmware' && r.status !== 'unpredictable')).toEqual([]);
+      expect(
+        m.rows.filter((r) => r.status !== 'match' && r.status !== 'firmware' && r.status !== 'unpredictable'),
+      ).toEqual([]);
       expect(m.ok).toBe(true);
-      // Only what the spec says depends on the platform stays unpredicted: the smbios tag, the /.extra cpio initrd.
-      for (const r of m.rows.filter((x) => x.status === 'unpredictable')) expect(r.pcr === 1 || r.pcr === 9).toBe(true);
+      // Only what the spec says depends on the platform stays unpredicted: the smbios tag.
+      for (const r of m.rows.filter((x) => x.status === 'unpredictable')) expect(r.pcr).toBe(1);
     });
   }
 });
@@ -49,13 +54,13 @@ describe.runIf(corpusAvailable())('a wrong stub model is caught', () => {
     expect(m.rows.some((r) => r.status === 'missing' && r.description.includes('.uname'))).toBe(true);
     expect(m.rows.some((r) => r.status === 'missing' && r.source === 'addon')).toBe(true);
   });
-  it('the 252 prediction matches PCR 9 byte-exact (LoadOptions and the .initrd section); 257/262 leave the initrd to the /.extra cpio', () => {
+  it('PCR 9 matches byte-exact: 252 measures the .initrd section, 262 the .initrd plus its generated /.extra/os-release cpio', () => {
     for (const id of ['e252', 'd']) {
       const c = cases.find((x) => x.id === id)!;
       const p = predictBoot({ file: bootlabUki(c) });
       const m = matchPrediction(parseTcgLog(readCorpus(c.event_log)), p.events);
       const pcr9 = m.rows.filter((r) => r.pcr === 9).map((r) => r.status);
-      expect(pcr9).toEqual(id === 'e252' ? ['match', 'match'] : ['match', 'unpredictable']);
+      expect(pcr9).toEqual(['match', 'match']);
     }
   });
 });

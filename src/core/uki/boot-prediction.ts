@@ -10,8 +10,18 @@ import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { DIGEST_LENGTH, defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { sectionBytes, sectionView } from '../pe/access';
 import { parsePe } from '../pe/parse';
-import { mergeAddons, type AddonInput } from './addons';
-import { effectiveSections, parseUki, pick, type UkiModel } from './model';
+import { mergeAddons, type AddonInput, type InitrdPart } from './addons';
+import {
+  combineInitrds,
+  SIDECAR_ORDER,
+  SIDECARS,
+  sidecarKindsFor,
+  stubLiteralCpio,
+  stubSidecarCpio,
+  type SidecarFile,
+  type SidecarKind,
+} from './extra-cpio';
+import { effectiveSections, parseUki, pick, type UkiModel, type UkiSection } from './model';
 import { PCR12_TAGS, PCR_BANKS, profileSelectionEvent, utf16z, type BankValues } from './pcr';
 import {
   pcr11SectionsFor,
@@ -57,6 +67,11 @@ export interface BootPrediction {
   /** PCR 11 and 12 as the stub leaves them (both start at zero and only the stub extends them). */
   pcr11: Partial<BankValues>;
   pcr12: Partial<BankValues>;
+  /**
+   * PCR 9 as the Linux EFI stub leaves it (LoadOptions, then the initrd), when every PCR 9 event is predicted.
+   * Assumes nothing else extends PCR 9 (no boot loader before the stub measuring into it).
+   */
+  pcr9?: Partial<BankValues>;
   /** The command line the kernel gets and the LoadOptions digest input. */
   cmdline: string;
   /** Statements about what the prediction assumes. */
@@ -70,6 +85,11 @@ export interface BootPredictionOptions {
   hash?: HashBackend;
   /** Override the stub version read from the file. */
   stubMajor?: number;
+  /**
+   * ESP sidecar files the stub packs into its own cpio archives (credentials, system/configuration extensions),
+   * by kind. Absent: none on the ESP (the prediction says so).
+   */
+  sidecars?: Partial<Record<SidecarKind, SidecarFile[]>>;
 }
 
 function digests(data: Uint8Array, banks: readonly HashAlgorithm[], hash: HashBackend): Partial<BankValues> {
@@ -193,6 +213,42 @@ export function predictBoot(
     });
   }
 
+  // ESP sidecars (credentials → PCR 12, system extensions → PCR 13, configuration extensions → PCR 12): each
+  // archive the stub builds is measured as one EV_IPL event, after the devicetree add-ons and before the ucode and
+  // initrd add-ons (stub.c run()), and becomes part of the kernel's initrd.
+  const sidecarArchives: { kind: SidecarKind; cpio: Uint8Array; files: string[] }[] = [];
+  const sidecarEvents: PredictedEvent[] = [];
+  const givenSidecars = SIDECAR_ORDER.filter((k) => (opts.sidecars?.[k]?.length ?? 0) > 0);
+  if (givenSidecars.length > 0 && !stubAddsExtraCpio(major))
+    d.warning(
+      'BOOT_SIDECARS_UNMODELLED',
+      `ESP sidecar files are not modelled for systemd-stub ${major} (only 257+): they are left out of PCR 9, 12 and 13`,
+      { spec: SPEC },
+    );
+  else
+    for (const kind of givenSidecars) {
+      if (!sidecarKindsFor(major).includes(kind)) {
+        assumptions.push(
+          `systemd-stub ${major} does not read ${SIDECARS[kind].esp}: the ${kind} files given are not measured or passed on`,
+        );
+        continue;
+      }
+      const a = stubSidecarCpio(opts.sidecars![kind]!, kind);
+      if (!a) continue;
+      sidecarArchives.push({ kind, ...a });
+      sidecarEvents.push({
+        pcr: SIDECARS[kind].pcr,
+        type: EV_IPL,
+        source: 'stub',
+        description: `${SIDECARS[kind].description} (${a.files.join(', ')} from ${SIDECARS[kind].esp})`,
+        digests: digests(a.cpio, banks, hash),
+      });
+    }
+  if (stubAddsExtraCpio(major) && givenSidecars.length === 0)
+    assumptions.push(
+      'no credentials (*.cred) or extensions (*.raw) on the ESP: the stub adds no sidecar archive',
+    );
+
   // Add-ons (257+): loaded (PCR 4), then their command lines joined (PCR 12), then tagged events.
   const merged = mergeAddons({ file: uki.file, model }, stubLoadsAddons(major) ? addons : [], {
     profile: opts.profile,
@@ -220,7 +276,12 @@ export function predictBoot(
     const prof = opts.profile !== undefined ? profileSelectionEvent(opts.profile) : undefined;
     const pcr12 = prof ? [prof, ...merged.pcr12] : merged.pcr12;
     let smbiosDone = false;
+    let sidecarsDone = false;
     for (const e of pcr12) {
+      if (!sidecarsDone && (e.kind === 'ucode' || e.kind === 'initrd')) {
+        appendAll(events, sidecarEvents);
+        sidecarsDone = true;
+      }
       if (e.tag !== undefined && e.kind !== 'profile' && !smbiosDone && stubMeasuresSmbios(major)) {
         events.push(smbiosEvent());
         smbiosDone = true;
@@ -235,6 +296,7 @@ export function predictBoot(
       });
     }
     if (stubMeasuresSmbios(major) && !smbiosDone) events.push(smbiosEvent());
+    if (!sidecarsDone) appendAll(events, sidecarEvents);
   }
 
   // PCR 4: the embedded kernel, LoadImage'd by 252/257 from memory (a vendor media device path).
@@ -264,18 +326,15 @@ export function predictBoot(
   const initrdParts = stubLoadsAddons(major)
     ? merged.initrds
     : merged.initrds.filter((p) => p.source === 'UKI');
-  if (stubAddsExtraCpio(major)) {
-    events.push({
-      pcr: 9,
-      type: EV_EVENT_TAG,
-      source: 'kernel',
-      tag: LINUX_INITRD_TAG,
-      description: `Linux initrd (${initrdParts.map((p) => `${p.source} ${p.kind}`).join(' + ')} + the stub's generated /.extra cpio)`,
-      dependsOn: `systemd-stub ${major}'s generated /.extra cpio (os-release, profile) appended to the initrd`,
-    });
-  } else if (initrdParts.length > 0) {
+  const initrd = stubAddsExtraCpio(major)
+    ? stubInitrd(uki.file, eff, initrdParts, sidecarArchives)
+    : {
+        parts: initrdParts.map((p) => p.data),
+        label: initrdParts.map((p) => `${p.source} ${p.kind}`).join(' + '),
+      };
+  if (initrd.parts.length > 0) {
     const h = Object.fromEntries(banks.map((alg) => [alg, hash.create(alg)]));
-    for (const p of initrdParts) for (const alg of banks) h[alg]!.update(p.data);
+    for (const p of combineInitrds(initrd.parts)) for (const alg of banks) h[alg]!.update(p);
     const dg: Partial<BankValues> = {};
     for (const alg of banks) dg[alg] = h[alg]!.digest();
     events.push({
@@ -283,11 +342,18 @@ export function predictBoot(
       type: EV_EVENT_TAG,
       source: 'kernel',
       tag: LINUX_INITRD_TAG,
-      description: `Linux initrd (${initrdParts.map((p) => `${p.source} ${p.kind}`).join(' + ')})`,
+      description: `Linux initrd (${initrd.label})`,
       digests: dg,
     });
   }
 
+  if (stubAddsExtraCpio(major))
+    assumptions.push(
+      "PCR 9's initrd is the stub's combined buffer (UKI .ucode/.initrd, sidecar archives, the generated /.extra cpios, add-on initrds, each padded to 4 bytes): exact when the firmware or a boot loader registered no initrd of its own (LoadFile2) and passed no LoadOptions",
+    );
+  assumptions.push(
+    "PCR 9 is the kernel's: the Linux EFI stub (6.1 in the boot lab) measures LoadOptions and the initrd as tagged events; a kernel whose EFI stub does not measure them leaves PCR 9 to the firmware",
+  );
   assumptions.push(
     'PCR 0–3, 5–7 and the PCR 4 boot-manager events (EV_EFI_ACTION, separator) come from the firmware and the VMM, not from these files',
   );
@@ -296,6 +362,7 @@ export function predictBoot(
     events,
     pcr11: replay(events, 11, banks, hash),
     pcr12: replay(events, 12, banks, hash),
+    ...(events.some((e) => e.pcr === 9 && !e.digests) ? {} : { pcr9: replay(events, 9, banks, hash) }),
     cmdline,
     assumptions,
     diagnostics: d.done(),
@@ -313,6 +380,49 @@ export function predictBoot(
   }
 }
 
+/**
+ * The initrd systemd-stub 257+ hands to the kernel (stub.c run(): ucode add-ons, the UKI's .ucode and .initrd, the
+ * sidecar archives, the generated /.extra cpios for .pcrsig, .pcrpkey, .osrel and .profile, then the initrd
+ * add-ons), as the parts combine_initrds concatenates.
+ */
+function stubInitrd(
+  file: Uint8Array,
+  eff: UkiSection[],
+  parts: InitrdPart[],
+  sidecars: readonly { kind: SidecarKind; cpio: Uint8Array }[],
+): { parts: Uint8Array[]; label: string } {
+  const base = parts.filter((p) => p.source === 'UKI' || p.kind === 'ucode');
+  const addonInitrds = parts.filter((p) => !(p.source === 'UKI' || p.kind === 'ucode'));
+  const out: Uint8Array[] = base.map((p) => p.data);
+  const label = base.map((p) => `${p.source} ${p.kind}`);
+  for (const s of sidecars) {
+    out.push(s.cpio);
+    label.push(`${s.kind} cpio`);
+  }
+  for (const [section, name] of EXTRA_CPIO_FILES) {
+    const s = pick(eff, section);
+    if (!s) continue;
+    // The stub packs the section as loaded in memory: VirtualSize bytes, zero-filled past the raw data.
+    const cpio = stubLiteralCpio('.extra', name, sectionBytes(file, s.pe, { zeroFill: true }));
+    if (!cpio) continue;
+    out.push(cpio);
+    label.push(`/.extra/${name} cpio`);
+  }
+  for (const p of addonInitrds) {
+    out.push(p.data);
+    label.push(`${p.source} ${p.kind}`);
+  }
+  return { parts: out, label: label.join(' + ') };
+}
+
+/** The sections the stub wraps as /.extra/<name>, in the order of its INITRD_* enum. */
+const EXTRA_CPIO_FILES: readonly [string, string][] = [
+  ['.pcrsig', 'tpm2-pcr-signature.json'],
+  ['.pcrpkey', 'tpm2-pcr-public-key.pem'],
+  ['.osrel', 'os-release'],
+  ['.profile', 'profile'],
+];
+
 /** Re-exported so callers need one import for the tags they match on. */
 export { PCR12_TAGS };
 
@@ -325,6 +435,7 @@ export function bootPredictionView(p: BootPrediction) {
     cmdline: p.cmdline,
     pcr11: hex(p.pcr11)!,
     pcr12: hex(p.pcr12)!,
+    pcr9: hex(p.pcr9),
     events: p.events.map((e) => ({
       pcr: e.pcr,
       type: e.type,
@@ -350,6 +461,8 @@ export function formatBootPrediction(v: BootPredictionView): string {
     );
   for (const [bank, x] of Object.entries(v.pcr11)) lines.push(`  pcr11 (after the stub) ${bank} ${x}`);
   for (const [bank, x] of Object.entries(v.pcr12)) lines.push(`  pcr12 (after the stub) ${bank} ${x}`);
+  for (const [bank, x] of Object.entries(v.pcr9 ?? {}))
+    lines.push(`  pcr9 (after the Linux EFI stub) ${bank} ${x}`);
   for (const a of v.assumptions) lines.push(`  assumes: ${a}`);
   return lines.join('\n') + '\n';
 }

@@ -28,9 +28,12 @@ function SpecRef({ spec }: { spec: string }) {
 export function DiagnosticsList({
   diagnostics,
   onOffset,
+  indexLabel = 'header',
 }: {
   diagnostics: Diagnostic[];
   onOffset?(offset: number, length: number, index?: number): void;
+  /** What a diagnostic's `index` counts (IGVM headers; events in an event log). */
+  indexLabel?: string;
 }) {
   if (diagnostics.length === 0) {
     return <p className="ok-note">No problems found.</p>;
@@ -52,7 +55,9 @@ export function DiagnosticsList({
             <code className="diag-code">{d.code}</code>
             <span className="diag-msg">{d.message}</span>
             <span className="diag-where">
-              {d.index !== undefined && <span className="muted">header #{d.index}</span>}
+              {d.index !== undefined && <span className="muted">
+                  {indexLabel} #{d.index}
+                </span>}
               {d.offset !== undefined &&
                 (onOffset ? (
                   <button

@@ -609,6 +609,7 @@ function Results() {
               }))}
             />
           )}
+          {r.tdxRtmrs && <TdxRtmrs rtmrs={r.tdxRtmrs} stale={c.stale === true} />}
           {r.diagnostics.some((d) => d.severity !== 'info') && (
             <ul className="diagnostics">
               {r.diagnostics
@@ -703,6 +704,80 @@ function Results() {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * Predicted TDX RTMR[1] and RTMR[2] (SHA-384) next to MRTD: from the same predicted event sequence as the PCRs
+ * (core/uki/tdx-rtmr.ts), RTMR1's firmware events from a reference event log the user picks; each value labelled
+ * with what it assumes, or why it cannot be predicted.
+ */
+function TdxRtmrs({ rtmrs, stale }: { rtmrs: NonNullable<ComposeResponse['tdxRtmrs']>; stale: boolean }) {
+  const files = useApp((s) => s.files);
+  const refId = useApp((s) => s.composer.rtmrReferenceId ?? '');
+  const patch = useApp((s) => s.patchComposer);
+  const logs = files.filter((f) => f.result?.kind === 'eventlog');
+  return (
+    <div className={`rtmrs${stale ? ' stale' : ''}`} data-testid="tdx-rtmrs" data-stale={stale || undefined}>
+      <div className="digest-label">
+        TDX RTMR[1] and RTMR[2], predicted{' '}
+        <span className="muted small">(SHA-384; what systemd-stub and the kernel extend under TDVF — MRTD above does not change with them)</span>
+      </div>
+      {(
+        [
+          ['1', rtmrs.rtmr1],
+          ['2', rtmrs.rtmr2],
+        ] as const
+      ).map(([n, x]) => (
+        <div key={n} className="digest-block" data-testid={`rtmr-${n}`}>
+          <div className="digest-label">
+            RTMR[{n}]{' '}
+            <span className="muted small">
+              ({plural(x.steps.length, 'event')}
+              {n === '1' ? (rtmrs.reference ? `, firmware events from ${rtmrs.reference}` : '') : ', PCR 8–15 events'})
+            </span>
+          </div>
+          {x.value ? (
+            <div className="digest-row">
+              <code className="digest mono" data-testid={`rtmr-${n}-value`}>
+                {x.value}
+              </code>
+              <CopyButton text={x.value} disabled={stale} what={`RTMR[${n}]`} />
+            </div>
+          ) : (
+            <p className="muted" data-testid={`rtmr-${n}-why`}>
+              Not predicted: {x.why}
+            </p>
+          )}
+          <details className="small">
+            <summary>Events</summary>
+            <ol className="rtmr-steps">
+              {x.steps.map((st, i) => (
+                <li key={i}>
+                  <strong>{st.source}</strong>: {st.description}{' '}
+                  <code className="mono hash-cell">{st.digest ?? 'not predictable'}</code>
+                </li>
+              ))}
+            </ol>
+          </details>
+        </div>
+      ))}
+      <label className="small">
+        Reference event log for RTMR1&apos;s firmware events{' '}
+        <select value={refId} onChange={(e) => patch({ rtmrReferenceId: e.currentTarget.value || null })} data-testid="rtmr-reference">
+          <option value="">{logs.length ? 'none' : 'open a CCEL or TPM event log of the same firmware'}</option>
+          <FileOptions files={logs} />
+        </select>
+      </label>
+      <details className="small" data-testid="rtmr-assumptions">
+        <summary>What these RTMRs assume</summary>
+        <ul>
+          {rtmrs.assumptions.map((a) => (
+            <li key={a}>{a}</li>
+          ))}
+        </ul>
+      </details>
+    </div>
   );
 }
 

@@ -44,6 +44,9 @@ export function composeRequest(c: ComposerInputs, files: readonly OpenFile[]): R
               })),
             },
       settings: settingsInput(c),
+      ...(c.mode === 'uki' && c.rtmrReferenceId && files.some((f) => f.id === c.rtmrReferenceId && f.status === 'ready')
+        ? { rtmrReferenceId: c.rtmrReferenceId }
+        : {}),
     },
   };
 }

@@ -34,6 +34,8 @@ export interface ComposerInputs {
   fwid: string;
   /** CHIDs for an optional .hwids entry binding them to the fwid (whitespace or comma separated). */
   hwids: string;
+  /** An open event log whose firmware RTMR1 events complete the predicted TDX RTMR1. */
+  rtmrReferenceId?: string | null;
 }
 
 export interface ComposerSlice {

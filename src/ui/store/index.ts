@@ -6,9 +6,16 @@ import { createJobsSlice, type JobsSlice } from './jobs';
 import { createSelectionSlice, DEFAULT_VIEW, type FileViewState, type SelectionSlice } from './selection';
 import { createSettingsSlice, type SettingsSlice } from './settings';
 import { createComposerSlice, type ComposerSlice } from '../composer/slice';
+import { createEventLogSlice, type EventLogSlice } from './eventlog';
 import { createEvidenceSlice, type EvidenceSlice } from './evidence';
 
-export type AppState = FilesSlice & SelectionSlice & SettingsSlice & JobsSlice & ComposerSlice & EvidenceSlice;
+export type AppState = FilesSlice &
+  SelectionSlice &
+  SettingsSlice &
+  JobsSlice &
+  ComposerSlice &
+  EvidenceSlice &
+  EventLogSlice;
 
 export const useApp = create<AppState>()((...a) => ({
   ...createFilesSlice(...a),
@@ -17,6 +24,7 @@ export const useApp = create<AppState>()((...a) => ({
   ...createJobsSlice(...a),
   ...createComposerSlice(...a),
   ...createEvidenceSlice(...a),
+  ...createEventLogSlice(...a),
 }));
 
 /** The view state of one file (defaults when none was set yet). */

@@ -7,6 +7,7 @@ import { useApp, type OpenFile } from '../store';
 const IgvmView = lazy(() => import('./igvm/IgvmView'));
 const GenericView = lazy(() => import('./GenericView'));
 const PeView = lazy(() => import('./pe/PeView'));
+const EventLogView = lazy(() => import('./eventlog/EventLogView'));
 const EvidenceView = lazy(() => import('./evidence/EvidenceView'));
 
 function Loading({ file }: { file: OpenFile }) {
@@ -33,6 +34,8 @@ export function FileView({ file }: { file: OpenFile }) {
         <IgvmView result={file.result} />
       ) : file.result.pe ? (
         <PeView result={file.result} />
+      ) : file.result.eventLog ? (
+        <EventLogView result={file.result} />
       ) : file.result.evidence ? (
         <EvidenceView result={file.result} />
       ) : (

@@ -1,7 +1,8 @@
 // Classic (QEMU -bios) launch measurements of an OVMF/TDVF image for the firmware view: SNP / SEV-ES / SEV
 // through core/classic (sev-snp-measure's rules), TDX MRTD in both page orders. What-if controls (vCPUs,
 // vCPU type, VMM, guest features) arrive as MeasureOptions; the result is plain ledger data.
-import { toHex } from '../../core/bytes/bytes';
+import { toHex, type Bytes } from '../../core/bytes/bytes';
+import { defaultHash, type HashBackend } from '../../core/hash/hash';
 import {
   measureClassic,
   tdvfMrtd,
@@ -115,12 +116,40 @@ function asCoreEntry(s: ClassicStep): CoreLedgerEntry {
   };
 }
 
+/**
+ * A backend that remembers the SHA-384 of each 4 KiB page of `file` (views into its own buffer, keyed by offset),
+ * so a what-if change of vCPUs, vCPU type or VMM re-chains from cached page hashes instead of hashing the
+ * firmware again; every other input goes to `base()` as it is. The file's bytes must never change (the engine's
+ * never do). A copy is returned each time, so no caller can alter the cached value.
+ */
+export function pageMemoBackend(file: Uint8Array, base: () => HashBackend = defaultHash): HashBackend & { hits: number } {
+  const memo = new Map<number, Bytes>();
+  const start = file.byteOffset;
+  const end = start + file.length;
+  const b: HashBackend & { hits: number } = {
+    name: 'page-memo',
+    hits: 0,
+    digest(alg, data) {
+      if (alg !== 'sha384' || data.length !== PAGE || data.buffer !== file.buffer || data.byteOffset < start || data.byteOffset + PAGE > end)
+        return base().digest(alg, data);
+      let d = memo.get(data.byteOffset);
+      if (d) b.hits++;
+      else memo.set(data.byteOffset, (d = base().digest(alg, data)));
+      return d.slice();
+    },
+    create: (alg) => base().create(alg),
+  };
+  return b;
+}
+const PAGE = 4096;
+
 export function measureFirmware(
   bytes: Uint8Array,
   parsed: ParsedFirmware,
   o: MeasureOptions,
   fileBytes: FileBytes,
   cache: BlobHashCache,
+  hash: HashBackend = defaultHash(),
 ): MeasureResult {
   if (o.platform === 'tdx') return measureTdvf(bytes, parsed, (o.tdxOrder as TdvfPageOrder) ?? 'single-pass');
   const t0 = performance.now();
@@ -137,7 +166,7 @@ export function measureFirmware(
         ...(classic && { vcpus: s.vcpus, vcpuSig: s.vmm !== 'QEMU' ? undefined : s.vcpuSig, vmm: s.vmm }),
         ...(mode === 'snp' && o.guestFeatures !== undefined && { guestFeatures: s.guestFeatures }),
         kernel: directBoot(o, fileBytes, cache),
-      })
+      }, hash)
     : { digest: undefined, algorithm: '', steps: [], vmsas: [], diagnostics: settings.diagnostics };
   const entries: LedgerEntry[] = r.steps.map((s) => ({
     gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),

@@ -7,8 +7,10 @@ import { measureEfifwPayload } from '../../core/fuki/payload-measure';
 import { efifwPayloads } from '../../core/uki/efifw-payload';
 import { sectionHashedBytes } from '../../core/pe/section-hash';
 import {
-  authenticodeDigests,
+  authenticodeDigest,
   authenticodeLimitDiagnostic,
+  authenticodeRanges,
+  HASH_ALGORITHMS,
   completeVerdict,
   embeddedSignatures,
   signaturesAndSha256,
@@ -31,13 +33,14 @@ import { sectionView } from '../../core/pe/access';
 import { sectionDigests } from '../../core/pe/section-digests';
 import { parseUki, type UkiModel } from '../../core/uki/model';
 import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
-import type { HashBackend } from '../../core/hash';
+import type { HashAlgorithm, HashBackend } from '../../core/hash';
 import { withWebCryptoHashes } from '../webcrypto-replay';
 import type {
   DigestWithheld,
   Field,
   OpenResult,
   PcrValues,
+  PeMoreDigests,
   PeSectionRow,
   PeSignatureRow,
   PeView,
@@ -99,10 +102,8 @@ function ukiView(
   // Payloads are measured later, outside the WebCrypto record/replay backend (payloadViews): a measurement is not a
   // fixed set of one-shot digests that backend can replay.
   const efifw = efifwPayloads(bytes, model).map((e) => ({ fwid: e.fwid, size: e.length, offset: e.offset }));
-  const targets =
-    model.kind === 'uki' ? (profiles.length > 0 ? profiles.map((p) => p.index) : [undefined]) : [];
-  const pcr11 = targets.map((profile) => {
-    const p = ukiPcr11(bytes, model, { profile, hash });
+  const pcr11 = pcr11Targets(model).map((profile) => {
+    const p = ukiPcr11(bytes, model, { profile, hash, banks: OPEN_ALGORITHMS });
     return {
       profile,
       measured: p.measured,
@@ -115,6 +116,56 @@ function ukiView(
     view: { kind: model.kind, stubInfo: model.stubInfo, profiles, efifw, pcr11, kernel: kernel?.view },
     kernelDiagnostics: kernel?.diagnostics ?? [],
   };
+}
+
+/** The PCR 11 predictions a UKI gets: one per profile, or one without profiles; none for add-ons and plain PEs. */
+function pcr11Targets(model: UkiModel): (number | undefined)[] {
+  if (model.kind !== 'uki') return [];
+  return model.profiles.length > 0 ? model.profiles.map((p) => p.index) : [undefined];
+}
+
+/**
+ * What opening a PE computes: SHA-256 only. The SHA-1, SHA-384 and SHA-512 Authenticode digests and PCR 11 banks
+ * are each about one more pass over the file (a 14 MiB UKI: ~a dozen in all); the view asks for them when shown
+ * (Engine.peDigests). The values are the same whenever they are computed.
+ */
+export const OPEN_ALGORITHMS: readonly HashAlgorithm[] = ['sha256'];
+
+/** Authenticode digests in `algs` (HASH_ALGORITHMS order), both paddings, as core authenticodeDigests gives them. */
+function authenticodeFor(bytes: Uint8Array, pe: PeFile, algs: readonly HashAlgorithm[], hash: HashBackend) {
+  if (!pe.ok || authenticodeLimitDiagnostic(pe)) return undefined;
+  const paddingMatters = authenticodeRanges(pe, 'pad8').some((r) => r.zeros);
+  const rows: PeView['authenticode'] = [];
+  for (const alg of HASH_ALGORITHMS) {
+    if (!algs.includes(alg)) continue;
+    const pad8 = authenticodeDigest(bytes, pe, alg, 'pad8', hash)!;
+    const none = paddingMatters ? authenticodeDigest(bytes, pe, alg, 'none', hash)! : pad8;
+    rows.push({ algorithm: alg, pad8: toHex(pad8), none: toHex(none) });
+  }
+  return { paddingMatters, rows };
+}
+
+/** The Authenticode digests and PCR 11 banks in `algs` of an open PE (what the view asks for after open). */
+export async function peMoreDigests(bytes: Uint8Array, algs: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
+  const pe = parsePe(bytes);
+  const model = pe.ok ? parseUki(bytes, pe) : undefined;
+  // The digest gate, as at open: a damaged PE gets none of these either (its view offers none, and the engine API
+  // does not hand them out when asked directly).
+  const structural = [
+    ...(model?.diagnostics ?? pe.diagnostics),
+    ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+  ];
+  if (peDigestBlocker(structural)) return { authenticode: [], pcr11: [] };
+  const { result } = await withWebCryptoHashes((hash) => ({
+    authenticode: pe.ok ? (authenticodeFor(bytes, pe, algs, hash)?.rows ?? []) : [],
+    pcr11: model
+      ? pcr11Targets(model).map((profile) => {
+          const p = ukiPcr11(bytes, model, { profile, hash, banks: algs });
+          return { sections: hexBanks(p.sections), phases: p.phases.map((ph) => hexBanks(ph.values)) };
+        })
+      : [],
+  }));
+  return result;
 }
 
 /**
@@ -237,7 +288,7 @@ export async function inspectPe(
   // once, bounded: sectionDigests) and PCR 11 (4 banks) hash the whole file about a dozen times: their large
   // inputs go to WebCrypto (webcrypto-replay.ts).
   const { result: hashed } = await withWebCryptoHashes((hash) => ({
-    auth: pe.ok ? authenticodeDigests(bytes, pe, hash) : undefined,
+    auth: pe.ok ? authenticodeFor(bytes, pe, OPEN_ALGORITHMS, hash) : undefined,
     sigs: pe.ok ? embeddedSignatures(bytes, pe, 'pad8', hash) : [],
     sections: sectionDigests(bytes, pe, 'sha256', hash),
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
@@ -285,13 +336,8 @@ export async function inspectPe(
     entryPoint: '0x' + (pe.optional?.addressOfEntryPoint ?? 0).toString(16),
     sections,
     layout: layout(pe),
-    authenticode: auth && !withheld
-      ? Object.entries(auth.digests).map(([algorithm, d]) => ({
-          algorithm,
-          pad8: toHex(d.pad8),
-          none: toHex(d.none),
-        }))
-      : [],
+    authenticode: withheld ? [] : (auth?.rows ?? []),
+    ...(auth && !withheld && { pendingAlgorithms: HASH_ALGORITHMS.filter((a) => !OPEN_ALGORITHMS.includes(a)) }),
     paddingMatters: auth?.paddingMatters ?? false,
     ...(withheld && { withheld }),
     uki: uki && model && !withheld ? withPayloads(bytes, model, uki) : uki,

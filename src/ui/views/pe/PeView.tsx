@@ -3,7 +3,8 @@
 // embedded signatures, linked to the hex view.
 import { CHECK_LABELS, CHECK_NAMES, verdictText } from '../../../core/authenticode/verdict';
 import type { DigestWithheld, OpenResult, PeView as PeData } from '../../../workers/protocol';
-import { openEfifwPayload } from '../../actions';
+import { computePeDigests, openEfifwPayload } from '../../actions';
+import { useState } from 'react';
 import { CopyButton } from '../../components/Copy';
 import { BytesCard } from '../../components/HexView';
 import { withheldSentence } from '../../form-values';
@@ -158,6 +159,15 @@ function LayoutBar({
 export default function PeView({ result }: { result: OpenResult }) {
   const pe = result.pe!;
   const view = useFileView(result.id);
+  // Opening computes SHA-256 only; the other algorithms and PCR 11 banks on request (issue 16).
+  const [moreState, setMoreState] = useState<'busy' | string | undefined>();
+  const moreDigests = () => {
+    setMoreState('busy');
+    computePeDigests(result.id).then(
+      () => setMoreState(undefined),
+      (e: unknown) => setMoreState(`Could not compute them: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
   const patch = useApp((s) => s.patchView);
   const show = (offset: number, length: number) => patch(result.id, { hex: { offset, length } });
   return (
@@ -176,7 +186,12 @@ export default function PeView({ result }: { result: OpenResult }) {
         <section className="card" aria-label="Signatures and Authenticode">
           {pe.uki && (
             <div className="uki-inline">
-              <UkiPanel uki={pe.uki} onOffset={show} onOpenPayload={(i) => void openEfifwPayload(result.id, i)} />
+              <UkiPanel
+                uki={pe.uki}
+                onOffset={show}
+                onOpenPayload={(i) => void openEfifwPayload(result.id, i)}
+                onNeedBanks={pe.pendingAlgorithms?.length ? moreDigests : undefined}
+              />
             </div>
           )}
           <h3>Authenticode digests</h3>
@@ -222,6 +237,15 @@ export default function PeView({ result }: { result: OpenResult }) {
                   ))}
                 </tbody>
               </table>
+              {pe.pendingAlgorithms && pe.pendingAlgorithms.length > 0 && (
+                <p className="small">
+                  <button type="button" data-testid="authenticode-more" disabled={moreState === 'busy'} onClick={moreDigests}>
+                    {moreState === 'busy' ? 'Computing…' : `Compute ${pe.pendingAlgorithms.join(', ')} too`}
+                  </button>{' '}
+                  <span className="muted">(each is another pass over the file; SHA-256 is what the signature check uses)</span>
+                  {moreState && moreState !== 'busy' && <span role="alert"> {moreState}</span>}
+                </p>
+              )}
             </>
           )}
           <h3>Signatures</h3>

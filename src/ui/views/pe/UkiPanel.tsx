@@ -14,11 +14,14 @@ export function UkiPanel({
   uki,
   onOffset,
   onOpenPayload,
+  onNeedBanks,
 }: {
   uki: UkiView;
   onOffset(offset: number, length: number): void;
   /** Opens `.efifw` entry `index`'s payload as its own tab. */
   onOpenPayload?(index: number): void;
+  /** Called when a bank not computed yet is chosen (opening computes SHA-256 only). */
+  onNeedBanks?(): void;
 }) {
   const [bank, setBank] = useState('sha256');
   const [which, setWhich] = useState(0);
@@ -59,7 +62,14 @@ export function UkiPanel({
             )}
             <label>
               Bank{' '}
-              <select value={bank} onChange={(e) => setBank(e.currentTarget.value)}>
+              <select
+                value={bank}
+                onChange={(e) => {
+                  const b = e.currentTarget.value;
+                  setBank(b);
+                  if (pred.sections[b] === undefined) onNeedBanks?.();
+                }}
+              >
                 {BANKS.map((b) => (
                   <option key={b}>{b}</option>
                 ))}
@@ -74,7 +84,7 @@ export function UkiPanel({
                   UKI sections only (before systemd-pcrphase)
                 </th>
                 <td className="mono hash-cell" data-phase="">
-                  {pred.sections[bank]}
+                  {pred.sections[bank] ?? (onNeedBanks ? '…' : '')}
                 </td>
                 <td>
                   <CopyButton text={pred.sections[bank] ?? ''} what={`PCR 11 ${bank} (UKI sections only)`} />
@@ -86,7 +96,7 @@ export function UkiPanel({
                     {ph.path}
                   </th>
                   <td className="mono hash-cell" data-phase={ph.path}>
-                    {ph.values[bank]}
+                    {ph.values[bank] ?? (onNeedBanks ? '…' : '')}
                   </td>
                   <td>
                     <CopyButton text={ph.values[bank] ?? ''} what={`PCR 11 ${bank} after ${ph.path}`} />
