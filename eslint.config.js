@@ -25,7 +25,7 @@ const coreForbiddenGlobals = [
 );
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-cli', 'node_modules', 'test-results', 'playwright-report', 'bench/out', '.bench-build'] },
+  { ignores: ['dist', 'dist-cli', 'dist-lib', 'docs/api', 'node_modules', 'test-results', 'playwright-report', 'bench/out', '.bench-build'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -115,6 +115,14 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   const tag = `uki-262-snp-${first.receipt.measurements[0]!.digest.slice(0, 12)}`;
   expect(download.suggestedFilename()).toBe(`${tag}.igvm`);
   expect(receiptDownload.suggestedFilename()).toBe(`${tag}.receipt.json`);
+  // Trustee reference values of the same composition: the receipt's SNP digests (issue 15).
+  const [trusteeDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download Trustee JSON' }).click(),
+  ]);
+  const trustee = JSON.parse(readFileSync((await trusteeDownload.path())!, 'utf8')) as Record<string, string[]>;
+  expect(trustee.snp_launch_measurement).toContain(first.receipt.measurements.find((m) => m.platform === 'SEV_SNP')!.digest);
+  expect(trusteeDownload.suggestedFilename()).toBe(`${tag}.trustee.json`);
   const chid = '8e3f0a2c-1b2d-5e4f-9a0b-112233445566';
   await page.getByLabel('CHIDs for .hwids').fill(chid);
   const [fukiDownload] = await Promise.all([

@@ -41,3 +41,6 @@ interface CoreSubtleCrypto {
   digest(algorithm: 'SHA-256' | 'SHA-384' | 'SHA-512', data: Uint8Array<ArrayBuffer>): Promise<ArrayBuffer>;
 }
 declare const crypto: { readonly subtle: CoreSubtleCrypto };
+
+// Base64 of the Trustee RVPS message (src/core/export/trustee.ts).
+declare function btoa(data: string): string;

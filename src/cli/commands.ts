@@ -53,6 +53,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
       'replay a TCG event log or TDX CCEL (every PCR/RTMR per bank), check it, and diff it against a UKI boot prediction or a TDX quote',
     load: () => import('./commands/eventlog').then((m) => m.eventlogCommand),
   },
+  export: {
+    summary: 'reference values of a receipt for a verifier: CoRIM (igvm launch-measurement profile) or Trustee RVPS JSON',
+    load: () => import('./commands/export').then((m) => m.exportCommand),
+  },
   compose: {
     summary: 'build an IGVM (firmware + kernel-hashes page) and a FUKI, with launch digests and a receipt',
     load: () => import('./commands/compose').then((m) => m.composeCommand),

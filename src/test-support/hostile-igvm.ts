@@ -153,6 +153,8 @@ export interface HostileCase {
   bytes: () => Uint8Array;
   /** A `fukiscope` invocation (file appended) that must report this error code. */
   refused: { args: string[]; code: string };
+  /** Errors the parser may refuse it with before any measurement runs (the worker then offers nothing to measure). */
+  parseCodes?: string[];
 }
 
 /** The crafted inputs of issue 11 item 2, by name: each one's bytes (built on demand) and how it is refused. */
@@ -166,6 +168,8 @@ export const HOSTILE_IGVM: Record<string, HostileCase> = {
   'parameter-area-2^63': {
     bytes: () => craftIgvm([platformHeader(SNP, 1), parameterAreaHeader(1n << 63n, 0), parameterInsertHeader(0x1000n, 1, 0)]),
     refused: { args: ['measure'], code: 'MEASURE_SIZE_TOO_LARGE' },
+    // 0x1000 + 2^63 bytes runs past the 52-bit guest physical address space.
+    parseCodes: ['IGVM_GPA_OUT_OF_RANGE'],
   },
   /** 1 M PAGE_DATA records (SNP and TDX) that all point at one 4 KiB file page. */
   'page-data-aliasing-1M': {

@@ -6,6 +6,7 @@ import { findSection } from '../core/pe/access';
 import { parsePe } from '../core/pe/parse';
 import { buildUki } from '../core/uki/build';
 import { HWIDS_ENTRY_SIZE } from '../core/uki/hwids';
+import { readCorpus } from './corpus';
 
 /**
  * A UKI (stub + tiny .linux) whose `.hwids` has 4096 entries whose name and firmware-ID offsets all point at one
@@ -74,3 +75,17 @@ export function manySections(pe: Uint8Array, declared = 0xffff): Uint8Array {
   put16(b, p.coff!.offset + 2, declared);
   return b;
 }
+
+/** The crafted PE/UKI inputs of issue 11 item 2, by name, built on demand from corpus files. */
+export const HOSTILE_PE: Record<string, { bytes: () => Uint8Array }> = {
+  /** 4096 .hwids entries whose strings all point at one 12 KiB string (a 279 KB file that exhausted the heap). */
+  'hwids-flood-4096': { bytes: () => hwidsFlood(readCorpus('inputs/stub/262/linuxx64.efi.stub')) },
+  /** The same with every entry pointing at a different place in the string (no cache helps). */
+  'hwids-flood-4096-spread': { bytes: () => hwidsFlood(readCorpus('inputs/stub/262/linuxx64.efi.stub'), { spread: true }) },
+  /** 1024 section headers aliasing the corpus UKI's .linux (66 s of hashing before the limits). */
+  'sections-aliasing-linux-1024': { bytes: () => aliasSections(readCorpus('pe/uki-262.efi'), '.linux', 1024) },
+  /** 1024 headers each starting 4 KiB further into .linux: every range distinct. */
+  'sections-aliasing-linux-1024-step': { bytes: () => aliasSections(readCorpus('pe/uki-262.efi'), '.linux', 1024, { step: 4096 }) },
+  /** NumberOfSections = 65535 and nothing else changed. */
+  'sections-65535': { bytes: () => manySections(readCorpus('pe/uki-262.efi')) },
+};

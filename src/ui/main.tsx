@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { UpdateBanner } from './components/UpdateBanner';
 import { engine } from './engine';
 import './styles.css';
 
@@ -18,6 +19,7 @@ if (new URLSearchParams(location.search).has('debug')) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
+    <UpdateBanner />
     <App />
   </StrictMode>,
 );

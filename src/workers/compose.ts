@@ -23,6 +23,7 @@ import {
   type ReceiptMeasurement,
 } from '../core/fuki';
 import type { HashBackend } from '../core/hash/hash';
+import { publishedReceipt } from '../core/export/receipt-json';
 import type { AddonInput } from '../core/uki/addons';
 import { predictPcr12 } from '../core/uki/pcr';
 import { predictBoot } from '../core/uki/boot-prediction';
@@ -436,7 +437,7 @@ export class ComposeService {
         note: `.efifw '${fuki.fwid}' holds the IGVM. ${pe.caveat}`,
       };
     }
-    out.receiptJson = JSON.stringify(r.receipt, null, 2);
+    out.receiptJson = JSON.stringify(publishedReceipt(r.receipt), null, 2);
     return out;
   }
 }

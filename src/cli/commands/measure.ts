@@ -35,6 +35,12 @@ import { describeEntry, pickEfifw } from './efifw-source';
 import { measureEfifwPayload } from '../../core/fuki/payload-measure';
 import type { EfifwPayloadEntry } from '../../core/uki/efifw-payload';
 import { toJson, UsageError, type CliIo } from '../io';
+import { basename } from 'node:path';
+import { hex64 } from '../../core/bytes/bytes';
+import { sha256Of, sha384Of } from '../../core/hash/hash';
+import { referenceValuesOfMeasurements } from '../../core/export/reference-values';
+import { measurementReceipt } from '../../core/fuki/receipt';
+import { EXPORT_USAGE, exportFormatOf, svnOption, writeExport } from '../export';
 import { writeJson } from '../json-stream';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
@@ -49,7 +55,7 @@ const PLATFORM: Record<string, IgvmPlatformTypeName> = {
 const usage = `Usage: fukiscope measure FILE [--platform snp|tdx|vbs|sev|sev-es] [--profile igvm|igvmmeasure|native-zero]
                          [--tdx-order single-pass|two-pass] [--check-kvm] [--ledger] [--json]
                          [--format igvmmeasure [--bare] [--ignore-idblock] [--verbose]] [--force]
-                         [--efifw-index N | --fwid ID]
+                         [--efifw-index N | --fwid ID] [--export corim|trustee|trustee-message|receipt [--out FILE] [--svn N]]
 
 Launch measurements of an IGVM file for every platform it declares (lowercase hex):
   SEV_SNP        SNP launch digest (SHA-384). --profile picks the loader model:
@@ -75,6 +81,7 @@ and the output says which entry it measured.
 Every line is "PLATFORM (mask, algorithm, profile): digest", with or without --platform; --json for scripts.
 A file with error diagnostics (damaged, truncated, bad checksum, unlaunchable) gets no digest: exit status 1.
 ${FORCE_USAGE}
+${EXPORT_USAGE}
 Exit status 1 when the file cannot be parsed or has errors, a check fails or an ID block's ld does not match.`;
 
 const EQUALS = '='.repeat(111);
@@ -125,6 +132,9 @@ function run(args: string[], io: CliIo): number {
       vmsa: { type: 'string' },
       'zero-pages': { type: 'string' },
       '2mb-pages': { type: 'string' },
+      export: { type: 'string' },
+      out: { type: 'string' },
+      svn: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('expected exactly one IGVM file');
@@ -141,6 +151,11 @@ function run(args: string[], io: CliIo): number {
   if (efifwIndex !== undefined && v.fwid !== undefined)
     throw new UsageError('--efifw-index and --fwid both pick an entry: give one');
   const snp = variantOverrides(v);
+  const exportFormat = exportFormatOf(v.export);
+  const svn = svnOption(v.svn);
+  if (!exportFormat && (v.out !== undefined || svn !== undefined)) throw new UsageError('--out and --svn go with --export');
+  if (exportFormat && (igvmmeasureFormat || v.json)) throw new UsageError('--export cannot be combined with --json or --format');
+  if (exportFormat && v.force) throw new UsageError('--export never writes a digest of a damaged file: drop --force');
 
   const bytes = io.readFile(file);
   const kind = detectFileKind(bytes);
@@ -200,7 +215,7 @@ function run(args: string[], io: CliIo): number {
     tdxOrder,
     checkKvm: v['check-kvm'],
     // Runs of identical steps as one entry each: a hostile size cannot make the ledger one entry per page (issue 11).
-    ledger: v.ledger || (igvmmeasureFormat && v.verbose) ? 'runs' : false,
+    ledger: v.ledger || (igvmmeasureFormat && v.verbose) || exportFormat === 'receipt' ? 'runs' : false,
   };
   // Errors of the file itself (parse, VP contexts, the FUKI around it) block every platform's digest.
   const fileDiagnostics = [...containerDiagnostics, ...parsed.diagnostics];
@@ -251,6 +266,51 @@ function run(args: string[], io: CliIo): number {
     return 1;
   }
   const withheld = results.map(gate);
+  if (exportFormat) {
+    for (const d of [...fileDiagnostics, ...results.flatMap((r) => r.diagnostics)])
+      if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
+    results.forEach((r, i) => withheld[i] && reportWithheld(io, 'measure', label(r), withheld[i]));
+    const given = results.filter((_, i) => !withheld[i]);
+    if (given.length === 0) return 1;
+    const rc = writeExport(io, 'measure', {
+      format: exportFormat,
+      out: v.out,
+      svn,
+      values: referenceValuesOfMeasurements(given),
+      receipt: () => {
+        if (given.length !== 1)
+          throw new UsageError(
+            `a measurement receipt is of one platform; this file has ${given.length} (${given.map((r) => r.platform).join(', ')}): pick one with --platform`,
+          );
+        const r = given[0]!;
+        return measurementReceipt({
+          file: { name: basename(file), size: bytes.length, sha256: toHex(sha256Of(bytes)), sha384: toHex(sha384Of(bytes)) },
+          options: {
+            profile: options.snpProfile ?? 'igvm',
+            ...(tdxOrder && { tdxOrder }),
+            ...(source && { efifwIndex: source.efifwIndex, fwid: source.fwid }),
+          },
+          platform: r.platform,
+          label: label(r),
+          algorithm: r.algorithm,
+          digest: toHex(r.digest),
+          profile: r.platform === 'SEV_SNP' ? r.profile : undefined,
+          tdxOrder: r.tdxOrder,
+          idBlock: r.idBlock && { expected: toHex(r.idBlock.ld), matches: r.idBlock.matches },
+          steps: coalesceLedger(ledgerSteps(r)).map((run) => ({
+            firstStep: run.firstStep,
+            type: run.type,
+            gpa: hex64(run.gpa),
+            pages: run.count,
+          })),
+          stepCount: r.steps,
+          diagnostics: [...fileDiagnostics, ...r.diagnostics],
+        });
+      },
+    });
+    if (rc !== 0) return rc;
+    return results.some((r) => r.idBlock && !r.idBlock.matches && !v['ignore-idblock']) ? 1 : 0;
+  }
   const idMismatch = !v['ignore-idblock'] && results.some((r) => r.idBlock && !r.idBlock.matches);
   if (v.json) {
     // Streamed: a large ledger is never one string in memory (issue 11 item 2).

@@ -3,6 +3,8 @@ import { sha256Of } from '../../core/hash/hash';
 import { toHex } from '../../core/bytes/bytes';
 import { main } from '../main';
 import { captureIo } from '../../test-support/cli';
+import { forgeSignedPe } from '../../test-support/forge';
+import { readCorpus } from '../../test-support/corpus';
 import { corpusAvailable, corpusPath, manifest, type Manifest } from '../../test-support/corpus';
 
 const entry = (p: string): Manifest => (manifest().pe as Manifest[]).find((e) => e.path === p)!;
@@ -38,6 +40,24 @@ describe.runIf(corpusAvailable())('fukiscope uki build', () => {
     expect(j.uki.uname).toBe(e.ukify_inspect['.uname'].text);
     expect(j.uki.linux).toMatchObject({ release: j.uki.uname, machine: 'x86-64', signed: true });
     expect(j.uki.linux.signatures).toMatchObject([{ signer: expect.stringContaining('Debian Secure Boot'), matches: true }]);
+  });
+
+  it("gives the embedded kernel's signature the full three-check verdict (the signer too), in JSON and text", async () => {
+    const kernel = readCorpus('inputs/kernel/vmlinuz-6.1.0-56-cloud-amd64');
+    // Untampered: every check passes, the signer's signature included (it read "not checked" before).
+    const ok = await build([...UKI_STUB, ...KERNEL, '--output', '/tmp/k.efi', '--json']);
+    expect(ok.code).toBe(0);
+    const v = JSON.parse(ok.io.stdout).uki.linux.signatures[0].verdict;
+    expect(v).toMatchObject({ covers: true, imageDigest: { status: 'pass' }, messageDigest: { status: 'pass' }, signerSignature: { status: 'pass' } });
+    // Forged: .text tampered, SpcIndirectDataContent and messageDigest re-digested, so only the signer check can fail.
+    const forged = forgeSignedPe(kernel, { redigestAttribute: true });
+    const io = captureIo({ '/tmp/forged-vmlinuz': forged });
+    const bad = await build([...UKI_STUB, '--linux', '/tmp/forged-vmlinuz', '--output', '/tmp/f.efi', '--json'], io);
+    const fv = JSON.parse(bad.io.stdout).uki.linux.signatures[0].verdict;
+    expect(fv).toMatchObject({ covers: false, imageDigest: { status: 'pass' }, messageDigest: { status: 'pass' }, signerSignature: { status: 'fail' } });
+    const text = await build([...UKI_STUB, '--linux', '/tmp/forged-vmlinuz', '--output', '/tmp/f.efi'], captureIo({ '/tmp/forged-vmlinuz': forged }));
+    expect(text.io.stdout).toMatch(/DOES NOT COVER/);
+    expect(text.io.stdout).not.toMatch(/not-checked/);
   });
 
   it('builds the FUKI with --efifw and an add-on with --addon', async () => {

@@ -1,28 +1,42 @@
-// The fuzz harness of issue 11 (item 9): mutated IGVM and PE files through the CLI commands in-process (the command
-// modules' `run`, not a child process, so a case costs a parse, not a Node start), with per-case time and memory
-// budgets and the invariants every input must keep:
-//   - a command returns exit 0 or 1 and never throws;
-//   - a case stays under CASE_MS of CPU time and the process under the RSS budget;
-//   - `measure --json` never gives a digest for an input with an error diagnostic (digestBlocker, issue 10).
+// The fuzz harness of issue 11 (item 9): mutated IGVM and PE files, and the composer's settings and files, through
+// the CLI commands in-process (the command modules' `run`, not a child process, so a case costs a parse, not a Node
+// start), with per-case time and memory budgets and the invariants every input must keep:
+//   - a command returns exit 0 or 1 and never throws (compose/uki build: a usage error, exit 2, is an answer too);
+//   - a case stays under CASE_MS of CPU time (not wall time: load on a shared machine) and the process under the RSS budget;
+//   - `measure --json` never gives a digest for an input with an error diagnostic (digestBlocker, issue 10), and
+//     `compose` gives no launch digest when the input it was given mutated has an error diagnostic;
+//   - whatever `compose` or `uki build` writes parses without an error diagnostic.
+// Cost per case is what limits the CI case count: the command modules are loaded before the first case (loading was
+// charged to case 0), seeds are built once per family, output is counted, not kept, past what the checks read.
 import type { Bytes } from '../../core/bytes/bytes';
 import { digestBlocker, type Diagnostic } from '../../core/diagnostics';
 import { setDefaultHash } from '../../core/hash/hash';
+import { parseIgvm } from '../../core/igvm/parse';
+import { parseUki } from '../../core/uki/model';
 import { COMMANDS, type Command } from '../commands';
-import type { CliIo } from '../io';
+import { UsageError, type CliIo } from '../io';
 import { nodeHashBackend } from '../node-hash';
+import { composeCase, inputErrors, type ComposeSeeds } from './compose-cases';
 import { mutate, Rng, type Family } from './mutate';
 
+export type FuzzKind = 'igvm' | 'pe' | 'compose';
+
 export interface FuzzOptions {
-  kind: 'igvm' | 'pe';
-  family: Family;
-  seeds: Uint8Array[];
+  kind: FuzzKind;
+  family: Family | 'compose';
+  /** IGVM or PE seeds (kind igvm/pe). */
+  seeds?: Uint8Array[];
+  /** The composer's input files (kind compose). */
+  composeSeeds?: ComposeSeeds;
   cases: number;
   /** PRNG seed; a failing case is replayed with the same (family, seed, index). */
   seed?: number;
-  /** Per-case CPU-time budget (ms), measured with process.cpuUsage so other processes' load does not count. */
+  /** Per-case budget in CPU ms (process.cpuUsage: a loaded shared machine stretches wall time, not CPU time). */
   caseMs?: number;
   /** Process RSS budget (bytes). */
   rssBytes?: number;
+  /** Run only the case with this index (replay): the cases before it are generated, so it gets the same input. */
+  only?: number;
 }
 
 export interface FuzzFailure {
@@ -32,9 +46,11 @@ export interface FuzzFailure {
 }
 
 export interface FuzzReport {
-  family: Family;
-  kind: 'igvm' | 'pe';
+  family: Family | 'compose';
+  kind: FuzzKind;
   cases: number;
+  /** CPU time of the whole family (process.cpuUsage): what the CI budget is made of, unlike wall time on a shared box. */
+  cpuMs: number;
   slowest: { index: number; command: string; ms: number };
   peakRssBytes: number;
   failures: FuzzFailure[];
@@ -49,10 +65,11 @@ const PE_COMMANDS: string[][] = [['pe', 'A'], ['inspect', 'A'], ['pe', 'A', '--j
 /** At most this much output is kept per case (the invariants read only the start of it). */
 const MAX_OUT = 4 << 20;
 
-function memoryIo(files: Record<string, Bytes>): CliIo & { stdout: string; stderr: string } {
+function memoryIo(files: Record<string, Uint8Array>): CliIo & { stdout: string; stderr: string; written: Map<string, Uint8Array | string> } {
   const io = {
     stdout: '',
     stderr: '',
+    written: new Map<string, Uint8Array | string>(),
     out(t: string) {
       if (io.stdout.length < MAX_OUT) io.stdout += t;
     },
@@ -61,11 +78,11 @@ function memoryIo(files: Record<string, Bytes>): CliIo & { stdout: string; stder
     },
     readFile(p: string) {
       const f = files[p];
-      if (!f) throw new Error(`fuzz: no file ${p}`);
-      return f;
+      if (!f) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+      return f as Bytes;
     },
-    writeFile() {
-      throw new Error('fuzz: these commands write no files');
+    writeFile(p: string, d: Uint8Array | string) {
+      io.written.set(p, d);
     },
   };
   return io;
@@ -90,51 +107,106 @@ export function digestDespiteErrors(stdout: string): boolean {
   return (j.platforms ?? []).some((p) => typeof p.digest === 'string' && /^[0-9a-f]{32,}$/.test(p.digest) && digestBlocker([...parse, ...(p.diagnostics ?? [])]) !== undefined);
 }
 
+/** How a thrown error ends the command in `main`: a usage error (exit 2), a missing file (exit 1), or a bug. */
+function thrownStatus(e: unknown): number | undefined {
+  if (e instanceof UsageError) return 2;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return 2;
+  if (code === 'ENOENT') return 1;
+  return undefined;
+}
+
+/** Problems with what a compose / uki build case wrote: every output parses without an error diagnostic. */
+function outputProblems(written: Map<string, Uint8Array | string>): string[] {
+  const problems: string[] = [];
+  for (const [path, d] of written) {
+    if (typeof d === 'string') {
+      try {
+        JSON.parse(d);
+      } catch {
+        problems.push(`${path}: not JSON`);
+      }
+      continue;
+    }
+    const errors = (path === 'OUT' && d[0] === 0x49 ? parseIgvm(d).diagnostics : parseUki(d).diagnostics).filter((x) => x.severity === 'error');
+    if (errors.length) problems.push(`${path}: ${errors.slice(0, 3).map((x) => x.code).join(' ')}`);
+  }
+  return problems;
+}
+
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   setDefaultHash(nodeHashBackend);
   const rng = new Rng(o.seed ?? 0x5eed);
   const caseMs = o.caseMs ?? 250;
   const rssBudget = o.rssBytes ?? process.memoryUsage.rss() + 256 * 2 ** 20;
   const lines = o.kind === 'igvm' ? IGVM_COMMANDS : PE_COMMANDS;
-  const report: FuzzReport = { family: o.family, kind: o.kind, cases: 0, slowest: { index: -1, command: '', ms: 0 }, peakRssBytes: 0, failures: [], digestWithErrors: 0 };
-  for (let i = 0; i < o.cases; i++) {
-    const seed = o.seeds[i % o.seeds.length]!;
-    const mutant = mutate(o.kind, o.family, seed, rng);
-    const line = lines[i % lines.length]!;
-    const [name, ...args] = line;
-    const io = memoryIo({ A: mutant as Bytes, S: seed as Bytes });
-    const label = line.join(' ');
+  // Loaded before the first case, so case 0 is not charged with compiling the command modules.
+  for (const name of o.kind === 'compose' ? ['compose', 'uki'] : new Set(lines.map((l) => l[0]!))) await command(name);
+  const report: FuzzReport = { family: o.family, kind: o.kind, cases: 0, cpuMs: 0, slowest: { index: -1, command: '', ms: 0 }, peakRssBytes: 0, failures: [], digestWithErrors: 0 };
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < (o.only === undefined ? o.cases : o.only + 1); i++) {
+    let name: string;
+    let args: string[];
+    let files: Record<string, Uint8Array>;
+    let mutated: { role: Parameters<typeof inputErrors>[0]; path: string } | undefined;
+    if (o.kind === 'compose') {
+      const c = composeCase(o.composeSeeds!, rng);
+      [name, ...args] = c.args as [string, ...string[]];
+      files = c.files;
+      mutated = c.mutated;
+    } else {
+      const seed = o.seeds![i % o.seeds!.length]!;
+      const line = lines[i % lines.length]!;
+      [name, ...args] = line as [string, ...string[]];
+      files = { A: mutate(o.kind, o.family as Family, seed, rng), S: seed };
+    }
+    if (o.only !== undefined && i !== o.only) continue;
+    const io = memoryIo(files);
+    const label = o.kind === 'compose' ? [name, ...args].join(' ').slice(0, 400) + (mutated ? ` (${mutated.role} mutated)` : '') : [name, ...args].join(' ');
     const t = performance.now();
-    const cpu0 = process.cpuUsage();
+    const c0 = process.cpuUsage();
     let status: number | undefined;
     try {
-      status = await (await command(name!)).run(args, io);
+      status = await (await command(name)).run(args, io);
     } catch (e) {
-      report.failures.push({ index: i, command: label, problem: `threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}` });
+      status = o.kind === 'compose' ? thrownStatus(e) : undefined;
+      if (status === undefined) report.failures.push({ index: i, command: label, problem: `threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
     }
     const ms = performance.now() - t;
-    // The budget is on this process's CPU time, not wall time: on a shared 2-core machine other processes'
-    // load stretches wall time (a 250 ms case took 1.4 s at load average 19) without the case doing more work.
-    const cpuUsed = process.cpuUsage(cpu0);
-    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
+    const c1 = process.cpuUsage(c0);
+    const cpuMs = (c1.user + c1.system) / 1000;
     report.cases++;
     if (ms > report.slowest.ms) report.slowest = { index: i, command: label, ms };
-    if (status !== undefined && status !== 0 && status !== 1) report.failures.push({ index: i, command: label, problem: `exit ${status}: ${io.stderr.slice(0, 300)}` });
-    if (cpuMs > caseMs) report.failures.push({ index: i, command: label, problem: `took ${cpuMs.toFixed(0)} ms of CPU (budget ${caseMs} ms)` });
+    const allowed = o.kind === 'compose' ? [0, 1, 2] : [0, 1];
+    if (status !== undefined && !allowed.includes(status)) report.failures.push({ index: i, command: label, problem: `exit ${status}: ${io.stderr.slice(0, 300)}` });
+    if (cpuMs > caseMs) report.failures.push({ index: i, command: label, problem: `took ${cpuMs.toFixed(0)} ms CPU, ${ms.toFixed(0)} ms wall (budget ${caseMs} ms CPU)` });
     if (name === 'measure' && args.includes('--json') && digestDespiteErrors(io.stdout)) report.digestWithErrors++;
-    if (i % 64 === 0 || ms > 20) {
+    if (o.kind === 'compose') {
+      if (status !== 0 && io.written.size > 0) report.failures.push({ index: i, command: label, problem: `exit ${status} after writing ${[...io.written.keys()].join(', ')}` });
+      if (status === 0) {
+        for (const p of outputProblems(io.written)) report.failures.push({ index: i, command: label, problem: `wrote a damaged output: ${p}` });
+        // A launch digest from a damaged input: the composer must have refused it (digestBlocker, issue 10).
+        if (name === 'compose' && mutated && inputErrors(mutated.role, files[mutated.path]!).length > 0) {
+          report.digestWithErrors++;
+          if (report.digestWithErrors <= 3) report.failures.push({ index: i, command: label, problem: `digest despite input errors: ${inputErrors(mutated.role, files[mutated.path]!).slice(0, 3).map((d) => d.code).join(' ')}` });
+        }
+      }
+    }
+    if (i % 64 === 0 || ms > 20 || i === o.only || i === o.cases - 1) {
       const rss = process.memoryUsage.rss();
       if (rss > report.peakRssBytes) report.peakRssBytes = rss;
       if (rss > rssBudget) report.failures.push({ index: i, command: label, problem: `RSS ${(rss / 2 ** 20).toFixed(0)} MiB over the budget` });
     }
     if (report.failures.length >= 20) break;
   }
+  const cpu = process.cpuUsage(cpu0);
+  report.cpuMs = (cpu.user + cpu.system) / 1000;
   return report;
 }
 
 export function formatReport(r: FuzzReport): string {
   return (
-    `fuzz ${r.kind} ${r.family}: ${r.cases} cases, slowest #${r.slowest.index} (${r.slowest.command}) ${r.slowest.ms.toFixed(1)} ms, ` +
+    `fuzz ${r.kind} ${r.family}: ${r.cases} cases, ${r.cpuMs.toFixed(0)} ms CPU (${((1000 * r.cpuMs) / Math.max(1, r.cases)).toFixed(0)} µs/case), slowest #${r.slowest.index} (${r.slowest.command}) ${r.slowest.ms.toFixed(1)} ms, ` +
     `peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${r.failures.length} failures, ${r.digestWithErrors} digests given despite errors`
   );
 }

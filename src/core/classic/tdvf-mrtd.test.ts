@@ -39,3 +39,24 @@ describe('TDVF MRTD on damaged or non-TDX input', () => {
     expect(r.diagnostics.map((d) => d.code)).toContain('TDVF_TOO_MANY_PAGES');
   });
 });
+
+describe('MR.EXTEND sections bounded by the file (issue 11: found by the compose fuzz family)', () => {
+  it('a 64 KiB firmware whose BFV declares 2 GiB of memory is refused by tdvfMrtd and by the composer, before hashing', async () => {
+    const { amdSevFixtureSmall } = await import('../../test-support/firmware-fixture');
+    const { planTdxDirectives } = await import('../fuki/tdx-plan');
+    const ok = amdSevFixtureSmall();
+    const bfv = parseFirmware(ok).tdxMetadata!.sections.find((s) => s.extendMr)!;
+    expect(tdvfMrtd(ok, 'single-pass').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(planTdxDirectives(ok, parseFirmware(ok), 2).diagnostics.hasErrors).toBe(false);
+    const fw = ok.slice();
+    new DataView(fw.buffer).setBigUint64(bfv.offset + 16, 0x80010000n, true); // MemoryDataSize: 2 GiB + 64 KiB
+    const parsed = parseFirmware(fw);
+    const r = tdvfMrtd(fw, 'single-pass', parsed);
+    expect(r.mrtd).toBeUndefined();
+    expect(r.pagesExtended).toBe(0);
+    expect(r.diagnostics.find((d) => d.code === 'TDVF_TOO_MANY_PAGES')?.message).toMatch(/more than 2 × the 65536-byte file/);
+    const plan = planTdxDirectives(fw, parsed, 2);
+    expect(plan.directives).toEqual([]);
+    expect(plan.diagnostics.done().map((d) => d.code)).toContain('FUKI_TDVF_TOO_LARGE');
+  });
+});

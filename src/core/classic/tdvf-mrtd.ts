@@ -8,6 +8,7 @@ import { Diagnostics, type Diagnostic } from '../diagnostics';
 import { parseFirmware, type ParsedFirmware } from '../firmware/firmware';
 import type { TdvfSection } from '../firmware/tdx-metadata';
 import { defaultHash, type HashBackend, type IncrementalHash } from '../hash/hash';
+import { HASH_BUDGET_CONSTANT } from '../measure/source';
 import { tdxExtendPage, tdxPageAdd } from '../measure/tdx-records';
 
 export type TdvfPageOrder = 'single-pass' | 'two-pass';
@@ -15,6 +16,20 @@ export const TDVF_PAGE_ORDERS: readonly TdvfPageOrder[] = ['single-pass', 'two-p
 
 /** Upper bound on pages added (16 GiB of sections), so a hostile memSize cannot make us loop for ever. */
 export const MAX_TDVF_PAGES = 1 << 22;
+
+/**
+ * Why the MR.EXTEND sections of a `fileSize`-byte firmware are refused, if they are: every extended page is hashed
+ * whole, so they may cover at most 2 × the file + 64 MiB (hashBudgetOf, as for IGVM measurements). A real TDVF
+ * extends its BFV, which is file data; a 64 KiB file whose BFV declares 2 GiB of memory made compose hash 2 GiB and
+ * hold 2.6 GiB (found by the compose fuzz family, issue 11).
+ */
+export function tdvfExtendRefusal(sections: readonly TdvfSection[], fileSize: number): string | undefined {
+  let extended = 0n;
+  for (const s of sections) if (s.extendMr) extended += s.memSize;
+  const budget = BigInt(2 * fileSize + HASH_BUDGET_CONSTANT);
+  if (extended <= budget) return undefined;
+  return `TDVF sections extend 0x${extended.toString(16)} bytes into MRTD, more than 2 × the ${fileSize}-byte file + ${HASH_BUDGET_CONSTANT / 2 ** 20} MiB`;
+}
 
 export interface TdvfMrtdResult {
   order: TdvfPageOrder;
@@ -57,6 +72,11 @@ export function tdvfMrtd(
       'TDVF_TOO_MANY_PAGES',
       `TDVF sections add ${total} pages, more than the ${MAX_TDVF_PAGES} this tool measures`,
     );
+    return { ...result, diagnostics: diags.done() };
+  }
+  const refusal = tdvfExtendRefusal(sections, fw.length);
+  if (refusal) {
+    diags.error('TDVF_TOO_MANY_PAGES', refusal);
     return { ...result, diagnostics: diags.done() };
   }
   const stream: IncrementalHash = hash.create('sha384');

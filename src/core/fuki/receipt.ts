@@ -231,6 +231,8 @@ export function measurementReceipt(f: {
   tdxOrder?: string;
   idBlock?: { expected: string; matches: boolean };
   steps: readonly Record<string, string | number | undefined>[];
+  /** Measured steps when `steps` lists coalesced runs rather than every step (the CLI's export). */
+  stepCount?: number;
   diagnostics: readonly Diagnostic[];
 }): Receipt {
   return {
@@ -245,7 +247,7 @@ export function measurementReceipt(f: {
         profile: f.profile,
         tdxOrder: f.tdxOrder,
         digest: f.digest,
-        steps: f.steps.length,
+        steps: f.stepCount ?? f.steps.length,
         meaning: f.label,
       },
     ],

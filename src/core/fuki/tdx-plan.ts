@@ -4,7 +4,7 @@
 // sections are added unmeasured (TDH.MEM.PAGE.ADD only), exactly like tdvfMrtd.
 import { Diagnostics } from '../diagnostics';
 import type { ParsedFirmware } from '../firmware/firmware';
-import { MAX_TDVF_PAGES } from '../classic/tdvf-mrtd';
+import { MAX_TDVF_PAGES, tdvfExtendRefusal } from '../classic/tdvf-mrtd';
 import { IGVM_PAGE_FLAG, type IgvmHeaderInput } from '../igvm/types';
 
 export interface TdxPlan {
@@ -24,6 +24,11 @@ export function planTdxDirectives(firmware: Uint8Array, parsed: ParsedFirmware, 
   for (const s of sections) total += s.memSize / 4096n;
   if (total > BigInt(MAX_TDVF_PAGES)) {
     diagnostics.error('FUKI_TDVF_TOO_LARGE', `TDVF sections add ${total} pages, more than ${MAX_TDVF_PAGES}`);
+    return { directives, diagnostics };
+  }
+  const refusal = tdvfExtendRefusal(sections, firmware.length);
+  if (refusal) {
+    diagnostics.error('FUKI_TDVF_TOO_LARGE', refusal);
     return { directives, diagnostics };
   }
   for (const s of sections) {

@@ -80,6 +80,58 @@ describe('GPA use before measuring (issue 11 item 3)', () => {
     expectConflict(b, 'IGVM_PARAMETER_INSERT_OVER_PAGE', insert.index, 1);
   });
 
+  it('a large parameter insert, kept as one range, still meets pages before and after it and other ranges', () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    b.page({ gpa: 0x10000000 + 0x5000, mask: m, data: page(1) }); // inside the range, placed before it
+    const big = b.parameterArea({ size: 2 ** 40 });
+    b.parameter('VpCount', big, 0);
+    b.parameterInsert({ gpa: 0x10000000, mask: m, index: big });
+    b.page({ gpa: 0x10000000 + 2 ** 39, mask: m, data: page(2) }); // inside, placed after
+    b.page({ gpa: 0x10000000 + 2 ** 40, mask: m, data: page(3) }); // just past its end: fine (for the first range)
+    b.parameterInsert({ gpa: 0x10000000 + 2 ** 30, mask: m, index: big }); // a second range over the first and that page
+    const file = parseIgvm(b.build()).file!;
+    const at = (kind: string, n = 0) => file.directives.filter((h) => h.kind === kind)[n]!.index;
+    const hits = parseIgvm(b.build()).diagnostics.filter((d) => d.code === 'IGVM_PARAMETER_INSERT_OVER_PAGE');
+    expect(hits.map((d) => [d.index, d.related?.index])).toEqual([
+      [at('ParameterInsert'), at('PageData', 0)],
+      [at('PageData', 1), at('ParameterInsert')],
+      [at('ParameterInsert', 1), at('PageData', 2)],
+      [at('ParameterInsert', 1), at('ParameterInsert')],
+    ]);
+    expect(hits[3]!.message).toContain('0x50000000'); // the first page the two ranges share
+    expect(errorsOf(b).map((d) => d.code)).not.toContain('IGVM_GPA_OUT_OF_RANGE');
+  });
+
+  it('a parameter insert that runs past the 52-bit address space is out of range at its first page past it', () => {
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    const area = b.parameterArea({ size: 2 ** 53 });
+    b.parameter('VpCount', area, 0);
+    b.parameterInsert({ gpa: 0x1000, mask: m, index: area });
+    const hit = parseIgvm(b.build()).diagnostics.find((d) => d.code === 'IGVM_GPA_OUT_OF_RANGE');
+    expect(hit?.message).toContain('0x10000000000000');
+  });
+
+  it('floods of parameter inserts are refused once their page checks pass the limit, not checked in quadratic time', () => {
+    const flood = (n: number, pages: number, step: number) => {
+      const b = new IgvmBuilder();
+      const m = b.platform({ type: 'SEV_SNP' });
+      for (let i = 0; i < n; i++) b.parameterInsert({ gpa: 0x100000 + i * step, mask: m, index: b.parameterArea({ size: pages * 4096 }) }); // disjoint
+      return b;
+    };
+    // 1500 ranges of 8192 pages (each past the 16 MiB the engines measure): ~1.1 M range comparisons.
+    // 260 inserts of 4096 pages, checked page by page: ~1.06 M pages.
+    for (const b of [flood(1500, 8192, 2 ** 26), flood(260, 4096, 2 ** 24)]) {
+      const list = parseIgvm(b.build()).diagnostics;
+      expect(list.filter((d) => d.code === 'IGVM_GPA_CHECK_LIMIT').length).toBe(1);
+      expect(digestBlocker(list)?.codes).toContain('IGVM_GPA_CHECK_LIMIT');
+    }
+    // Below the limit: nothing to report.
+    expect(errorsOf(flood(400, 8192, 2 ** 26))).toEqual([]);
+    expect(errorsOf(flood(50, 4096, 2 ** 24))).toEqual([]);
+  });
+
   it('a page at the top of the 64-bit GPA space', () => {
     const b = new IgvmBuilder();
     const m = b.platform({ type: 'TDX' });

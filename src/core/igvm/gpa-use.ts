@@ -7,8 +7,19 @@ import type { Diagnostics } from '../diagnostics';
 import { hex, SPEC } from './context';
 import { IGVM_PAGE_FLAG, isVpContext, supportedPlatforms, type IgvmFile, type IgvmHeader } from './types';
 
-/** Pages one PARAMETER_INSERT is checked over, at most (larger areas are refused by the measurement engines). */
-const MAX_INSERT_PAGES = 1 << 16;
+/**
+ * A PARAMETER_INSERT of at most this many pages (16 MiB, the most the measurement engines measure: MAX_RANGE_PAGES,
+ * MEASURE_SIZE_TOO_LARGE past it) is checked page by page, like a PAGE_DATA; a larger one is kept as one range and
+ * checked against the pages and ranges placed before and after it, so a 2^63-byte area costs one entry, not 2^51 (it
+ * cost 65,536 map entries per platform, ~30 ms per file, before). A launchable file never has such a range.
+ */
+const PAGE_BY_PAGE = 4096n;
+/**
+ * Steps one platform's check may spend on parameter inserts: pages expanded from them plus lookups of pages against
+ * ranges and of ranges against pages. Real files insert a few pages of tables, so only a flood of large inserts
+ * reaches it; past it the file is refused with IGVM_GPA_CHECK_LIMIT (an error: an unchecked file gets no digest).
+ */
+const MAX_INSERT_STEPS = 1 << 20;
 const PAGE = 4096n;
 /**
  * End of the guest physical address space: x86-64 and AArch64 (LPA2) address at most 52 physical bits (MAXPHYADDR ≤ 52),
@@ -41,19 +52,13 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
     const bit = p.compatibilityMask;
     const name = p.platformName ?? `platform ${p.platformType}`;
     const used = new Map<bigint, Use>();
+    /** Large parameter inserts, in file order: pages [start, start + pages × 4 KiB) on the page grid of `start`. */
+    const ranges: { start: bigint; end: bigint; use: Use }[] = [];
+    let steps = 0;
+    let overLimit = false;
     const vps = new Map<string, IgvmHeader>();
     const areas = new Map<number, bigint>();
-    const place = (gpa: bigint, use: Use, section: string): void => {
-      const h = use.header;
-      if (gpa + PAGE > GPA_END) {
-        report('IGVM_GPA_OUT_OF_RANGE', `${name}: ${use.what} at ${hex(gpa)} lies past the 52-bit guest physical address space (the most x86-64 and AArch64 address)`, h, undefined, section);
-        return;
-      }
-      const before = used.get(gpa);
-      if (!before) {
-        used.set(gpa, use);
-        return;
-      }
+    const conflict = (gpa: bigint, use: Use, before: Use, section: string): void => {
       if (before.what === 'VMSA' && use.what === 'VMSA') return; // one VMSA per VP at one GPA is how KVM files look (§7.7)
       const code =
         use.what === 'VMSA' || before.what === 'VMSA'
@@ -64,10 +69,72 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
       report(
         code,
         `${name}: ${use.what} at ${hex(gpa)} lands on the ${before.what} header #${before.header.index} already put there; a guest page can be added once`,
-        h,
+        use.header,
         before.header,
         section,
       );
+    };
+    const outOfRange = (gpa: bigint, use: Use, section: string): void =>
+      report('IGVM_GPA_OUT_OF_RANGE', `${name}: ${use.what} at ${hex(gpa)} lies past the 52-bit guest physical address space (the most x86-64 and AArch64 address)`, use.header, undefined, section);
+    /** Counts insert steps; false (once reported) when the platform's budget is spent. */
+    const spend = (n: number, h: IgvmHeader): boolean => {
+      if (overLimit) return false;
+      steps += n;
+      if (steps <= MAX_INSERT_STEPS) return true;
+      overLimit = true;
+      d.error('IGVM_GPA_CHECK_LIMIT', `${name}: parameter inserts cost more than ${MAX_INSERT_STEPS} page checks; the file's guest pages were not all checked for overlaps`, {
+        index: h.index,
+        offset: h.offset,
+        spec: `${SPEC} §7.5`,
+      });
+      return false;
+    };
+    /** The first range placed before that holds the page at `gpa` (same 4 KiB grid), if any. */
+    const inRange = (gpa: bigint, h: IgvmHeader): Use | undefined => {
+      if (ranges.length === 0 || !spend(ranges.length, h)) return undefined;
+      for (const r of ranges) if (gpa >= r.start && gpa < r.end && (gpa - r.start) % PAGE === 0n) return r.use;
+      return undefined;
+    };
+    const place = (gpa: bigint, use: Use, section: string): void => {
+      if (gpa + PAGE > GPA_END) return outOfRange(gpa, use, section);
+      const before = used.get(gpa) ?? inRange(gpa, use.header);
+      if (!before) used.set(gpa, use);
+      else conflict(gpa, use, before, section);
+    };
+    /** A parameter insert of `pages` pages at `start`: page by page when small, else as one range. */
+    const placeRange = (start: bigint, pages: bigint, use: Use, section: string): void => {
+      if (pages <= PAGE_BY_PAGE) {
+        if (spend(Number(pages), use.header)) for (let k = 0n; k < pages; k++) place(start + k * PAGE, use, section);
+        return;
+      }
+      let end = start + pages * PAGE;
+      if (end > GPA_END) {
+        // The first page past the address space, on this range's grid (as the page-by-page check reports it).
+        const first = start + PAGE > GPA_END ? start : start + ((GPA_END - PAGE - start) / PAGE + 1n) * PAGE;
+        outOfRange(first, use, section);
+        if (first === start) return;
+        end = first;
+      }
+      const h = use.header;
+      // Pages placed before: look up the range's pages when it has fewer than the map, else scan the map.
+      const n = (end - start) / PAGE;
+      if (n <= BigInt(used.size)) {
+        if (spend(Number(n), h))
+          for (let g = start; g < end; g += PAGE) {
+            const before = used.get(g);
+            if (before) conflict(g, use, before, section);
+          }
+      } else if (spend(used.size, h)) {
+        for (const [g, before] of used) if (g >= start && g < end && (g - start) % PAGE === 0n) conflict(g, use, before, section);
+      }
+      // Ranges placed before: one diagnostic at the first shared page.
+      if (ranges.length > 0 && spend(ranges.length, h))
+        for (const r of ranges) {
+          const lo = r.start > start ? r.start : start;
+          const hi = r.end < end ? r.end : end;
+          if (lo < hi && (r.start - start) % PAGE === 0n) conflict(lo, use, r.use, section);
+        }
+      ranges.push({ start, end, use });
     };
     for (const h of file.directives) {
       if (h.kind === 'ParameterArea') {
@@ -82,9 +149,7 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
         place(h.gpa, { header: h, what: 'page' }, '7.1');
       } else if (h.kind === 'ParameterInsert') {
         const size = areas.get(h.parameterAreaIndex) ?? PAGE;
-        const pages = (size + PAGE - 1n) / PAGE;
-        const n = pages > BigInt(MAX_INSERT_PAGES) ? MAX_INSERT_PAGES : Number(pages);
-        for (let k = 0; k < n; k++) place(h.gpa + BigInt(k) * PAGE, { header: h, what: 'parameter area' }, '7.5');
+        placeRange(h.gpa, (size + PAGE - 1n) / PAGE, { header: h, what: 'parameter area' }, '7.5');
       } else if (isVpContext(h) && h.kind !== 'VpContext') {
         // ('VpContext' is a context that could not be decoded for its platform: already an error of its own.)
         const vtl = (h as { vtl?: number }).vtl ?? 0;

@@ -14,7 +14,7 @@ import {
 import { MAX_MEASURE_OPS, type SnpOptions } from './options';
 import type { SnpOp } from './snp-chain';
 import { SNP_PAGE_TYPE } from './snp-page-info';
-import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, trimRefused, WorkBudget, type MeasureSource } from './source';
 
 /** The GPA QEMU/KVM measures the boot VMSA at (§14.7, §16.3). */
 export const KVM_VMSA_GPA = 0xfffffffff000n;
@@ -149,7 +149,7 @@ export function snpOps(
         break;
     }
   }
-  return { ops, idBlock, diagnostics: diags.done() };
+  return { ...trimRefused(ops, diags.done()), idBlock };
 }
 
 function vmsaCheck(

@@ -1,6 +1,6 @@
 // What the measurement engines read from a parsed IGVM file (src/core/igvm/types.ts): the three header lists.
 // A narrow view so tests and the composer can measure a model that was never serialized.
-import type { Diagnostics } from '../diagnostics';
+import type { Diagnostic, Diagnostics } from '../diagnostics';
 import type { IgvmFile, IgvmHeader } from '../igvm/types';
 import { MAX_MEASURE_OPS } from './options';
 
@@ -99,4 +99,31 @@ export class ParameterAreas {
     }
     return s;
   }
+}
+
+/** Errors with which an engine stops or caps a measurement that would cost more than the file warrants. */
+const WORK_REFUSALS = new Set(['MEASURE_TOO_MANY_OPS', 'MEASURE_WORK_LIMIT', 'MEASURE_SIZE_TOO_LARGE']);
+
+/**
+ * Operations a refused measurement still hashes: enough for the ledger to show where the file goes wrong. A refused
+ * measurement was already truncated and its digest is withheld (an error diagnostic), but hashing its 2^19 operations
+ * cost the worker ~7 s in JavaScript SHA-384 (igvmmeasure profile, 4096 2 MiB pages; issue 11).
+ */
+export const REFUSED_PREFIX_OPS = 1024;
+
+/** `ops`, cut to REFUSED_PREFIX_OPS when `diagnostics` refuse the work (an info diagnostic says so). */
+export function trimRefused<T>(ops: T[], diagnostics: readonly Diagnostic[]): { ops: T[]; diagnostics: Diagnostic[] } {
+  if (ops.length <= REFUSED_PREFIX_OPS || !diagnostics.some((d) => d.severity === 'error' && WORK_REFUSALS.has(d.code)))
+    return { ops, diagnostics: [...diagnostics] };
+  return {
+    ops: ops.slice(0, REFUSED_PREFIX_OPS),
+    diagnostics: [
+      ...diagnostics,
+      {
+        severity: 'info',
+        code: 'MEASURE_REFUSED_PREFIX',
+        message: `the measurement is refused: only its first ${REFUSED_PREFIX_OPS} of ${ops.length} operations are hashed, for the ledger (no digest)`,
+      },
+    ],
+  };
 }

@@ -6,7 +6,7 @@ import { defaultHash, type HashBackend } from '../hash/hash';
 import { IGVM_PAGE_FLAG, type IgvmSupportedPlatform, appliesTo } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS, type TdxOrder } from './options';
-import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, trimRefused, WorkBudget, type MeasureSource } from './source';
 import { memPageAddRecord, mrExtendRecord, TDX_EXTEND_CHUNK } from './tdx-records';
 
 export interface TdxOp {
@@ -55,7 +55,7 @@ export function tdxOps(
         ops.push({ header: h.index, offset: h.offset, gpa: h.gpa + BigInt(k) * 4096n, extend: false });
     }
   }
-  return { ops, diagnostics: diags.done() };
+  return trimRefused(ops, diags.done());
 }
 
 const ZERO_PAGE = new Uint8Array(4096);

@@ -12,7 +12,7 @@ import {
 } from '../igvm/types';
 import type { LedgerEntry } from './ledger';
 import { MAX_MEASURE_OPS } from './options';
-import { pagesOf, ParameterAreas, WorkBudget, type MeasureSource } from './source';
+import { pagesOf, ParameterAreas, trimRefused, WorkBudget, type MeasureSource } from './source';
 
 /** Chunk types and sizes (§14.5). */
 const CHUNK_VP_REGISTER = 0;
@@ -116,7 +116,8 @@ export function vbsOps(
         break;
     }
   }
-  return { ops: [...ops, ...registers], diagnostics: diags.done() };
+  const t = trimRefused(ops, diags.done());
+  return { ops: [...t.ops, ...registers], diagnostics: t.diagnostics };
 }
 
 export interface VbsResult {

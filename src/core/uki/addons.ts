@@ -98,6 +98,9 @@ export function mergeAddons(
   for (const a of ordered) {
     const m = a.model ?? parseUki(a.file);
     const label = `${a.scope} add-on ${a.fileName}`;
+    // A damaged add-on (sections past the end of the file, …) must not yield a command line or a digest: its
+    // errors are the merge's (found by the compose fuzz family: a mutated add-on gave launch digests, issue 11).
+    for (const x of m.diagnostics) if (x.severity === 'error') d.add({ ...x, message: `${label}: ${x.message}` });
     if (m.base.some((s) => s.name === '.linux') || m.kind === 'uki') {
       d.error('ADDON_HAS_LINUX', `${label} contains .linux; systemd-stub refuses it`, { spec: SPEC });
       continue;

@@ -4,6 +4,9 @@ import { useState, type DragEvent, type ReactNode } from 'react';
 import { VCPU_TYPE_NAMES } from '../../core/vmsa/vcpu-types';
 import { LAUNCH_LIMITS } from '../../core/settings/launch-settings';
 import { composeProfileOf } from '../../core/fuki/compose';
+import type { Receipt } from '../../core/fuki/receipt';
+import { referenceValuesOfReceipt } from '../../core/export/reference-values';
+import { trusteeReferenceValues } from '../../core/export/trustee';
 import type { ComposeRequest, ComposeResponse } from '../../workers/compose';
 import { openFiles } from '../actions';
 import { engine } from '../engine';
@@ -406,6 +409,7 @@ const PENDING_LABEL = {
   igvm: 'Building the IGVM…',
   fuki: 'Building the FUKI PE…',
   receipt: 'Building the receipt…',
+  trustee: 'Building the Trustee reference values…',
   inspect: 'Building the IGVM and FUKI, then opening them…',
 } as const;
 
@@ -443,7 +447,7 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       setPending(undefined);
     }
   };
-  const run = async (what: 'igvm' | 'fuki' | 'receipt') => {
+  const run = async (what: 'igvm' | 'fuki' | 'receipt' | 'trustee') => {
     setError(undefined);
     setPending(what);
     try {
@@ -452,7 +456,13 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
       );
       if (what === 'igvm') download(out.fileNames.igvm, out.igvm, 'application/octet-stream');
       else if (what === 'fuki') download(out.fileNames.fuki, out.fuki!, 'application/efi');
-      else download(out.fileNames.receipt, out.receiptJson, 'application/json');
+      else if (what === 'receipt') download(out.fileNames.receipt, out.receiptJson, 'application/json');
+      else {
+        // Every digest of the receipt (and of its add-on combinations) under Trustee's reference-value names.
+        const values = trusteeReferenceValues(referenceValuesOfReceipt(JSON.parse(out.receiptJson) as Receipt));
+        if (!Object.keys(values).length) throw new Error('No SNP launch digest or TDX MRTD to export');
+        download(out.fileNames.receipt.replace(/\.receipt\.json$/, '.trustee.json'), JSON.stringify(values, null, 2), 'application/json');
+      }
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -516,6 +526,15 @@ function Downloads({ request, disabled }: { request: ComposeRequest; disabled?: 
         onClick={() => void run('receipt')}
       >
         Download receipt
+      </button>
+      <button
+        type="button"
+        disabled={off}
+        title={why ?? 'Trustee RVPS reference values (snp_launch_measurement / mr_td) of every digest in the receipt'}
+        data-testid="download-trustee"
+        onClick={() => void run('trustee')}
+      >
+        Download Trustee JSON
       </button>
       <button
         type="button"

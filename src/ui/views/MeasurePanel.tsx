@@ -20,6 +20,10 @@ import { plural } from '../format';
 import { useApp, useFileView, type FileViewState } from '../store';
 import { LAUNCH_DEFAULTS } from '../../core/settings/launch-settings';
 import { contentFileName, measurementReceipt } from '../../core/fuki/receipt';
+import { launchMeasurementCorim } from '../../core/export/corim';
+import { publishedReceipt } from '../../core/export/receipt-json';
+import { referencePlatformOf, type ReferenceValue } from '../../core/export/reference-values';
+import { trusteeReferenceValues } from '../../core/export/trustee';
 
 const ROW_PX = 28;
 
@@ -176,6 +180,22 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
   );
 }
 
+/** Saves bytes or text locally under `name` (a blob URL; nothing is uploaded). */
+function saveFile(name: string, data: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([data], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The measurement as a reference value a verifier takes (SNP, TDX, VBS), or undefined (SEV/SEV-ES tool values). */
+function referenceValueOf(out: MeasureResult): ReferenceValue | undefined {
+  const platform = referencePlatformOf(out.platform);
+  return platform && out.digest && !out.withheld ? { platform, digest: out.digest } : undefined;
+}
+
 /** A measurement receipt (core/fuki/receipt.ts, the same typed receipt as compositions), saved locally (no upload). */
 function downloadReceipt(result: OpenResult, options: MeasureOptions, out: MeasureResult): void {
   // Never a receipt for a withheld (damaged-file) value, whatever the caller shows.
@@ -193,12 +213,22 @@ function downloadReceipt(result: OpenResult, options: MeasureOptions, out: Measu
     steps: out.entries.map((e, step) => ({ step, ...e })),
     diagnostics: out.diagnostics,
   });
-  const url = URL.createObjectURL(new Blob([JSON.stringify(receipt, null, 2)], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = contentFileName(result.name, out, 'receipt.json');
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveFile(contentFileName(result.name, out, 'receipt.json'), JSON.stringify(publishedReceipt(receipt), null, 2), 'application/json');
+}
+
+/** The CoRIM (igvm crate launch-measurement profile) of this digest. */
+function downloadCorim(result: OpenResult, out: MeasureResult): void {
+  const v = referenceValueOf(out);
+  const bytes = v && launchMeasurementCorim(v);
+  if (bytes) saveFile(contentFileName(result.name, out, 'corim.cbor'), bytes as Uint8Array<ArrayBuffer>, 'application/rim+cbor');
+}
+
+/** Trustee RVPS reference values of this digest. */
+function downloadTrustee(result: OpenResult, out: MeasureResult): void {
+  const v = referenceValueOf(out);
+  if (!v) return;
+  const t = trusteeReferenceValues([v]);
+  if (Object.keys(t).length) saveFile(contentFileName(result.name, out, 'trustee.json'), JSON.stringify(t, null, 2), 'application/json');
 }
 
 function Select({
@@ -603,6 +633,30 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                     onClick={() => downloadReceipt(result, options, out)}
                   >
                     Download receipt (JSON)
+                  </button>
+                )}
+                {referenceValueOf(out) && (
+                  <button
+                    type="button"
+                    className="small-button"
+                    data-testid="download-corim"
+                    disabled={state.busy}
+                    title="Unsigned CoRIM, microsoft/igvm launch-measurement profile"
+                    onClick={() => downloadCorim(result, out)}
+                  >
+                    Download CoRIM
+                  </button>
+                )}
+                {referenceValueOf(out) && referenceValueOf(out)!.platform !== 'VSM_ISOLATION' && (
+                  <button
+                    type="button"
+                    className="small-button"
+                    data-testid="download-trustee"
+                    disabled={state.busy}
+                    title="Trustee RVPS reference values (snp_launch_measurement / mr_td)"
+                    onClick={() => downloadTrustee(result, out)}
+                  >
+                    Download Trustee JSON
                   </button>
                 )}
                 {out.digest && (
