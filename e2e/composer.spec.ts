@@ -12,7 +12,7 @@ import { parsePe } from '../src/core/pe/parse';
 import { buildUki } from '../src/core/uki/build';
 import { decodeEfifw } from '../src/core/uki/efifw';
 import { decodeHwids } from '../src/core/uki/hwids';
-import { CORPUS, expect, test } from './fixtures';
+import { CORPUS, expect, holdableWorkers, holdWorkers, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
 const UKI = resolve(CORPUS, 'pe/uki-262.efi');
@@ -230,4 +230,80 @@ test('a long add-on matrix (8 add-ons with 2 MiB initrds, 256 combinations) can 
   await page.getByTestId('addon-7').uncheck();
   await expectDigests(page, seven.receipt);
   await expect(page.getByTestId('matrix-stopped')).toBeHidden();
+});
+
+test('launch settings: zzz withdraws the digest until valid, Enter and input apply, long actions show progress at once, downloads wait while stale', async ({
+  page,
+}, info) => {
+  test.setTimeout(180_000);
+  // The classic-equivalent profile: a 2-vCPU launch is one KVM can reproduce (qemu-igvm takes one VMSA only).
+  const one = compose(['--uki', UKI, '--profile', 'classic-equivalent']);
+  const two = compose(['--uki', UKI, '--profile', 'classic-equivalent', '--vcpus', '2']);
+  expect(two.receipt.measurements[0]!.digest).not.toBe(one.receipt.measurements[0]!.digest);
+  await holdableWorkers(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
+  await page.getByTestId('slot-uki-input').setInputFiles(UKI);
+  await page.getByRole('combobox', { name: 'Profile' }).selectOption('classic-equivalent');
+  await expectDigests(page, one.receipt);
+  const snp = page.getByTestId(testId(one.receipt.measurements[0]!));
+
+  // Invalid guest features, typed and applied on Enter: flagged inline, every digest and download withdrawn.
+  const gf = page.getByTestId('compose-guest-features');
+  await gf.fill('');
+  await gf.pressSequentially('zzz');
+  await gf.press('Enter');
+  await expect(gf).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#compose-guestFeatures-error')).toHaveText(/^Guest features: “zzz” is not a number/);
+  await expect(page.getByTestId('compose-withdrawn')).toContainText('Digests withdrawn until the launch settings are valid');
+  await expect(page.locator('[data-testid^="digest-"]')).toHaveCount(0);
+  await expect(page.getByTestId('addon-matrix')).toHaveCount(0);
+  for (const b of ['download-igvm', 'download-fuki', 'download-receipt', 'open-in-inspector'])
+    await expect(page.getByTestId(b), b).toHaveCount(0);
+  await shot(page, info, 'composer-invalid-guest-features');
+  // Valid again, on input alone (no blur, no Enter): the digest comes back, the same as before.
+  await gf.fill('0x1');
+  await expect(gf).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('compose-withdrawn')).toHaveCount(0);
+  await expectDigests(page, one.receipt);
+
+  // vCPUs typed and applied on Enter, with the worker held back: the old digest is marked stale, downloads wait.
+  await holdWorkers(page, 3000);
+  const vcpus = page.getByTestId('compose-vcpus');
+  await vcpus.press('Control+a');
+  await vcpus.pressSequentially('2');
+  await vcpus.press('Enter');
+  const block = page.locator('.composer-results .digest-block').first();
+  await expect(block).toHaveAttribute('data-stale', 'true');
+  await expect(page.getByTestId('recomputing').first()).toHaveText('recomputing…');
+  await expect(snp).toHaveText(one.receipt.measurements[0]!.digest);
+  for (const b of ['download-igvm', 'download-fuki', 'download-receipt', 'open-in-inspector'])
+    await expect(page.getByTestId(b), b).toBeDisabled();
+  await expect(page.getByRole('button', { name: /^Copy .*digest$/ }).first()).toBeDisabled();
+  await shot(page, info, 'composer-stale');
+  await holdWorkers(page, 0);
+  await expectDigests(page, two.receipt);
+  await expect(block).not.toHaveAttribute('data-stale');
+  await expect(page.getByTestId('download-fuki')).toBeEnabled();
+
+  // Long actions: the progress note is there before the worker has answered (its replies held back 2 s).
+  await holdWorkers(page, 2000);
+  const [fukiDownload] = await Promise.all([
+    page.waitForEvent('download', { timeout: 60_000 }),
+    (async () => {
+      await page.getByTestId('download-fuki').click();
+      await expect(page.getByTestId('download-pending')).toHaveText('Building the FUKI PE…');
+      for (const b of ['download-igvm', 'download-fuki', 'download-receipt', 'open-in-inspector'])
+        await expect(page.getByTestId(b), b).toBeDisabled();
+    })(),
+  ]);
+  expect(fukiDownload.suggestedFilename()).toMatch(/\.efi$/);
+  await expect(page.getByTestId('download-pending')).toHaveCount(0);
+  await page.getByTestId('open-in-inspector').click();
+  await expect(page.getByTestId('download-pending')).toHaveText('Building the IGVM and FUKI, then opening them…');
+  await expect(page.getByTestId('open-in-inspector')).toBeDisabled();
+  await holdWorkers(page, 0);
+  await expect(page.getByRole('heading', { name: 'composed.igvm' })).toBeVisible({ timeout: 60_000 });
 });

@@ -64,3 +64,34 @@ export async function teachCorpusTdx(page: Page): Promise<void> {
   await source.selectOption((await option.getAttribute('value'))!);
   await expect(page.getByTestId('step-counter')).toHaveText(/^Step 1 of \d+$/, { timeout: 30_000 });
 }
+
+/**
+ * Holds back every message from the app's workers by `window.__e2eHoldWorker` ms while it is set (comlink listens
+ * with addEventListener('message') on the Worker), so what the page shows before the worker answers can be looked
+ * at: stale digests, progress notes. Call before page.goto.
+ */
+export async function holdableWorkers(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const add = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (
+      this: EventTarget,
+      type: string,
+      fn: unknown,
+      opts?: unknown,
+    ) {
+      if (!(this instanceof Worker) || type !== 'message' || typeof fn !== 'function')
+        return add.call(this, type, fn as EventListener, opts as AddEventListenerOptions);
+      const held = (e: Event) => {
+        const w = window as unknown as { __e2eHoldWorker?: number };
+        if (w.__e2eHoldWorker) setTimeout(() => (fn as EventListener).call(this, e), w.__e2eHoldWorker);
+        else (fn as EventListener).call(this, e);
+      };
+      return add.call(this, type, held, opts as AddEventListenerOptions);
+    };
+  });
+}
+
+/** Sets (ms) or clears (0) the hold of holdableWorkers. */
+export async function holdWorkers(page: Page, ms: number): Promise<void> {
+  await page.evaluate((v) => ((window as unknown as { __e2eHoldWorker: number }).__e2eHoldWorker = v), ms);
+}

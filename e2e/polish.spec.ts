@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parsePe } from '../src/core/pe/parse';
-import { CORPUS, expect, manifest, teachCorpusTdx, test } from './fixtures';
+import { CORPUS, corpusFile, dropFiles, expect, manifest, teachCorpusTdx, test } from './fixtures';
 
 const FIRMWARE = resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd');
 const UKI = resolve(CORPUS, 'pe/uki-262.efi');
@@ -274,4 +274,50 @@ test.describe('phone width 390×844', () => {
     await page.waitForTimeout(500);
     await check('inspect UKI');
   });
+});
+
+test('copy buttons put the whole digest on the clipboard: launch digest, Authenticode, section, PCR 11, kernel; counts in the right number', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+  const copy = async (name: string | RegExp) => {
+    await page.getByRole('button', { name, exact: typeof name === 'string' }).first().click();
+    return clipboard();
+  };
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Measurement', exact: true }).click();
+  const digest = page.getByTestId('digest');
+  await expect(digest).toHaveText(/^[0-9a-f]{96}$/, { timeout: 30_000 });
+  expect(await copy(/^Copy SEV-SNP launch digest/)).toBe(await digest.textContent());
+  // The compare box next to it: the copied value matches.
+  await page.getByTestId('compare-input').fill((await clipboard()).toUpperCase());
+  await expect(page.getByTestId('compare-result')).toHaveText(/^✓ matches SEV-SNP launch digest/);
+  await expect(page.getByRole('region', { name: 'Ledger' })).toContainText(/\d+ runs? of \d[\d,]* steps?/);
+
+  const e = (manifest().pe as { path: string; authenticode: Record<string, Record<string, string>>; ukify_inspect: Record<string, { sha256: string }> }[]).find(
+    (x) => x.path === 'pe/uki-262.efi',
+  )!;
+  await dropFiles(page, [corpusFile(e.path)]);
+  await expect(page.getByRole('heading', { name: 'uki-262.efi' })).toBeVisible({ timeout: 30_000 });
+  expect(await copy('Copy Authenticode sha256')).toBe(e.authenticode.sha256!['systemd-pcrlock 262 lock-pe']);
+  expect(await copy('Copy SHA-256 of .linux')).toBe(e.ukify_inspect['.linux']!.sha256);
+  const pcr = await page.getByTestId('pcr11').locator('[data-phase="enter-initrd"]').textContent();
+  expect(await copy('Copy PCR 11 sha256 after enter-initrd')).toBe(pcr);
+  expect(await copy('Copy kernel Authenticode SHA-256')).toMatch(/^[0-9a-f]{64}$/);
+  // One button per section hash and per Authenticode algorithm (the other three computed on request).
+  const sections = page.getByTestId('pe-sections').locator('tbody tr');
+  await expect(page.getByRole('button', { name: /^Copy SHA-256 of / })).toHaveCount(await sections.count());
+  await expect(page.getByRole('button', { name: /^Copy Authenticode / })).toHaveCount(1);
+  await page.getByTestId('authenticode-more').click();
+  await expect(page.getByRole('button', { name: /^Copy Authenticode / })).toHaveCount(4, { timeout: 30_000 });
+  expect(await copy('Copy Authenticode sha512')).toBe(e.authenticode.sha512!['systemd-pcrlock 262 lock-pe']);
+  // Counts in the right number.
+  await expect(page.getByRole('region', { name: 'Sections' }).getByRole('heading', { level: 3 }).first()).toHaveText(
+    `Sections ${await sections.count()} sections`,
+  );
+  await expect(page.getByTestId('kernel-signature')).toContainText('(sha256, 1 certificate)');
 });

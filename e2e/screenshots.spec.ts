@@ -64,6 +64,32 @@ for (const size of SIZES) {
       await page.waitForTimeout(800);
       await shot('inspect-tdvf');
 
+      // The newer views: a FUKI with its payload measured, an add-on, damaged files (reasons, no digest), an OVMF
+      // measurement form, evidence (SNP report, TDX quote, event log).
+      const addon = corpusFile('pe/addon-262-cmdline-initrd.addon.efi');
+      const igvm = corpusFile('igvm/igvm-crate/lib-snp.igvm');
+      const more: [string, { name: string; bytes: Uint8Array }, string?][] = [
+        ['inspect-fuki', corpusFile('pe/uki-262-efifw.efi')],
+        ['inspect-addon', addon],
+        ['inspect-pe-damaged', { name: 'cut-addon.efi', bytes: addon.bytes.slice(0, 2000) }],
+        ['inspect-igvm-damaged', { name: 'cut-lib-snp.igvm', bytes: igvm.bytes.slice(0, 5000) }, 'Measurement'],
+        ['inspect-ovmf-measure', corpusFile('inputs/ovmf/sid/OVMF.amdsev.fd'), ''],
+        ['inspect-snp-report', corpusFile('attest/snp/oak-genoa-v5.bin')],
+        ['inspect-tdx-quote', corpusFile('attest/tdx/go-tdx-guest-v5.dat')],
+        ['inspect-eventlog', corpusFile('attest/eventlog/tpm/tpm2-tools-sd-boot-fedora37.bin')],
+      ];
+      for (const [view, file, tab] of more) {
+        await dropFiles(page, [file]);
+        await expect(page.getByRole('heading', { name: file.name })).toBeVisible({ timeout: 60_000 });
+        if (tab !== undefined) {
+          // '' = the measurement is part of the file's own view (OVMF): wait for it.
+          if (tab) await page.getByRole('tab', { name: tab, exact: true }).click();
+          await expect(page.getByTestId('digest').or(page.getByTestId('digest-withheld'))).toBeVisible({ timeout: 30_000 });
+        }
+        await page.waitForTimeout(800);
+        await shot(view);
+      }
+
       await page.getByRole('button', { name: 'Compose', exact: true }).click();
       await page.getByTestId('slot-firmware-input').setInputFiles(resolve(CORPUS, 'inputs/ovmf/sid/OVMF.amdsev.fd'));
       await page.getByTestId('slot-uki-input').setInputFiles(resolve(CORPUS, 'pe/uki-262.efi'));
@@ -74,6 +100,11 @@ for (const size of SIZES) {
       await shot('compose');
       await part('compose-inputs', 'Inputs');
       await part('compose-results', 'Measurement');
+      await page.getByTestId('compose-guest-features').fill('zzz');
+      await expect(page.getByTestId('compose-withdrawn')).toBeVisible();
+      await shot('compose-invalid');
+      await page.getByTestId('compose-guest-features').fill('0x1');
+      await expect(page.getByTestId('addon-matrix').locator('tbody.matrix-row')).toHaveCount(4, { timeout: 90_000 });
 
       await page.getByRole('button', { name: 'Teach', exact: true }).click();
       const counter = page.getByTestId('step-counter');

@@ -93,14 +93,18 @@ export function formatDiagnostic(d: Diagnostic): string {
  * Any error diagnostic blocks: a damaged or unlaunchable input yields a value that looks right and is wrong (issue 10).
  * Every digest-producing path (CLI, worker, compose) asks this one function.
  */
-export function digestBlocker(list: readonly Diagnostic[]): { reason: string; codes: string[] } | undefined {
+export function digestBlocker(
+  list: readonly Diagnostic[],
+  /** What a value computed anyway would be, for the reason's last clause (the default suits launch digests). */
+  consequence = 'a value computed from it would not be the launch measurement',
+): { reason: string; codes: string[] } | undefined {
   const codes: string[] = [];
   for (const d of list) if (d.severity === 'error' && !codes.includes(d.code)) codes.push(d.code);
   if (codes.length === 0) return undefined;
   const errors = list.filter((d) => d.severity === 'error').length;
   const shown = codes.slice(0, 4).join(', ') + (codes.length > 4 ? `, … (${codes.length - 4} more)` : '');
   return {
-    reason: `no digest: the input has ${errors} error${errors === 1 ? '' : 's'} (${shown}); a value computed from it would not be the launch measurement`,
+    reason: `no digest: the input has ${errors} error${errors === 1 ? '' : 's'} (${shown}); ${consequence}`,
     codes,
   };
 }

@@ -257,11 +257,17 @@ export interface PeView {
     length: number;
     kind: 'headers' | 'section' | 'certificates' | 'overlay' | 'symbols';
   }[];
-  /** The Authenticode digests computed so far (SHA-256 at open), in HASH_ALGORITHMS order. */
+  /** The Authenticode digests computed so far (SHA-256 at open), in HASH_ALGORITHMS order; empty when `withheld`. */
   authenticode: { algorithm: string; pad8: string; none: string }[];
   /** Algorithms whose Authenticode digests (and PCR 11 banks) are computed on demand: Engine.peDigests. */
   pendingAlgorithms?: string[];
   paddingMatters: boolean;
+  /**
+   * The file's structure has error diagnostics (truncated, sections past the end, …): its Authenticode digests,
+   * section SHA-256s, PCR 11 prediction, kernel and `.efifw` payload digests are all withheld (issue 10).
+   * Signature verdicts do not set it (a non-covering signature is shown as such).
+   */
+  withheld?: DigestWithheld;
   signatures: PeSignatureRow[];
   /** UKI view (src/core/uki): what kind of systemd PE this is and what it would put in PCR 11. */
   uki?: UkiView;
@@ -300,12 +306,23 @@ export interface UkiView {
       kind: 'igvm' | 'firmware' | 'unknown';
       measurements: { platform: string; label: string; digest: string; withheld?: DigestWithheld }[];
     };
+    /** The UKI itself is damaged: the payload is neither recognised nor measured from it. */
+    payloadWithheld?: DigestWithheld;
   }[];
   /**
    * The kernel in `.linux`, itself a PE: its Authenticode SHA-256 (what a kernel-signature check covers) and its own
    * signatures (e.g. the distribution's Secure Boot signer), file offsets relative to the UKI.
    */
-  kernel?: { offset: number; length: number; authenticodeSha256?: string; signatures: PeSignatureRow[] };
+  kernel?: {
+    offset: number;
+    length: number;
+    authenticodeSha256?: string;
+    /** Why there is no `authenticodeSha256`: the kernel PE or the UKI around it is damaged. */
+    authenticodeWithheld?: DigestWithheld;
+    signatures: PeSignatureRow[];
+  };
+  /** Set when the file is damaged: `pcr11` is then empty. */
+  pcr11Withheld?: DigestWithheld;
   /** PCR 11 predictions, one per profile (undefined = no profiles). */
   pcr11: {
     profile?: number;

@@ -1,6 +1,10 @@
 // Issue 10 item 1: a damaged IGVM never yields a digest. Every corpus IGVM, truncated (`head -c 5000`) and with a
 // wrong checksum, must produce error diagnostics, and `fukiscope measure` must then exit 1 with no digest on stdout
 // (also with --json: digest null; and with --force: the value only on stderr, labelled).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasErrors } from '../../core/diagnostics';
 import { parseIgvm } from '../../core/igvm/parse';
@@ -68,3 +72,46 @@ describe.skipIf(!corpusAvailable())('fukiscope measure on damaged copies of ever
     }
   });
 });
+
+/** bin/fukiscope.mjs, the installed command, over the bundle in dist-cli (built by `npm ci` / `npm run build:cli`). */
+const CLI = resolve(__dirname, '../../../bin/fukiscope.mjs');
+
+describe.skipIf(!corpusAvailable() || !existsSync(resolve(__dirname, '../../../dist-cli/fukiscope.mjs')))(
+  'the installed fukiscope command on damaged copies of every corpus IGVM',
+  () => {
+    it('truncated and bad-checksum files on disk: exit 1, no digest on stdout, the reason on stderr', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fukiscope-damaged-'));
+      try {
+        const list = paths();
+        expect(list.length).toBeGreaterThanOrEqual(8);
+        for (const rel of list) {
+          for (const [what, damage] of [
+            ['cut', truncated],
+            ['badsum', badChecksum],
+          ] as const) {
+            const file = join(dir, `${what}-${rel.replace(/\//g, '_')}`);
+            writeFileSync(file, damage(readCorpus(rel)));
+            for (const extra of [[], ['--json']]) {
+              const r = spawnSync(process.execPath, [CLI, 'measure', file, ...extra], { encoding: 'utf8' });
+              const id = `${what} ${rel} ${extra.join(' ')}`;
+              expect(r.status, id).toBe(1);
+              expect(r.stdout, id).not.toMatch(DIGEST);
+              if (extra.length === 0) expect(r.stderr, id).toContain('no digest');
+              else {
+                // For scripts: each platform says digest null, and why.
+                const out = JSON.parse(r.stdout) as { platforms: { digest: unknown; withheld?: { reason: string } }[] };
+                expect(out.platforms.length, id).toBeGreaterThan(0);
+                for (const p of out.platforms) {
+                  expect(p.digest, id).toBeNull();
+                  expect(p.withheld?.reason, id).toMatch(/^no digest/);
+                }
+              }
+            }
+          }
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 180_000);
+  },
+);

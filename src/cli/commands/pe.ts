@@ -70,8 +70,9 @@ export function formatPeSummary(s: PeSummary): string {
   lines.push('sections:');
   for (const x of s.sections)
     lines.push(
-      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256 ?? '(not hashed: limit)'}`,
+      `  ${e(x.name).padEnd(9)} va 0x${x.virtualAddress.toString(16).padStart(7, '0')} size ${String(x.virtualSize).padStart(9)}  sha256 ${x.sha256 ?? (s.withheld ? '(withheld)' : '(not hashed: limit)')}`,
     );
+  if (s.withheld) lines.push(`digests withheld (Authenticode, sections, PCR 11): ${e(s.withheld.reason)}`);
   if (s.authenticode) {
     lines.push(
       `authenticode${s.authenticode.paddingMatters ? ' (size not 8-aligned: pad8 = systemd/sbsign/osslsigncode, none = pesign -h)' : ''}:`,
@@ -189,7 +190,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       : undefined;
   // Stub-version-aware measured-boot prediction (evidence §4): PCR 4 images, 11, 12, the PCR 1 smbios tag, PCR 9.
   const measuredBoot =
-    s.kind === 'uki'
+    s.kind === 'uki' && !s.withheld
       ? bootPredictionView(
           predictBoot({ file }, parseAddonArgs(values.addon ?? [], io), {
             banks,
@@ -207,6 +208,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     if (measuredBoot) io.out(formatBootPrediction(measuredBoot).split('\n').map(e).join('\n'));
     for (const d of s.diagnostics) if (d.severity !== 'info') io.err(diagnosticLine(d) + '\n');
   }
+  if (s.withheld) io.err(`fukiscope pe: ${s.withheld.reason}\n`);
   // Like inspect: an error diagnostic (a damaged PE, a bad .efifw, …) fails the command (issue 11 item 7), and so does
   // a signature that does not cover its file (or the kernel inside a UKI).
   return (s.kind === 'pe' && !s.format) ||

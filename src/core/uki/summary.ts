@@ -6,6 +6,7 @@ import { toHex } from '../bytes/bytes';
 import type { Diagnostic } from '../diagnostics';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../hash/hash';
 import { authenticodeDigests, authenticodeLimitDiagnostic } from '../authenticode/digest';
+import { peDigestBlocker } from '../pe/digest-gate';
 import { sectionDigests } from '../pe/section-digests';
 import {
   completeVerdict,
@@ -100,6 +101,11 @@ export interface PeSummary {
     sections: BankHex;
     phases: Record<string, BankHex>;
   }[];
+  /**
+   * The file's structure has error diagnostics (core/pe/digest-gate.ts): `authenticode`, every section `sha256`,
+   * `pcr11` and the kernel's `authenticodeSha256` are then absent (issue 10).
+   */
+  withheld?: { reason: string; codes: string[] };
   diagnostics: Diagnostic[];
 }
 
@@ -152,6 +158,8 @@ function linuxInfo(
   s: UkiSection | undefined,
   hash: HashBackend,
   diagnostics: Diagnostic[],
+  /** The UKI around it is damaged: no kernel digest either. */
+  withheld: boolean,
 ): NonNullable<PeSummary['uki']>['linux'] {
   if (!s) return undefined;
   const at = s.pe.data.offset;
@@ -167,7 +175,7 @@ function linuxInfo(
     release: kernelRelease(kernel),
     machine: pe.coff?.machineName,
     signed: pe.certificates.length > 0,
-    authenticodeSha256: sha256 && toHex(sha256),
+    authenticodeSha256: sha256 && !withheld && !peDigestBlocker(pe.diagnostics) ? toHex(sha256) : undefined,
     signatures: sigs.map((g) => ({
       index: g.index,
       offset: at + g.content.offset,
@@ -197,6 +205,11 @@ export function summarizePe(
   const acLimit = authenticodeLimitDiagnostic(pe);
   const sectionHashes = sectionDigests(file, pe, 'sha256', hash);
   const sigs = embeddedSignatures(file, pe, 'pad8', hash);
+  const blocked = peDigestBlocker([
+    ...model.diagnostics,
+    ...(acLimit ? [acLimit] : []),
+    ...sectionHashes.diagnostics,
+  ]);
   const text = (s: UkiSection | undefined): string | undefined => s?.text;
   const all = [...model.base, ...model.profiles.flatMap((p) => p.sections)];
   const summary: PeSummary = {
@@ -215,14 +228,17 @@ export function summarizePe(
       pointerToRawData: s.pointerToRawData,
       sizeOfRawData: s.sizeOfRawData,
       characteristics: s.characteristics,
-      sha256: sectionHashes.digests[s.index] && toHex(sectionHashes.digests[s.index]!),
+      sha256: !blocked && sectionHashes.digests[s.index] ? toHex(sectionHashes.digests[s.index]!) : undefined,
     })),
-    authenticode: ac && {
-      paddingMatters: ac.paddingMatters,
-      digests: Object.fromEntries(
-        Object.entries(ac.digests).map(([k, v]) => [k, { pad8: toHex(v.pad8), none: toHex(v.none) }]),
-      ) as Record<HashAlgorithm, { pad8: Hex; none: Hex }>,
-    },
+    authenticode:
+      ac && !blocked
+        ? {
+            paddingMatters: ac.paddingMatters,
+            digests: Object.fromEntries(
+              Object.entries(ac.digests).map(([k, v]) => [k, { pad8: toHex(v.pad8), none: toHex(v.none) }]),
+            ) as Record<HashAlgorithm, { pad8: Hex; none: Hex }>,
+          }
+        : undefined,
     signatures: sigs.map((s) => ({
       index: s.index,
       offset: s.content.offset,
@@ -235,7 +251,8 @@ export function summarizePe(
       certificates: s.certificates.map((c) => c.subject),
       verdict: s.verdict,
     })),
-    pcr11: model.kind === 'uki' ? pcrRows(file, model, opts.banks ?? PCR_BANKS, hash) : [],
+    pcr11: model.kind === 'uki' && !blocked ? pcrRows(file, model, opts.banks ?? PCR_BANKS, hash) : [],
+    ...(blocked && { withheld: blocked }),
     diagnostics: [
       ...model.diagnostics,
       ...(acLimit ? [acLimit] : []),
@@ -258,7 +275,7 @@ export function summarizePe(
       efifw: all.flatMap((s) =>
         s.efifw ? [{ fwid: s.efifw.fwid, format: s.efifw.format, payloadSize: s.efifw.payload.length }] : [],
       ),
-      linux: linuxInfo(file, pick(model.base, '.linux'), hash, summary.diagnostics),
+      linux: linuxInfo(file, pick(model.base, '.linux'), hash, summary.diagnostics, !!blocked),
       // Aliasing headers share one decoded .hwids (model.ts): list each decoded table once.
       hwids: [...new Set(all.map((s) => s.hwids).filter((h) => h !== undefined))]
         .flat()

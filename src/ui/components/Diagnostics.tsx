@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import { resolveSpecRef } from '../../core/spec';
-import { hex } from '../format';
+import { hex, plural } from '../format';
 
 const ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -44,9 +44,9 @@ export function DiagnosticsList({
   return (
     <div className="diagnostics">
       <p className="diag-counts" aria-live="polite">
-        <span className="sev sev-error">{counts.error} errors</span>{' '}
-        <span className="sev sev-warning">{counts.warning} warnings</span>{' '}
-        <span className="sev sev-info">{counts.info} notes</span>
+        <span className="sev sev-error">{plural(counts.error, 'error')}</span>{' '}
+        <span className="sev sev-warning">{plural(counts.warning, 'warning')}</span>{' '}
+        <span className="sev sev-info">{plural(counts.info, 'note')}</span>
       </p>
       <ul aria-label="Diagnostics">
         {sorted.slice(0, 500).map((d, i) => (

@@ -836,6 +836,9 @@ function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
               <td className="mono hash-cell" data-bank={bank}>
                 {v}
               </td>
+              <td>
+                <CopyButton text={v} what={`PCR 12 ${bank}`} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -891,7 +894,11 @@ function Matrix({ rows }: { rows: MatrixRows }) {
                     <div key={`${m.platform}:${m.profile ?? ''}:${m.tdxOrder ?? ''}`} title={m.meaning}>
                       <dt className="small">{matrixLabel(m)}</dt>
                       <dd>
-                        <code className="mono small hash-nowrap">{m.digest}</code>
+                        <code className="mono small hash-nowrap">{m.digest}</code>{' '}
+                        <CopyButton
+                          text={m.digest}
+                          what={`${matrixLabel(m)} digest of ${row.addons.length ? row.addons.join(' + ') : 'the UKI alone'}`}
+                        />
                       </dd>
                     </div>
                   ))}

@@ -11,10 +11,12 @@ import type {
   OpenResult,
 } from '../../workers/protocol';
 import { JobCancelledError } from '../../workers/client';
+import { CompareDigest, CopyButton } from '../components/Copy';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
+import { plural } from '../format';
 import { useApp, useFileView, type FileViewState } from '../store';
 import { LAUNCH_DEFAULTS } from '../../core/settings/launch-settings';
 import { contentFileName, measurementReceipt } from '../../core/fuki/receipt';
@@ -116,7 +118,7 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
             data-testid="ledger-expand-all"
             onClick={() => setOpen(allOpen ? new Set() : new Set(multi.map((r) => r.first)))}
           >
-            {allOpen ? 'Collapse all runs' : `Expand all runs (${out.entries.length.toLocaleString('en')} steps)`}
+            {allOpen ? 'Collapse all runs' : `Expand all runs (${plural(out.entries.length, 'step')})`}
           </button>
         </div>
       )}
@@ -603,9 +605,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                 <span className="stale-note" data-testid="recomputing">
                   recomputing…
                 </span>
-              ) : (
+              ) : out.withheld ? null : (
                 <span className="muted small">
-                  ({out.algorithm}, {out.entries.length.toLocaleString('en')} steps, {out.ms.toFixed(0)} ms)
+                  ({[out.algorithm, plural(out.entries.length, 'step'), `${out.ms.toFixed(0)} ms`].filter(Boolean).join(', ')})
                 </span>
               )}
             </div>
@@ -613,9 +615,14 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
               <Withheld out={out} force={force} onForce={setForce} />
             ) : (
               <>
-                <output className="digest mono" data-testid="digest" aria-label={out.label}>
-                  {out.digest || 'no digest: see the diagnostics below'}
-                </output>
+                <div className="digest-row">
+                  <output className="digest mono" data-testid="digest" aria-label={out.label}>
+                    {out.digest || 'no digest: see the diagnostics below'}
+                  </output>
+                  {out.digest && (
+                    <CopyButton text={out.digest} disabled={state.busy} what={out.label} />
+                  )}
+                </div>
                 {out.digest && (
                   <button
                     type="button"
@@ -652,6 +659,9 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                     Download Trustee JSON
                   </button>
                 )}
+                {out.digest && (
+                  <CompareDigest stale={state.busy} digests={[{ label: out.label, digest: out.digest }]} />
+                )}
               </>
             )}
             {out.idBlock && (
@@ -669,7 +679,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           <h3>
             Ledger{' '}
             <span className="muted small">
-              {out.runs.length.toLocaleString('en')} runs of {out.entries.length.toLocaleString('en')} steps
+              {plural(out.runs.length, 'run')} of {plural(out.entries.length, 'step')}
             </span>
           </h3>
           {out.diagnostics.length > 0 && (
@@ -678,7 +688,15 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
               onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })}
             />
           )}
-          <Ledger key={key} result={result} out={out} />
+          {out.entries.length > 0 ? (
+            <Ledger key={key} result={result} out={out} />
+          ) : (
+            <p className="muted" data-testid="ledger-empty">
+              {out.withheld
+                ? 'No ledger: nothing is measured from a damaged file.'
+                : 'No measured steps.'}
+            </p>
+          )}
         </section>
       )}
       {out?.vmsas && out.vmsas.length > 0 && (

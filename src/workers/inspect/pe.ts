@@ -18,6 +18,7 @@ import {
   verifySigners,
 } from '../../core/authenticode';
 import type { Diagnostic } from '../../core/diagnostics';
+import { peDigestBlocker } from '../../core/pe/digest-gate';
 import { kernelSignatureDiagnostics } from '../../core/uki/summary';
 import {
   parsePe,
@@ -35,6 +36,7 @@ import { ukiPcr11, type BankValues } from '../../core/uki/pcr';
 import type { HashAlgorithm, HashBackend } from '../../core/hash';
 import { withWebCryptoHashes } from '../webcrypto-replay';
 import type {
+  DigestWithheld,
   Field,
   OpenResult,
   PcrValues,
@@ -147,6 +149,13 @@ function authenticodeFor(bytes: Uint8Array, pe: PeFile, algs: readonly HashAlgor
 export async function peMoreDigests(bytes: Uint8Array, algs: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
   const pe = parsePe(bytes);
   const model = pe.ok ? parseUki(bytes, pe) : undefined;
+  // The digest gate, as at open: a damaged PE gets none of these either (its view offers none, and the engine API
+  // does not hand them out when asked directly).
+  const structural = [
+    ...(model?.diagnostics ?? pe.diagnostics),
+    ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+  ];
+  if (peDigestBlocker(structural)) return { authenticode: [], pcr11: [] };
   const { result } = await withWebCryptoHashes((hash) => ({
     authenticode: pe.ok ? (authenticodeFor(bytes, pe, algs, hash)?.rows ?? []) : [],
     pcr11: model
@@ -157,6 +166,23 @@ export async function peMoreDigests(bytes: Uint8Array, algs: readonly HashAlgori
       : [],
   }));
   return result;
+}
+
+/**
+ * The UKI view of a damaged file: no PCR 11 values, no kernel Authenticode digest and no .efifw payload digests, each
+ * replaced by the reason (the structure — profiles, .efifw entries, kernel signatures — stays visible).
+ */
+function withholdUki(uki: UkiView, withheld: DigestWithheld): UkiView {
+  return {
+    ...uki,
+    pcr11: [],
+    // Only where there was a prediction to withhold (an add-on has none: PCR 12, not 11).
+    ...(uki.pcr11.length > 0 && { pcr11Withheld: withheld }),
+    efifw: uki.efifw.map((f) => ({ ...f, payload: undefined, payloadWithheld: withheld })),
+    ...(uki.kernel && {
+      kernel: { ...uki.kernel, authenticodeSha256: undefined, authenticodeWithheld: withheld },
+    }),
+  };
 }
 
 /**
@@ -203,11 +229,14 @@ function kernelView(
   const kpe = parsePe(kernel);
   if (!kpe.ok) return undefined;
   const { signatures, sha256 } = signaturesAndSha256(kernel, kpe, hash);
+  // A damaged kernel PE (e.g. a UKI cut inside .linux) gets no Authenticode digest, like any damaged file.
+  const blocked = peDigestBlocker(kpe.diagnostics);
   return {
     view: {
       offset: at,
       length: kernel.length,
-      authenticodeSha256: sha256 && toHex(sha256),
+      authenticodeSha256: sha256 && !blocked ? toHex(sha256) : undefined,
+      ...(blocked && { authenticodeWithheld: { reason: blocked.reason, codes: blocked.codes } }),
       signatures: signatureRows(signatures, at),
     },
     diagnostics: kernelSignatureDiagnostics(signatures, at),
@@ -264,6 +293,14 @@ export async function inspectPe(
     sections: sectionDigests(bytes, pe, 'sha256', hash),
     uki: model && model.kind !== 'pe' ? ukiView(bytes, model, hash) : undefined,
   }));
+  // The digest gate (core/pe/digest-gate.ts): an error in the file's own structure withholds every digest of it.
+  const structural = [
+    ...(model?.diagnostics ?? pe.diagnostics),
+    ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
+    ...hashed.sections.diagnostics,
+  ];
+  const blocker = peDigestBlocker(structural);
+  const withheld: DigestWithheld | undefined = blocker && { reason: blocker.reason, codes: blocker.codes };
   const sections: PeSectionRow[] = [];
   for (const s of pe.sections) {
     // The bytes the one section-hash definition covers (core/pe/section-hash: ukify's VirtualSize bytes).
@@ -276,7 +313,7 @@ export async function inspectPe(
       virtualAddress: s.virtualAddress,
       virtualSize: s.virtualSize,
       flags: flags(s.characteristics),
-      sha256: hashed.sections.digests[s.index] && toHex(hashed.sections.digests[s.index]!),
+      sha256: !withheld && hashed.sections.digests[s.index] ? toHex(hashed.sections.digests[s.index]!) : undefined,
     };
     if (TEXT_SECTIONS.has(s.name))
       row.text = new TextDecoder('utf-8', { fatal: false })
@@ -287,7 +324,7 @@ export async function inspectPe(
   const { auth, sigs } = hashed;
   // Check 3 of every verdict (WebCrypto): the file's signatures and those of the kernel inside a UKI.
   await verifySigners(bytes, sigs);
-  const uki = hashed.uki?.view;
+  const uki = hashed.uki?.view && (withheld ? withholdUki(hashed.uki.view, withheld) : hashed.uki.view);
   const kernelDiagnostics = [
     ...(hashed.uki?.kernelDiagnostics ?? []),
     ...(uki?.kernel ? await completeRows(bytes, uki.kernel.signatures, '.linux: ') : []),
@@ -299,10 +336,11 @@ export async function inspectPe(
     entryPoint: '0x' + (pe.optional?.addressOfEntryPoint ?? 0).toString(16),
     sections,
     layout: layout(pe),
-    authenticode: auth?.rows ?? [],
-    ...(auth && { pendingAlgorithms: HASH_ALGORITHMS.filter((a) => !OPEN_ALGORITHMS.includes(a)) }),
+    authenticode: withheld ? [] : (auth?.rows ?? []),
+    ...(auth && !withheld && { pendingAlgorithms: HASH_ALGORITHMS.filter((a) => !OPEN_ALGORITHMS.includes(a)) }),
     paddingMatters: auth?.paddingMatters ?? false,
-    uki: uki && model ? withPayloads(bytes, model, uki) : uki,
+    ...(withheld && { withheld }),
+    uki: uki && model && !withheld ? withPayloads(bytes, model, uki) : uki,
     loaderInfo: model?.stubInfo,
     signatures: signatureRows(sigs),
   };
@@ -330,9 +368,7 @@ export async function inspectPe(
     kindLabel,
     summary,
     diagnostics: [
-      ...(model?.diagnostics ?? pe.diagnostics),
-      ...[authenticodeLimitDiagnostic(pe)].filter((d): d is Diagnostic => d !== undefined),
-      ...hashed.sections.diagnostics,
+      ...structural,
       ...sigs.flatMap((s) => s.diagnostics),
       ...kernelDiagnostics,
     ],

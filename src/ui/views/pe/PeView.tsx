@@ -2,17 +2,39 @@
 // section table with SHA-256 and decoded text, Authenticode digests (both padding conventions) and the
 // embedded signatures, linked to the hex view.
 import { CHECK_LABELS, CHECK_NAMES, verdictText } from '../../../core/authenticode/verdict';
-import type { OpenResult, PeView as PeData } from '../../../workers/protocol';
+import type { DigestWithheld, OpenResult, PeView as PeData } from '../../../workers/protocol';
 import { computePeDigests, openEfifwPayload } from '../../actions';
 import { useState } from 'react';
+import { CopyButton } from '../../components/Copy';
 import { BytesCard } from '../../components/HexView';
-import { bytesLabel, hex } from '../../format';
+import { withheldSentence } from '../../form-values';
+import { bytesLabel, hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
 import { SummaryCard } from '../SummaryCard';
 import { UkiPanel } from './UkiPanel';
 
 const STATUS_MARK = { pass: '✓', fail: '✗', 'not-checked': '?' } as const;
+
+/** Why a damaged file's digests are not shown (as the IGVM measure panel says for a withheld launch digest). */
+export function WithheldNote({
+  withheld,
+  what,
+  testId = 'pe-digests-withheld',
+}: {
+  withheld: DigestWithheld;
+  /** What is withheld, e.g. "Authenticode digests". */
+  what: string;
+  testId?: string;
+}) {
+  return (
+    <div className="digest-withheld" data-testid={testId} role="status">
+      <p>
+        <strong>No {what}.</strong> {withheldSentence(withheld.reason)} The diagnostics say what is wrong.
+      </p>
+    </div>
+  );
+}
 
 /**
  * Embedded Authenticode signatures: does each cover the file (only when all three checks pass: image digest,
@@ -50,7 +72,7 @@ function Signatures({
                   : `✗ does not cover ${covers}`}
             </span>{' '}
             <span className="muted small">
-              ({s.digestAlgorithm}, {s.certificates} certificates){' '}
+              ({s.digestAlgorithm}, {plural(s.certificates, 'certificate')}){' '}
               <button type="button" className="link small" onClick={() => show(s.offset, s.length)}>
                 @{hex(s.offset)}
               </button>
@@ -173,50 +195,83 @@ export default function PeView({ result }: { result: OpenResult }) {
             </div>
           )}
           <h3>Authenticode digests</h3>
-          {pe.paddingMatters && (
-            <p className="muted small">
-              The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign,
-              osslsigncode pad; pesign -h does not). Both are shown.
-            </p>
-          )}
-          <table className="grid compact" data-testid="authenticode">
-            <thead>
-              <tr>
-                <th scope="col">Hash</th>
-                <th scope="col">Padded to 8</th>
-                {pe.paddingMatters && <th scope="col">Unpadded</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {pe.authenticode.map((a) => (
-                <tr key={a.algorithm}>
-                  <th scope="row">{a.algorithm}</th>
-                  <td className="mono hash-cell" data-alg={a.algorithm}>
-                    {a.pad8}
-                  </td>
-                  {pe.paddingMatters && <td className="mono hash-cell">{a.none}</td>}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {pe.pendingAlgorithms && pe.pendingAlgorithms.length > 0 && (
-            <p className="small">
-              <button type="button" data-testid="authenticode-more" disabled={moreState === 'busy'} onClick={moreDigests}>
-                {moreState === 'busy' ? 'Computing…' : `Compute ${pe.pendingAlgorithms.join(', ')} too`}
-              </button>{' '}
-              <span className="muted">(each is another pass over the file; SHA-256 is what the signature check uses)</span>
-              {moreState && moreState !== 'busy' && <span role="alert"> {moreState}</span>}
-            </p>
+          {pe.withheld ? (
+            <WithheldNote withheld={pe.withheld} what="Authenticode digests" />
+          ) : (
+            <>
+              {pe.paddingMatters && (
+                <p className="muted small">
+                  The hashed length is not a multiple of 8: tools disagree on padding (systemd, sbsign,
+                  osslsigncode pad; pesign -h does not). Both are shown.
+                </p>
+              )}
+              <table className="grid compact" data-testid="authenticode">
+                <thead>
+                  <tr>
+                    <th scope="col">Hash</th>
+                    <th scope="col">Padded to 8</th>
+                    {pe.paddingMatters && <th scope="col">Unpadded</th>}
+                  </tr>
+                </thead>
+                <tbody>
+                  {pe.authenticode.map((a) => (
+                    <tr key={a.algorithm}>
+                      <th scope="row">{a.algorithm}</th>
+                      <td>
+                        <div className="digest-row">
+                          <span className="mono hash-cell" data-alg={a.algorithm}>
+                            {a.pad8}
+                          </span>
+                          <CopyButton text={a.pad8} what={`Authenticode ${a.algorithm}${pe.paddingMatters ? ' (padded)' : ''}`} />
+                        </div>
+                      </td>
+                      {pe.paddingMatters && (
+                        <td>
+                          <div className="digest-row">
+                            <span className="mono hash-cell">{a.none}</span>
+                            <CopyButton text={a.none} what={`Authenticode ${a.algorithm} (unpadded)`} />
+                          </div>
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {pe.pendingAlgorithms && pe.pendingAlgorithms.length > 0 && (
+                <p className="small">
+                  <button type="button" data-testid="authenticode-more" disabled={moreState === 'busy'} onClick={moreDigests}>
+                    {moreState === 'busy' ? 'Computing…' : `Compute ${pe.pendingAlgorithms.join(', ')} too`}
+                  </button>{' '}
+                  <span className="muted">(each is another pass over the file; SHA-256 is what the signature check uses)</span>
+                  {moreState && moreState !== 'busy' && <span role="alert"> {moreState}</span>}
+                </p>
+              )}
+            </>
           )}
           <h3>Signatures</h3>
           <Signatures rows={pe.signatures} show={show} empty="Not signed." />
           {pe.uki?.kernel && (
             <>
               <h3>Kernel (.linux) signatures</h3>
-              <p className="muted small" data-testid="kernel-authenticode">
-                The kernel inside the UKI is a PE of its own; Authenticode SHA-256{' '}
-                <span className="mono">{pe.uki.kernel.authenticodeSha256 ?? '—'}</span>
-              </p>
+              {pe.uki.kernel.authenticodeSha256 ? (
+                <div className="muted small" data-testid="kernel-authenticode">
+                  The kernel inside the UKI is a PE of its own; Authenticode SHA-256
+                  <div className="digest-row">
+                    <span className="mono hash-cell">{pe.uki.kernel.authenticodeSha256}</span>
+                    <CopyButton text={pe.uki.kernel.authenticodeSha256} what="kernel Authenticode SHA-256" />
+                  </div>
+                </div>
+              ) : pe.uki.kernel.authenticodeWithheld ? (
+                <WithheldNote
+                  withheld={pe.uki.kernel.authenticodeWithheld}
+                  what="kernel Authenticode digest"
+                  testId="kernel-authenticode-withheld"
+                />
+              ) : (
+                <p className="muted small" data-testid="kernel-authenticode">
+                  The kernel inside the UKI is a PE of its own; its Authenticode SHA-256 could not be computed.
+                </p>
+              )}
               <Signatures
                 rows={pe.uki.kernel.signatures}
                 show={show}
@@ -230,16 +285,20 @@ export default function PeView({ result }: { result: OpenResult }) {
       </div>
       <div className="grid-2">
         <section className="card" aria-label="Sections">
-          <h3>Sections</h3>
-          <table className="grid compact" data-testid="pe-sections">
+          {/* SHA-256 next to the name: on a phone the table scrolls sideways, and the hash is what one copies. */}
+          <h3>
+            Sections <span className="muted small">{plural(pe.sections.length, 'section')}</span>
+          </h3>
+          {pe.withheld && <WithheldNote withheld={pe.withheld} what="section hashes" testId="sections-withheld" />}
+          <table className="grid compact pe-sections" data-testid="pe-sections">
             <thead>
               <tr>
                 <th scope="col">Name</th>
+                <th scope="col">SHA-256</th>
                 <th scope="col">File offset</th>
                 <th scope="col">Size</th>
                 <th scope="col">RVA</th>
                 <th scope="col">Flags</th>
-                <th scope="col">SHA-256</th>
               </tr>
             </thead>
             <tbody>
@@ -250,13 +309,22 @@ export default function PeView({ result }: { result: OpenResult }) {
                       {s.name || `#${s.index}`}
                     </button>
                   </th>
+                  <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
+                    {s.sha256 ? (
+                      <span className="section-hash">
+                        {`${s.sha256.slice(0, 16)}…`}{' '}
+                        <CopyButton text={s.sha256} what={`SHA-256 of ${s.name || `section ${s.index}`}`} />
+                      </span>
+                    ) : pe.withheld ? (
+                      'withheld'
+                    ) : (
+                      'not hashed (limit)'
+                    )}
+                  </td>
                   <td className="mono">{hex(s.offset)}</td>
                   <td>{bytesLabel(s.length)}</td>
                   <td className="mono">{hex(s.virtualAddress)}</td>
                   <td className="small">{s.flags}</td>
-                  <td className="mono small" title={s.sha256} data-sha256={s.sha256}>
-                    {s.sha256 ? `${s.sha256.slice(0, 16)}…` : 'not hashed (limit)'}
-                  </td>
                 </tr>
               ))}
             </tbody>

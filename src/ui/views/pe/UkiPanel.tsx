@@ -3,6 +3,7 @@
 import { CopyButton } from '../../components/Copy';
 import { useState } from 'react';
 import type { UkiView } from '../../../workers/protocol';
+import { withheldSentence } from '../../form-values';
 import { bytesLabel, hex } from '../../format';
 
 const BANKS = ['sha256', 'sha384', 'sha1', 'sha512'];
@@ -28,7 +29,13 @@ export function UkiPanel({
   return (
     <section className="card" aria-label="UKI measurements">
       <h3>PCR 11 prediction</h3>
-      {!pred ? (
+      {uki.pcr11Withheld ? (
+        <div className="digest-withheld" data-testid="pcr11-withheld" role="status">
+          <p>
+            <strong>No PCR 11 prediction.</strong> {withheldSentence(uki.pcr11Withheld.reason)}
+          </p>
+        </div>
+      ) : !pred ? (
         <p className="muted">
           {uki.kind === 'addon'
             ? 'Add-ons are measured into PCR 12 by systemd-stub, not PCR 11.'
@@ -122,13 +129,28 @@ export function UkiPanel({
                     </button>
                   </>
                 )}
+                {f.payloadWithheld && (
+                  <div className="digest-withheld" data-testid="efifw-withheld" role="status">
+                    <p>
+                      <strong>Payload not measured.</strong> {withheldSentence(f.payloadWithheld.reason)}
+                    </p>
+                  </div>
+                )}
                 {f.payload?.measurements.map((m) => (
                   <div key={m.platform} className="digest-block" data-testid="efifw-measurement">
                     <div className="digest-label">{m.label}</div>
                     {m.digest ? (
-                      <code className="digest">{m.digest}</code>
+                      <div className="digest-row">
+                        <code className="digest">{m.digest}</code>
+                        <CopyButton text={m.digest} what={`${m.label} of ${f.fwid}`} />
+                      </div>
                     ) : (
-                      <p className="muted small">{m.withheld?.reason ?? 'no digest'}</p>
+                      <div className="digest-withheld" data-testid="efifw-measurement-withheld">
+                        <p className="small">
+                          <strong>No digest.</strong>{' '}
+                          {m.withheld ? withheldSentence(m.withheld.reason) : 'It could not be computed.'}
+                        </p>
+                      </div>
                     )}
                   </div>
                 ))}
