@@ -806,7 +806,9 @@ function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
     <details className="pcr12" data-testid="pcr12">
       <summary>
         PCR 12 from the add-ons (systemd-stub):{' '}
-        <span className="mono small">sha256 {pcr12.values.sha256}</span>
+        {/* The bank name apart from the hex: only the hex may break anywhere (390 px showed "sha25 6"). */}
+        <span className="mono small hash-nowrap">sha256</span>{' '}
+        <span className="mono hash-cell">{pcr12.values.sha256}</span>
       </summary>
       <table className="grid compact small">
         <caption>Events in the order the stub extends them (SHA-256 of each)</caption>
