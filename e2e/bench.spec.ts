@@ -80,10 +80,24 @@ async function openHeld(page: Page, name: string, testId: string): Promise<numbe
   );
 }
 
-/** Scrolls an element top to bottom in 300 animation frames; frame-time percentiles and rows in the DOM. */
+/**
+ * Scrolls an element top to bottom in 300 animation frames; frame-time percentiles and rows in the DOM. The
+ * long animation frames (PerformanceObserver 'long-animation-frame', Chromium) seen meanwhile say where the time of
+ * a long frame went: script (our JavaScript: React, the virtualizer), style + layout, or neither (the thread was
+ * not running: on a shared 2-core machine a frame can be long with almost no work in it).
+ */
 async function scrollFrames(el: Locator) {
   await expect(el).toBeVisible();
   return el.evaluate(async (node) => {
+    type Loaf = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; blockingDuration: number; scripts: { duration: number; sourceFunctionName?: string; invoker?: string }[] };
+    const loafs: Loaf[] = [];
+    let observer: PerformanceObserver | undefined;
+    try {
+      observer = new PerformanceObserver((l) => loafs.push(...(l.getEntries() as Loaf[])));
+      observer.observe({ type: 'long-animation-frame', buffered: false });
+    } catch {
+      observer = undefined; // not supported: no attribution
+    }
     const frames: number[] = [];
     let last = performance.now();
     const steps = 300;
@@ -94,7 +108,16 @@ async function scrollFrames(el: Locator) {
       frames.push(now - last);
       last = now;
     }
+    await new Promise((r) => setTimeout(r, 50));
+    observer?.disconnect();
     frames.sort((a, b) => a - b);
+    const work = (e: Loaf) => {
+      const script = e.scripts.reduce((t, s) => t + s.duration, 0);
+      const styleLayout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+      const render = e.renderStart ? e.startTime + e.duration - e.renderStart : 0;
+      return { durationMs: Math.round(e.duration), scriptMs: Math.round(script), renderMs: Math.round(render), styleLayoutMs: Math.round(styleLayout), blockingMs: Math.round(e.blockingDuration), topScript: [...e.scripts].sort((a, b) => b.duration - a.duration)[0]?.invoker ?? '' };
+    };
+    const longest = [...loafs].sort((a, b) => b.duration - a.duration).slice(0, 3).map(work);
     return {
       rows: Number(node.getAttribute('aria-rowcount') ?? node.children.length),
       scrollHeightPx: node.scrollHeight,
@@ -103,6 +126,8 @@ async function scrollFrames(el: Locator) {
       p95Ms: frames[Math.floor(steps * 0.95)],
       maxMs: frames.at(-1),
       domRows: node.querySelectorAll('[role=row], li').length,
+      longAnimationFrames: observer ? loafs.length : null,
+      longestFrames: longest,
     };
   });
 }
@@ -279,24 +304,48 @@ test('browser benchmark: IGVM SNP measurement and one-page incremental recompute
   console.log(JSON.stringify(results, null, 2));
 });
 
-/** Resident and peak (VmHWM) memory, in bytes, of this browser's renderer processes (the page and its workers). */
-async function rendererMemory(page: Page): Promise<{ rss: number; peak: number; pids: number[] }> {
+interface ProcMemory {
+  pid: number;
+  rss: number;
+  hwm: number;
+  /** Private anonymous memory (heaps, ArrayBuffers) and the proportional set size (shared pages split). */
+  rssAnon: number;
+  rssFile: number;
+  rssShmem: number;
+  pss: number;
+}
+
+/**
+ * Resident and peak (VmHWM) memory, in bytes, of this browser's renderer processes (the page and its workers), and
+ * their proportional set size: RSS summed over processes counts the Chromium binary's shared pages once per
+ * renderer, PSS splits them between the processes mapping them.
+ */
+async function rendererMemory(page: Page): Promise<{ rss: number; peak: number; pss: number; anon: number; pids: number[]; procs: ProcMemory[] }> {
   const cdp = await page.context().browser()!.newBrowserCDPSession();
   const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
   await cdp.detach();
   const pids = info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
-  let rss = 0;
-  let peak = 0;
+  const procs: ProcMemory[] = [];
+  const kib = (text: string, key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
   for (const pid of pids) {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      peak += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      procs.push({
+        pid,
+        rss: kib(status, 'VmRSS'),
+        hwm: kib(status, 'VmHWM'),
+        rssAnon: kib(status, 'RssAnon'),
+        rssFile: kib(status, 'RssFile'),
+        rssShmem: kib(status, 'RssShmem'),
+        pss: kib(rollup, 'Pss'),
+      });
     } catch {
       // the process is gone
     }
   }
-  return { rss, peak, pids };
+  const sum = (k: keyof ProcMemory) => procs.reduce((t, p) => t + p[k], 0);
+  return { rss: sum('rss'), peak: sum('hwm'), pss: sum('pss'), anon: sum('rssAnon'), pids, procs };
 }
 
 test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async ({ page }, info) => {
@@ -316,10 +365,15 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
     const before = await rendererMemory(page);
     // Sample the renderers' RSS while the file loads and is measured (VmHWM gives the peak in between too).
     let sampledPeak = before.rss;
+    let pssPeak = before.pss;
+    let atPeak = before;
+    let atPssPeak = before;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        sampledPeak = Math.max(sampledPeak, (await rendererMemory(page)).rss);
+        const m = await rendererMemory(page);
+        if (m.rss > sampledPeak) [sampledPeak, atPeak] = [m.rss, m];
+        if (m.pss > pssPeak) [pssPeak, atPssPeak] = [m.pss, m];
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -373,6 +427,15 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
       rendererPeakSampled: sampledPeak,
       rendererPeakHwm: after.peak,
       peakOverFileSize: Math.max(sampledPeak, after.peak) / size,
+      rendererPssBeforeOpen: before.pss,
+      rendererPssPeakSampled: pssPeak,
+      pssPeakOverFileSize: pssPeak / size,
+      // Per renderer process at the sampled RSS peak and at the PSS peak: which one holds the memory, and how much of
+      // it is private anonymous memory (the file's ArrayBuffer, JS heaps) rather than shared binary pages.
+      processesAtRssPeak: atPeak.procs,
+      processesAtPssPeak: atPssPeak.procs,
+      processesBeforeOpen: before.procs,
+      processesAtEnd: after.procs,
       target: 'peak <= 1.5x file size',
     };
     const out = info.outputPath('bench-large.json');
