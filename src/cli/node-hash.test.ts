@@ -41,6 +41,15 @@ describe('nodeHashBackend', () => {
       expect(toHex(s.digest())).toBe(want);
     }
   });
+  it.each(ALGS)('%s digestInto writes the digest at the offset and nothing else', (alg) => {
+    const data = bytes(4096, 5);
+    const want = nobleBackend.digest(alg, data);
+    const out = new Uint8Array(want.length + 20).fill(0xee);
+    nodeHashBackend.digestInto!(alg, data, out, 7);
+    expect(toHex(out.subarray(7, 7 + want.length))).toBe(toHex(want));
+    expect([...out.subarray(0, 7), ...out.subarray(7 + want.length)].every((x) => x === 0xee)).toBe(true);
+    expect(() => nodeHashBackend.digestInto!(alg, data, out, out.length - want.length + 1)).toThrow(RangeError);
+  });
   it('a digest with every high byte survives the latin1 round trip', () => {
     // Some digest among these has bytes ≥ 0x80 (overwhelmingly likely; asserted so the test cannot pass vacuously).
     const ds = Array.from({ length: 16 }, (_, i) => nodeHashBackend.digest('sha512', bytes(64, i + 1)));
