@@ -15,6 +15,7 @@ import { FileHeader } from '../FileHeader';
 import { SummaryCard } from '../SummaryCard';
 import { EventLogDiffCard } from './EventLogDiff';
 import './eventlog.css';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 const ROW_PX = 30;
 
@@ -243,13 +244,7 @@ function FinalValues({ log }: { log: LogData }) {
       )}
       {!hidden && (
         <table className="grid compact small">
-          <thead>
-            <tr>
-              <th scope="col">{reg}</th>
-              <th scope="col">Bank</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[reg, 'Bank', 'Value']} />
           <tbody>
             {log.final.flatMap((r) =>
               banks.map((b) => (
