@@ -1,8 +1,7 @@
 // Launch measurement of one file: platform, profile and what-if controls, the digest (recomputed live in the
 // engine worker), the ID-block check, and the ledger: coalesced runs (virtualized), each expandable into its
 // steps, linked to the header table, page map and hex view.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type {
   LedgerEntry,
   MeasureChoice,
@@ -14,6 +13,7 @@ import { JobCancelledError } from '../../workers/client';
 import { CompareDigest, CopyButton } from '../components/Copy';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
+import { useVirtualRows, VirtualGrid, type GridColumn } from '../components/VirtualRows';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { plural } from '../format';
@@ -26,6 +26,14 @@ import { referencePlatformOf, type ReferenceValue } from '../../core/export/refe
 import { trusteeReferenceValues } from '../../core/export/trustee';
 
 const ROW_PX = 28;
+const LEDGER_COLUMNS: readonly GridColumn[] = [
+  ['c-idx', 'Step'],
+  ['c-gpa', 'GPA'],
+  ['c-kind', 'Page type'],
+  ['c-idx', 'Source'],
+  ['c-hash', 'Content hash'],
+  ['c-hash', 'Running value after'],
+];
 
 type Row = { kind: 'run'; first: number; count: number } | { kind: 'step'; index: number };
 
@@ -34,7 +42,6 @@ function short(h: string): string {
 }
 
 function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
-  const parent = useRef<HTMLDivElement>(null);
   const patch = useApp((s) => s.patchView);
   const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
   const rows = useMemo(() => {
@@ -46,12 +53,7 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
     }
     return list;
   }, [out.runs, open]);
-  const virt = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => ROW_PX,
-    overscan: 12,
-  });
+  const list = useVirtualRows(rows.length, ROW_PX);
   const toggle = (first: number) =>
     setOpen((s) => {
       const n = new Set(s);
@@ -122,60 +124,46 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
           </button>
         </div>
       )}
-      <div className="vt-head ledger" role="presentation">
-        <span className="c-idx">Step</span>
-        <span className="c-gpa">GPA</span>
-        <span className="c-kind">Page type</span>
-        <span className="c-idx">Source</span>
-        <span className="c-hash">Content hash</span>
-        <span className="c-hash">Running value after</span>
-      </div>
-      <div
-        className="vt-body ledger"
-        ref={parent}
-        role="grid"
-        aria-label="Measurement ledger"
-        aria-rowcount={rows.length}
-        tabIndex={0}
+      <VirtualGrid
+        list={list}
+        variant="ledger"
+        label="Measurement ledger"
+        columns={LEDGER_COLUMNS}
         data-testid="ledger"
-      >
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {virt.getVirtualItems().map((it) => {
-            const row = rows[it.index]!;
-            const style = { transform: `translateY(${it.start}px)`, height: ROW_PX };
-            if (row.kind === 'step') {
-              const e = out.entries[row.index]!;
-              return (
-                <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
-                  {cells(e, e, <span className="muted">{row.index}</span>)}
-                </div>
-              );
-            }
-            const first = out.entries[row.first]!;
-            const last = out.entries[row.first + row.count - 1]!;
-            const expanded = open.has(row.first);
-            const label =
-              row.count > 1 ? (
-                <button
-                  type="button"
-                  className="link"
-                  aria-expanded={expanded}
-                  onClick={() => toggle(row.first)}
-                  title={expanded ? 'Collapse' : 'Expand into single steps'}
-                >
-                  {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
-                </button>
-              ) : (
-                row.first
-              );
+        row={(i, style) => {
+          const row = rows[i]!;
+          if (row.kind === 'step') {
+            const e = out.entries[row.index]!;
             return (
-              <div key={`r${row.first}`} role="row" className="vt-row ledger" style={style}>
-                {cells(first, last, label)}
+              <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
+                {cells(e, e, <span className="muted">{row.index}</span>)}
               </div>
             );
-          })}
-        </div>
-      </div>
+          }
+          const first = out.entries[row.first]!;
+          const last = out.entries[row.first + row.count - 1]!;
+          const expanded = open.has(row.first);
+          const label =
+            row.count > 1 ? (
+              <button
+                type="button"
+                className="link"
+                aria-expanded={expanded}
+                onClick={() => toggle(row.first)}
+                title={expanded ? 'Collapse' : 'Expand into single steps'}
+              >
+                {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
+              </button>
+            ) : (
+              row.first
+            );
+          return (
+            <div key={`r${row.first}`} role="row" className="vt-row ledger" style={style}>
+              {cells(first, last, label)}
+            </div>
+          );
+        }}
+      />
     </>
   );
 }
