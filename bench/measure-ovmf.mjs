@@ -1,12 +1,15 @@
 // Benchmark: `fukiscope measure-ovmf` (SNP, OVMF + kernel + initrd + cmdline) against the raw hashing work it cannot
 // avoid, done by OpenSSL in the same run: `openssl dgst -sha384` over the OVMF image plus `openssl dgst -sha256` over
-// kernel and initrd. sev-snp-measure (Python) is not installed here, so OpenSSL is the baseline.
+// kernel and initrd; and against virtee/sev-snp-measure itself on the same argv when it is on this machine
+// ($SEV_SNP_MEASURE, else /opt/sev-snp-measure/sev-snp-measure.py: a `git archive` of its source run with Debian's
+// python3 + python3-cryptography); without it that row says "not measured" (no number).
 // Usage: node bench/measure-ovmf.mjs [iterations]   (needs `npm run build:cli` and the corpus)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median as medianOf, record, row } from './lib.mjs';
+import { median as medianOf, record, row, timings } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = process.env.FUKISCOPE_CORPUS ?? resolve(root, '../shared/corpus');
@@ -21,7 +24,6 @@ if (!c) throw new Error('no SNP case with kernel + initrd in the corpus');
 const path = (p) => resolve(corpus, p);
 const ours = ['measure-ovmf', ...c.argv.filter((a) => a !== '--dump-vmsa').map((a, i, all) => (['--ovmf', '--kernel', '--initrd'].includes(all[i - 1]) ? path(a) : a))];
 const p = c.params;
-
 
 const out = execFileSync(process.execPath, [cli, ...ours], { encoding: 'utf8' }).trim();
 if (out !== c.expected) throw new Error(`digest mismatch: ${out} vs ${c.expected}`);
@@ -43,3 +45,35 @@ record(
   row({ name: 'cli measure-ovmf (snp, kernel + initrd) vs openssl over the same bytes, whole processes', value: oursMs, unit: 'ms', baseline: opensslMs, baselineName: 'openssl sha384 + sha256' }),
   row({ name: 'cli measure-ovmf minus node start-up vs openssl over the same bytes', value: oursMs - nodeMs, unit: 'ms', baseline: opensslMs, baselineName: 'openssl sha384 + sha256', target: { ratio: 1.3 } }),
 );
+
+// sev-snp-measure, whole process against whole process (median of 9 each, interleaved so load drifts hit both).
+const SSM_DEFAULT = '/opt/sev-snp-measure/sev-snp-measure.py';
+const ssmPath = process.env.SEV_SNP_MEASURE || (existsSync(SSM_DEFAULT) ? SSM_DEFAULT : '');
+const ssmName = 'cli measure-ovmf vs sev-snp-measure on the same inputs, whole processes';
+if (!ssmPath) {
+  console.log('sev-snp-measure: not on this machine (set SEV_SNP_MEASURE): row recorded as not measured');
+  record({ ...row({ name: ssmName, value: null, unit: 'ms', baselineName: 'sev-snp-measure', note: 'not measured: sev-snp-measure not installed' }), target: 'ratio <= 0.7', met: null });
+} else {
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const ssm = ssmPath.endsWith('.py') ? [python, ssmPath] : [ssmPath];
+  const theirArgs = c.argv.filter((a) => a !== '--dump-vmsa').map((a, i, all) => (['--ovmf', '--kernel', '--initrd'].includes(all[i - 1]) ? path(a) : a));
+  const cwd = mkdtempSync(resolve(tmpdir(), 'fukiscope-ssm-bench-'));
+  try {
+    const theirs = execFileSync(ssm[0], [...ssm.slice(1), ...theirArgs], { cwd, encoding: 'utf8' }).trim();
+    if (theirs !== c.expected) throw new Error(`sev-snp-measure printed ${theirs}, the corpus expects ${c.expected}`);
+    const a = [];
+    const b = [];
+    for (let i = 0; i < 9; i++) {
+      a.push(timings(() => execFileSync(process.execPath, [cli, ...ours], { stdio: ['ignore', 'pipe', 'ignore'] }), 1).median);
+      b.push(timings(() => execFileSync(ssm[0], [...ssm.slice(1), ...theirArgs], { cwd, stdio: ['ignore', 'pipe', 'ignore'] }), 1).median);
+    }
+    const med = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+    const commit = existsSync(resolve(dirname(ssmPath), 'COMMIT')) ? readFileSync(resolve(dirname(ssmPath), 'COMMIT'), 'utf8').trim() : 'unknown commit';
+    const command = [...ssm, ...theirArgs].join(' ');
+    console.log(`sev-snp-measure (${commit}): ${command}`);
+    console.log(`fukiscope ${med(a).toFixed(1)} ms vs sev-snp-measure ${med(b).toFixed(1)} ms (median of 9, same digest ${theirs.slice(0, 16)}…)`);
+    record(row({ name: ssmName, value: med(a), unit: 'ms', baseline: med(b), baselineName: 'sev-snp-measure', target: { ratio: 0.7 }, note: `sev-snp-measure ${commit}: ${command}` }));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}

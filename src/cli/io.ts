@@ -1,14 +1,46 @@
 // What a CLI command may touch: its output streams and the file system, injected so tests can capture them.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Bytes } from '../core/bytes/bytes';
+import { defaultHash, type HashAlgorithm } from '../core/hash/hash';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   readFile(path: string): Bytes;
   writeFile(path: string, data: Uint8Array | string): void;
+  /** The digest of a file's bytes without holding them (optional: `fileDigest` falls back to `readFile`). */
+  hashFile?(path: string, alg: HashAlgorithm): Bytes;
+}
+
+/** Read size of `hashFile`: small enough to stay in cache, large enough that syscalls do not count. */
+const HASH_CHUNK = 1 << 20;
+let chunk: Buffer | undefined;
+
+/**
+ * Hashes a file through one reused 1 MiB buffer, as `openssl dgst` does. Reading a 14 MiB kernel whole
+ * (readFileSync) costs ~8 ms of page faults on fresh memory before the first byte is hashed; streamed, the read is
+ * ~2 ms (measure-ovmf profile, issue 16).
+ */
+function hashFileStreamed(path: string, alg: HashAlgorithm): Bytes {
+  const buf = (chunk ??= Buffer.allocUnsafe(HASH_CHUNK));
+  const h = createHash(alg);
+  const fd = openSync(path, 'r');
+  try {
+    let n: number;
+    while ((n = readSync(fd, buf, 0, buf.length, null)) > 0) h.update(n === buf.length ? buf : buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  const d = h.digest();
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength) as Bytes;
+}
+
+/** A file's digest: streamed where the io can (`hashFile`), else the default backend over `readFile`. */
+export function fileDigest(io: CliIo, path: string, alg: HashAlgorithm): Bytes {
+  return io.hashFile ? io.hashFile(path, alg) : defaultHash().digest(alg, io.readFile(path));
 }
 
 export const processIo: CliIo = {
@@ -19,6 +51,7 @@ export const processIo: CliIo = {
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Bytes;
   },
   writeFile: (p, d) => writeFileAtomic(p, d),
+  hashFile: hashFileStreamed,
 };
 
 /**

@@ -10,6 +10,7 @@ import { CORPUS_DIR, corpusAvailable } from './corpus';
 /** Suites that run only when a developer points an environment variable at external fixtures. */
 const OPT_IN_SUITES: { file: string; env: string }[] = [
   { file: 'src/core/classic/svsm.test.ts', env: 'FUKISCOPE_SSM_FIXTURES' },
+  { file: 'src/cli/commands/sev-snp-measure.test.ts', env: 'SEV_SNP_MEASURE' },
 ];
 
 const underCi = (): boolean => !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main';
+import { parseTcgLog } from '../../core/eventlog';
+import { parsePe } from '../../core/pe/parse';
+import { ccelFromTpmLog } from '../../test-support/ccel-from-tpm-log';
 import { captureIo } from '../../test-support/cli';
-import { corpusAvailable, corpusPath, manifest, type Manifest } from '../../test-support/corpus';
+import { corpusAvailable, corpusPath, manifest, readCorpus, type Manifest } from '../../test-support/corpus';
 
 const m = corpusAvailable() ? manifest() : undefined;
 
@@ -83,6 +86,50 @@ describe.runIf(corpusAvailable())('fukiscope eventlog', () => {
     expect(await main(['eventlog', corpusPath(c.event_log), '--uki', corpusPath(c.uki.path)], io2)).toBe(1);
     expect(io2.stdout).toMatch(/first divergence: event #37/);
     expect(io2.stdout).toMatch(/FAIL PCR 12 sha256/);
+  });
+  it('a CCEL with --uki: every event matched and RTMR1/RTMR2 equal the prediction, exit 0; a changed .cmdline byte: exit 1 naming RTMR2', async () => {
+    // The boot-lab case b (uki-262 + a per-UKI add-on) as the CCEL a TDVF boot of the same files writes.
+    const c = (m!.bootlab.cases as Manifest[]).find((x) => x.id === 'b')!;
+    const ccel = ccelFromTpmLog(parseTcgLog(readCorpus(c.event_log)));
+    const uki = readCorpus(c.uki.path);
+    const addon = ['--addon', `per-uki:${corpusPath(c.addons[0].file.path)}`];
+    const io = captureIo({ 'b.ccel': ccel, 'b.efi': uki });
+    expect(await main(['eventlog', 'b.ccel', '--ccel', '--uki', 'b.efi', ...addon, '--json'], io), io.stderr).toBe(0);
+    const j = JSON.parse(io.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.match.ok).toBe(true);
+    expect(j.predictedRtmrs.map((r: Manifest) => [r.label, r.equal])).toEqual([
+      ['RTMR1', true],
+      ['RTMR2', true],
+    ]);
+    // The predicted value is the replayed one (which --json also reports as final RTMR2).
+    expect(j.predictedRtmrs[1].predicted).toBe(j.final.sha384['2']);
+    const text = captureIo({ 'b.ccel': ccel, 'b.efi': uki });
+    expect(await main(['eventlog', 'b.ccel', '--uki', 'b.efi', ...addon], text)).toBe(0);
+    expect(text.stdout).toMatch(/^ok {3}RTMR2 predicted [0-9a-f]{96} /m);
+    expect(text.stdout).toMatch(/RTMR0 +not predicted: firmware configuration/);
+    expect(text.stdout).toMatch(/RTMR3 +not predicted/);
+
+    // One byte of the UKI's embedded command line changed: its Authenticode digest (RTMR1) and its .cmdline
+    // measurement (RTMR2) no longer match what was booted.
+    const pe = parsePe(uki);
+    const cmd = pe.sections.find((x) => x.name === '.cmdline')!;
+    const changed = uki.slice();
+    changed[cmd.pointerToRawData] ^= 0x01;
+    const bad = captureIo({ 'b.ccel': ccel, 'b.efi': changed });
+    expect(await main(['eventlog', 'b.ccel', '--ccel', '--uki', 'b.efi', ...addon], bad)).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL RTMR2 predicted [0-9a-f]{96}, replay [0-9a-f]{96}/m);
+    expect(bad.stdout).toMatch(/first divergence: event #\d+/);
+
+    // With a quote: its RTMRs against the prediction (the cos-113 quote is another boot: both differ).
+    const e = (m!.attest.event_logs as Manifest[]).find((x) => x.quote)!;
+    const q = captureIo({ 'b.ccel': ccel, 'b.efi': uki });
+    const args = ['eventlog', 'b.ccel', '--uki', 'b.efi', ...addon, '--quote', corpusPath(`attest/${e.quote}`), '--json'];
+    expect(await main(args, q)).toBe(1);
+    expect(JSON.parse(q.stdout).quoteVsPrediction.map((x: Manifest) => [x.register, x.ok])).toEqual([
+      ['RTMR1', false],
+      ['RTMR2', false],
+    ]);
   });
   it('usage errors exit 2', async () => {
     const io = captureIo();

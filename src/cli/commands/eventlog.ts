@@ -22,6 +22,7 @@ import {
 } from '../../core/eventlog';
 import { looksLikeCcelArea } from '../../core/eventlog/sniff';
 import { bootPredictionView, predictBoot } from '../../core/uki/boot-prediction';
+import { compareCcelWithPrediction, type CcelComparison } from '../../core/uki/ccel-prediction';
 import { ESP_KIND_NAMES, oneFileWithAddons, parseAddonArgs, parseEspArgs } from '../addon-args';
 import type { Command } from '../commands';
 import { toJson, UsageError, type CliIo } from '../io';
@@ -33,7 +34,9 @@ const usage = `Usage: fukiscope eventlog LOG [--ccel] [--ccel-table TABLE] [--uk
                       or a TDX CCEL log area (/sys/firmware/acpi/tables/data/CCEL)
   --ccel              treat LOG as a CCEL area (index = CC MR: 1–4 = RTMR0–3); implied by --ccel-table and --quote
   --ccel-table TABLE  the ACPI CCEL table (/sys/firmware/acpi/tables/CCEL), decoded and checked
-  --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event
+  --uki UKI           predict what booting this UKI logs (per its systemd-stub version) and match every event;
+                      with a CCEL, also compare the predicted RTMR1 and RTMR2 with the replay (and with --quote,
+                      with the quote's); RTMR0 (firmware configuration) and RTMR3 (the OS) are not predicted
   --addon SCOPE:FILE  add-ons of that boot (global = \\loader\\addons, per-uki = <uki>.extra.d)
   --esp KIND:FILE     an ESP file of that boot the stub packs (KIND = ${ESP_KIND_NAMES})
   --quote QUOTE       a TDX quote (v4/v5): its RTMR0–3 are compared with the CCEL replay
@@ -93,30 +96,46 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const replay = replayLog(log, kind);
   const checks = checkLog(log, kind);
   const comparisons: RegisterComparison[] = [];
+  /** With --quote and --uki on a CCEL: the quote's RTMR1/RTMR2 against the prediction. */
+  const quoteChecks: { register: string; predicted: string; quote: string; ok: boolean }[] = [];
   if (values.quote) {
     const expected: ExpectedRegisters = { sha384: quoteRtmrs(io.readFile(values.quote)) };
     appendAll(comparisons, compareReplay(replay, expected, new Set(checks.digestMismatches)));
   }
   let match: MatchResult | undefined;
   let prediction;
+  let ccelPrediction: CcelComparison | undefined;
   if (values.uki) {
-    if (ccel)
-      throw new UsageError(
-        '--uki compares with a TPM event log; RTMR prediction for a CCEL is not available here yet',
-      );
     const p = predictBoot({ file: io.readFile(values.uki) }, parseAddonArgs(values.addon ?? [], io), {
-      banks: replay.banks,
+      banks: ccel ? ['sha384'] : replay.banks,
       sidecars: parseEspArgs(values.esp ?? [], io),
     });
     prediction = bootPredictionView(p);
-    match = matchPrediction(log, p.events);
-    // PCR 9 only when the prediction covers every PCR 9 event (the stub's /.extra cpio included).
-    const predicted = { 11: p.pcr11, 12: p.pcr12, ...(p.pcr9 ? { 9: p.pcr9 } : {}) };
-    for (const [pcr, values] of Object.entries(predicted))
-      appendAll(
-        comparisons,
-        compareReplay(replay, Object.fromEntries(replay.banks.map((b) => [b, { [pcr]: toHex(values[b]!) }]))),
-      );
+    if (ccel) {
+      // A CCEL: the prediction's events mapped to CC MRs, and the predicted RTMR1/RTMR2 against the replay.
+      ccelPrediction = compareCcelWithPrediction(log, replay, p);
+      match = ccelPrediction.match;
+      if (values.quote) {
+        const fromQuote = quoteRtmrs(io.readFile(values.quote));
+        for (const r of ccelPrediction.registers)
+          if (r.predicted !== undefined)
+            quoteChecks.push({
+              register: r.label,
+              predicted: r.predicted,
+              quote: fromQuote[r.rtmr]!,
+              ok: fromQuote[r.rtmr] === r.predicted,
+            });
+      }
+    } else {
+      match = matchPrediction(log, p.events);
+      // PCR 9 only when the prediction covers every PCR 9 event (the stub's /.extra cpio included).
+      const predicted = { 11: p.pcr11, 12: p.pcr12, ...(p.pcr9 ? { 9: p.pcr9 } : {}) };
+      for (const [pcr, values] of Object.entries(predicted))
+        appendAll(
+          comparisons,
+          compareReplay(replay, Object.fromEntries(replay.banks.map((b) => [b, { [pcr]: toHex(values[b]!) }]))),
+        );
+    }
   }
   const diagnostics: Diagnostic[] = [...log.diagnostics, ...replay.diagnostics, ...checks.diagnostics];
   const verifierRejects = checks.duplicateSeparators.length > 0;
@@ -124,6 +143,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
     hasErrors(diagnostics) ||
     comparisons.some((c) => !c.ok) ||
     (match !== undefined && !match.ok) ||
+    (ccelPrediction !== undefined && !ccelPrediction.ok) ||
+    quoteChecks.some((q) => !q.ok) ||
     (values.strict && verifierRejects);
   const registers = Object.fromEntries(
     replay.banks.map((b) => [
@@ -160,6 +181,14 @@ async function run(args: string[], io: CliIo): Promise<number> {
         },
         ...(comparisons.length ? { comparisons } : {}),
         ...(prediction ? { prediction, match } : {}),
+        ...(ccelPrediction
+          ? {
+              /** Predicted RTMR1/RTMR2 against the replay (RTMR0: firmware configuration, RTMR3: the OS). */
+              predictedRtmrs: ccelPrediction.registers,
+              assumptions: ccelPrediction.assumptions,
+            }
+          : {}),
+        ...(quoteChecks.length ? { quoteVsPrediction: quoteChecks } : {}),
         notes,
         diagnostics,
         ok: !failed,
@@ -186,13 +215,26 @@ async function run(args: string[], io: CliIo): Promise<number> {
     io.out(`\n${prediction!.stub}: log ↔ prediction\n`);
     for (const r of match.rows)
       io.out(
-        `${r.status.padEnd(13)} ${r.event !== undefined ? `#${String(r.event).padStart(3)}` : '    '} PCR${String(r.pcr).padEnd(3)} ${r.source.padEnd(11)} ${r.description}${r.reason && r.status !== 'match' ? ` — ${r.reason}` : ''}\n`,
+        `${r.status.padEnd(13)} ${r.event !== undefined ? `#${String(r.event).padStart(3)}` : '    '} ${(ccel ? `RTMR${r.pcr - 1}` : `PCR${r.pcr}`).padEnd(6)} ${r.source.padEnd(11)} ${r.description}${r.reason && r.status !== 'match' ? ` — ${r.reason}` : ''}\n`,
       );
     io.out(
       match.ok
         ? 'every event matched\n'
         : `first divergence: ${match.firstDivergence!.event !== undefined ? `event #${match.firstDivergence!.event}` : 'a missing event'} (${match.firstDivergence!.description}): ${match.firstDivergence!.reason}\n`,
     );
+  }
+  if (ccelPrediction) {
+    io.out('RTMR0  not predicted: firmware configuration, not determined by the UKI\n');
+    for (const r of ccelPrediction.registers)
+      io.out(
+        r.predicted === undefined
+          ? `RTMR${r.rtmr}  not predicted: ${r.why}\n`
+          : `${r.equal ? 'ok  ' : 'FAIL'} RTMR${r.rtmr} predicted ${r.predicted}${r.equal ? '' : `, replay ${r.replayed}`} (${r.basis})\n`,
+      );
+    io.out('RTMR3  not predicted: extended by the OS after boot\n');
+    for (const q of quoteChecks)
+      io.out(`${q.ok ? 'ok  ' : 'FAIL'} quote ${q.register} ${q.ok ? 'equals the prediction' : `${q.quote}, predicted ${q.predicted}`}\n`);
+    for (const a of ccelPrediction.assumptions) io.out(`assumes: ${a}\n`);
   }
   for (const d of diagnostics) if (d.severity !== 'info') io.err(formatDiagnostic(d) + '\n');
   return failed ? 1 : 0;

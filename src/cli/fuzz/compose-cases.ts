@@ -94,27 +94,27 @@ export function composeCase(seeds: ComposeSeeds, r: Rng): ComposeCase {
     if (r.int(100) < p) args.push(name, r.pick(pool));
   };
   const reads: ComposeRole[] = [];
+  /** Passes the seed file of `role` as `flag` (and records that the case reads it, so it may be mutated). */
+  const file = (flag: string, role: ComposeRole) => {
+    args.push(flag, PATHS[role]);
+    reads.push(role);
+  };
+  /** Maybe an initrd, maybe a command line: what both kernel routes (uki build, compose) add after the kernel. */
+  const initrdAndCmdline = () => {
+    if (r.int(2)) file('--initrd', 'initrd');
+    opt(60, '--cmdline', CMDLINES);
+  };
   const route = r.int(8);
   if (route <= 1) {
     // uki build: a UKI or an add-on from a stub and sections.
     const addon = route === 1;
-    args.push('uki', 'build', '--stub', addon ? 'ASTUB' : 'STUB', '--output', 'OUT');
-    reads.push(addon ? 'addonStub' : 'stub');
+    args.push('uki', 'build');
+    file('--stub', addon ? 'addonStub' : 'stub');
+    args.push('--output', 'OUT');
     if (addon) args.push('--addon');
-    else {
-      const pe = r.int(4) === 0;
-      args.push('--linux', pe ? 'KPE' : 'K');
-      reads.push(pe ? 'kernelPe' : 'kernel');
-    }
-    if (r.int(2)) {
-      args.push('--initrd', 'INITRD');
-      reads.push('initrd');
-    }
-    opt(60, '--cmdline', CMDLINES);
-    if (r.int(2)) {
-      args.push('--os-release', 'OSREL');
-      reads.push('osRelease');
-    }
+    else file('--linux', r.int(4) === 0 ? 'kernelPe' : 'kernel');
+    initrdAndCmdline();
+    if (r.int(2)) file('--os-release', 'osRelease');
     opt(20, '--uname', UNAMES);
     opt(10, '--section', SECTION_SPECS);
     if (r.int(10) === 0) {
@@ -123,28 +123,22 @@ export function composeCase(seeds: ComposeSeeds, r: Rng): ComposeCase {
     }
   } else {
     const igvmRoute = route === 7;
-    args.push('compose', '--firmware', igvmRoute ? 'IGVMFW' : 'FW', '--igvm-out', 'OUT');
-    reads.push(igvmRoute ? 'firmwareIgvm' : 'firmware');
+    args.push('compose');
+    file('--firmware', igvmRoute ? 'firmwareIgvm' : 'firmware');
+    args.push('--igvm-out', 'OUT');
     const viaUki = !igvmRoute && r.int(3) === 0;
     if (igvmRoute || viaUki) {
       const uki = r.int(4) !== 0;
-      args.push(uki ? '--uki' : '--kernel', uki ? 'UKI' : 'KPE');
-      reads.push(uki ? 'uki' : 'kernelPe');
+      if (uki) file('--uki', 'uki');
+      else file('--kernel', 'kernelPe');
       if (viaUki && r.int(2)) {
-        args.push('--addon', 'ADDON');
-        reads.push('addon');
+        file('--addon', 'addon');
         if (r.int(40) === 0) args.push('--addon-matrix');
       }
       if (igvmRoute) opt(30, '--blob-base', BLOB_BASES);
     } else if (r.int(10) !== 0) {
-      const pe = r.int(6) === 0;
-      args.push('--kernel', pe ? 'KPE' : 'K');
-      reads.push(pe ? 'kernelPe' : 'kernel');
-      if (r.int(2)) {
-        args.push('--initrd', 'INITRD');
-        reads.push('initrd');
-      }
-      opt(60, '--cmdline', CMDLINES);
+      file('--kernel', r.int(6) === 0 ? 'kernelPe' : 'kernel');
+      initrdAndCmdline();
     }
     opt(25, '--profile', PROFILES);
     if (r.int(3) === 0) for (let n = 1 + r.int(2); n > 0; n--) args.push('--platform', r.pick(PLATFORMS));
@@ -157,12 +151,8 @@ export function composeCase(seeds: ComposeSeeds, r: Rng): ComposeCase {
     if (!igvmRoute && r.int(4) === 0) {
       args.push('--fuki-out', 'FUKI');
       if (!viaUki) {
-        args.push('--stub', 'STUB');
-        reads.push('stub');
-        if (r.int(2)) {
-          args.push('--os-release', 'OSREL');
-          reads.push('osRelease');
-        }
+        file('--stub', 'stub');
+        if (r.int(2)) file('--os-release', 'osRelease');
       }
       opt(30, '--fwid', FWIDS);
       if (r.int(3) === 0) for (let n = 1 + r.int(3); n > 0; n--) args.push('--hwid', r.pick(HWIDS));

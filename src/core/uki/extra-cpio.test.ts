@@ -47,15 +47,16 @@ describe('the stub-generated cpio', () => {
     // 120 + 110 + 18 = 248 (aligned), then 5 bytes of data padded to 8
     expect(s.slice(230, 248)).toBe('.extra/os-release\0');
     expect(s.slice(248, 256)).toBe('ID=x\n\0\0\0');
-    expect(s.slice(256)).toBe(
-      '070701' +
-        '00000000'.repeat(4) +
-        '00000001' +
-        '00000000'.repeat(6) +
-        '0000000B' +
-        '00000000' +
-        'TRAILER!!!\0\0\0\0',
-    );
+    // The trailer read back field by field (newc: magic, then 13 eight-digit hex words c_ino … c_check): only
+    // c_nlink (1) and c_namesize (11 = "TRAILER!!!" + NUL) are not zero; systemd spells the name size "0000000B"
+    // (uppercase, unlike every other word), and 110 + 11 = 121 is padded with three more NULs to 124.
+    const trailer = s.slice(256);
+    expect(trailer.slice(0, 6)).toBe('070701');
+    const words = Array.from({ length: 13 }, (_, i) => trailer.slice(6 + i * 8, 14 + i * 8));
+    expect(words.map((w) => Number.parseInt(w, 16))).toEqual([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 11, 0]);
+    expect(words[11]).toBe('0000000B');
+    expect(trailer.slice(110)).toBe('TRAILER!!!' + '\0'.repeat(4));
+    expect(trailer.length).toBe(124);
   });
 
   it('GNU cpio lists it with the stub modes and mtime 0', () => {

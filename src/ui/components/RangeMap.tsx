@@ -5,6 +5,7 @@
 import { useMemo } from 'react';
 import type { MemoryRangeRow } from '../../workers/protocol';
 import { bytesLabel } from '../format';
+import { ColumnHeads } from './ColumnHeads';
 
 interface Cluster {
   start: number;
@@ -88,14 +89,7 @@ export function RangeMap({ ranges }: { ranges: MemoryRangeRow[] }) {
         })}
       </div>
       <table className="grid compact rm-table">
-        <thead>
-          <tr>
-            <th scope="col">GPA</th>
-            <th scope="col">Size</th>
-            <th scope="col">What</th>
-            <th scope="col">From</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['GPA', 'Size', 'What', 'From']} />
         <tbody>
           {ranges.map((r) => (
             <tr key={`${r.start}-${r.kind}-${r.source}`}>

@@ -20,6 +20,7 @@ import { FileInput, FileOptions } from './FilePick';
 import { fitsSlot, misfit, SLOT_KINDS, type SlotKind } from './slot-kinds';
 import { useComposition } from './useComposition';
 import './composer.css';
+import { ColumnHeads } from '../components/ColumnHeads';
 
 const VMMS: ComposerInputs['vmm'][] = ['QEMU', 'ec2', 'gce'];
 const PROFILES: ComposerInputs['profile'][] = ['qemu-igvm', 'classic-equivalent'];
@@ -812,13 +813,7 @@ function Pcr12({ pcr12 }: { pcr12: NonNullable<ComposeResponse['pcr12']> }) {
       </summary>
       <table className="grid compact small">
         <caption>Events in the order the stub extends them (SHA-256 of each)</caption>
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">Tag</th>
-            <th scope="col">SHA-256</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['Event', 'Tag', 'SHA-256']} />
         <tbody>
           {pcr12.events.map((e, i) => (
             <tr key={i}>
@@ -877,12 +872,7 @@ function Matrix({ rows }: { rows: MatrixRows }) {
       </div>
       <table className="matrix" data-testid="addon-matrix">
         <caption className="visually-hidden">Every add-on combination</caption>
-        <thead>
-          <tr>
-            <th scope="col">Add-ons</th>
-            <th scope="col">Command line</th>
-          </tr>
-        </thead>
+        <ColumnHeads columns={['Add-ons', 'Command line']} />
         {rows.map((row, i) => (
           <tbody key={i} className="matrix-row">
             <tr>

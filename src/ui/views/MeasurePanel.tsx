@@ -1,8 +1,7 @@
 // Launch measurement of one file: platform, profile and what-if controls, the digest (recomputed live in the
 // engine worker), the ID-block check, and the ledger: coalesced runs (virtualized), each expandable into its
 // steps, linked to the header table, page map and hex view.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type {
   LedgerEntry,
   MeasureChoice,
@@ -14,6 +13,7 @@ import { JobCancelledError } from '../../workers/client';
 import { CompareDigest, CopyButton } from '../components/Copy';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
+import { useVirtualRows, VirtualGrid, type GridColumn } from '../components/VirtualRows';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { plural } from '../format';
@@ -26,6 +26,14 @@ import { referencePlatformOf, type ReferenceValue } from '../../core/export/refe
 import { trusteeReferenceValues } from '../../core/export/trustee';
 
 const ROW_PX = 28;
+const LEDGER_COLUMNS: readonly GridColumn[] = [
+  ['c-idx', 'Step'],
+  ['c-gpa', 'GPA'],
+  ['c-kind', 'Page type'],
+  ['c-idx', 'Source'],
+  ['c-hash', 'Content hash'],
+  ['c-hash', 'Running value after'],
+];
 
 type Row = { kind: 'run'; first: number; count: number } | { kind: 'step'; index: number };
 
@@ -34,7 +42,6 @@ function short(h: string): string {
 }
 
 function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
-  const parent = useRef<HTMLDivElement>(null);
   const patch = useApp((s) => s.patchView);
   const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
   const rows = useMemo(() => {
@@ -46,12 +53,7 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
     }
     return list;
   }, [out.runs, open]);
-  const virt = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => ROW_PX,
-    overscan: 12,
-  });
+  const list = useVirtualRows(rows.length, ROW_PX);
   const toggle = (first: number) =>
     setOpen((s) => {
       const n = new Set(s);
@@ -122,60 +124,46 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
           </button>
         </div>
       )}
-      <div className="vt-head ledger" role="presentation">
-        <span className="c-idx">Step</span>
-        <span className="c-gpa">GPA</span>
-        <span className="c-kind">Page type</span>
-        <span className="c-idx">Source</span>
-        <span className="c-hash">Content hash</span>
-        <span className="c-hash">Running value after</span>
-      </div>
-      <div
-        className="vt-body ledger"
-        ref={parent}
-        role="grid"
-        aria-label="Measurement ledger"
-        aria-rowcount={rows.length}
-        tabIndex={0}
+      <VirtualGrid
+        list={list}
+        variant="ledger"
+        label="Measurement ledger"
+        columns={LEDGER_COLUMNS}
         data-testid="ledger"
-      >
-        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-          {virt.getVirtualItems().map((it) => {
-            const row = rows[it.index]!;
-            const style = { transform: `translateY(${it.start}px)`, height: ROW_PX };
-            if (row.kind === 'step') {
-              const e = out.entries[row.index]!;
-              return (
-                <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
-                  {cells(e, e, <span className="muted">{row.index}</span>)}
-                </div>
-              );
-            }
-            const first = out.entries[row.first]!;
-            const last = out.entries[row.first + row.count - 1]!;
-            const expanded = open.has(row.first);
-            const label =
-              row.count > 1 ? (
-                <button
-                  type="button"
-                  className="link"
-                  aria-expanded={expanded}
-                  onClick={() => toggle(row.first)}
-                  title={expanded ? 'Collapse' : 'Expand into single steps'}
-                >
-                  {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
-                </button>
-              ) : (
-                row.first
-              );
+        row={(i, style) => {
+          const row = rows[i]!;
+          if (row.kind === 'step') {
+            const e = out.entries[row.index]!;
             return (
-              <div key={`r${row.first}`} role="row" className="vt-row ledger" style={style}>
-                {cells(first, last, label)}
+              <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
+                {cells(e, e, <span className="muted">{row.index}</span>)}
               </div>
             );
-          })}
-        </div>
-      </div>
+          }
+          const first = out.entries[row.first]!;
+          const last = out.entries[row.first + row.count - 1]!;
+          const expanded = open.has(row.first);
+          const label =
+            row.count > 1 ? (
+              <button
+                type="button"
+                className="link"
+                aria-expanded={expanded}
+                onClick={() => toggle(row.first)}
+                title={expanded ? 'Collapse' : 'Expand into single steps'}
+              >
+                {expanded ? '▾' : '▸'} {row.first}–{row.first + row.count - 1}
+              </button>
+            ) : (
+              row.first
+            );
+          return (
+            <div key={`r${row.first}`} role="row" className="vt-row ledger" style={style}>
+              {cells(first, last, label)}
+            </div>
+          );
+        }}
+      />
     </>
   );
 }
@@ -231,6 +219,46 @@ function downloadTrustee(result: OpenResult, out: MeasureResult): void {
   if (Object.keys(t).length) saveFile(contentFileName(result.name, out, 'trustee.json'), JSON.stringify(t, null, 2), 'application/json');
 }
 
+interface Download {
+  testId: string;
+  label: string;
+  /** The button's title, and the one it shows while the value is being recomputed (when that differs). */
+  title?: string;
+  busyTitle?: string;
+  save(): void;
+}
+
+/**
+ * The files a shown measurement can be saved as: its receipt when there is a digest; CoRIM and Trustee reference
+ * values when it is one a verifier takes (Trustee has no VBS value).
+ */
+function downloadsOf(result: OpenResult, options: MeasureOptions, out: MeasureResult): Download[] {
+  const ref = referenceValueOf(out);
+  const list: Download[] = [];
+  if (out.digest)
+    list.push({
+      testId: 'download-receipt',
+      label: 'Download receipt (JSON)',
+      busyTitle: 'Recomputing: the receipt will be for the new value',
+      save: () => downloadReceipt(result, options, out),
+    });
+  if (ref)
+    list.push({
+      testId: 'download-corim',
+      label: 'Download CoRIM',
+      title: 'Unsigned CoRIM, microsoft/igvm launch-measurement profile',
+      save: () => downloadCorim(result, out),
+    });
+  if (ref && ref.platform !== 'VSM_ISOLATION')
+    list.push({
+      testId: 'download-trustee',
+      label: 'Download Trustee JSON',
+      title: 'Trustee RVPS reference values (snp_launch_measurement / mr_td)',
+      save: () => downloadTrustee(result, out),
+    });
+  return list;
+}
+
 function Select({
   label,
   value,
@@ -251,6 +279,33 @@ function Select({
         ))}
       </select>
     </label>
+  );
+}
+
+/** The settings a measurement choice is picked by and remembered across files: SNP profile, TDX page-add order. */
+type RememberedSetting = 'snpProfile' | 'tdxOrder';
+
+/** The remembered value when `options` offers it, else the first option (undefined when there is no choice). */
+function remembered(options: readonly string[], stored: string): string | undefined {
+  return options.includes(stored) ? stored : options[0];
+}
+
+/** A select for a remembered setting among `options`; nothing when this measurement offers no choice. */
+function RememberedSelect({
+  label,
+  setting,
+  options,
+}: {
+  label: string;
+  setting: RememberedSetting;
+  options: readonly string[];
+}) {
+  const stored = useApp((s) => s.settings[setting]);
+  const setSettings = useApp((s) => s.setSettings);
+  const value = remembered(options, stored);
+  if (value === undefined) return null;
+  return (
+    <Select label={label} value={value} options={options} onChange={(v) => setSettings({ [setting]: v })} />
   );
 }
 
@@ -462,11 +517,10 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
   const view = useFileView(result.id);
   const patch = useApp((s) => s.patchView);
   const settings = useApp((s) => s.settings);
-  const setSettings = useApp((s) => s.setSettings);
   const choices = result.measurable;
   const choice = choices.find((c) => c.platform === view.platform) ?? choices[0]!;
-  const profile = choice.profiles.includes(settings.snpProfile) ? settings.snpProfile : choice.profiles[0];
-  const order = choice.tdxOrders.includes(settings.tdxOrder) ? settings.tdxOrder : choice.tdxOrders[0];
+  const profile = remembered(choice.profiles, settings.snpProfile);
+  const order = remembered(choice.tdxOrders, settings.tdxOrder);
   const [what, setWhat] = useState<MeasureOptions>({
     platform: '',
     vcpus: LAUNCH_DEFAULTS.vcpus,
@@ -538,22 +592,8 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
             options={choices.map((c) => c.platform)}
             onChange={(v) => patch(result.id, { platform: v })}
           />
-          {choice.profiles.length > 0 && (
-            <Select
-              label="Profile"
-              value={profile!}
-              options={choice.profiles}
-              onChange={(v) => setSettings({ snpProfile: v })}
-            />
-          )}
-          {choice.tdxOrders.length > 0 && (
-            <Select
-              label="Page-add order"
-              value={order!}
-              options={choice.tdxOrders}
-              onChange={(v) => setSettings({ tdxOrder: v })}
-            />
-          )}
+          <RememberedSelect label="Profile" setting="snpProfile" options={choice.profiles} />
+          <RememberedSelect label="Page-add order" setting="tdxOrder" options={choice.tdxOrders} />
           <ClassicControls
             self={result.id}
             choice={choice}
@@ -623,42 +663,19 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                     <CopyButton text={out.digest} disabled={state.busy} what={out.label} />
                   )}
                 </div>
-                {out.digest && (
+                {downloadsOf(result, options, out).map((d) => (
                   <button
+                    key={d.testId}
                     type="button"
                     className="small-button"
-                    data-testid="download-receipt"
+                    data-testid={d.testId}
                     disabled={state.busy}
-                    title={state.busy ? 'Recomputing: the receipt will be for the new value' : undefined}
-                    onClick={() => downloadReceipt(result, options, out)}
+                    title={state.busy ? (d.busyTitle ?? d.title) : d.title}
+                    onClick={d.save}
                   >
-                    Download receipt (JSON)
+                    {d.label}
                   </button>
-                )}
-                {referenceValueOf(out) && (
-                  <button
-                    type="button"
-                    className="small-button"
-                    data-testid="download-corim"
-                    disabled={state.busy}
-                    title="Unsigned CoRIM, microsoft/igvm launch-measurement profile"
-                    onClick={() => downloadCorim(result, out)}
-                  >
-                    Download CoRIM
-                  </button>
-                )}
-                {referenceValueOf(out) && referenceValueOf(out)!.platform !== 'VSM_ISOLATION' && (
-                  <button
-                    type="button"
-                    className="small-button"
-                    data-testid="download-trustee"
-                    disabled={state.busy}
-                    title="Trustee RVPS reference values (snp_launch_measurement / mr_td)"
-                    onClick={() => downloadTrustee(result, out)}
-                  >
-                    Download Trustee JSON
-                  </button>
-                )}
+                ))}
                 {out.digest && (
                   <CompareDigest stale={state.busy} digests={[{ label: out.label, digest: out.digest }]} />
                 )}

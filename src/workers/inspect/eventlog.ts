@@ -25,7 +25,7 @@ import { looksLikeCcelArea } from '../../core/eventlog/sniff';
 import { DIGEST_LENGTH, defaultHash, type HashAlgorithm, type HashBackend } from '../../core/hash/hash';
 import type { AddonInput } from '../../core/uki/addons';
 import { predictBoot, type BootPrediction, type PredictedEvent } from '../../core/uki/boot-prediction';
-import { predictTdxRtmrs, rtmrOfPcr } from '../../core/uki/tdx-rtmr';
+import { compareCcelWithPrediction } from '../../core/uki/ccel-prediction';
 import type { Field } from '../protocol';
 
 export interface EventLogEventRow {
@@ -444,16 +444,6 @@ function hexDigests(
   });
 }
 
-/** The CCEL view of a PCR prediction: each event's PCR mapped to its CC MR index (edk2: RTMR + 1). */
-function asCcelPrediction(events: readonly PredictedEvent[]): PredictedEvent[] {
-  const out: PredictedEvent[] = [];
-  for (const e of events) {
-    const r = rtmrOfPcr(e.pcr);
-    if (r !== undefined) out.push({ ...e, pcr: r + 1 });
-  }
-  return out;
-}
-
 export function eventLogDiff(
   logBytes: Uint8Array,
   uki: Uint8Array,
@@ -466,10 +456,9 @@ export function eventLogDiff(
   const replay = replayLog(log, kind, hash);
   const banks = replay.banks;
   const p: BootPrediction = predictBoot({ file: uki }, addons, { banks, hash });
-  const predicted = ccel ? asCcelPrediction(p.events) : p.events;
-  const pcrOf = p.events.filter((x) => rtmrOfPcr(x.pcr) !== undefined).map((x) => x.pcr);
-  // A CCEL: the stub's registers (PCR 9, 11, 12) all go to RTMR2 = CC MR 3; RTMR1 (CC MR 2) is shared with TDVF.
-  const match = matchPrediction(log, predicted, ccel ? { owned: new Set([3]) } : {});
+  const cc = ccel ? compareCcelWithPrediction(log, replay, p, hash) : undefined;
+  const predicted = cc ? cc.predicted.events : p.events;
+  const match = cc ? cc.match : matchPrediction(log, predicted);
   const byIndex = new Map(log.events.map((e) => [e.index, e]));
   const rows: EventLogDiffRow[] = match.rows.map((r) => {
     const e = r.event !== undefined ? byIndex.get(r.event) : undefined;
@@ -477,7 +466,7 @@ export function eventLogDiff(
     return {
       status: r.status,
       label: regLabel(ccel, r.pcr),
-      ...(ccel && r.predicted !== undefined ? { pcr: pcrOf[r.predicted]! } : {}),
+      ...(cc && r.predicted !== undefined ? { pcr: cc.predicted.pcrs[r.predicted]! } : {}),
       ...(e ? { event: e.index, offset: e.offset, length: e.length } : {}),
       source: r.source,
       description: r.description,
@@ -510,24 +499,14 @@ export function eventLogDiff(
         });
       }
   } else {
-    const r = predictTdxRtmrs(p, log, hash);
-    for (const [label, reg, x] of [
-      ['RTMR1', 1, r.rtmr1],
-      ['RTMR2', 2, r.rtmr2],
-    ] as const) {
-      const rep = replayed('sha384', reg) ?? toHex(new Uint8Array(48));
+    for (const x of cc!.registers)
       registers.push({
-        label,
+        label: x.label,
         bank: 'sha384',
-        ...(x.value ? { predicted: x.value, equal: x.value === rep } : { why: x.why }),
-        replayed: rep,
-        basis:
-          reg === 1
-            ? "this CCEL's own RTMR1 firmware events with the predicted boot-application events in place of its own"
-            : 'the predicted PCR 8–15 events, in order',
+        ...(x.predicted !== undefined ? { predicted: x.predicted, equal: x.equal! } : { why: x.why! }),
+        replayed: x.replayed,
+        basis: x.basis,
       });
-    }
-    appendAll(p.assumptions, r.assumptions);
   }
   return {
     stub: p.stub ? `systemd-stub ${p.stub.text} (from ${p.stub.source})` : 'systemd-stub version unknown',
@@ -537,7 +516,7 @@ export function eventLogDiff(
     ...(firstDivergence >= 0 ? { firstDivergence } : {}),
     ok: match.ok && registers.every((x) => x.equal !== false),
     registers,
-    assumptions: p.assumptions,
+    assumptions: cc ? cc.assumptions : p.assumptions,
     diagnostics: [...p.diagnostics, ...log.diagnostics, ...replay.diagnostics],
   };
 }

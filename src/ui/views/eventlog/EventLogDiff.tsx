@@ -12,6 +12,7 @@ import { engine } from '../../engine';
 import { hex } from '../../format';
 import { useApp, type OpenFile } from '../../store';
 import type { EventLogAddon } from '../../store/eventlog';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 const isUki = (f: OpenFile) => fitsSlot(f, 'uki') === true;
 const isAddon = (f: OpenFile) => fitsSlot(f, 'addon') === true;
@@ -65,13 +66,7 @@ function Registers({ diff }: { diff: EventLogDiff }) {
   return (
     <table className="grid compact small evdiff-registers" data-testid="evdiff-registers">
       <caption>Predicted vs replayed</caption>
-      <thead>
-        <tr>
-          <th scope="col">Register</th>
-          <th scope="col">Bank</th>
-          <th scope="col">Predicted / replayed</th>
-        </tr>
-      </thead>
+      <ColumnHeads columns={['Register', 'Bank', 'Predicted / replayed']} />
       <tbody>
         {diff.registers.map((r) => (
           <tr
@@ -124,14 +119,7 @@ function Rows({ diff, show }: { diff: EventLogDiff; show(offset: number, length:
       </label>
       <div className="evdiff-table-wrap">
         <table className="grid compact small evdiff-rows" data-testid="evdiff-rows">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Event</th>
-              <th scope="col">Produced by</th>
-              <th scope="col">Predicted / logged</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={['Status', 'Event', 'Produced by', 'Predicted / logged']} />
           <tbody>
             {rows.map((r) => {
               const i = diff.rows.indexOf(r);

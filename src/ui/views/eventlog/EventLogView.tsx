@@ -1,11 +1,11 @@
 // Event log view (issue 14): a TCG PC Client log or a TDX CCEL area — every event decoded in a virtualized list
 // (index, PCR/RTMR, type, digests per bank, decoded data), offsets linked to the hex view, the replayed final
 // values per bank, what a verifier flags, and the log ↔ prediction diff against an open UKI and its add-ons.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { EventLogEventRow, EventLogView as LogData, OpenResult } from '../../../workers/protocol';
 import { BytesCard } from '../../components/HexView';
 import { CopyButton } from '../../components/Copy';
+import { useVirtualRows, VirtualRows } from '../../components/VirtualRows';
 import { FieldTable } from '../../components/FieldTable';
 import { FileOptions } from '../../composer/FilePick';
 import { engine } from '../../engine';
@@ -15,6 +15,7 @@ import { FileHeader } from '../FileHeader';
 import { SummaryCard } from '../SummaryCard';
 import { EventLogDiffCard } from './EventLogDiff';
 import './eventlog.css';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 const ROW_PX = 30;
 
@@ -92,13 +93,7 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
   const q = query.trim().toLowerCase();
   const rows = useMemo(() => log.events.filter((e) => matches(e, reg, q)), [log.events, reg, q]);
   const registers = useMemo(() => [...new Set(log.events.map((e) => e.label))], [log.events]);
-  const parent = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => ROW_PX,
-    overscan: 12,
-  });
+  const list = useVirtualRows(rows.length, ROW_PX);
   const selected = log.events.find((e) => e.index === view.headerIndex);
   const show = (offset: number, length: number) => patch(fileId, { hex: { offset, length } });
   const select = (e: EventLogEventRow) =>
@@ -110,7 +105,7 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
     const next = rows[Math.max(0, Math.min(rows.length - 1, at + (ev.key === 'ArrowDown' ? 1 : -1)))];
     if (next) {
       select(next);
-      virt.scrollToIndex(rows.indexOf(next));
+      list.virt.scrollToIndex(rows.indexOf(next));
     }
   };
   return (
@@ -145,45 +140,42 @@ function EventList({ log, fileId, size }: { log: LogData; fileId: string; size: 
           <span>Type</span>
           <span>Data</span>
         </div>
-        <div
+        <VirtualRows
+          list={list}
           className="vt-body evlog"
-          ref={parent}
           role="listbox"
           aria-label="Events"
           tabIndex={0}
           onKeyDown={onKey}
           data-testid="eventlog-events"
-        >
-          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-            {virt.getVirtualItems().map((it) => {
-              const e = rows[it.index]!;
-              return (
-                <div
-                  key={e.index}
-                  className={`vt-row evlog${e.flags.length ? ' flagged' : ''}`}
-                  role="option"
-                  aria-selected={e.index === view.headerIndex}
-                  style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
-                  onClick={() => select(e)}
-                  data-testid="eventlog-event"
-                  data-index={e.index}
-                >
-                  <span className="mono">{e.index}</span>
-                  <span>{e.label}</span>
-                  <span className="small" title={e.typeName}>
-                    {e.typeName.replace(/^EV_/, '')}
-                  </span>
-                  <span className="small" title={e.description}>
-                    {e.flags.length > 0 && (
-                      <span className="badge error">{e.flags.map((f) => FLAG_TEXT[f]).join(', ')}</span>
-                    )}{' '}
-                    {e.description}
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-        </div>
+          row={(i, style) => {
+            const e = rows[i]!;
+            return (
+              <div
+                key={e.index}
+                className={`vt-row evlog${e.flags.length ? ' flagged' : ''}`}
+                role="option"
+                aria-selected={e.index === view.headerIndex}
+                style={style}
+                onClick={() => select(e)}
+                data-testid="eventlog-event"
+                data-index={e.index}
+              >
+                <span className="mono">{e.index}</span>
+                <span>{e.label}</span>
+                <span className="small" title={e.typeName}>
+                  {e.typeName.replace(/^EV_/, '')}
+                </span>
+                <span className="small" title={e.description}>
+                  {e.flags.length > 0 && (
+                    <span className="badge error">{e.flags.map((f) => FLAG_TEXT[f]).join(', ')}</span>
+                  )}{' '}
+                  {e.description}
+                </span>
+              </div>
+            );
+          }}
+        />
       </section>
       <section className="card" aria-label="Selected event">
         {selected ? (
@@ -243,13 +235,7 @@ function FinalValues({ log }: { log: LogData }) {
       )}
       {!hidden && (
         <table className="grid compact small">
-          <thead>
-            <tr>
-              <th scope="col">{reg}</th>
-              <th scope="col">Bank</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
+          <ColumnHeads columns={[reg, 'Bank', 'Value']} />
           <tbody>
             {log.final.flatMap((r) =>
               banks.map((b) => (

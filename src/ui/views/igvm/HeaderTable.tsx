@@ -1,16 +1,24 @@
 // The directive/header table, virtualized (tens of thousands of rows scroll smoothly: only visible rows are
 // in the DOM). Selecting a row shows the decoded header and its bytes; arrow keys move the selection.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FieldGroup, HeaderRow, OpenResult } from '../../../workers/protocol';
 import { FieldTree } from '../../components/FieldTable';
-import { HexView } from '../../components/HexView';
+import { useVirtualRows, VirtualGrid, type GridColumn } from '../../components/VirtualRows';
 import { engine } from '../../engine';
 import { hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
+import { SelectionCard } from './SelectionCard';
 import { WhatIf } from './WhatIf';
 
 const ROW_PX = 28;
+const HEADER_COLUMNS: readonly GridColumn[] = [
+  ['c-idx', '#'],
+  ['c-kind', 'Kind'],
+  ['c-mask', 'Mask'],
+  ['c-gpa', 'GPA'],
+  ['c-off', 'Offset'],
+  ['c-detail', 'Detail'],
+];
 
 function matches(h: HeaderRow, kind: string, q: string): boolean {
   if (kind && h.kind !== kind) return false;
@@ -74,13 +82,8 @@ export function HeaderTable({ result }: { result: OpenResult }) {
     [headers, kind, q],
   );
   const kinds = useMemo(() => [...new Set(headers.map((h) => h.kind))], [headers]);
-  const parent = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => parent.current,
-    estimateSize: () => ROW_PX,
-    overscan: 12,
-  });
+  const list = useVirtualRows(rows.length, ROW_PX);
+  const { virt } = list;
   const selected = view.headerIndex !== undefined ? headers[view.headerIndex] : undefined;
   const selPos = selected ? rows.indexOf(selected) : -1;
 
@@ -126,77 +129,57 @@ export function HeaderTable({ result }: { result: OpenResult }) {
             {plural(rows.length, 'row')}
           </span>
         </div>
-        <div className="vt-head" role="presentation">
-          <span className="c-idx">#</span>
-          <span className="c-kind">Kind</span>
-          <span className="c-mask">Mask</span>
-          <span className="c-gpa">GPA</span>
-          <span className="c-off">Offset</span>
-          <span className="c-detail">Detail</span>
-        </div>
-        <div
-          className="vt-body"
-          ref={parent}
-          role="grid"
-          aria-label="Variable headers"
-          aria-rowcount={rows.length}
+        <VirtualGrid
+          list={list}
+          label="Variable headers"
+          columns={HEADER_COLUMNS}
           aria-activedescendant={selPos >= 0 ? `hr-${result.id}-${selected!.index}` : undefined}
-          tabIndex={0}
           onKeyDown={onKey}
           data-testid="header-table"
-        >
-          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-            {virt.getVirtualItems().map((it) => {
-              const h = rows[it.index]!;
-              return (
-                <div
-                  key={h.index}
-                  id={`hr-${result.id}-${h.index}`}
-                  role="row"
-                  aria-rowindex={it.index + 1}
-                  aria-selected={h === selected}
-                  className={`vt-row sec-${h.section}`}
-                  style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
-                  onClick={() => select(h)}
-                >
-                  <span role="gridcell" className="c-idx">
-                    {h.index}
-                  </span>
-                  <span role="gridcell" className="c-kind">
-                    {h.kind}
-                  </span>
-                  <span role="gridcell" className="c-mask mono">
-                    {h.mask === undefined ? '' : hex(h.mask)}
-                  </span>
-                  <span role="gridcell" className="c-gpa mono">
-                    {h.gpa ?? ''}
-                  </span>
-                  <span role="gridcell" className="c-off mono">
-                    {hex(h.offset)}
-                  </span>
-                  <span role="gridcell" className="c-detail">
-                    {h.detail}
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-        </div>
-      </section>
-      <section className="card side" aria-label="Selected header">
-        {selected ? (
-          <HeaderDetail result={result} row={selected} />
-        ) : (
-          <p className="muted">Select a header to decode it and see its bytes.</p>
-        )}
-        <HexView
-          key={result.id}
-          fileId={result.id}
-          size={result.size}
-          highlight={view.hex}
-          label="Header bytes"
+          row={(i, style) => {
+            const h = rows[i]!;
+            return (
+              <div
+                key={h.index}
+                id={`hr-${result.id}-${h.index}`}
+                role="row"
+                aria-rowindex={i + 1}
+                aria-selected={h === selected}
+                className={`vt-row sec-${h.section}`}
+                style={style}
+                onClick={() => select(h)}
+              >
+                <span role="gridcell" className="c-idx">
+                  {h.index}
+                </span>
+                <span role="gridcell" className="c-kind">
+                  {h.kind}
+                </span>
+                <span role="gridcell" className="c-mask mono">
+                  {h.mask === undefined ? '' : hex(h.mask)}
+                </span>
+                <span role="gridcell" className="c-gpa mono">
+                  {h.gpa ?? ''}
+                </span>
+                <span role="gridcell" className="c-off mono">
+                  {hex(h.offset)}
+                </span>
+                <span role="gridcell" className="c-detail">
+                  {h.detail}
+                </span>
+              </div>
+            );
+          }}
         />
       </section>
+      <SelectionCard
+        result={result}
+        label="Selected header"
+        hint="Select a header to decode it and see its bytes."
+        bytesLabel="Header bytes"
+      >
+        {selected && <HeaderDetail result={result} row={selected} />}
+      </SelectionCard>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { DiagnosticsList } from '../../components/Diagnostics';
 import { FieldTable, FieldTree } from '../../components/FieldTable';
 import { hex } from '../../format';
 import { useApp } from '../../store';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView }) {
   const patch = useApp((s) => s.patchView);
@@ -26,14 +27,7 @@ export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView 
         <section className="card" aria-labelledby={`p-${result.id}`}>
           <h3 id={`p-${result.id}`}>Platforms</h3>
           <table className="grid" data-testid="platforms">
-            <thead>
-              <tr>
-                <th scope="col">Platform</th>
-                <th scope="col">Mask</th>
-                <th scope="col">VTL</th>
-                <th scope="col">Shared GPA boundary</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={['Platform', 'Mask', 'VTL', 'Shared GPA boundary']} />
             <tbody>
               {igvm.platforms.map((p) => (
                 <tr key={p.mask}>

@@ -3,7 +3,7 @@
 // (its headers, its bytes in the hex view).
 import { useMemo } from 'react';
 import type { OpenResult, PageKind, PageRun } from '../../../workers/protocol';
-import { HexView } from '../../components/HexView';
+import { SelectionCard } from './SelectionCard';
 import { bytesLabel, gpaEnd, hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
 
@@ -138,8 +138,13 @@ export function PageMap({ result }: { result: OpenResult }) {
           <p className="muted">{regs.length - MAX_REGIONS} more regions not drawn.</p>
         )}
       </section>
-      <section className="card side" aria-label="Selected run">
-        {selected ? (
+      <SelectionCard
+        result={result}
+        label="Selected run"
+        hint="Hover a run for its range; click it to see its headers and bytes."
+        bytesLabel="Run bytes"
+      >
+        {selected && (
           <div className="run-detail" data-testid="run-detail">
             <h3>
               <span className={`swatch pk-${selected.kind}`} aria-hidden="true" />{' '}
@@ -180,17 +185,8 @@ export function PageMap({ result }: { result: OpenResult }) {
               </tbody>
             </table>
           </div>
-        ) : (
-          <p className="muted">Hover a run for its range; click it to see its headers and bytes.</p>
         )}
-        <HexView
-          key={result.id}
-          fileId={result.id}
-          size={result.size}
-          highlight={view.hex}
-          label="Run bytes"
-        />
-      </section>
+      </SelectionCard>
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { useApp, useFileView } from '../../store';
 import { FileHeader } from '../FileHeader';
 import { SummaryCard } from '../SummaryCard';
 import { UkiPanel } from './UkiPanel';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 const STATUS_MARK = { pass: '✓', fail: '✗', 'not-checked': '?' } as const;
 
@@ -206,13 +207,7 @@ export default function PeView({ result }: { result: OpenResult }) {
                 </p>
               )}
               <table className="grid compact" data-testid="authenticode">
-                <thead>
-                  <tr>
-                    <th scope="col">Hash</th>
-                    <th scope="col">Padded to 8</th>
-                    {pe.paddingMatters && <th scope="col">Unpadded</th>}
-                  </tr>
-                </thead>
+                <ColumnHeads columns={['Hash', 'Padded to 8', ...(pe.paddingMatters ? ['Unpadded'] : [])]} />
                 <tbody>
                   {pe.authenticode.map((a) => (
                     <tr key={a.algorithm}>
@@ -291,16 +286,7 @@ export default function PeView({ result }: { result: OpenResult }) {
           </h3>
           {pe.withheld && <WithheldNote withheld={pe.withheld} what="section hashes" testId="sections-withheld" />}
           <table className="grid compact pe-sections" data-testid="pe-sections">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col">File offset</th>
-                <th scope="col">Size</th>
-                <th scope="col">RVA</th>
-                <th scope="col">Flags</th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={['Name', 'SHA-256', 'File offset', 'Size', 'RVA', 'Flags']} />
             <tbody>
               {pe.sections.map((s) => (
                 <tr key={s.index} data-section={s.name}>

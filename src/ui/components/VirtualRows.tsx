@@ -1,0 +1,76 @@
+// A virtualized list body of fixed-height rows: only the rows in view (plus an overscan) are in the DOM, so tens of
+// thousands of headers, events or ledger steps scroll smoothly. `useVirtualRows` owns the scroll element and the
+// virtualizer (its `virt` scrolls a row into view); `VirtualRows` renders the scroll box and places each row.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
+
+export function useVirtualRows(count: number, rowPx: number) {
+  const parent = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({
+    count,
+    getScrollElement: () => parent.current,
+    estimateSize: () => rowPx,
+    overscan: 12,
+  });
+  return { parent, virt, rowPx, count };
+}
+
+export type VirtualRowsState = ReturnType<typeof useVirtualRows>;
+
+/**
+ * The scroll box (`body`: its class, role, ARIA and handlers) with the rows in view; `row` renders the row at
+ * `index` with `style` (its position and height), and gives it its key.
+ */
+type VirtualRowsProps = {
+  list: VirtualRowsState;
+  row(index: number, style: CSSProperties): ReactNode;
+} & HTMLAttributes<HTMLDivElement>;
+
+export function VirtualRows({ list, row, ...body }: VirtualRowsProps) {
+  return (
+    <div ref={list.parent} {...body}>
+      <div style={{ height: list.virt.getTotalSize(), position: 'relative' }}>
+        {list.virt
+          .getVirtualItems()
+          .map((it) => row(it.index, { transform: `translateY(${it.start}px)`, height: list.rowPx }))}
+      </div>
+    </div>
+  );
+}
+
+/** A column of a virtual grid: the class its heading and cells share (their width), and its heading. */
+export type GridColumn = readonly [className: string, heading: string];
+
+/**
+ * A virtualized grid (role grid, labelled, every row counted, focusable) under its column head; `variant` is the
+ * view's style class on both (`vt-head ledger`, `vt-body ledger`).
+ */
+export function VirtualGrid({
+  list,
+  label,
+  columns,
+  variant,
+  ...body
+}: VirtualRowsProps & { label: string; columns: readonly GridColumn[]; variant?: string }) {
+  const cls = (base: string) => (variant ? `${base} ${variant}` : base);
+  return (
+    <>
+      <div className={cls('vt-head')} role="presentation">
+        {columns.map(([c, heading]) => (
+          <span key={heading} className={c}>
+            {heading}
+          </span>
+        ))}
+      </div>
+      <VirtualRows
+        list={list}
+        className={cls('vt-body')}
+        role="grid"
+        aria-label={label}
+        aria-rowcount={list.count}
+        tabIndex={0}
+        {...body}
+      />
+    </>
+  );
+}
