@@ -44,9 +44,9 @@ export type IgvmMeasureOptions = Omit<MeasureOptions, 'ledger'>;
  *
  * @example
  * ```ts
- * import { readFileSync } from 'node:fs';
  * import { measureIgvm } from 'fukiscope';
- * const r = measureIgvm(readFileSync('guest.igvm'));
+ * // bytes: the file's contents, read however the host reads files (fs in Node, File.arrayBuffer() in a page)
+ * const r = measureIgvm(bytes);
  * for (const m of r.measurements) console.log(m.platform, m.digest ?? m.withheld!.reason);
  * ```
  */

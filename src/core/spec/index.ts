@@ -1,7 +1,7 @@
 // Spec references: diagnostics cite `<doc> §<section>` (e.g. `fuki §4.2.3`, `igvm-format §14.2.3`), optionally
 // with more sections (`fuki §1.5, §6 item 4`) or a note on the source the section restates
-// (`evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)`). That is the one format: `<doc>` is a project document id or
-// a listed external document. resolveSpecRef turns one into the sections a reader can open in
+// (`evidence §1 (SEV-SNP ABI, ATTESTATION_REPORT)`). That is the one format: `<doc>` is a project spec id or
+// a listed external spec. resolveSpecRef turns one into the sections a reader can open in
 // the app's spec index (public/spec-index.html, generated with docs/spec-index.md by scripts/spec-index.mjs).
 import { SPEC_DOCUMENTS } from './sections.generated';
 import type { SpecDocument, SpecSection } from './types';
@@ -9,7 +9,7 @@ import type { SpecDocument, SpecSection } from './types';
 export type { SpecDocument, SpecSection } from './types';
 export { SPEC_DOCUMENTS };
 
-/** Documents outside the project cited by their own numbering (no index entry: named, not linked). */
+/** Specs outside the project cited by their own numbering (no index entry: named, not linked). */
 export const EXTERNAL_SPECS: Record<string, string> = {
   'TDVF design guide': 'Intel TDX Virtual Firmware Design Guide (metadata and section types in §11)',
   UEFI: 'UEFI Specification',
@@ -29,7 +29,7 @@ export const specAnchor = (doc: string, section: string): string => `${doc}-${se
 const REF = /^(.+?) §(.+)$/;
 
 /**
- * The sections `ref` cites, or undefined when the prefix is not a project document, or any cited section does
+ * The sections `ref` cites, or undefined when the prefix is not a project spec, or any cited section does
  * not exist. `§6 item 4` resolves to §6.
  */
 export function resolveSpecRef(ref: string): ResolvedSpecRef[] | undefined {
@@ -48,7 +48,7 @@ export function resolveSpecRef(ref: string): ResolvedSpecRef[] | undefined {
   return out;
 }
 
-/** Whether `ref` names an external document the index lists by name. */
+/** Whether `ref` names an external spec the index lists by name. */
 export function isExternalSpecRef(ref: string): boolean {
   const prefix = REF.exec(ref.trim())?.[1];
   return prefix !== undefined && prefix in EXTERNAL_SPECS;
