@@ -202,13 +202,7 @@ function onceIo(io: CliIo): { io: CliIo; parsed: (path: string) => ReturnType<ty
     if (!b) files.set(path, (b = io.readFile(path)));
     return b;
   };
-  const once: CliIo = {
-    out: (t) => io.out(t),
-    err: (t) => io.err(t),
-    writeFile: (p, d) => io.writeFile(p, d),
-    readFile,
-  };
-  if (io.hashFile) once.hashFile = (p, alg) => io.hashFile!(p, alg);
+  const once: CliIo = { ...io, readFile };
   const parsed = (path: string) => {
     let p = parses.get(path);
     if (!p) parses.set(path, (p = parseFirmware(readFile(path))));
