@@ -175,7 +175,7 @@ export class SnpChain {
         infoView.setBigUint64(GPA_AT, op.gpa, true);
       }
       digestInto(hash, 'sha384', info, digests, at);
-      info.set(digests.subarray(at, at + D), 0); // DIGEST_CUR of the next step
+      for (let k = 0; k < D; k++) info[k] = digests[at + k]!; // DIGEST_CUR of the next step
     }
   }
 
