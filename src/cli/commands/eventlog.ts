@@ -98,8 +98,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   const comparisons: RegisterComparison[] = [];
   /** With --quote and --uki on a CCEL: the quote's RTMR1/RTMR2 against the prediction. */
   const quoteChecks: { register: string; predicted: string; quote: string; ok: boolean }[] = [];
-  if (values.quote) {
-    const expected: ExpectedRegisters = { sha384: quoteRtmrs(io.readFile(values.quote)) };
+  const fromQuote = values.quote ? quoteRtmrs(io.readFile(values.quote)) : undefined;
+  if (fromQuote) {
+    const expected: ExpectedRegisters = { sha384: fromQuote };
     appendAll(comparisons, compareReplay(replay, expected, new Set(checks.digestMismatches)));
   }
   let match: MatchResult | undefined;
@@ -115,8 +116,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       // A CCEL: the prediction's events mapped to CC MRs, and the predicted RTMR1/RTMR2 against the replay.
       ccelPrediction = compareCcelWithPrediction(log, replay, p);
       match = ccelPrediction.match;
-      if (values.quote) {
-        const fromQuote = quoteRtmrs(io.readFile(values.quote));
+      if (fromQuote) {
         for (const r of ccelPrediction.registers)
           if (r.predicted !== undefined)
             quoteChecks.push({
