@@ -30,6 +30,10 @@ function specIdEvent(): Buffer {
   return Buffer.concat([head, body]);
 }
 
+/**
+ * edk2 MapPcrToMrIndex, written here again on purpose (not core's rtmrOfPcr): this file is the oracle the CCEL
+ * comparison is tested against, so a mistake in core's map must not be copied into the expected values.
+ */
 function rtmrOf(pcr: number): number | undefined {
   if (pcr === 1 || pcr === 7) return 0;
   if (pcr >= 2 && pcr <= 6) return 1;
