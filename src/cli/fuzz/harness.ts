@@ -8,6 +8,8 @@
 //   - whatever `compose` or `uki build` writes parses without an error diagnostic.
 // Cost per case is what limits the CI case count: the command modules are loaded before the first case (loading was
 // charged to case 0), seeds are built once per family, output is counted, not kept, past what the checks read.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Bytes } from '../../core/bytes/bytes';
 import { digestBlocker, type Diagnostic } from '../../core/diagnostics';
 import { setDefaultHash } from '../../core/hash/hash';
@@ -53,6 +55,8 @@ export interface FuzzReport {
   cpuMs: number;
   slowest: { index: number; command: string; ms: number };
   peakRssBytes: number;
+  /** Full GCs forced because an RSS sample was over the budget (the sample after the GC is the one judged). */
+  forcedGcs: number;
   failures: FuzzFailure[];
   /** Cases whose `measure --json` printed a digest although the input has an error diagnostic. */
   digestWithErrors: number;
@@ -86,6 +90,20 @@ function memoryIo(files: Record<string, Uint8Array>): CliIo & { stdout: string; 
     },
   };
   return io;
+}
+
+/**
+ * A full, synchronous garbage collection, taken before an RSS sample is called over the budget. The compose cases
+ * allocate mostly ArrayBuffer backing stores (a mutated firmware may declare a 1 GiB SEV section: ~450 MiB for one
+ * case), which V8 counts as external memory and collects late: without it, garbage of earlier cases piled up to
+ * 1008 MiB by case ~17,000 of the CI seed with 21 MiB of live heap, and with a full GC every 1,000 cases the same 20,000
+ * cases peaked at 473 MiB. The budget is for what a case keeps and what it needs, not for garbage not yet collected.
+ */
+function fullGc(): void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed();
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 const loaded = new Map<string, Command>();
@@ -142,7 +160,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const lines = o.kind === 'igvm' ? IGVM_COMMANDS : PE_COMMANDS;
   // Loaded before the first case, so case 0 is not charged with compiling the command modules.
   for (const name of o.kind === 'compose' ? ['compose', 'uki'] : new Set(lines.map((l) => l[0]!))) await command(name);
-  const report: FuzzReport = { family: o.family, kind: o.kind, cases: 0, cpuMs: 0, slowest: { index: -1, command: '', ms: 0 }, peakRssBytes: 0, failures: [], digestWithErrors: 0 };
+  const report: FuzzReport = { family: o.family, kind: o.kind, cases: 0, cpuMs: 0, slowest: { index: -1, command: '', ms: 0 }, peakRssBytes: 0, forcedGcs: 0, failures: [], digestWithErrors: 0 };
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < (o.only === undefined ? o.cases : o.only + 1); i++) {
     let name: string;
@@ -193,9 +211,14 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       }
     }
     if (i % 64 === 0 || ms > 20 || i === o.only || i === o.cases - 1) {
-      const rss = process.memoryUsage.rss();
+      let rss = process.memoryUsage.rss();
+      if (rss > rssBudget) {
+        report.forcedGcs++;
+        fullGc();
+        rss = process.memoryUsage.rss();
+      }
       if (rss > report.peakRssBytes) report.peakRssBytes = rss;
-      if (rss > rssBudget) report.failures.push({ index: i, command: label, problem: `RSS ${(rss / 2 ** 20).toFixed(0)} MiB over the budget` });
+      if (rss > rssBudget) report.failures.push({ index: i, command: label, problem: `RSS ${(rss / 2 ** 20).toFixed(0)} MiB over the budget after a full GC` });
     }
     if (report.failures.length >= 20) break;
   }
@@ -207,6 +230,6 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
 export function formatReport(r: FuzzReport): string {
   return (
     `fuzz ${r.kind} ${r.family}: ${r.cases} cases, ${r.cpuMs.toFixed(0)} ms CPU (${((1000 * r.cpuMs) / Math.max(1, r.cases)).toFixed(0)} µs/case), slowest #${r.slowest.index} (${r.slowest.command}) ${r.slowest.ms.toFixed(1)} ms, ` +
-    `peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${r.failures.length} failures, ${r.digestWithErrors} digests given despite errors`
+    `peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB (${r.forcedGcs} full GCs forced at the budget), ${r.failures.length} failures, ${r.digestWithErrors} digests given despite errors`
   );
 }
