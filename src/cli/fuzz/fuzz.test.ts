@@ -84,7 +84,7 @@ describe('fuzz: IGVM mutations through inspect, measure, diff (issue 11)', () =>
 });
 
 describe.skipIf(!corpusAvailable())('fuzz: the composer\'s settings and files through compose and uki build (issue 11)', () => {
-  it('compose', async () => check(await fuzz({ kind: 'compose', family: 'compose', composeSeeds: await composeSeeds(), cases: CASES, caseMs: COMPOSE_CASE_MS, rssBytes: process.memoryUsage.rss() + COMPOSE_RSS, only: ONLY }), true), 600_000);
+  it('compose', async () => check(await fuzz({ kind: 'compose', family: 'compose', composeSeeds: await composeSeeds(), cases: CASES, caseMs: COMPOSE_CASE_MS, rssBytes: process.memoryUsage.rss() + COMPOSE_RSS, caseRssBytes: COMPOSE_RSS, only: ONLY }), true), 600_000);
 });
 
 describe.skipIf(!corpusAvailable())('fuzz: PE mutations through pe, inspect, diff (issue 11)', () => {
