@@ -174,6 +174,8 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   for (const name of o.kind === 'compose' ? ['compose', 'uki'] : new Set(lines.map((l) => l[0]!))) await command(name);
   const report: FuzzReport = { family: o.family, kind: o.kind, cases: 0, cpuMs: 0, slowest: { index: -1, command: '', ms: 0 }, peakRssBytes: 0, forcedGcs: 0, failures: [], digestWithErrors: 0 };
   const cpu0 = process.cpuUsage();
+  // Each case's growth is counted from the sample after the case before it (its input's generation included).
+  let rssBefore = process.memoryUsage.rss();
   for (let i = 0; i < (o.only === undefined ? o.cases : o.only + 1); i++) {
     let name: string;
     let args: string[];
@@ -193,7 +195,6 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     if (o.only !== undefined && i !== o.only) continue;
     const io = memoryIo(files);
     const label = o.kind === 'compose' ? [name, ...args].join(' ').slice(0, 400) + (mutated ? ` (${mutated.role} mutated)` : '') : [name, ...args].join(' ');
-    const rssBefore = process.memoryUsage.rss();
     const t = performance.now();
     const c0 = process.cpuUsage();
     let status: number | undefined;
@@ -233,6 +234,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
       if (kept > liveBudget)
         report.failures.push({ index: i, command: label, problem: `RSS ${(rssAfter / 2 ** 20).toFixed(0)} MiB, and ${(kept / 2 ** 20).toFixed(0)} MiB still live after a full GC (budget ${(liveBudget / 2 ** 20).toFixed(0)} MiB)` });
     }
+    rssBefore = rssAfter;
     if (report.failures.length >= 20) break;
   }
   const cpu = process.cpuUsage(cpu0);
