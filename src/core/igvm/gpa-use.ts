@@ -57,12 +57,51 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
   for (const p of platforms) {
     const bit = p.compatibilityMask;
     const name = p.platformName ?? `platform ${p.platformType}`;
-    /** What was placed at each GPA: a PAGE_DATA header itself (a page: no Use object per page), else its Use. */
-    const used = new Map<bigint, Use | IgvmHeader>();
+    /**
+     * What was placed at each GPA (a PAGE_DATA header itself stands for its page: no Use object per page). Pages
+     * placed in rising GPA order, as every builder lays them out, go to `ascending` (a sorted list, binary-searched),
+     * the rest to `used`: a 256 MiB IGVM's 65k pages cost two plain arrays instead of a 65k-entry map (issue 16: the
+     * CLI's peak memory). A GPA above the last ascending one can be in neither: every entry is at most that GPA.
+     */
+    const ascending: bigint[] = [];
+    const ascendingUse: (Use | IgvmHeader)[] = [];
+    /** Placement number of each entry (both stores), so a scan visits them in placement order as one map did. */
+    const ascendingOrder: number[] = [];
+    const used = new Map<bigint, { placed: Use | IgvmHeader; order: number }>();
+    let placements = 0;
     const useAt = (gpa: bigint): Use | undefined => {
+      const n = ascending.length;
+      if (n === 0 || gpa > ascending[n - 1]!) return undefined;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const g = ascending[mid]!;
+        if (g === gpa) return asUse(ascendingUse[mid]!);
+        if (g < gpa) lo = mid + 1;
+        else hi = mid - 1;
+      }
       const u = used.get(gpa);
-      return u === undefined ? u : asUse(u);
+      return u === undefined ? u : asUse(u.placed);
     };
+    const record = (gpa: bigint, placed: Use | IgvmHeader): void => {
+      const n = ascending.length;
+      if (n === 0 || gpa > ascending[n - 1]!) {
+        ascending.push(gpa);
+        ascendingUse.push(placed);
+        ascendingOrder.push(placements++);
+      } else used.set(gpa, { placed, order: placements++ });
+    };
+    const placedCount = (): number => ascending.length + used.size;
+    /** Every placed GPA in placement order (both stores are in placement order: merged). */
+    function* placedGpas(): Generator<bigint> {
+      let i = 0;
+      for (const [g, u] of used) {
+        while (i < ascending.length && ascendingOrder[i]! < u.order) yield ascending[i++]!;
+        yield g;
+      }
+      while (i < ascending.length) yield ascending[i++]!;
+    }
     /** Large parameter inserts, in file order: pages [start, start + pages × 4 KiB) on the page grid of `start`. */
     const ranges: { start: bigint; end: bigint; use: Use }[] = [];
     let steps = 0;
@@ -110,7 +149,7 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
     const place = (gpa: bigint, placed: Use | IgvmHeader, section: string): void => {
       if (gpa > LAST_PAGE) return outOfRange(gpa, asUse(placed), section);
       const before = useAt(gpa) ?? inRange(gpa, 'what' in placed ? placed.header : placed);
-      if (!before) used.set(gpa, placed);
+      if (!before) record(gpa, placed);
       else conflict(gpa, asUse(placed), before, section);
     };
     /** A parameter insert of `pages` pages at `start`: page by page when small, else as one range. */
@@ -130,14 +169,14 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
       const h = use.header;
       // Pages placed before: look up the range's pages when it has fewer than the map, else scan the map.
       const n = (end - start) / PAGE;
-      if (n <= BigInt(used.size)) {
+      if (n <= BigInt(placedCount())) {
         if (spend(Number(n), h))
           for (let g = start; g < end; g += PAGE) {
             const before = useAt(g);
             if (before) conflict(g, use, before, section);
           }
-      } else if (spend(used.size, h)) {
-        for (const g of used.keys()) if (g >= start && g < end && (g - start) % PAGE === 0n) conflict(g, use, useAt(g)!, section);
+      } else if (spend(placedCount(), h)) {
+        for (const g of placedGpas()) if (g >= start && g < end && (g - start) % PAGE === 0n) conflict(g, use, useAt(g)!, section);
       }
       // Ranges placed before: one diagnostic at the first shared page.
       if (ranges.length > 0 && spend(ranges.length, h))
