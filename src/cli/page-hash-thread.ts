@@ -16,41 +16,68 @@ const PAGE = 4096;
 const D = 48;
 /** Windows per batch: what one thread claims at a time (64 pages ≈ 0.3 ms of SHA-384). */
 export const BATCH = 64;
-/** Read size: the worker starts on the first windows while the rest of the file is still being read. */
+/** Read size: the unit the two threads share the read in, and the worker starts hashing on. */
 const READ_CHUNK = 8 << 20;
 /** Longest wait for a batch the worker has claimed before this thread hashes the page itself. */
 const WAIT_MS = 200;
 
-/** Control words (Int32, shared): units of 4 KiB read so far, next batch to claim, stop flag. */
-const READ = 0;
-const CLAIM = 1;
-const STOP = 2;
+/** Control words (Int32, shared): next batch to claim, stop flag. */
+const CLAIM = 0;
+const STOP = 1;
+/** Read-chunk states (Int32 per chunk, shared): claimed by one thread, then read. */
+const CLAIMED = 1;
+const READ = 2;
 
 /** Batch flags (Int32, shared): 0 not done, 1 hashed by this thread, 2 hashed by the worker. */
 const BY_WORKER = 2;
 
 /**
- * The worker: claims batches in order (compare-and-swap on CLAIM, so this thread may take one instead), waits until
- * a batch's bytes are read, writes each window's SHA-384 into `digests`, then marks the batch done and notifies.
- * Plain JavaScript run with `eval` (the CLI is one bundle: no second file to ship); it needs only node:crypto.
+ * The worker. First it reads chunks of the file into the shared buffer from the end backwards while this thread reads
+ * from the start (each chunk claimed by compare-and-swap, so each is read by one thread: the page faults of the
+ * fresh memory, most of a read's cost, are split over both cores); then it claims batches of windows in order (this
+ * thread may take one instead), waits until their chunks are read, writes each window's SHA-384 into `digests`, and
+ * marks the batch done. Plain JavaScript run with `eval` (the CLI is one bundle: no second file to ship).
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
-const { file, digests, control, done, base, windows, batch } = workerData;
+const { openSync, readSync, closeSync } = require('node:fs');
+const { path, file, digests, control, chunks, done, base, windows, batch, chunk } = workerData;
 const bytes = new Uint8Array(file);
 const out = new Uint8Array(digests);
 const ctl = new Int32Array(control);
+const state = new Int32Array(chunks);
 const flags = new Int32Array(done);
 const batches = Math.ceil(windows / batch);
+const fd = openSync(path, 'r');
+try {
+  for (let c = state.length - 1; c >= 0 && !Atomics.load(ctl, ${STOP}); c--) {
+    if (Atomics.compareExchange(state, c, 0, ${CLAIMED}) !== 0) break;
+    const end = Math.min(bytes.length, (c + 1) * chunk);
+    for (let off = c * chunk; off < end; ) {
+      const n = readSync(fd, bytes, off, end - off, off);
+      if (n <= 0) throw new Error('short read');
+      off += n;
+    }
+    Atomics.store(state, c, ${READ});
+    Atomics.notify(state, c);
+  }
+} finally {
+  closeSync(fd);
+}
+const waitRead = (c) => {
+  while (Atomics.load(state, c) !== ${READ} && !Atomics.load(ctl, ${STOP})) Atomics.wait(state, c, Atomics.load(state, c), 1000);
+};
 for (;;) {
   if (Atomics.load(ctl, ${STOP})) break;
   const b = Atomics.load(ctl, ${CLAIM});
   if (b >= batches) break;
   if (Atomics.compareExchange(ctl, ${CLAIM}, b, b + 1) !== b) continue;
   const last = Math.min(windows, (b + 1) * batch);
-  const need = Math.ceil((base + last * ${PAGE}) / ${PAGE});
-  for (let r = Atomics.load(ctl, ${READ}); r < need; r = Atomics.load(ctl, ${READ})) Atomics.wait(ctl, ${READ}, r, 1000);
+  const from = Math.floor((base + b * batch * ${PAGE}) / chunk);
+  const to = Math.floor((base + last * ${PAGE} - 1) / chunk);
+  for (let c = from; c <= to; c++) waitRead(c);
+  if (Atomics.load(ctl, ${STOP})) break;
   for (let w = b * batch; w < last; w++) {
     const s = hash('sha384', bytes.subarray(base + w * ${PAGE}, base + w * ${PAGE} + ${PAGE}), 'latin1');
     for (let k = 0; k < ${D}; k++) out[w * ${D} + k] = s.charCodeAt(k);
@@ -84,7 +111,7 @@ export function readIgvmShared(path: string, minSize = SHARED_READ_MIN): SharedR
     if (size < minSize || size > 2 ** 40) return undefined;
     const head = new Uint8Array(16);
     if (readSync(fd, head, 0, 16, 0) !== 16 || !isIgvmMagic(head)) return undefined;
-    return startSharedRead(fd, size, fileDataStart(head, size));
+    return startSharedRead(path, fd, size, fileDataStart(head, size));
   } finally {
     closeSync(fd);
   }
@@ -106,7 +133,7 @@ function fileDataStart(h: Uint8Array, size: number): number {
   return at < size ? at : size;
 }
 
-function startSharedRead(fd: number, size: number, base: number): SharedRead {
+function startSharedRead(path: string, fd: number, size: number, base: number): SharedRead {
   const file = new SharedArrayBuffer(size);
   // Typed as Bytes (views of an ArrayBuffer) for the core: it only reads views and copies with slice(), which works
   // the same on shared memory (the corpus measure tests run through here, page-hash-thread.test.ts).
@@ -114,11 +141,23 @@ function startSharedRead(fd: number, size: number, base: number): SharedRead {
   const windows = Math.floor((size - base) / PAGE);
   const batches = Math.ceil(windows / BATCH);
   const digests = new Uint8Array(new SharedArrayBuffer(Math.max(1, windows * D)));
-  const ctl = new Int32Array(new SharedArrayBuffer(3 * 4));
+  const ctl = new Int32Array(new SharedArrayBuffer(2 * 4));
+  const chunks = new Int32Array(new SharedArrayBuffer(Math.ceil(size / READ_CHUNK) * 4));
   const done = new Int32Array(new SharedArrayBuffer(Math.max(1, batches) * 4));
   let worker: Worker | undefined = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, digests: digests.buffer, control: ctl.buffer, done: done.buffer, base, windows, batch: BATCH },
+    workerData: {
+      path,
+      file,
+      digests: digests.buffer,
+      control: ctl.buffer,
+      chunks: chunks.buffer,
+      done: done.buffer,
+      base,
+      windows,
+      batch: BATCH,
+      chunk: READ_CHUNK,
+    },
     // Small heaps: the worker holds no objects of its own (issue 16: max RSS ≤ 1.5× the file).
     resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, stackSizeMb: 1 },
   });
@@ -132,14 +171,25 @@ function startSharedRead(fd: number, size: number, base: number): SharedRead {
     void worker?.terminate();
     worker = undefined;
   };
-  try {
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, bytes, off, Math.min(READ_CHUNK, size - off), off);
+  const readChunk = (c: number): void => {
+    const end = Math.min(size, (c + 1) * READ_CHUNK);
+    for (let off = c * READ_CHUNK; off < end; ) {
+      const n = readSync(fd, bytes, off, end - off, off);
       if (n <= 0) throw new Error(`short read at ${off} of ${size} bytes`);
       off += n;
-      Atomics.store(ctl, READ, off === size ? Math.ceil(size / PAGE) : Math.floor(off / PAGE));
-      Atomics.notify(ctl, READ);
+    }
+    Atomics.store(chunks, c, READ);
+    Atomics.notify(chunks, c);
+  };
+  let stalled = false;
+  try {
+    // From the start until a chunk the worker has claimed (it reads from the end).
+    let c = 0;
+    for (; c < chunks.length && Atomics.compareExchange(chunks, c, 0, CLAIMED) === 0; c++) readChunk(c);
+    // The worker's chunks: waited for, or read here when it is slow or gone (the same file bytes either way).
+    for (; c < chunks.length; c++) {
+      if (!stalled && Atomics.wait(chunks, c, CLAIMED, WAIT_MS) === 'timed-out') stalled = true;
+      if (Atomics.load(chunks, c) !== READ) readChunk(c);
     }
   } catch (e) {
     stop();
@@ -154,7 +204,6 @@ function startSharedRead(fd: number, size: number, base: number): SharedRead {
     Atomics.store(done, b, 1);
   };
   /** The window's digest is in `digests` (true), or this thread should hash the page itself (false). */
-  let stalled = false;
   const ready = (w: number): boolean => {
     const b = Math.floor(w / BATCH);
     if (Atomics.load(done, b) !== 0) return true;
@@ -169,7 +218,10 @@ function startSharedRead(fd: number, size: number, base: number): SharedRead {
       return true;
     }
     if (claimed < b) return false; // the worker is behind: not worth waiting for
-    // Claimed by the worker (a claim of ours would be done already): it is hashing this batch now.
+    // Claimed by the worker (a claim of ours would be done already): it is hashing this batch now. Rather than wait
+    // for it (and then for the next one it takes, in lockstep), hash the next unclaimed batch here meanwhile.
+    const ahead = Atomics.load(ctl, CLAIM);
+    if (ahead < batches && Atomics.compareExchange(ctl, CLAIM, ahead, ahead + 1) === ahead) hashBatchHere(ahead);
     if (Atomics.wait(done, b, 0, WAIT_MS) !== 'timed-out' || Atomics.load(done, b) !== 0) return true;
     stalled = true;
     return false;
