@@ -15,6 +15,7 @@ import { objectGroup } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 import { appendAll } from '../../core/append';
 import { hex64 as hex } from '../../core/bytes/bytes';
+import { encodeHeaderColumns, type HeaderColumns, type HeaderFields } from '../header-columns';
 
 /** "1 page" / "2 pages"; "1 byte" / "4 bytes" (counts shown in words, issue 10). */
 const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
@@ -78,6 +79,29 @@ function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLe
   return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
 }
 
+function headerFields(h: IgvmHeader, file: IgvmFile): HeaderFields {
+  const gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? h.gpa : undefined;
+  const mask = 'compatibilityMask' in h ? h.compatibilityMask : undefined;
+  return {
+    index: h.index,
+    section: h.kind === 'Unknown' ? h.section : (sectionOfType(h.type) ?? 'directive'),
+    kind: h.kind,
+    type: h.type,
+    offset: h.offset,
+    length: h.length,
+    ...(mask !== undefined && { mask }),
+    ...(gpa !== undefined && { gpa }),
+    ...dataSpan(h, file.bytes),
+    detail: detail(h),
+  };
+}
+
+/** The header table the worker sends (columns, transferred: header-columns.ts). */
+export function headerColumns(file: IgvmFile): HeaderColumns {
+  return encodeHeaderColumns(file.headers.length, (i) => headerFields(file.headers[i]!, file));
+}
+
+/** The header table as one object per header (the reference the columns are tested against). */
 export function headerRows(file: IgvmFile): HeaderRow[] {
   return file.headers.map((h) => {
     const gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? hex(h.gpa) : undefined;
