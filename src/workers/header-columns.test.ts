@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { parseIgvm } from '../core/igvm';
+import { hex64 } from '../core/bytes/bytes';
 import { headerColumns, headerRows } from './inspect/igvm-rows';
 import { encodeHeaderColumns, headerAt, headerColumnBuffers, headerRowList, type HeaderColumns } from './header-columns';
 
@@ -19,6 +20,9 @@ d('IGVM header columns on the corpus', () => {
       expect(cols.kind.length, 'transferred, so detached here').toBe(0);
       expect(headerRowList(sent), e.path).toEqual(headerRows(f));
       expect(headerAt(sent, sent.count)).toBeUndefined();
+      // The GPA text is the core's hex64 of the model's u64 (the columns keep it as a bigint).
+      for (const h of f.headers)
+        if ('gpa' in h && typeof h.gpa === 'bigint') expect(headerAt(sent, h.index)!.gpa).toBe(hex64(h.gpa));
     }
   });
 });
