@@ -60,7 +60,7 @@ try {
   const ours = stat(oursTimes);
   const openssl = stat(opensslTimes);
   const rss256 = maxRss(process.execPath, [cli, 'measure', f256, '--platform', 'snp']);
-  const spread = `fukiscope ${ours.min.toFixed(0)}–${ours.max.toFixed(0)} ms, openssl ${openssl.min.toFixed(0)}–${openssl.max.toFixed(0)} ms over ${reps} interleaved runs`;
+  const spread = `fukiscope ${ours.min.toFixed(0)}–${ours.max.toFixed(0)} ms, openssl ${openssl.min.toFixed(0)}–${openssl.max.toFixed(0)} ms over ${reps} interleaved runs; fukiscope reads and hashes pages on 2 threads (a worker_threads page hasher, src/cli/page-hash-thread.ts; this machine has 2 cores, shared with other work), openssl on 1`;
   console.log(`256 MiB IGVM (${b256.length} bytes): fukiscope measure ${ours.median.toFixed(0)} ms, openssl dgst -sha384 ${openssl.median.toFixed(0)} ms (medians; ${spread}), max RSS ${(rss256 / 2 ** 20).toFixed(0)} MiB`);
   record(
     row({ name: 'cli measure 256 MiB IGVM (snp) vs openssl dgst -sha384, whole processes', value: ours.median, unit: 'ms', baseline: openssl.median, baselineName: 'openssl dgst -sha384', target: { ratio: 1.5 }, note: spread }),

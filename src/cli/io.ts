@@ -13,6 +13,11 @@ export interface CliIo {
   writeFile(path: string, data: Uint8Array | string): void;
   /** The digest of a file's bytes without holding them (optional: `fileDigest` falls back to `readFile`). */
   hashFile?(path: string, alg: HashAlgorithm): Bytes;
+  /**
+   * True when `readFile` reads the real file system, so a command may read a path its own way (`fukiscope measure`
+   * reads a large IGVM into shared memory for its page-hash thread, page-hash-thread.ts); injected ios leave it unset.
+   */
+  fileSystem?: boolean;
 }
 
 /** Read size of `hashFile`: small enough to stay in cache, large enough that syscalls do not count. */
@@ -52,6 +57,7 @@ export const processIo: CliIo = {
   },
   writeFile: (p, d) => writeFileAtomic(p, d),
   hashFile: hashFileStreamed,
+  fileSystem: true,
 };
 
 /**

@@ -41,6 +41,7 @@ import { referenceValuesOfMeasurements } from '../../core/export/reference-value
 import { measurementReceipt } from '../../core/fuki/receipt';
 import { EXPORT_USAGE, exportFormatOf, svnOption, writeExport } from '../export';
 import { writeJson } from '../json-stream';
+import { readIgvmShared, type SharedRead } from '../page-hash-thread';
 
 const PLATFORM: Record<string, IgvmPlatformTypeName> = {
   snp: 'SEV_SNP',
@@ -108,6 +109,15 @@ function variantOverrides(v: Record<string, string | boolean | undefined>): Part
 }
 
 function run(args: string[], io: CliIo): number {
+  const read: { shared?: SharedRead } = {};
+  try {
+    return measureFile(args, io, read);
+  } finally {
+    read.shared?.stop();
+  }
+}
+
+function measureFile(args: string[], io: CliIo, read: { shared?: SharedRead }): number {
   const { values: v, positionals } = commandArgs(args, {
     platform: { type: 'string', short: 'p' },
     profile: { type: 'string' },
@@ -151,7 +161,9 @@ function run(args: string[], io: CliIo): number {
   if (exportFormat && (igvmmeasureFormat || v.json)) throw new UsageError('--export cannot be combined with --json or --format');
   if (exportFormat && v.force) throw new UsageError('--export never writes a digest of a damaged file: drop --force');
 
-  const bytes = io.readFile(file);
+  // A large IGVM: read into shared memory while a second thread hashes its pages (page-hash-thread.ts).
+  const shared = (read.shared = io.fileSystem ? readIgvmShared(file) : undefined);
+  const bytes = shared?.bytes ?? io.readFile(file);
   const kind = detectFileKind(bytes);
   let igvmBytes: Uint8Array = bytes;
   let source:
@@ -210,6 +222,7 @@ function run(args: string[], io: CliIo): number {
     checkKvm: v['check-kvm'],
     // Runs of identical steps as one entry each: a hostile size cannot make the ledger one entry per page (issue 11).
     ledger: v.ledger || (igvmmeasureFormat && v.verbose) || exportFormat === 'receipt' ? 'runs' : false,
+    ...(shared && { hash: shared.backend }),
   };
   // Errors of the file itself (parse, VP contexts, the FUKI around it) block every platform's digest.
   const fileDiagnostics = [...containerDiagnostics, ...parsed.diagnostics];

@@ -19,6 +19,13 @@ export interface ParseContext {
    * instead of allocating one each (issue 11: 1 M records on one page took 2.7 GiB).
    */
   pageViews?: Map<number, Uint8Array>;
+  /**
+   * The highest file offset of a page view made so far without `pageViews`: pages laid out in file order (every
+   * builder's) each get a view with no map entry, as an offset above all earlier ones aliases none of them (a 256 MiB
+   * IGVM's 65k entries were ~3 MiB of the CLI's peak memory, issue 16). A repeated or lower offset goes through the
+   * map, so a flood of records on one page still shares one view (at most one more per offset).
+   */
+  pageViewTop?: number;
 }
 
 export interface Where {
@@ -62,6 +69,10 @@ export function readFileData(
   }
   const len = typeof n === 'number' ? n : safeNumber(n);
   if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  if (fileOffset > (ctx.pageViewTop ?? -1)) {
+    ctx.pageViewTop = fileOffset;
+    return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  }
   let view = ctx.pageViews.get(fileOffset);
   if (!view) ctx.pageViews.set(fileOffset, (view = ctx.bytes.subarray(fileOffset, fileOffset + len)));
   return view;

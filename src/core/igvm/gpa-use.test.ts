@@ -103,6 +103,30 @@ describe('GPA use before measuring (issue 11 item 3)', () => {
     expect(errorsOf(b).map((d) => d.code)).not.toContain('IGVM_GPA_OUT_OF_RANGE');
   });
 
+  it('pages in and out of GPA order: every second page is a conflict, and a large insert meets them in file order', () => {
+    // Rising pages and lower ones are kept apart (gpa-use.ts: a sorted list and a map); both must be found, and a range
+    // scanned over both must report its conflicts in the order the pages were placed.
+    const b = new IgvmBuilder();
+    const m = b.platform({ type: 'SEV_SNP' });
+    const base = 0x40000000;
+    const order = [5, 1, 7, 2, 9, 3, 8, 0];
+    for (const k of order) b.page({ gpa: base + k * 0x1000, mask: m, data: page(k + 1) });
+    b.page({ gpa: base + 2 * 0x1000, mask: m, data: page(99) }); // again: a lower GPA (map) twice
+    b.page({ gpa: base + 7 * 0x1000, mask: m, data: page(98) }); // again: a rising GPA (sorted list) twice
+    const big = b.parameterArea({ size: 2 ** 40 }); // more pages than placed: the placed ones are scanned
+    b.parameter('VpCount', big, 0);
+    b.parameterInsert({ gpa: base, mask: m, index: big });
+    const file = parseIgvm(b.build()).file!;
+    const pages = file.directives.filter((h) => h.kind === 'PageData');
+    const twice = parseIgvm(b.build()).diagnostics.filter((d) => d.code === 'IGVM_GPA_TWICE');
+    expect(twice.map((d) => [d.index, d.related?.index])).toEqual([
+      [pages[8]!.index, pages[3]!.index],
+      [pages[9]!.index, pages[2]!.index],
+    ]);
+    const over = parseIgvm(b.build()).diagnostics.filter((d) => d.code === 'IGVM_PARAMETER_INSERT_OVER_PAGE');
+    expect(over.map((d) => d.related?.index)).toEqual(pages.slice(0, 8).map((h) => h.index));
+  });
+
   it('a parameter insert that runs past the 52-bit address space is out of range at its first page past it', () => {
     const b = new IgvmBuilder();
     const m = b.platform({ type: 'SEV_SNP' });

@@ -27,6 +27,8 @@ const PAGE = 4096n;
  * so a page at the top of the 64-bit range (e.g. 0xFFFFFFFFFFFFF000) is not memory any platform can add.
  */
 const GPA_END = 1n << 52n;
+/** The last page below GPA_END: `gpa > LAST_PAGE` is `gpa + PAGE > GPA_END` without a BigInt allocated per page. */
+const LAST_PAGE = GPA_END - PAGE;
 /** Diagnostics of each rule kept per file: a flood of conflicts is one problem, not thousands. */
 const MAX_PER_RULE = 16;
 
@@ -34,6 +36,9 @@ interface Use {
   header: IgvmHeader;
   what: 'page' | 'VMSA' | 'parameter area';
 }
+
+/** A bare header in the map of placed pages is a PAGE_DATA page (one object fewer per page, issue 16). */
+const asUse = (u: Use | IgvmHeader): Use => ('what' in u ? u : { header: u, what: 'page' });
 
 export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
   const platforms = supportedPlatforms(file);
@@ -52,7 +57,51 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
   for (const p of platforms) {
     const bit = p.compatibilityMask;
     const name = p.platformName ?? `platform ${p.platformType}`;
-    const used = new Map<bigint, Use>();
+    /**
+     * What was placed at each GPA (a PAGE_DATA header itself stands for its page: no Use object per page). Pages
+     * placed in rising GPA order, as every builder lays them out, go to `ascending` (a sorted list, binary-searched),
+     * the rest to `used`: a 256 MiB IGVM's 65k pages cost two plain arrays instead of a 65k-entry map (issue 16: the
+     * CLI's peak memory). A GPA above the last ascending one can be in neither: every entry is at most that GPA.
+     */
+    const ascending: bigint[] = [];
+    const ascendingUse: (Use | IgvmHeader)[] = [];
+    /** Placement number of each entry (both stores), so a scan visits them in placement order as one map did. */
+    const ascendingOrder: number[] = [];
+    const used = new Map<bigint, { placed: Use | IgvmHeader; order: number }>();
+    let placements = 0;
+    const useAt = (gpa: bigint): Use | undefined => {
+      const n = ascending.length;
+      if (n === 0 || gpa > ascending[n - 1]!) return undefined;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const g = ascending[mid]!;
+        if (g === gpa) return asUse(ascendingUse[mid]!);
+        if (g < gpa) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      const u = used.get(gpa);
+      return u === undefined ? u : asUse(u.placed);
+    };
+    const record = (gpa: bigint, placed: Use | IgvmHeader): void => {
+      const n = ascending.length;
+      if (n === 0 || gpa > ascending[n - 1]!) {
+        ascending.push(gpa);
+        ascendingUse.push(placed);
+        ascendingOrder.push(placements++);
+      } else used.set(gpa, { placed, order: placements++ });
+    };
+    const placedCount = (): number => ascending.length + used.size;
+    /** Every placed GPA in placement order (both stores are in placement order: merged). */
+    function* placedGpas(): Generator<bigint> {
+      let i = 0;
+      for (const [g, u] of used) {
+        while (i < ascending.length && ascendingOrder[i]! < u.order) yield ascending[i++]!;
+        yield g;
+      }
+      while (i < ascending.length) yield ascending[i++]!;
+    }
     /** Large parameter inserts, in file order: pages [start, start + pages × 4 KiB) on the page grid of `start`. */
     const ranges: { start: bigint; end: bigint; use: Use }[] = [];
     let steps = 0;
@@ -96,11 +145,12 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
       for (const r of ranges) if (gpa >= r.start && gpa < r.end && (gpa - r.start) % PAGE === 0n) return r.use;
       return undefined;
     };
-    const place = (gpa: bigint, use: Use, section: string): void => {
-      if (gpa + PAGE > GPA_END) return outOfRange(gpa, use, section);
-      const before = used.get(gpa) ?? inRange(gpa, use.header);
-      if (!before) used.set(gpa, use);
-      else conflict(gpa, use, before, section);
+    /** Places `placed` (a Use, or a PAGE_DATA header standing for its page) at `gpa`. */
+    const place = (gpa: bigint, placed: Use | IgvmHeader, section: string): void => {
+      if (gpa > LAST_PAGE) return outOfRange(gpa, asUse(placed), section);
+      const before = useAt(gpa) ?? inRange(gpa, 'what' in placed ? placed.header : placed);
+      if (!before) record(gpa, placed);
+      else conflict(gpa, asUse(placed), before, section);
     };
     /** A parameter insert of `pages` pages at `start`: page by page when small, else as one range. */
     const placeRange = (start: bigint, pages: bigint, use: Use, section: string): void => {
@@ -119,14 +169,14 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
       const h = use.header;
       // Pages placed before: look up the range's pages when it has fewer than the map, else scan the map.
       const n = (end - start) / PAGE;
-      if (n <= BigInt(used.size)) {
+      if (n <= BigInt(placedCount())) {
         if (spend(Number(n), h))
           for (let g = start; g < end; g += PAGE) {
-            const before = used.get(g);
+            const before = useAt(g);
             if (before) conflict(g, use, before, section);
           }
-      } else if (spend(used.size, h)) {
-        for (const [g, before] of used) if (g >= start && g < end && (g - start) % PAGE === 0n) conflict(g, use, before, section);
+      } else if (spend(placedCount(), h)) {
+        for (const g of placedGpas()) if (g >= start && g < end && (g - start) % PAGE === 0n) conflict(g, use, useAt(g)!, section);
       }
       // Ranges placed before: one diagnostic at the first shared page.
       if (ranges.length > 0 && spend(ranges.length, h))
@@ -147,7 +197,7 @@ export function validateGpaUse(file: IgvmFile, d: Diagnostics): void {
       if (h.kind === 'PageData') {
         // Shared pages are not added to private memory (§7.2): they take no launch update.
         if ((h.flags & IGVM_PAGE_FLAG.SHARED) !== 0) continue;
-        place(h.gpa, { header: h, what: 'page' }, '7.1');
+        place(h.gpa, h, '7.1');
       } else if (h.kind === 'ParameterInsert') {
         const size = areas.get(h.parameterAreaIndex) ?? PAGE;
         placeRange(h.gpa, (size + PAGE - 1n) / PAGE, { header: h, what: 'parameter area' }, '7.5');
