@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { Engine, MAX_READ } from './engine';
+import { headerRowList } from './header-columns';
 import { parsePe } from '../core/pe';
 import { authenticodeDigests } from '../core/authenticode';
 import { nobleBackend, type HashAlgorithm } from '../core/hash/hash';
@@ -242,7 +243,7 @@ d('engine on IGVM files', () => {
       expect(r.igvm!.platforms.map((p) => [p.type, p.mask])).toEqual(
         e.platforms.map((p) => [p.platform_type, p.compatibility_mask]),
       );
-      expect(r.igvm!.headers).toHaveLength(
+      expect(r.igvm!.headers.count).toBe(
         r.igvm!.directiveTotal +
           r.igvm!.platforms.length +
           Object.values(e.initialization_counts).reduce((a, b) => a + b, 0),
@@ -283,12 +284,12 @@ d('engine on IGVM files', () => {
     const e = (manifest().igvm as IgvmEntry[]).find((x) => x.path.includes('rich-v2'))!;
     const engine = new Engine();
     const r = await engine.open('r', e.path, readCorpus(e.path));
-    for (const h of r.igvm!.headers) {
+    for (const h of headerRowList(r.igvm!.headers)) {
       const g = engine.headerDetail('r', h.index)!;
       expect(g.offset).toBe(h.offset);
       expect(g.title).toContain(h.kind);
     }
-    const page = r.igvm!.headers.find((h) => h.kind === 'PageData' && h.dataOffset !== undefined)!;
+    const page = headerRowList(r.igvm!.headers).find((h) => h.kind === 'PageData' && h.dataOffset !== undefined)!;
     const g = engine.headerDetail('r', page.index)!;
     expect(g.fields.find((f) => f.label === 'data')?.offset).toBe(page.dataOffset);
   });
@@ -323,7 +324,7 @@ d('engine page maps', () => {
     const maps = r.igvm!.pageMaps;
     expect(maps.map((m) => m.mask)).toEqual(e.platforms.map((p) => p.compatibility_mask));
     for (const m of maps) {
-      const pageHeaders = r.igvm!.headers.filter(
+      const pageHeaders = headerRowList(r.igvm!.headers).filter(
         (h) => h.kind === 'PageData' && ((h.mask ?? 0) & m.mask) !== 0,
       ).length;
       const inRuns = m.runs
@@ -342,7 +343,7 @@ d('what-if edits', () => {
     const engine = new Engine();
     const r = await engine.open('w', e.path, bytes);
     const before = engine.measure('w', { platform: 'SEV_SNP' });
-    const page = r.igvm!.headers.filter((h) => h.kind === 'PageData' && h.dataOffset !== undefined)[10]!;
+    const page = headerRowList(r.igvm!.headers).filter((h) => h.kind === 'PageData' && h.dataOffset !== undefined)[10]!;
     const w = engine.whatIf('w', page.index, 5);
     expect(w.originalDigest).toBe(before.digest);
     expect(w.digest).not.toBe(before.digest);

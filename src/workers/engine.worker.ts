@@ -6,7 +6,8 @@ import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash, setDefaultHash, type HashAlgorithm } from '../core/hash/hash';
 import { loadWasmHash } from '../core/hash/wasm';
-import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, Progress } from './protocol';
+import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, OpenResult, Progress } from './protocol';
+import { headerColumnBuffers } from './header-columns';
 
 const engine = new Engine();
 /**
@@ -30,10 +31,15 @@ function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Arra
   return { name: "the composer's result", bytes: composer.outputs(request).igvm };
 }
 
+/** An open result with its IGVM header columns marked for transfer (moved to the page, not cloned: issue 16). */
+function withTransfer(r: OpenResult): OpenResult {
+  return r.igvm ? transfer(r, headerColumnBuffers(r.igvm.headers)) : r;
+}
+
 const api = {
   async open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
     await hashReady;
-    return engine.open(id, name, new Uint8Array(buffer), onProgress);
+    return withTransfer(await engine.open(id, name, new Uint8Array(buffer), onProgress));
   },
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob, name?: string) {
@@ -42,7 +48,7 @@ const api = {
   },
   async openDemo(id: string) {
     await hashReady;
-    return engine.openDemo(id);
+    return withTransfer(await engine.openDemo(id));
   },
   read(id: string, offset: number, length: number) {
     const bytes = engine.read(id, offset, length);

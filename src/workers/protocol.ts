@@ -1,12 +1,14 @@
 // The plain, structured-clone data the engine worker returns to the UI. Nothing here holds a class instance
 // or a bigint-keyed structure the UI would have to understand: u64 values arrive as hex strings so React can
-// render them directly and they survive postMessage unchanged.
+// render them directly and they survive postMessage unchanged. One exception: the IGVM header table is columns of
+// typed arrays (header-columns.ts), transferred rather than cloned, read through `headerAt`.
 import type { SearchSummary } from '../core/attest/ovmf-search';
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
 import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
 import type { EventLogView } from './inspect/eventlog';
+import type { HeaderColumns } from './header-columns';
 
 export type {
   EventLogDiff,
@@ -114,7 +116,8 @@ export interface IgvmView {
   platforms: PlatformRow[];
   counts: { label: string; value: number }[];
   directiveTotal: number;
-  headers: HeaderRow[];
+  /** Every header, as columns (transferred, not cloned; `headerAt` in header-columns.ts gives one row). */
+  headers: HeaderColumns;
   pageMaps: PageMapView[];
   parameterAreas: ParameterAreaRow[];
   vpContexts: VpContextView[];

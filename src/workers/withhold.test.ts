@@ -7,6 +7,7 @@ import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { ComposeService, type ComposeRequest } from './compose';
 import { QEMU_IGVM_SETTINGS } from '../test-support/compose-settings';
 import { Engine } from './engine';
+import { headerRowList } from './header-columns';
 import type { MeasureResult } from './protocol';
 
 const HEX = /^[0-9a-f]{64,96}$/;
@@ -62,7 +63,7 @@ d('digest gate in the engine', () => {
           expectWithheld(engine.measure(how, { platform: c.platform }), `${f.path} ${how} ${c.platform}`);
         }
         if (r.measurable.some((c) => c.platform === 'SEV_SNP')) {
-          const header = r.igvm!.headers.find((h) => h.kind === 'PageData' && h.dataLength)?.index ?? 0;
+          const header = headerRowList(r.igvm!.headers).find((h) => h.kind === 'PageData' && h.dataLength)?.index ?? 0;
           expect(() => engine.whatIf(how, header, 0)).toThrow(/no digest/);
         }
       }

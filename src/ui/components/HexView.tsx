@@ -1,17 +1,19 @@
 // A virtualized hex view of a file that lives in the engine worker: only the visible rows are rendered and
 // their bytes are fetched from the worker in 64 KiB chunks. A highlighted range scrolls into view.
-// Its rows all have one height, so the rows in view follow from scrollTop alone (fixedRowsInView): no per-row
-// measurements. A list virtualizer keeps one measurement object per row, rebuilt on every open — for a 14 MiB file
-// 900k of them, ~60–190 ms of the page's main thread before the view paints (issue 16 profile).
+// Rows have one fixed height, so the rows in view follow from scrollTop alone: no per-row bookkeeping (a general
+// virtualizer keeps one measurement object per row, and a 512 MiB file has 34 million rows: 2 s and 545 MiB of
+// heap on every mount, issue 16). A file taller than MAX_PX scrolls proportionally (one pixel, several rows).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { engine } from '../engine';
-import { fixedRowsInView } from './fixed-rows';
 import { hex } from '../format';
 
 const ROW = 16;
 const ROW_PX = 20;
 const CHUNK = 64 * 1024;
 const MAX_CHUNKS = 64;
+const OVERSCAN = 20;
+/** Tallest scroll height used; browsers lay out no element much above 3.3e7 px (Chromium). */
+const MAX_PX = 4_000_000;
 
 function ascii(b: number): string {
   return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
@@ -32,21 +34,29 @@ export function HexView({
   const [chunks, setChunks] = useState<Map<number, Uint8Array>>(() => new Map());
   const pending = useRef(new Set<number>());
   const rows = Math.ceil(size / ROW);
-  // The scroll position and the box's height, read on scroll and resize.
   const [box, setBox] = useState({ top: 0, height: 0 });
-  const readBox = useCallback(() => {
+  const fullPx = rows * ROW_PX;
+  const totalPx = Math.min(fullPx, MAX_PX);
+  // scrollTop → offset into the full list of rows (proportional once the list is taller than MAX_PX).
+  const ratio = fullPx > totalPx && totalPx > box.height ? (fullPx - box.height) / (totalPx - box.height) : 1;
+  const virtualTop = box.top * ratio;
+  const first = Math.max(0, Math.floor(virtualTop / ROW_PX) - OVERSCAN);
+  const last = Math.max(0, Math.min(rows - 1, Math.floor((virtualTop + box.height) / ROW_PX) + OVERSCAN));
+  const items: { index: number; start: number }[] = [];
+  if (rows > 0) for (let r = first; r <= last; r++) items.push({ index: r, start: box.top + r * ROW_PX - virtualTop });
+
+  const measure = useCallback(() => {
     const el = parent.current;
     if (el) setBox((b) => (b.top === el.scrollTop && b.height === el.clientHeight ? b : { top: el.scrollTop, height: el.clientHeight }));
   }, []);
   useLayoutEffect(() => {
-    readBox();
+    measure();
     const el = parent.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(readBox);
+    const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
-  }, [readBox]);
-  const { first, last } = fixedRowsInView(rows, ROW_PX, box.top, box.height, 20);
+  }, [measure]);
 
   // Fetch the chunks the visible rows need.
   useEffect(() => {
@@ -76,27 +86,29 @@ export function HexView({
   useEffect(() => {
     const el = parent.current;
     if (hlStart < 0 || !el) return;
-    // The highlighted row in the middle of the box (the browser clamps scrollTop to the scrollable range).
-    el.scrollTop = Math.max(0, Math.floor(hlStart / ROW) * ROW_PX - (el.clientHeight - ROW_PX) / 2);
-    readBox();
-  }, [hlStart, readBox]);
+    // The highlighted row centred: its offset in the full list, back to a scrollTop.
+    const h = el.clientHeight;
+    const r = fullPx > totalPx && totalPx > h ? (fullPx - h) / (totalPx - h) : 1;
+    const target = (Math.floor(hlStart / ROW) * ROW_PX - h / 2 + ROW_PX / 2) / r;
+    el.scrollTop = Math.max(0, Math.min(totalPx - h, target));
+    measure();
+  }, [hlStart, fullPx, totalPx, measure]);
 
   const byteAt = (o: number): number | undefined => chunks.get(Math.floor(o / CHUNK))?.[o % CHUNK];
   const offWidth = Math.max(8, size.toString(16).length);
 
   return (
-    <div className="hex" ref={parent} role="region" aria-label={label} tabIndex={0} data-testid="hex-view" onScroll={readBox}>
-      <div style={{ height: rows * ROW_PX, position: 'relative' }}>
-        {Array.from({ length: last - first + 1 }, (_, k) => {
-          const index = first + k;
-          const base = index * ROW;
+    <div className="hex" ref={parent} role="region" aria-label={label} tabIndex={0} data-testid="hex-view" onScroll={measure}>
+      <div style={{ height: totalPx, position: 'relative' }}>
+        {items.map((it) => {
+          const base = it.index * ROW;
           const cells: { o: number; b: number | undefined }[] = [];
           for (let o = base; o < Math.min(base + ROW, size); o++) cells.push({ o, b: byteAt(o) });
           return (
             <div
-              key={index}
+              key={it.index}
               className="hex-row"
-              style={{ transform: `translateY(${index * ROW_PX}px)`, height: ROW_PX }}
+              style={{ transform: `translateY(${it.start}px)`, height: ROW_PX }}
             >
               <span className="hex-off">{hex(base, offWidth).slice(2)}</span>
               <span className="hex-bytes">

@@ -2,7 +2,7 @@
 // thousands of headers, events or ledger steps scroll smoothly. `useVirtualRows` owns the scroll element and the
 // virtualizer (its `virt` scrolls a row into view); `VirtualRows` renders the scroll box and places each row.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
 
 export function useVirtualRows(count: number, rowPx: number) {
   const parent = useRef<HTMLDivElement>(null);
@@ -27,12 +27,19 @@ type VirtualRowsProps = {
 } & HTMLAttributes<HTMLDivElement>;
 
 export function VirtualRows({ list, row, ...body }: VirtualRowsProps) {
+  // Each row is keyed by its slot (index modulo the rows in view), not by its index: a scroll that moves the window
+  // by many rows then updates the same DOM rows' text and position in place instead of removing every row and
+  // creating new ones (removeChild/createElement and the style and layout they force were most of a long frame).
+  // The window is contiguous, so the slots within one render are distinct.
+  const items = list.virt.getVirtualItems();
+  const slots = items.length;
   return (
     <div ref={list.parent} {...body}>
       <div style={{ height: list.virt.getTotalSize(), position: 'relative' }}>
-        {list.virt
-          .getVirtualItems()
-          .map((it) => row(it.index, { transform: `translateY(${it.start}px)`, height: list.rowPx }))}
+        {items.map((it) => {
+          const el = row(it.index, { transform: `translateY(${it.start}px)`, height: list.rowPx });
+          return isValidElement(el) ? cloneElement(el, { key: it.index % slots }) : el;
+        })}
       </div>
     </div>
   );

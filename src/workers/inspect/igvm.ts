@@ -36,7 +36,7 @@ import type {
 import { measurePlatformFast } from '../measure-fast';
 import type { PageHasher } from '../page-hash-pool';
 import { headerGroup, objectGroup } from './igvm-fields';
-import { headerRows, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
+import { headerColumns, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
 const MEASURE_LABEL: Record<string, string> = {
   SEV_SNP: 'SEV-SNP launch digest',
@@ -145,7 +145,7 @@ export class IgvmSession {
       platforms,
       counts: counts(f),
       directiveTotal: f.directives.length,
-      headers: headerRows(f),
+      headers: headerColumns(f),
       pageMaps: pageMaps(f),
       parameterAreas: parameterAreaRows(f),
       vpContexts: vps.views,

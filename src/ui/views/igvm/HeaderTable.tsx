@@ -2,6 +2,7 @@
 // in the DOM). Selecting a row shows the decoded header and its bytes; arrow keys move the selection.
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FieldGroup, HeaderRow, OpenResult } from '../../../workers/protocol';
+import { headerAt, type HeaderColumns } from '../../../workers/header-columns';
 import { FieldTree } from '../../components/FieldTable';
 import { useVirtualRows, VirtualGrid, type GridColumn } from '../../components/VirtualRows';
 import { engine } from '../../engine';
@@ -20,10 +21,20 @@ const HEADER_COLUMNS: readonly GridColumn[] = [
   ['c-detail', 'Detail'],
 ];
 
-function matches(h: HeaderRow, kind: string, q: string): boolean {
-  if (kind && h.kind !== kind) return false;
-  if (!q) return true;
-  return `${h.index} ${h.kind} ${h.gpa ?? ''} ${h.detail} ${hex(h.offset)}`.toLowerCase().includes(q);
+/** The rows of `c` with kind `kind` (all when '') whose text contains `q` (lowercase), as header indices. */
+function matching(c: HeaderColumns, kind: string, q: string): Uint32Array {
+  const k = kind ? c.kindNames.indexOf(kind) : -1;
+  const out = new Uint32Array(c.count);
+  let n = 0;
+  for (let i = 0; i < c.count; i++) {
+    if (kind && c.kind[i] !== k) continue;
+    if (q) {
+      const h = headerAt(c, i)!;
+      if (!`${h.index} ${h.kind} ${h.gpa ?? ''} ${h.detail} ${hex(h.offset)}`.toLowerCase().includes(q)) continue;
+    }
+    out[n++] = i;
+  }
+  return out.subarray(0, n);
 }
 
 function HeaderDetail({ result, row }: { result: OpenResult; row: HeaderRow }) {
@@ -72,20 +83,21 @@ function HeaderDetail({ result, row }: { result: OpenResult; row: HeaderRow }) {
 
 export function HeaderTable({ result }: { result: OpenResult }) {
   const headers = result.igvm!.headers;
+  const count = headers.count;
   const view = useFileView(result.id);
   const patch = useApp((s) => s.patchView);
   const [kind, setKind] = useState('');
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
-  const rows = useMemo(
-    () => (kind || q ? headers.filter((h) => matches(h, kind, q)) : headers),
-    [headers, kind, q],
-  );
-  const kinds = useMemo(() => [...new Set(headers.map((h) => h.kind))], [headers]);
-  const list = useVirtualRows(rows.length, ROW_PX);
+  // Header indices of the rows shown; null: every header, in order (row i is header i).
+  const filtered = useMemo(() => (kind || q ? matching(headers, kind, q) : null), [headers, kind, q]);
+  const shown = filtered ? filtered.length : count;
+  const rowAt = (i: number) => (filtered ? filtered[i]! : i);
+  const kinds = headers.kindNames;
+  const list = useVirtualRows(shown, ROW_PX);
   const { virt } = list;
-  const selected = view.headerIndex !== undefined ? headers[view.headerIndex] : undefined;
-  const selPos = selected ? rows.indexOf(selected) : -1;
+  const selected = view.headerIndex !== undefined ? headerAt(headers, view.headerIndex) : undefined;
+  const selPos = !selected ? -1 : filtered ? filtered.indexOf(selected.index) : selected.index;
 
   useEffect(() => {
     if (selPos >= 0) virt.scrollToIndex(selPos, { align: 'auto' });
@@ -95,10 +107,9 @@ export function HeaderTable({ result }: { result: OpenResult }) {
     patch(result.id, { headerIndex: h.index, hex: { offset: h.offset, length: h.length } });
   const onKey = (e: KeyboardEvent) => {
     const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 }[e.key];
-    if (step === undefined || rows.length === 0) return;
+    if (step === undefined || shown === 0) return;
     e.preventDefault();
-    const next = rows[Math.min(rows.length - 1, Math.max(0, (selPos < 0 ? 0 : selPos) + step))]!;
-    select(next);
+    select(headerAt(headers, rowAt(Math.min(shown - 1, Math.max(0, (selPos < 0 ? 0 : selPos) + step))))!);
   };
 
   return (
@@ -108,7 +119,7 @@ export function HeaderTable({ result }: { result: OpenResult }) {
           <label>
             Kind{' '}
             <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-              <option value="">all ({headers.length.toLocaleString('en')})</option>
+              <option value="">all ({count.toLocaleString('en')})</option>
               {kinds.map((k) => (
                 <option key={k} value={k}>
                   {k}
@@ -126,7 +137,7 @@ export function HeaderTable({ result }: { result: OpenResult }) {
             />
           </label>
           <span className="muted small" data-testid="row-count">
-            {plural(rows.length, 'row')}
+            {plural(shown, 'row')}
           </span>
         </div>
         <VirtualGrid
@@ -137,14 +148,14 @@ export function HeaderTable({ result }: { result: OpenResult }) {
           onKeyDown={onKey}
           data-testid="header-table"
           row={(i, style) => {
-            const h = rows[i]!;
+            const h = headerAt(headers, rowAt(i))!;
             return (
               <div
                 key={h.index}
                 id={`hr-${result.id}-${h.index}`}
                 role="row"
                 aria-rowindex={i + 1}
-                aria-selected={h === selected}
+                aria-selected={h.index === selected?.index}
                 className={`vt-row sec-${h.section}`}
                 style={style}
                 onClick={() => select(h)}

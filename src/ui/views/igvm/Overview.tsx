@@ -4,11 +4,12 @@ import { FieldTable, FieldTree } from '../../components/FieldTable';
 import { hex } from '../../format';
 import { useApp } from '../../store';
 import { ColumnHeads } from '../../components/ColumnHeads';
+import { headerAt } from '../../../workers/header-columns';
 
 export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView }) {
   const patch = useApp((s) => s.patchView);
   const toHeader = (index: number) => {
-    const h = igvm.headers[index];
+    const h = headerAt(igvm.headers, index);
     patch(result.id, {
       tab: 'headers',
       headerIndex: index,

@@ -6,6 +6,7 @@ import type { OpenResult, PageKind, PageRun } from '../../../workers/protocol';
 import { SelectionCard } from './SelectionCard';
 import { bytesLabel, gpaEnd, hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
+import { headerAt } from '../../../workers/header-columns';
 
 export const PAGE_KINDS: { kind: PageKind; label: string; note: string }[] = [
   { kind: 'normal', label: 'Measured data', note: 'contents hashed into the launch measurement' },
@@ -63,7 +64,7 @@ export function PageMap({ result }: { result: OpenResult }) {
       ? map.runs.find((r) => view.headerIndex! >= r.firstHeader && view.headerIndex! <= r.lastHeader)
       : undefined);
   const pick = (r: PageRun) => {
-    const h = igvm.headers[r.firstHeader];
+    const h = headerAt(igvm.headers, r.firstHeader);
     const data =
       h?.dataOffset !== undefined && h.dataLength
         ? { offset: h.dataOffset, length: h.dataLength }
