@@ -121,84 +121,10 @@ export async function webCryptoSha256Hex(bytes: Uint8Array): Promise<string> {
   return toHex(await webCryptoDigestOf('sha256', [bytes]));
 }
 
-/** A prefix longer than this is not spliced (splicedDigest): the request is joined into one buffer instead. */
-export const MAX_SPLICE_BYTES = 64 * 1024;
-
 /**
- * Where `r` can be hashed by WebCrypto straight from the buffer its chunks view, without joining it into a copy of its
- * length: every chunk views the same (non-shared) ArrayBuffer, the chunks after the first `prefix` follow each
- * other without a gap (the tail), and the prefix chunks, together at most MAX_SPLICE_BYTES, fit in front of the tail.
- * An Authenticode request is this: the headers without CheckSum and the certificate directory entry (a few KiB in
- * three pieces), then the sections and trailing data back to back. Undefined otherwise.
- */
-export function spliceOf(r: { chunks: Uint8Array[]; length: number }): { buffer: ArrayBuffer; prefix: number; at: number } | undefined {
-  const first = r.chunks[0];
-  const buffer = first?.buffer;
-  if (!first || !(buffer instanceof ArrayBuffer) || !r.chunks.every((c) => c.buffer === buffer)) return undefined;
-  let tail = r.chunks.length - 1;
-  while (tail > 0 && r.chunks[tail - 1]!.byteOffset + r.chunks[tail - 1]!.length === r.chunks[tail]!.byteOffset) tail--;
-  let prefix = 0;
-  for (let i = 0; i < tail; i++) prefix += r.chunks[i]!.length;
-  const at = r.chunks[tail]!.byteOffset - prefix;
-  if (prefix > MAX_SPLICE_BYTES || at < 0) return undefined;
-  return { buffer, prefix, at };
-}
-
-/**
- * WebCrypto `alg` of `r` without a copy of its length, where spliceOf allows: the prefix chunks are written, for the
- * duration of the digest() call only, into the bytes just before the tail, so that one view of the buffer holds the
- * request's bytes in order; those bytes are restored before anything else runs. This is exact because digest() takes
- * its copy of the data before it returns (WebCrypto §14.3.5 step 2, "getting a copy of the bytes held by the data
- * parameter") and nothing else can touch the buffer in between (one thread, not a SharedArrayBuffer).
- */
-function splicedDigest(alg: HashAlgorithm, r: Request, splice: { buffer: ArrayBuffer; prefix: number; at: number }): Promise<ArrayBuffer> {
-  const { buffer, prefix, at } = splice;
-  if (prefix === 0) return crypto.subtle.digest(WEBCRYPTO_NAME[alg], new Uint8Array(buffer, at, r.length));
-  // The prefix is read out first: its chunks (the headers) may lie inside the bytes it is written over.
-  const head = new Uint8Array(prefix);
-  let n = 0;
-  for (const c of r.chunks) {
-    if (n + c.length > prefix) break;
-    head.set(c, n);
-    n += c.length;
-  }
-  const over = new Uint8Array(buffer, at, prefix);
-  const saved = over.slice();
-  over.set(head);
-  try {
-    return crypto.subtle.digest(WEBCRYPTO_NAME[alg], new Uint8Array(buffer, at, r.length));
-  } finally {
-    over.set(saved);
-  }
-}
-
-/**
- * Whether this WebCrypto takes its copy of the data inside digest(), as splicedDigest relies on: a spliced digest of
- * a small request, checked against the default backend over the same bytes (once per worker).
- */
-let spliceChecked: Promise<boolean> | undefined;
-export function spliceWorks(): Promise<boolean> {
-  return (spliceChecked ??= (async () => {
-    const buffer = new ArrayBuffer(256);
-    const all = new Uint8Array(buffer);
-    for (let i = 0; i < all.length; i++) all[i] = (i * 131 + 7) & 0xff;
-    const r: Request = { alg: 'sha256', chunks: [all.subarray(0, 20), all.subarray(40, 60), all.subarray(100, 256)], length: 196 };
-    const want = toHex(nobleOf('sha256', r.chunks));
-    const before = all.slice();
-    try {
-      const got = toHex(new Uint8Array(await splicedDigest('sha256', r, spliceOf(r)!)));
-      return got === want && all.every((b, i) => b === before[i]);
-    } catch {
-      return false;
-    }
-  })());
-}
-
-/**
- * WebCrypto digests of the recorded requests. A request made of several chunks is hashed from its buffer in place
- * where splicedDigest can (the Authenticode ranges of a PE); otherwise it is copied into one buffer for WebCrypto, and
- * requests over the same chunks (Authenticode's four algorithms over the same ranges) share one copy. The same
- * algorithm over the same bytes is hashed once.
+ * WebCrypto digests of the recorded requests. A request made of several chunks must be copied into one buffer for
+ * WebCrypto; requests over the same chunks (Authenticode's four algorithms over the same ranges) share one copy,
+ * and the same algorithm over the same bytes is hashed once.
  */
 async function digestAll(recorded: Request[]): Promise<Bytes[]> {
   const bufferIds = new Map<ArrayBufferLike, number>();
@@ -210,7 +136,6 @@ async function digestAll(recorded: Request[]): Promise<Bytes[]> {
         return `${id}:${c.byteOffset}:${c.length}`;
       })
       .join(',');
-  const splice = recorded.some((r) => r.chunks.length > 1) && (await spliceWorks());
   const joined = new Map<string, Uint8Array<ArrayBuffer>>();
   const digests = new Map<string, Promise<Bytes>>();
   return Promise.all(
@@ -218,15 +143,10 @@ async function digestAll(recorded: Request[]): Promise<Bytes[]> {
       const key = keyOf(r);
       let d = digests.get(`${r.alg} ${key}`);
       if (!d) {
-        const inPlace = splice && r.chunks.length > 1 ? spliceOf(r) : undefined;
-        let pending: Promise<ArrayBuffer>;
-        if (inPlace) pending = splicedDigest(r.alg, r, inPlace);
-        else {
-          let bytes = joined.get(key);
-          if (!bytes) joined.set(key, (bytes = concat(r)));
-          pending = crypto.subtle.digest(WEBCRYPTO_NAME[r.alg], bytes);
-        }
-        d = pending.then((b) => new Uint8Array(b) as Bytes);
+        let bytes = joined.get(key);
+        if (!bytes) joined.set(key, (bytes = concat(r)));
+        const data = bytes;
+        d = crypto.subtle.digest(WEBCRYPTO_NAME[r.alg], data).then((b) => new Uint8Array(b) as Bytes);
         digests.set(`${r.alg} ${key}`, d);
       }
       return d;
