@@ -1,16 +1,25 @@
 import { defineConfig } from 'vite';
 
-// Bundles the `fukiscope` CLI (src/cli + src/core) into one Node ESM file, dist-cli/fukiscope.mjs.
-// Node 20 cannot run .ts files, so `bin/fukiscope.mjs` loads this bundle (built by `npm ci` via `prepare`).
-export default defineConfig({
-  build: {
-    ssr: 'src/cli/main.ts',
-    outDir: 'dist-cli',
-    target: 'node20',
-    emptyOutDir: true,
-    minify: false,
-    sourcemap: true,
-    rolldownOptions: { output: { entryFileNames: 'fukiscope.mjs' } },
-  },
-  ssr: { noExternal: true },
+// Bundles the `fukiscope` CLI (src/cli + src/core) into Node ESM, dist-cli/fukiscope.mjs (+ one chunk per command
+// in dist-cli/assets). Node 20 cannot run .ts files, so `bin/fukiscope.mjs` loads this bundle (built by `npm ci` via
+// `prepare`). With `--mode measure-ovmf` (the second half of `npm run build:cli`) it bundles
+// src/cli/measure-ovmf-main.ts into the one self-contained file dist-cli/measure-ovmf.mjs instead, which the bin
+// loads for `fukiscope measure-ovmf` (issue 16: one module to load instead of thirteen).
+export default defineConfig(({ mode }) => {
+  const one = mode === 'measure-ovmf';
+  return {
+    publicDir: one ? false : undefined,
+    build: {
+      ssr: one ? 'src/cli/measure-ovmf-main.ts' : 'src/cli/main.ts',
+      outDir: 'dist-cli',
+      target: 'node20',
+      emptyOutDir: !one,
+      minify: false,
+      sourcemap: true,
+      rolldownOptions: {
+        output: one ? { entryFileNames: 'measure-ovmf.mjs', inlineDynamicImports: true } : { entryFileNames: 'fukiscope.mjs' },
+      },
+    },
+    ssr: { noExternal: true },
+  };
 });
