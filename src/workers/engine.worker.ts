@@ -8,6 +8,7 @@ import { defaultHash, setDefaultHash, type HashAlgorithm } from '../core/hash/ha
 import { loadWasmHash } from '../core/hash/wasm';
 import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, OpenResult, Progress } from './protocol';
 import { headerColumnBuffers } from './header-columns';
+import { warmUpSnpChain } from './warm-up';
 
 const engine = new Engine();
 /**
@@ -15,7 +16,14 @@ const engine = new Engine();
  * WebAssembly cannot run: the same digests either way). Calls that hash wait for the load, which takes a few ms.
  */
 const hashReady = loadWasmHash().then((wasm) => {
-  if (wasm) setDefaultHash(wasm);
+  if (!wasm) return;
+  setDefaultHash(wasm);
+  // Then, in a task of its own (a file that arrives meanwhile waits for it: a few ms, tens on a loaded machine), the
+  // classic SNP chain's hot code runs over synthetic pages (warm-up.ts), so that the first measurement of a file is
+  // not the one that tiers up the WebAssembly SHA-384 and compiles the PAGE_INFO, ledger and hex code. Nothing it
+  // computes is kept. Not with noble (no WebAssembly here): 1 MiB of cold JavaScript SHA-384 would cost more than it
+  // saves.
+  setTimeout(() => warmUpSnpChain(wasm), 0);
 });
 /** Debug hook (closeDuringNextMeasure): the next measure() closes the worker without an error event. */
 let closeOnNextMeasure = false;
