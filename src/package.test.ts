@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusAvailable, corpusPath, manifest } from './test-support/corpus';
+import { corpusAvailable, corpusPath, manifest, type Manifest } from './test-support/corpus';
 
 const root = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
@@ -60,8 +60,9 @@ describe.skipIf(!corpusAvailable())('the packed `fukiscope` package, installed i
     expect(packed).toContain('dist-lib/schemas/receipt.schema.json');
     expect(packed).toContain('dist-cli/fukiscope.mjs');
     expect(packed).toContain('bin/fukiscope.mjs');
+    expect(packed).toContain('dist-cli/measure-ovmf.mjs');
     const allowed = (p: string) =>
-      p === 'package.json' || p === 'README.md' || p === 'CHANGELOG.md' || p.startsWith('dist-lib/') || p === 'dist-cli/fukiscope.mjs' || /^dist-cli\/assets\/[^/]+\.js$/.test(p) || p.startsWith('bin/');
+      p === 'package.json' || p === 'README.md' || p === 'CHANGELOG.md' || p.startsWith('dist-lib/') || p === 'dist-cli/fukiscope.mjs' || p === 'dist-cli/measure-ovmf.mjs' || /^dist-cli\/assets\/[^/]+\.js$/.test(p) || p.startsWith('bin/');
     expect(packed.filter((p) => !allowed(p))).toEqual([]);
   });
 
@@ -75,6 +76,12 @@ describe.skipIf(!corpusAvailable())('the packed `fukiscope` package, installed i
     };
     const want = expected();
     expect(Object.fromEntries(out.platforms.filter((p) => p.platform in want).map((p) => [p.platform, p.digest]))).toEqual(want);
+  });
+
+  it('`npx fukiscope measure-ovmf` (its own one-file bundle) gives the manifest digest', () => {
+    const c = (manifest().ovmf_measure as Manifest[]).find((x) => x.params.mode === 'snp' && x.params.kernel && x.expected)!;
+    const argv = (c.argv as string[]).filter((a) => a !== '--dump-vmsa').map((a, i, all) => (['--ovmf', '--kernel', '--initrd'].includes(all[i - 1]!) ? corpusPath(a) : a));
+    expect(run('npx', ['--no-install', 'fukiscope', 'measure-ovmf', ...argv])).toBe(`${c.expected}\n`);
   });
 
   const script = `import { readFileSync } from 'node:fs';
