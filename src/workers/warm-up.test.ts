@@ -10,7 +10,7 @@ import { corpusAvailable, manifest, readCorpus, type Manifest } from '../test-su
 import { Engine } from './engine';
 import { WARM_UP_PAGES, warmUpSnpChain } from './warm-up';
 
-/** LD' = SHA-384(PAGE_INFO) over `pages` zero NORMAL pages from 0xfff00000, PAGE_INFO laid out by hand (§14.2.1). */
+/** LD' = SHA-384(PAGE_INFO) over `pages` zero NORMAL pages ending at 4 GiB, PAGE_INFO laid out by hand (§14.2.1). */
 function chainByHand(pages: number): string {
   const pageHash = createHash('sha384').update(new Uint8Array(4096)).digest();
   let ld: Uint8Array = new Uint8Array(48);
@@ -20,7 +20,7 @@ function chainByHand(pages: number): string {
     info.set(pageHash, 0x30);
     info.writeUInt16LE(0x70, 0x60);
     info[0x62] = 1; // NORMAL
-    info.writeBigUInt64LE(0xfff0_0000n + BigInt(i) * 4096n, 0x68);
+    info.writeBigUInt64LE(0x1_0000_0000n - BigInt(pages - i) * 4096n, 0x68);
     ld = createHash('sha384').update(info).digest();
   }
   return Buffer.from(ld).toString('hex');

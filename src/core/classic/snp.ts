@@ -14,7 +14,7 @@ import { MAX_METADATA_PAGES, NO_KERNEL_HASHES_HINT } from './constants';
 const SPEC = 'fuki §4.5';
 
 /** Step 1 of §4.5: the firmware image as NORMAL pages, mapped to end at 4 GiB. */
-export function measureFirmwarePages(ledger: SnpLedger, fw: Uint8Array, parsed: ParsedFirmware): void {
+export function measureFirmwarePages(ledger: SnpLedger, fw: Uint8Array, parsed: Pick<ParsedFirmware, 'baseGpa'>): void {
   ledger.normalPages(BigInt(parsed.baseGpa), fw, { source: 'firmware', label: 'firmware page' });
 }
 
