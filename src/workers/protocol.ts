@@ -9,6 +9,7 @@ import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
 import type { EventLogView } from './inspect/eventlog';
 import type { HeaderColumns } from './header-columns';
+import type { LedgerColumns } from './ledger-columns';
 
 export type {
   EventLogDiff,
@@ -187,7 +188,8 @@ export interface MeasureResult {
   digest: string;
   withheld?: DigestWithheld;
   ms: number;
-  entries: LedgerEntry[];
+  /** Every step shown, as columns (ledger-columns.ts; `ledgerEntry(ledger, i)` gives step i as a LedgerEntry). */
+  ledger: LedgerColumns;
   runs: LedgerRun[];
   idBlock?: { expected: string; matches: boolean };
   /** Decoded VMSA pages the measurement built or read (BSP first), as register groups. */
