@@ -4,7 +4,7 @@ import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { SNP_PAGE_TYPE_NAME } from '../../core/measure/snp-page-info';
-import { hexRun, ledgerColumns, StringPacker, type LedgerColumns } from '../ledger-columns';
+import { ledgerColumns, StringPacker, type LedgerColumns } from '../ledger-columns';
 import {
   IGVM_PLATFORM_TYPE_NAME,
   igvmPageMap,
@@ -125,19 +125,22 @@ function coreOptions(o: MeasureOptions) {
 
 /**
  * Steps [0, n) of an SNP chain as ledger columns: the strings chain.ledgerEntries() entries turned into (gpa, page
- * type, source header kind, content hash, running value), the hex of each run of hashed steps in one toHex() of the
- * chain's arrays instead of two 48-byte slices and two strings per step.
+ * type, source header kind), and their content hashes and running values as one copy of the chain's CONTENTS and
+ * digest bytes instead of two 48-byte slices and two hex strings per step.
  */
 export function snpLedgerColumns(f: IgvmFile, chain: SnpChain, n: number): LedgerColumns {
   const D = 48;
   const gpa = new StringPacker(n);
   const pageType = new StringPacker(n);
   const source = new StringPacker(n);
-  const contentHash = new StringPacker(n);
-  const running = new StringPacker(n);
   const headerIndex = new Int32Array(n);
   const headerOffset = new Float64Array(n);
-  let runStart = 0; // steps [runStart, i) have a content hash not yet packed
+  // CONTENTS of every step that has one ('none' steps show no content hash), and every running digest.
+  const contentEnds = new Uint32Array(n);
+  let hashed = 0;
+  for (let i = 0; i < n; i++) if (chain.ops[i]!.content !== 'none') hashed++;
+  const contentBytes = new Uint8Array(hashed * D);
+  let at = 0;
   for (let i = 0; i < n; i++) {
     const op = chain.ops[i]!;
     gpa.add('0x' + op.gpa.toString(16));
@@ -145,15 +148,23 @@ export function snpLedgerColumns(f: IgvmFile, chain: SnpChain, n: number): Ledge
     source.add(f.headers[op.header]?.kind ?? '');
     headerIndex[i] = op.header;
     headerOffset[i] = op.offset;
-    if (op.content === 'none') {
-      hexRun(contentHash, chain.contents, runStart, i - runStart, D);
-      contentHash.add('');
-      runStart = i + 1;
+    if (op.content !== 'none') {
+      contentBytes.set(chain.contents.subarray(i * D, i * D + D), at);
+      at += D;
     }
+    contentEnds[i] = at;
   }
-  hexRun(contentHash, chain.contents, runStart, n - runStart, D);
-  hexRun(running, chain.digests, 0, n, D);
-  return { length: n, gpa: gpa.done(), pageType: pageType.done(), source: source.done(), headerIndex, headerOffset, contentHash: contentHash.done(), running: running.done() };
+  const runningEnds = Uint32Array.from({ length: n }, (_, i) => (i + 1) * D);
+  return {
+    length: n,
+    gpa: gpa.done(),
+    pageType: pageType.done(),
+    source: source.done(),
+    headerIndex,
+    headerOffset,
+    contentHash: { bytes: contentBytes, ends: contentEnds },
+    running: { bytes: chain.digests.slice(0, n * D), ends: runningEnds },
+  };
 }
 
 /** What coalesceLedger compares of steps [0, n) of a chain (no hash slices: the runs need only step, type, GPA, header). */
