@@ -17,7 +17,9 @@ export default defineConfig(({ mode }) => {
       minify: false,
       sourcemap: true,
       rolldownOptions: {
-        output: one ? { entryFileNames: 'measure-ovmf.mjs', inlineDynamicImports: true } : { entryFileNames: 'fukiscope.mjs' },
+        output: one
+          ? { entryFileNames: 'measure-ovmf.mjs', inlineDynamicImports: true }
+          : { entryFileNames: 'fukiscope.mjs' },
       },
     },
     ssr: { noExternal: true },

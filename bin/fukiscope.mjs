@@ -7,7 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const argv = process.argv.slice(2);
 const bundle = fileURLToPath(
-  new URL(argv[0] === 'measure-ovmf' ? '../dist-cli/measure-ovmf.mjs' : '../dist-cli/fukiscope.mjs', import.meta.url),
+  new URL(
+    argv[0] === 'measure-ovmf' ? '../dist-cli/measure-ovmf.mjs' : '../dist-cli/fukiscope.mjs',
+    import.meta.url,
+  ),
 );
 if (!existsSync(bundle)) {
   process.stderr.write('fukiscope: the CLI is not built yet; run `npm run build:cli` in the checkout.\n');

@@ -43,7 +43,17 @@ describe('measure-ovmf bundle entry vs the full CLI (sources)', () => {
       ['measure-ovmf', '--mode', 'bogus', '--ovmf', 'x'],
       ['measure-ovmf', '--no-such-option'],
       ['measure-ovmf', '--help'],
-      ['measure-ovmf', '--mode', 'snp', '--ovmf', '/nonexistent/OVMF.fd', '--vcpus', '1', '--vcpu-type', 'EPYC'],
+      [
+        'measure-ovmf',
+        '--mode',
+        'snp',
+        '--ovmf',
+        '/nonexistent/OVMF.fd',
+        '--vcpus',
+        '1',
+        '--vcpu-type',
+        'EPYC',
+      ],
     ]) {
       const { codes, a, b } = await both(args);
       expect(codes[1], args.join(' ')).toBe(codes[0]);
@@ -59,30 +69,43 @@ describe('measure-ovmf bundle entry vs the full CLI (sources)', () => {
 
 const root = resolve(__dirname, '../..');
 const BUNDLE = join(root, 'dist-cli/measure-ovmf.mjs');
-describe.runIf(corpusAvailable() && existsSync(BUNDLE))('bin/fukiscope.mjs measure-ovmf (the built bundle)', () => {
-  it('prints every corpus digest and writes the same VMSAs', () => {
-    // One file: no import of a chunk or of another file of ours, only node: built-ins.
-    const specifiers = [...readFileSync(BUNDLE, 'utf8').matchAll(/^\s*import\b[^'"]*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2]);
-    expect(specifiers.length).toBeGreaterThan(0);
-    expect(specifiers.filter((s) => !s!.startsWith('node:'))).toEqual([]);
-    for (const c of cases()) {
-      const cwd = mkdtempSync(join(tmpdir(), 'fukiscope-ovmf-bundle-'));
-      try {
-        const r = spawnSync(process.execPath, [join(root, 'bin/fukiscope.mjs'), 'measure-ovmf', ...argvOf(c)], { cwd, encoding: 'utf8' });
-        if (c.expected_error) {
-          expect(r.status, c.id).toBe(1);
-          expect(r.stderr, c.id).toContain(c.expected_error);
-          continue;
+describe.runIf(corpusAvailable() && existsSync(BUNDLE))(
+  'bin/fukiscope.mjs measure-ovmf (the built bundle)',
+  () => {
+    it('prints every corpus digest and writes the same VMSAs', () => {
+      // One file: no import of a chunk or of another file of ours, only node: built-ins.
+      const specifiers = [
+        ...readFileSync(BUNDLE, 'utf8').matchAll(
+          /^\s*import\b[^'"]*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm,
+        ),
+      ].map((m) => m[1] ?? m[2]);
+      expect(specifiers.length).toBeGreaterThan(0);
+      expect(specifiers.filter((s) => !s!.startsWith('node:'))).toEqual([]);
+      for (const c of cases()) {
+        const cwd = mkdtempSync(join(tmpdir(), 'fukiscope-ovmf-bundle-'));
+        try {
+          const r = spawnSync(
+            process.execPath,
+            [join(root, 'bin/fukiscope.mjs'), 'measure-ovmf', ...argvOf(c)],
+            { cwd, encoding: 'utf8' },
+          );
+          if (c.expected_error) {
+            expect(r.status, c.id).toBe(1);
+            expect(r.stderr, c.id).toContain(c.expected_error);
+            continue;
+          }
+          expect(r.status, `${c.id}: ${r.stderr}`).toBe(0);
+          expect(r.stdout, c.id).toBe(`${c.expected}\n`);
+          const dumps = (c.vmsa_dumps ?? []) as Manifest[];
+          expect(readdirSync(cwd).length, c.id).toBe(c.argv.includes('--dump-vmsa') ? dumps.length : 0);
+          for (const [i, dump] of dumps.entries())
+            expect(equalBytes(readFileSync(join(cwd, `vmsa${i}.bin`)), readCorpus(dump.path)), c.id).toBe(
+              true,
+            );
+        } finally {
+          rmSync(cwd, { recursive: true, force: true });
         }
-        expect(r.status, `${c.id}: ${r.stderr}`).toBe(0);
-        expect(r.stdout, c.id).toBe(`${c.expected}\n`);
-        const dumps = (c.vmsa_dumps ?? []) as Manifest[];
-        expect(readdirSync(cwd).length, c.id).toBe(c.argv.includes('--dump-vmsa') ? dumps.length : 0);
-        for (const [i, dump] of dumps.entries())
-          expect(equalBytes(readFileSync(join(cwd, `vmsa${i}.bin`)), readCorpus(dump.path)), c.id).toBe(true);
-      } finally {
-        rmSync(cwd, { recursive: true, force: true });
       }
-    }
-  });
-});
+    });
+  },
+);

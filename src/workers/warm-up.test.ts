@@ -35,35 +35,47 @@ describe('warmUpSnpChain', () => {
     expect(warmUpSnpChain(nobleBackend, 3)).toBe(chainByHand(3));
   });
 
-  it.runIf(corpusAvailable())('leaves later measurements as they were (corpus OVMF, wasm backend)', async () => {
-    const wasm = (await loadWasmHash())!;
-    const before = defaultHash();
-    setDefaultHash(wasm);
-    try {
-      const cases = (manifest().ovmf_measure as Manifest[]).filter(
-        (c) => c.expected && c.params.mode === 'snp' && !c.params.kernel && !c.params.snp_ovmf_hash && c.params.vcpu_type,
-      );
-      expect(cases.length).toBeGreaterThan(0);
-      for (const c of cases) {
-        // A stream left open on the wasm lane must survive the warm-up's one-shot digests too.
-        const open = wasm.create('sha384').update(new Uint8Array([1, 2, 3]));
-        warmUpSnpChain(defaultHash());
-        expect(Buffer.from(open.digest()).toString('hex')).toBe(createHash('sha384').update(new Uint8Array([1, 2, 3])).digest('hex'));
-        const engine = new Engine();
-        const path = (c.params.ovmf as { path: string }).path;
-        await engine.open(c.id, path, readCorpus(path));
-        warmUpSnpChain(defaultHash());
-        const out = engine.measure(c.id, {
-          platform: 'snp',
-          vcpus: c.params.vcpus as number,
-          vcpuType: c.params.vcpu_type as string,
-          vmm: (c.params.vmm_type as string | undefined) ?? 'QEMU',
-          guestFeatures: c.params.guest_features as string | undefined,
-        });
-        expect(out.digest, c.id).toBe(c.expected);
+  it.runIf(corpusAvailable())(
+    'leaves later measurements as they were (corpus OVMF, wasm backend)',
+    async () => {
+      const wasm = (await loadWasmHash())!;
+      const before = defaultHash();
+      setDefaultHash(wasm);
+      try {
+        const cases = (manifest().ovmf_measure as Manifest[]).filter(
+          (c) =>
+            c.expected &&
+            c.params.mode === 'snp' &&
+            !c.params.kernel &&
+            !c.params.snp_ovmf_hash &&
+            c.params.vcpu_type,
+        );
+        expect(cases.length).toBeGreaterThan(0);
+        for (const c of cases) {
+          // A stream left open on the wasm lane must survive the warm-up's one-shot digests too.
+          const open = wasm.create('sha384').update(new Uint8Array([1, 2, 3]));
+          warmUpSnpChain(defaultHash());
+          expect(Buffer.from(open.digest()).toString('hex')).toBe(
+            createHash('sha384')
+              .update(new Uint8Array([1, 2, 3]))
+              .digest('hex'),
+          );
+          const engine = new Engine();
+          const path = (c.params.ovmf as { path: string }).path;
+          await engine.open(c.id, path, readCorpus(path));
+          warmUpSnpChain(defaultHash());
+          const out = engine.measure(c.id, {
+            platform: 'snp',
+            vcpus: c.params.vcpus as number,
+            vcpuType: c.params.vcpu_type as string,
+            vmm: (c.params.vmm_type as string | undefined) ?? 'QEMU',
+            guestFeatures: c.params.guest_features as string | undefined,
+          });
+          expect(out.digest, c.id).toBe(c.expected);
+        }
+      } finally {
+        setDefaultHash(before);
       }
-    } finally {
-      setDefaultHash(before);
-    }
-  });
+    },
+  );
 });
