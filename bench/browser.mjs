@@ -67,7 +67,7 @@ if (large) {
   const m = L.memory;
   const mb = (x) => `${Math.round(x / 2 ** 20)} MiB`;
   if (m.rendererPssPeakSampled !== undefined)
-    rows.push(row({ name: `browser: peak renderer PSS (page + workers, shared pages split) with a ${mib} MiB IGVM open and measured vs file size`, value: m.rendererPssPeakSampled, unit: 'bytes', baseline: L.bytes, baselineName: 'file size', target: { ratio: 1.5 }, note: `renderer PSS before opening ${mb(m.rendererPssBeforeOpen)} (included); sampled every 100 ms`, source: src }));
+    rows.push(row({ name: `browser: peak renderer PSS (page + workers, shared pages split) with a ${mib} MiB IGVM open and measured vs file size`, value: m.rendererPssPeakSampled, unit: 'bytes', baseline: L.bytes, baselineName: 'file size', target: { ratio: 1.5 }, note: `renderer PSS before opening ${mb(m.rendererPssBeforeOpen)} (included); sampled every 100 ms` + (m.rendererPssAfterFullGc !== undefined ? `; at the end ${mb(m.rendererPssAtEnd)}, after a full GC of page and worker ${mb(m.rendererPssAfterFullGc)} (${(m.rendererPssAfterFullGc / L.bytes).toFixed(2)}x)` : ''), source: src }));
   rows.push(row({ name: `browser: peak renderer memory (page + workers) with a ${mib} MiB IGVM open and measured vs file size`, value: Math.max(m.rendererPeakSampled, m.rendererPeakHwm), unit: 'bytes', baseline: L.bytes, baselineName: 'file size', target: { ratio: 1.5 }, note: `renderer RSS before opening ${mb(m.rendererRssBeforeOpen)} (included); RSS after open ${mb(m.rendererRssAfterOpen ?? 0)}, after measure ${mb(m.rendererRssAfterMeasure ?? 0)}`, source: src }));
 }
 record(...rows);

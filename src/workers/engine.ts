@@ -17,6 +17,7 @@ import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache 
 import type { FieldGroup, FileKind, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
 import { withholdIfDamaged } from './withhold';
+import { ledgerColumns } from './ledger-columns';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
 import type { EvidenceSearchResult, EvidenceVerifyOptions, EvidenceVerifyResult, PeMoreDigests } from './protocol';
@@ -318,7 +319,7 @@ export class Engine {
     const inputs = this.inputDiagnostics(id, o);
     if (!digestBlocker(inputs)) return undefined;
     const label = this.need(id).measurable.find((m) => m.platform === o.platform)?.label ?? o.platform;
-    const empty: MeasureResult = { platform: o.platform, label, algorithm: '', digest: '', ms: 0, entries: [], runs: [], diagnostics: [] };
+    const empty: MeasureResult = { platform: o.platform, label, algorithm: '', digest: '', ms: 0, ledger: ledgerColumns([]), runs: [], diagnostics: [] };
     return withholdIfDamaged(empty, inputs);
   }
 

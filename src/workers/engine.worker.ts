@@ -1,6 +1,7 @@
 // The engine worker: format parsing, measurement and hashing run here, never on the main thread.
 // It exposes one typed object through comlink; every result is plain structured-clone data (protocol.ts).
 import { expose, transfer } from 'comlink';
+import { ledgerBuffers } from './ledger-columns';
 import { Engine } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
@@ -69,7 +70,9 @@ const api = {
       self.close();
       return new Promise<never>(() => undefined);
     }
-    return engine.measureAsync(id, options, onProgress);
+    const r = await engine.measureAsync(id, options, onProgress);
+    // The ledger's typed columns are moved to the page, not cloned (issue 16).
+    return transfer(r, ledgerBuffers(r.ledger));
   },
   /**
    * Holds the Web Lock `name` for as long as this worker lives; resolves once it is held. The client waits for the

@@ -1,7 +1,8 @@
 // The plain, structured-clone data the engine worker returns to the UI. Nothing here holds a class instance
 // or a bigint-keyed structure the UI would have to understand: u64 values arrive as hex strings so React can
-// render them directly and they survive postMessage unchanged. One exception: the IGVM header table is columns of
-// typed arrays (header-columns.ts), transferred rather than cloned, read through `headerAt`.
+// render them directly and they survive postMessage unchanged. Two exceptions, both columns of typed arrays and
+// packed strings, transferred rather than cloned: the IGVM header table (header-columns.ts, read through `headerAt`)
+// and a measurement's ledger (ledger-columns.ts, read through `ledgerEntry`).
 import type { SearchSummary } from '../core/attest/ovmf-search';
 import type { FileKind } from '../core/detect';
 import type { Diagnostic } from '../core/diagnostics';
@@ -9,6 +10,7 @@ import type { IgvmPageKind } from '../core/igvm/page-map';
 import type { SignatureVerdict } from '../core/authenticode/verdict';
 import type { EventLogView } from './inspect/eventlog';
 import type { HeaderColumns } from './header-columns';
+import type { LedgerColumns } from './ledger-columns';
 
 export type {
   EventLogDiff,
@@ -187,7 +189,8 @@ export interface MeasureResult {
   digest: string;
   withheld?: DigestWithheld;
   ms: number;
-  entries: LedgerEntry[];
+  /** Every step shown, as columns (ledger-columns.ts; `ledgerEntry(ledger, i)` gives step i as a LedgerEntry). */
+  ledger: LedgerColumns;
   runs: LedgerRun[];
   idBlock?: { expected: string; matches: boolean };
   /** Decoded VMSA pages the measurement built or read (BSP first), as register groups. */

@@ -9,6 +9,7 @@ import { QEMU_IGVM_SETTINGS } from '../test-support/compose-settings';
 import { Engine } from './engine';
 import { headerRowList } from './header-columns';
 import type { MeasureResult } from './protocol';
+import { ledgerEntries } from './ledger-columns';
 
 const HEX = /^[0-9a-f]{64,96}$/;
 
@@ -27,7 +28,7 @@ function expectWithheld(out: MeasureResult, what: string): void {
   expect(out.withheld?.reason, what).toMatch(/^no digest/);
   expect(out.withheld?.forcedDigest, what).toBeUndefined();
   expect(
-    out.entries.some((e) => e.running !== ''),
+    ledgerEntries(out.ledger).some((e) => e.running !== ''),
     `${what}: ledger running values`,
   ).toBe(false);
   expect(out.idBlock, what).toBeUndefined();

@@ -5,6 +5,7 @@
 // red as "computed from a damaged file" and never puts in a receipt or a download.
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { MeasureResult } from './protocol';
+import { ledgerColumns } from './ledger-columns';
 
 /** `list` plus those of `more` not already in it (the same code at the same place with the same message). */
 export function mergeDiagnostics(list: readonly Diagnostic[], more: readonly Diagnostic[]): Diagnostic[] {
@@ -36,5 +37,5 @@ export function withholdIfDamaged(
   if (!blocker) return r;
   const withheld = { ...blocker, ...(force && r.digest ? { forcedDigest: r.digest } : {}) };
   if (force) return { ...r, digest: '', withheld, idBlock: undefined };
-  return { ...r, digest: '', withheld, entries: [], runs: [], idBlock: undefined, vmsas: undefined };
+  return { ...r, digest: '', withheld, ledger: ledgerColumns([]), runs: [], idBlock: undefined, vmsas: undefined };
 }

@@ -28,6 +28,7 @@ import { engine } from '../engine';
 import { useApp } from '../store';
 import { MiniHex } from './MiniHex';
 import { NotMeasured, TrustChain } from './Panels';
+import { ledgerEntries } from '../../workers/ledger-columns';
 import '../composer/composer.css';
 
 type Source = { kind: 'composed' } | { kind: 'file'; id: string; platform: string };
@@ -48,7 +49,7 @@ function useFileSteps(source: Source): { steps?: TeachStep[]; digest?: string; e
         if (r.withheld) return setState({ error: r.withheld.reason });
         setState({
           digest: r.digest,
-          steps: r.entries.map((e, i) => ({
+          steps: ledgerEntries(r.ledger).map((e, i) => ({
             step: i,
             gpa: e.gpa,
             type: e.pageType,

@@ -10,6 +10,7 @@ import type {
   OpenResult,
 } from '../../workers/protocol';
 import { JobCancelledError } from '../../workers/client';
+import { ledgerEntries, ledgerEntry } from '../../workers/ledger-columns';
 import { CompareDigest, CopyButton } from '../components/Copy';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
@@ -120,7 +121,7 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
             data-testid="ledger-expand-all"
             onClick={() => setOpen(allOpen ? new Set() : new Set(multi.map((r) => r.first)))}
           >
-            {allOpen ? 'Collapse all runs' : `Expand all runs (${plural(out.entries.length, 'step')})`}
+            {allOpen ? 'Collapse all runs' : `Expand all runs (${plural(out.ledger.length, 'step')})`}
           </button>
         </div>
       )}
@@ -133,15 +134,15 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
         row={(i, style) => {
           const row = rows[i]!;
           if (row.kind === 'step') {
-            const e = out.entries[row.index]!;
+            const e = ledgerEntry(out.ledger, row.index);
             return (
               <div key={`s${row.index}`} role="row" className="vt-row ledger step" style={style}>
                 {cells(e, e, <span className="muted">{row.index}</span>)}
               </div>
             );
           }
-          const first = out.entries[row.first]!;
-          const last = out.entries[row.first + row.count - 1]!;
+          const first = ledgerEntry(out.ledger, row.first);
+          const last = ledgerEntry(out.ledger, row.first + row.count - 1);
           const expanded = open.has(row.first);
           const label =
             row.count > 1 ? (
@@ -198,7 +199,7 @@ function downloadReceipt(result: OpenResult, options: MeasureOptions, out: Measu
     profile: options.profile,
     tdxOrder: options.tdxOrder,
     idBlock: out.idBlock,
-    steps: out.entries.map((e, step) => ({ step, ...e })),
+    steps: ledgerEntries(out.ledger).map((e, step) => ({ step, ...e })),
     diagnostics: out.diagnostics,
   });
   saveFile(contentFileName(result.name, out, 'receipt.json'), JSON.stringify(publishedReceipt(receipt), null, 2), 'application/json');
@@ -648,7 +649,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
                 </span>
               ) : out.withheld ? null : (
                 <span className="muted small">
-                  ({[out.algorithm, plural(out.entries.length, 'step'), `${out.ms.toFixed(0)} ms`].filter(Boolean).join(', ')})
+                  ({[out.algorithm, plural(out.ledger.length, 'step'), `${out.ms.toFixed(0)} ms`].filter(Boolean).join(', ')})
                 </span>
               )}
             </div>
@@ -697,7 +698,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
           <h3>
             Ledger{' '}
             <span className="muted small">
-              {plural(out.runs.length, 'run')} of {plural(out.entries.length, 'step')}
+              {plural(out.runs.length, 'run')} of {plural(out.ledger.length, 'step')}
             </span>
           </h3>
           {out.diagnostics.length > 0 && (
@@ -706,7 +707,7 @@ export default function MeasurePanel({ result }: { result: OpenResult }) {
               onOffset={(o, l) => patch(result.id, { tab: 'hex', hex: { offset: o, length: l } })}
             />
           )}
-          {out.entries.length > 0 ? (
+          {out.ledger.length > 0 ? (
             <Ledger key={key} result={result} out={out} />
           ) : (
             <p className="muted" data-testid="ledger-empty">

@@ -19,6 +19,7 @@ import { kernelHashes, withCmdline, type KernelHashes } from '../../core/kernel-
 import { coalesceLedger, type LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { vmsaGroups } from './vmsa';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
+import { ledgerColumns } from '../ledger-columns';
 
 const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
 
@@ -74,7 +75,7 @@ function measureTdvf(bytes: Uint8Array, parsed: ParsedFirmware, order: TdvfPageO
     algorithm: 'SHA-384 over 128-byte records',
     digest: r.mrtd ? toHex(r.mrtd) : '',
     ms: performance.now() - t0,
-    entries,
+    ledger: ledgerColumns(entries),
     runs: entries.map((_, i) => ({ first: i, count: 1 })),
     diagnostics: r.diagnostics,
   };
@@ -187,7 +188,7 @@ export function measureFirmware(
     algorithm: r.algorithm,
     digest: r.digest ? toHex(r.digest) : '',
     ms: performance.now() - t0,
-    entries,
+    ledger: ledgerColumns(entries),
     runs: coalesceLedger(r.steps.map(asCoreEntry)).map((run) => ({ first: run.firstStep, count: run.count })),
     // BSP and first AP: every further AP page is the same as the first.
     vmsas: r.vmsas

@@ -3,6 +3,8 @@
 import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
+import { SNP_PAGE_TYPE_NAME } from '../../core/measure/snp-page-info';
+import { ledgerColumns, StringPacker, type LedgerColumns } from '../ledger-columns';
 import {
   IGVM_PLATFORM_TYPE_NAME,
   igvmPageMap,
@@ -26,7 +28,6 @@ import type {
   FieldGroup,
   IgvmView,
   PageMapView,
-  LedgerEntry,
   MeasureChoice,
   MeasureOptions,
   MeasureResult,
@@ -120,6 +121,58 @@ function coreOptions(o: MeasureOptions) {
   };
 }
 
+/**
+ * Steps [0, n) of an SNP chain as ledger columns: the strings chain.ledgerEntries() entries turned into (gpa, page
+ * type, source header kind), and their content hashes and running values as one copy of the chain's CONTENTS and
+ * digest bytes instead of two 48-byte slices and two hex strings per step.
+ */
+export function snpLedgerColumns(f: IgvmFile, chain: SnpChain, n: number): LedgerColumns {
+  const D = 48;
+  const gpa = new StringPacker(n);
+  const pageType = new StringPacker(n);
+  const source = new StringPacker(n);
+  const headerIndex = new Int32Array(n);
+  const headerOffset = new Float64Array(n);
+  // CONTENTS of every step that has one ('none' steps show no content hash), and every running digest.
+  const contentEnds = new Uint32Array(n);
+  let hashed = 0;
+  for (let i = 0; i < n; i++) if (chain.ops[i]!.content !== 'none') hashed++;
+  const contentBytes = new Uint8Array(hashed * D);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const op = chain.ops[i]!;
+    gpa.add('0x' + op.gpa.toString(16));
+    pageType.add(SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`);
+    source.add(f.headers[op.header]?.kind ?? '');
+    headerIndex[i] = op.header;
+    headerOffset[i] = op.offset;
+    if (op.content !== 'none') {
+      contentBytes.set(chain.contents.subarray(i * D, i * D + D), at);
+      at += D;
+    }
+    contentEnds[i] = at;
+  }
+  const runningEnds = Uint32Array.from({ length: n }, (_, i) => (i + 1) * D);
+  return {
+    length: n,
+    gpa: gpa.done(),
+    pageType: pageType.done(),
+    source: source.done(),
+    headerIndex,
+    headerOffset,
+    contentHash: { bytes: contentBytes, ends: contentEnds },
+    running: { bytes: chain.digests.slice(0, n * D), ends: runningEnds },
+  };
+}
+
+/** What coalesceLedger compares of steps [0, n) of a chain (no hash slices: the runs need only step, type, GPA, header). */
+function* snpRunKeys(chain: SnpChain, n: number): Generator<CoreLedgerEntry> {
+  for (let i = 0; i < n; i++) {
+    const op = chain.ops[i]!;
+    yield { step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}` };
+  }
+}
+
 export class IgvmSession {
   readonly file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
@@ -205,28 +258,36 @@ export class IgvmSession {
     const m = done?.m ?? measurePlatform(f, p, coreOptions(o));
     const ms = done?.ms ?? performance.now() - t0;
     if (m.chain) this.snp = { profile: m.profile ?? 'igvm', chain: m.chain };
-    // The UI ledger lists at most UI_LEDGER_MAX steps, taken one at a time from the SNP engine (no list of every page):
-    // a hostile file's 2^18 steps made one call take tens of seconds (issue 11).
-    const ledger: CoreLedgerEntry[] = [];
-    let total = 0;
-    for (const e of m.chain ? m.chain.ledgerEntries() : (m.ledger ?? [])) {
-      if (total++ < UI_LEDGER_MAX) ledger.push(e);
-      else if (m.chain) break;
+    // The UI ledger lists at most UI_LEDGER_MAX steps (a hostile file's 2^18 steps made one call take tens of seconds,
+    // issue 11), as columns (ledger-columns.ts): an SNP chain's straight from its CONTENTS and digest arrays.
+    let ledger: LedgerColumns;
+    let runs: { firstStep: number; count: number }[];
+    let total: number;
+    if (m.chain) {
+      total = m.chain.length;
+      ledger = snpLedgerColumns(f, m.chain, Math.min(total, UI_LEDGER_MAX));
+      runs = coalesceLedger(snpRunKeys(m.chain, ledger.length));
+    } else {
+      const all = m.ledger ?? [];
+      total = all.length;
+      const shown = all.slice(0, UI_LEDGER_MAX);
+      ledger = ledgerColumns(
+        shown.map((e) => ({
+          gpa: '0x' + e.gpa.toString(16),
+          pageType: e.type,
+          source: f.headers[e.header]?.kind ?? '',
+          headerIndex: e.header,
+          headerOffset: e.offset,
+          contentHash: e.contentHash ? toHex(e.contentHash) : '',
+          running: e.value ? toHex(e.value) : '',
+        })),
+      );
+      runs = coalesceLedger(shown);
     }
-    if (m.chain) total = m.chain.length;
     const shortened: Diagnostic[] =
       total > ledger.length
         ? [{ severity: 'info', code: 'LEDGER_SHORTENED', message: `the ledger lists the first ${ledger.length} of ${total} steps` }]
         : [];
-    const entries: LedgerEntry[] = ledger.map((e) => ({
-      gpa: '0x' + e.gpa.toString(16),
-      pageType: e.type,
-      source: f.headers[e.header]?.kind ?? '',
-      headerIndex: e.header,
-      headerOffset: e.offset,
-      contentHash: e.contentHash ? toHex(e.contentHash) : '',
-      running: e.value ? toHex(e.value) : '',
-    }));
     onProgress?.({ done: 1, total: 1, label: 'Done' });
     return {
       platform: o.platform,
@@ -235,8 +296,8 @@ export class IgvmSession {
         m.algorithm + (m.profile ? `, profile ${m.profile}` : '') + (m.tdxOrder ? `, ${m.tdxOrder}` : ''),
       digest: toHex(m.digest),
       ms,
-      entries,
-      runs: coalesceLedger(ledger).map((r) => ({ first: r.firstStep, count: r.count })),
+      ledger,
+      runs: runs.map((r) => ({ first: r.firstStep, count: r.count })),
       ...(m.idBlock && { idBlock: { expected: toHex(m.idBlock.ld), matches: m.idBlock.matches } }),
       diagnostics: [...m.diagnostics, ...shortened],
     };
