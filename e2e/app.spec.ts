@@ -31,6 +31,7 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   const entry = (
     manifest().igvm as {
       path: string;
+      sha256: string;
       directive_counts: Record<string, number>;
       initialization_counts: Record<string, number>;
       platforms: { platform_type: string }[];
@@ -81,7 +82,9 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
   // The one typed receipt of core/fuki/receipt.ts, named after its content.
   const digest = Object.values(m.SEV_SNP!)[0]!.value;
   expect(receipt.route).toBe('measure');
-  expect(receipt.inputs.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+  // The SHA-256 the open left pending (OpenResult.sha256Pending), as the manifest records it; the header shows it too.
+  expect(receipt.inputs.file.sha256).toBe(entry.sha256);
+  await expect(page.getByTestId('file-sha256')).toHaveText(`sha256 ${entry.sha256.slice(0, 16)}…`);
   expect(receipt.measurements[0]!.digest).toBe(digest);
   expect(receipt.steps.length).toBeGreaterThan(0);
   expect((await download).suggestedFilename()).toBe(`${rel.split('/').pop()!.replace(/\.igvm$/, '')}-snp-${digest.slice(0, 12)}.receipt.json`);

@@ -183,6 +183,11 @@ export class EngineClient {
     );
   }
 
+  /** The SHA-256 (hex) of open file `id`; an IGVM's open result leaves it pending (OpenResult.sha256Pending). */
+  async sha256(id: string): Promise<string> {
+    return this.run((live) => live.remote.fileSha256(id));
+  }
+
   async openDemo(id: string): Promise<OpenResult> {
     const result = await this.run((live) => live.remote.openDemo(id), { except: id });
     this.sources.set(id, { demo: true });

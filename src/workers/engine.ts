@@ -54,6 +54,18 @@ interface OpenEntry {
   diagnostics: Diagnostic[];
   /** The open result's measurement choices (labels for a refused measurement). */
   measurable: MeasureChoice[];
+  /** The file's SHA-256 (hex): set by open(), or on first ask when open() deferred it (`sha256Of`). */
+  sha256?: Promise<string>;
+}
+
+/** What open() may leave for later. */
+export interface OpenOptions {
+  /**
+   * An IGVM below STREAM_HASH_BYTES is returned before its SHA-256 is computed (`sha256: ''`, `sha256Pending`);
+   * the caller asks `sha256Of(id)` next. WebCrypto's digest() runs on the calling thread, so hashing first made the
+   * open wait one SHA-256 pass over the file before the parse (issue 16: open of a 14 MiB IGVM).
+   */
+  deferSha256?: boolean;
 }
 
 /** Files from this size on are hashed in slices by the default backend instead of one WebCrypto call. */
@@ -126,20 +138,29 @@ export class Engine {
 
   /** Re-loads a file after a worker restart: the same parse as open(), without returning the view. */
   async load(id: string, bytes: Uint8Array, name = id): Promise<void> {
-    await this.open(id, name, bytes);
+    await this.open(id, name, bytes, undefined, { deferSha256: true });
   }
 
-  async open(id: string, name: string, bytes: Uint8Array, onProgress?: (p: Progress) => void): Promise<OpenResult> {
+  async open(
+    id: string,
+    name: string,
+    bytes: Uint8Array,
+    onProgress?: (p: Progress) => void,
+    options: OpenOptions = {},
+  ): Promise<OpenResult> {
     const entry: OpenEntry = { name, bytes, diagnostics: [], measurable: [] };
     this.files.set(id, entry);
-    onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
-    // Below STREAM_HASH_BYTES the SHA-256 is one WebCrypto call, which copies the bytes when called and hashes off
-    // this thread: the parse runs meanwhile (issue 16: opening a 14 MiB IGVM waited for both one after the other).
-    // A larger file is hashed here in slices with progress, before parsing.
-    const hashing = fileSha256Hex(bytes, (done) => onProgress?.({ done: done / 2, total: bytes.length, label: 'Hashing' }));
-    if (bytes.length >= STREAM_HASH_BYTES) await hashing;
-    onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const kind = detectFileKind(bytes);
+    // Below STREAM_HASH_BYTES the SHA-256 is one WebCrypto call (it hashes on this thread, before the parse); an
+    // IGVM's may be left to sha256Of() (OpenOptions.deferSha256). A larger file is hashed here in slices with
+    // progress, before parsing.
+    const defer = options.deferSha256 === true && kind === 'igvm' && bytes.length < STREAM_HASH_BYTES;
+    if (!defer) {
+      onProgress?.({ done: 0, total: bytes.length, label: 'Hashing' });
+      entry.sha256 = fileSha256Hex(bytes, (done) => onProgress?.({ done: done / 2, total: bytes.length, label: 'Hashing' }));
+      if (bytes.length >= STREAM_HASH_BYTES) await entry.sha256;
+    }
+    onProgress?.({ done: bytes.length / 2, total: bytes.length, label: 'Parsing' });
     const base: OpenResult = {
       id,
       name,
@@ -232,11 +253,17 @@ export class Engine {
       default:
         result = base;
     }
-    result = { ...result, sha256: await hashing };
+    result = entry.sha256 ? { ...result, sha256: await entry.sha256 } : { ...result, sha256: '', sha256Pending: true };
     entry.diagnostics = result.diagnostics;
     entry.measurable = result.measurable;
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
+  }
+
+  /** The SHA-256 (hex) of open file `id`: the one open() returned, or computed now when open() deferred it. */
+  sha256Of(id: string): Promise<string> {
+    const e = this.need(id);
+    return (e.sha256 ??= fileSha256Hex(e.bytes));
   }
 
   async openDemo(id: string): Promise<OpenResult> {

@@ -48,7 +48,12 @@ function withTransfer(r: OpenResult): OpenResult {
 const api = {
   async open(id: string, name: string, buffer: ArrayBuffer, onProgress?: (p: Progress) => void) {
     await hashReady;
-    return withTransfer(await engine.open(id, name, new Uint8Array(buffer), onProgress));
+    // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file.
+    return withTransfer(await engine.open(id, name, new Uint8Array(buffer), onProgress, { deferSha256: true }));
+  },
+  /** The SHA-256 of an open file (the one open() left pending, or the one it returned). */
+  fileSha256(id: string) {
+    return engine.sha256Of(id);
   },
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob, name?: string) {

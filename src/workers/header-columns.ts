@@ -72,11 +72,18 @@ export function encodeHeaderColumns(count: number, row: (i: number) => HeaderFie
     }
     return k;
   };
+  // Runs of one kind are the rule (a page per header): the previous row's kind and section are reused without a lookup.
+  let lastKind: string | undefined;
+  let lastKindAt = 0;
+  let lastSection: string | undefined;
+  let lastSectionAt = 0;
   for (let i = 0; i < count; i++) {
     const h = row(i);
     if (h.index !== i) throw new RangeError(`header ${i} has index ${h.index}`);
-    c.kind[i] = indexOf(kindIndex, c.kindNames, h.kind, 0xffff);
-    c.section[i] = indexOf(sectionIndex, c.sectionNames, h.section, 0xff);
+    if (h.kind !== lastKind) lastKindAt = indexOf(kindIndex, c.kindNames, (lastKind = h.kind), 0xffff);
+    if (h.section !== lastSection) lastSectionAt = indexOf(sectionIndex, c.sectionNames, (lastSection = h.section), 0xff);
+    c.kind[i] = lastKindAt;
+    c.section[i] = lastSectionAt;
     c.type[i] = h.type;
     c.offset[i] = h.offset;
     c.length[i] = h.length;

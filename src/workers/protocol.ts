@@ -353,7 +353,10 @@ export interface OpenResult {
   size: number;
   kind: FileKind;
   kindLabel: string;
+  /** The file's SHA-256 (hex); '' while `sha256Pending`. */
   sha256: string;
+  /** The SHA-256 was left for after the open (Engine.sha256Of): nothing may name the file by it until it arrives. */
+  sha256Pending?: true;
   summary: Field[];
   diagnostics: Diagnostic[];
   igvm?: IgvmView;

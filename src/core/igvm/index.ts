@@ -5,7 +5,7 @@ export { serializeIgvm, headerTypeOf, type SerializeIgvmOptions } from './serial
 export { encodeNativeContext, encodeVbsContext } from './vp-context';
 export { IGVM_HEADER_DECLS, headerFields, headerJson, headerSpec, type IgvmHeaderJson } from './registry';
 export type { HeaderFieldValue } from './header-fields';
-export { summarizeIgvm, type IgvmSummary, type IgvmPlatformSummary } from './summary';
+export { summarizeIgvm, summarizePlatforms, type IgvmSummary, type IgvmPlatformSummary } from './summary';
 export { IgvmBuilder, type PageOptions } from './builder';
 export { workedExample } from './examples';
 export { igvmPageMap, pageKind, type IgvmPageKind, type IgvmPageRun } from './page-map';

@@ -249,12 +249,16 @@ export type IgvmBytes = Bytes;
 // ---------------------------------------------------------------------------------------------------------------
 // Small model helpers
 
+const [PLATFORM_LO, PLATFORM_HI] = IGVM_SECTION_RANGES.platform;
+const [INIT_LO, INIT_HI] = IGVM_SECTION_RANGES.initialization;
+const [DIRECTIVE_LO, DIRECTIVE_HI] = IGVM_SECTION_RANGES.directive;
+
 /** The section a type value belongs to, or undefined outside the three ranges (§3.2). */
 export function sectionOfType(type: number): IgvmSection | undefined {
-  for (const s of ['platform', 'initialization', 'directive'] as const) {
-    const [lo, hi] = IGVM_SECTION_RANGES[s];
-    if (type >= lo && type <= hi) return s;
-  }
+  // Asked twice per header (parse and header table): plain bound compares, no tuple per range.
+  if (type >= PLATFORM_LO && type <= PLATFORM_HI) return 'platform';
+  if (type >= INIT_LO && type <= INIT_HI) return 'initialization';
+  if (type >= DIRECTIVE_LO && type <= DIRECTIVE_HI) return 'directive';
   return undefined;
 }
 

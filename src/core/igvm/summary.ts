@@ -33,19 +33,24 @@ function countKinds(headers: readonly IgvmHeader[]): Record<string, number> {
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** The declared platforms as summarizeIgvm lists them (without counting every header as it does). */
+export function summarizePlatforms(file: IgvmFile): IgvmPlatformSummary[] {
+  return supportedPlatforms(file).map((p) => ({
+    compatibilityMask: p.compatibilityMask,
+    platform: p.platformName ?? `0x${p.platformType.toString(16)}`,
+    platformVersion: p.platformVersion,
+    highestVtl: p.highestVtl,
+    sharedGpaBoundary: p.sharedGpaBoundary,
+  }));
+}
+
 export function summarizeIgvm(file: IgvmFile): IgvmSummary {
   return {
     kind: 'igvm',
     formatVersion: file.formatVersion,
     architecture: file.architecture,
     size: file.size,
-    platforms: supportedPlatforms(file).map((p) => ({
-      compatibilityMask: p.compatibilityMask,
-      platform: p.platformName ?? `0x${p.platformType.toString(16)}`,
-      platformVersion: p.platformVersion,
-      highestVtl: p.highestVtl,
-      sharedGpaBoundary: p.sharedGpaBoundary,
-    })),
+    platforms: summarizePlatforms(file),
     platformCounts: countKinds(file.platforms),
     initializationCounts: countKinds(file.initialization),
     directiveCounts: countKinds(file.directives),

@@ -66,6 +66,7 @@ function validateMasks(file: IgvmFile, d: Diagnostics, declared: number): void {
 function validateParameterAreas(file: IgvmFile, d: Diagnostics): void {
   const state = new Map<number, 'allocated' | 'inserted'>();
   for (const h of file.directives) {
+    if (h.kind === 'PageData') continue; // most directives, and none of the kinds below (no `in` test for each)
     if (h.kind === 'ParameterArea') {
       if (state.has(h.parameterAreaIndex))
         d.error('IGVM_PARAMETER_AREA_INDEX', `parameter area index ${h.parameterAreaIndex} is declared twice`, where(h, '10'));

@@ -14,8 +14,8 @@ export function FileHeader({ result }: { result: OpenResult }) {
             {result.kindLabel}
           </span>{' '}
           {bytesLabel(result.size)} ·{' '}
-          <span className="mono" title="SHA-256 of the file">
-            sha256 {result.sha256.slice(0, 16)}…
+          <span className="mono" title="SHA-256 of the file" data-testid="file-sha256">
+            {result.sha256Pending ? 'sha256 computing…' : `sha256 ${result.sha256.slice(0, 16)}…`}
           </span>
         </p>
       </div>

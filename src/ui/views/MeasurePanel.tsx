@@ -187,8 +187,8 @@ function referenceValueOf(out: MeasureResult): ReferenceValue | undefined {
 
 /** A measurement receipt (core/fuki/receipt.ts, the same typed receipt as compositions), saved locally (no upload). */
 function downloadReceipt(result: OpenResult, options: MeasureOptions, out: MeasureResult): void {
-  // Never a receipt for a withheld (damaged-file) value, whatever the caller shows.
-  if (!out.digest || out.withheld) return;
+  // Never a receipt for a withheld (damaged-file) value, whatever the caller shows, nor one without the file's SHA-256.
+  if (!out.digest || out.withheld || result.sha256Pending || !result.sha256) return;
   const receipt = measurementReceipt({
     file: { name: result.name, size: result.size, sha256: result.sha256 },
     options: Object.fromEntries(Object.entries(options).filter((e): e is [string, string | number] => e[1] !== undefined)),
@@ -236,7 +236,8 @@ interface Download {
 function downloadsOf(result: OpenResult, options: MeasureOptions, out: MeasureResult): Download[] {
   const ref = referenceValueOf(out);
   const list: Download[] = [];
-  if (out.digest)
+  // The receipt names the file by its SHA-256: offered once that has arrived (OpenResult.sha256Pending).
+  if (out.digest && !result.sha256Pending)
     list.push({
       testId: 'download-receipt',
       label: 'Download receipt (JSON)',

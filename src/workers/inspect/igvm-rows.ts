@@ -1,6 +1,6 @@
 // IGVM model → the plain rows the inspector renders: header table rows, platforms, parameter areas with their
 // parameters and inserts, VP contexts with decoded registers (igvm-format §3–§8).
-import { summarizeIgvm } from '../../core/igvm';
+import { summarizePlatforms } from '../../core/igvm';
 import {
   IGVM_PAGE_DATA_TYPE_NAME,
   decodePageDataFlags,
@@ -23,14 +23,25 @@ const hex = (v: bigint | number): string => '0x' + v.toString(16);
 const pages = (n: bigint | number) => `${n} ${BigInt(n) === 1n ? 'page' : 'pages'}`;
 const bytes = (n: number) => `${n} ${n === 1 ? 'byte' : 'bytes'}`;
 
-function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
-  const f = decodePageDataFlags(h.flags);
-  const parts: string[] = [IGVM_PAGE_DATA_TYPE_NAME[h.dataType] ?? `type ${h.dataType}`];
+/** "NORMAL, 2 MiB, unmeasured, shared, " — what a page's detail says before its data: type and flag words. */
+function pagePrefix(dataType: number, flags: number): string {
+  const f = decodePageDataFlags(flags);
+  const parts: string[] = [IGVM_PAGE_DATA_TYPE_NAME[dataType] ?? `type ${dataType}`];
   if (f.is2MbPage) parts.push('2 MiB');
   if (f.unmeasured) parts.push('unmeasured');
   if (f.shared) parts.push('shared');
-  parts.push(h.fileOffset === 0 ? 'zero page' : `data @${hex(h.fileOffset)}`);
+  parts.push('');
   return parts.join(', ');
+}
+
+/** pagePrefix of the declared data types (0..3) by dataType * 8 + the three flag bits: one string per kind of page. */
+const PAGE_PREFIXES: string[] = [];
+
+function pageDetail(h: Extract<IgvmHeader, { kind: 'PageData' }>): string {
+  const key = h.dataType * 8 + (h.flags & 7);
+  const prefix =
+    h.dataType <= 3 ? (PAGE_PREFIXES[key] ??= pagePrefix(h.dataType, h.flags)) : pagePrefix(h.dataType, h.flags);
+  return prefix + (h.fileOffset === 0 ? 'zero page' : `data @${hex(h.fileOffset)}`);
 }
 
 function detail(h: IgvmHeader): string {
@@ -67,8 +78,16 @@ function detail(h: IgvmHeader): string {
 }
 
 function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLength: number } | undefined {
-  const view =
-    'data' in h && h.data instanceof Uint8Array
+  const view = dataView(h);
+  if (!view || view.buffer !== file.buffer) return undefined;
+  return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
+}
+
+/** The view of the file a header's data is (page, VMSA, context…), if it has one. */
+function dataView(h: IgvmHeader): Uint8Array | undefined {
+  // One header per page: PageData asked first, by kind (it has `data` and none of the other three).
+  if (h.kind === 'PageData') return h.data;
+  return 'data' in h && h.data instanceof Uint8Array
       ? h.data
       : 'vmsa' in h
         ? h.vmsa
@@ -77,34 +96,34 @@ function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLe
           : 'context' in h && h.context instanceof Uint8Array
             ? h.context
             : undefined;
-  if (!view || view.buffer !== file.buffer) return undefined;
-  return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
 }
 
-/** One header's row fields (optional ones set only when present; no spread objects: 131k rows per open). */
-function headerFields(h: IgvmHeader, file: IgvmFile): HeaderFields {
-  const r: HeaderFields = {
-    index: h.index,
-    section: h.kind === 'Unknown' ? h.section : (sectionOfType(h.type) ?? 'directive'),
-    kind: h.kind,
-    type: h.type,
-    offset: h.offset,
-    length: h.length,
-    detail: detail(h),
-  };
-  if ('compatibilityMask' in h) r.mask = h.compatibilityMask;
-  if ('gpa' in h && typeof h.gpa === 'bigint') r.gpa = h.gpa;
-  const span = dataSpan(h, file.bytes);
-  if (span) {
-    r.dataOffset = span.dataOffset;
-    r.dataLength = span.dataLength;
-  }
+/**
+ * One header's row fields, written into `r` (one object for every row: encodeHeaderColumns copies each row into its
+ * columns before asking for the next, and 131k headers made one object each per open). Optional fields are
+ * undefined when absent.
+ */
+function headerFields(h: IgvmHeader, file: IgvmFile, r: HeaderFields): HeaderFields {
+  r.index = h.index;
+  r.section = h.kind === 'Unknown' ? h.section : (sectionOfType(h.type) ?? 'directive');
+  r.kind = h.kind;
+  r.type = h.type;
+  r.offset = h.offset;
+  r.length = h.length;
+  r.detail = detail(h);
+  r.mask = 'compatibilityMask' in h ? h.compatibilityMask : undefined;
+  r.gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? h.gpa : undefined;
+  const view = dataView(h);
+  const inFile = view !== undefined && view.buffer === file.bytes.buffer;
+  r.dataOffset = inFile ? view.byteOffset - file.bytes.byteOffset : undefined;
+  r.dataLength = inFile ? view.length : undefined;
   return r;
 }
 
 /** The header table the worker sends (columns, transferred: header-columns.ts). */
 export function headerColumns(file: IgvmFile): HeaderColumns {
-  return encodeHeaderColumns(file.headers.length, (i) => headerFields(file.headers[i]!, file));
+  const r: HeaderFields = { index: 0, section: '', kind: '', type: 0, offset: 0, length: 0, detail: '' };
+  return encodeHeaderColumns(file.headers.length, (i) => headerFields(file.headers[i]!, file, r));
 }
 
 /** The header table as one object per header (the reference the columns are tested against). */
@@ -128,7 +147,7 @@ export function headerRows(file: IgvmFile): HeaderRow[] {
 }
 
 export function platformRows(file: IgvmFile): PlatformRow[] {
-  return summarizeIgvm(file).platforms.map((p) => ({
+  return summarizePlatforms(file).map((p) => ({
     mask: p.compatibilityMask,
     type: p.platform,
     version: p.platformVersion,
@@ -140,6 +159,7 @@ export function platformRows(file: IgvmFile): PlatformRow[] {
 export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
   const areas = new Map<number, ParameterAreaRow>();
   for (const h of file.directives) {
+    if (h.kind === 'PageData') continue; // most directives; none of the three below
     if (h.kind === 'ParameterArea') {
       areas.set(h.parameterAreaIndex, {
         index: h.parameterAreaIndex,
@@ -179,13 +199,13 @@ function vpUnavailable(file: IgvmFile, h: IgvmHeader, parseDiagnostics: readonly
 export function vpContextViews(
   file: IgvmFile,
   parseDiagnostics: readonly Diagnostic[] = [],
+  platforms: readonly PlatformRow[] = platformRows(file),
 ): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
-  const platforms = platformRows(file);
   const platformName = (mask: number) => platforms.find((p) => p.mask === mask)?.type ?? `mask ${hex(mask)}`;
   for (const h of file.directives) {
-    if (!isVpContext(h)) continue;
+    if (h.kind === 'PageData' || !isVpContext(h)) continue;
     const base = {
       headerIndex: h.index,
       mask: h.compatibilityMask,

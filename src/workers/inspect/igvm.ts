@@ -32,6 +32,7 @@ import type {
   MeasureOptions,
   MeasureResult,
   OpenResult,
+  PlatformRow,
   Progress,
 } from '../protocol';
 import { measurePlatformFast } from '../measure-fast';
@@ -57,8 +58,8 @@ function counts(file: IgvmFile): { label: string; value: number }[] {
 }
 
 /** The guest-physical page map of each declared platform (runs carry first/last header and a count). */
-function pageMaps(file: IgvmFile): PageMapView[] {
-  return platformRows(file).map((p) => ({
+function pageMaps(file: IgvmFile, platforms: readonly PlatformRow[]): PageMapView[] {
+  return platforms.map((p) => ({
     mask: p.mask,
     label: `${p.type} (mask 0x${p.mask.toString(16)})`,
     runs: igvmPageMap(file, p.mask).map((r) => ({
@@ -75,13 +76,14 @@ function pageMaps(file: IgvmFile): PageMapView[] {
 /** The header tree: fixed header, every platform and initialization header decoded, directives grouped by kind
  * (each group lists its headers' indices; the directive table shows them one by one). */
 function headerTree(file: IgvmFile): FieldGroup[] {
-  const byKind = new Map<string, number[]>();
-  for (const h of file.directives) {
-    const list = byKind.get(h.kind) ?? [];
-    list.push(h.index);
-    byKind.set(h.kind, list);
-  }
   const MAX_LISTED = 12;
+  // Per kind: its count and its first MAX_LISTED indices (one header per page: no list of them all).
+  const byKind = new Map<string, { count: number; first: number[] }>();
+  for (const h of file.directives) {
+    let k = byKind.get(h.kind);
+    if (!k) byKind.set(h.kind, (k = { count: 0, first: [] }));
+    if (k.count++ < MAX_LISTED) k.first.push(h.index);
+  }
   return [
     objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, file.bytes, {
       offset: file.fixedHeader.offset,
@@ -99,13 +101,9 @@ function headerTree(file: IgvmFile): FieldGroup[] {
     },
     {
       title: `Directive headers (${file.directives.length})`,
-      fields: [...byKind.entries()].map(([kind, idx]) => ({
-        label: `${kind} × ${idx.length}`,
-        value:
-          idx
-            .slice(0, MAX_LISTED)
-            .map((i) => `#${i}`)
-            .join(' ') + (idx.length > MAX_LISTED ? ' …' : ''),
+      fields: [...byKind.entries()].map(([kind, k]) => ({
+        label: `${kind} × ${k.count}`,
+        value: k.first.map((i) => `#${i}`).join(' ') + (k.count > MAX_LISTED ? ' …' : ''),
       })),
     },
   ];
@@ -182,7 +180,9 @@ export class IgvmSession {
   private snp?: { profile: string; chain: SnpChain };
 
   constructor(bytes: Uint8Array) {
-    const r = parseIgvm(bytes);
+    // No `raw` record views: they serve a re-serializer, and this file is only shown and measured (the field groups
+    // skip `raw`). igvmgen pads every header with ASCII "0", so each of its headers had one (13.7k views per open).
+    const r = parseIgvm(bytes, { keepRaw: false });
     this.file = r.file;
     this.parseDiagnostics = r.diagnostics;
   }
@@ -190,8 +190,8 @@ export class IgvmSession {
   view(): Pick<OpenResult, 'summary' | 'diagnostics' | 'igvm' | 'measurable'> {
     const f = this.file;
     if (!f) return { summary: [], diagnostics: this.parseDiagnostics, measurable: [] };
-    const vps = vpContextViews(f, this.parseDiagnostics);
     const platforms = platformRows(f);
+    const vps = vpContextViews(f, this.parseDiagnostics, platforms);
     const igvm: IgvmView = {
       version: f.formatVersion,
       architecture: f.architecture,
@@ -199,7 +199,7 @@ export class IgvmSession {
       counts: counts(f),
       directiveTotal: f.directives.length,
       headers: headerColumns(f),
-      pageMaps: pageMaps(f),
+      pageMaps: pageMaps(f, platforms),
       parameterAreas: parameterAreaRows(f),
       vpContexts: vps.views,
       tree: headerTree(f),

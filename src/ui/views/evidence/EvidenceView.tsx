@@ -466,12 +466,16 @@ function ReceiptButton({ result, searchKey }: { result: OpenResult; searchKey: s
     });
   };
   const measurement = result.evidence!.fields.find((f) => f.label === (result.evidence!.kind === 'tdx-quote' ? 'mrtd' : 'measurement'))?.value ?? '';
+  // The receipt names the compared launch file by its SHA-256: not offered while that is still being computed.
+  const launchPending = files.find((f) => f.id === view.compareWith)?.result?.sha256Pending === true;
   return (
     <p>
       <button
         type="button"
         className="small-button"
         data-testid="evidence-receipt"
+        disabled={launchPending}
+        title={launchPending ? 'The SHA-256 of the compared file is still being computed' : undefined}
         onClick={() =>
           download(
             contentFileName(result.name, { platform: result.evidence!.kind === 'tdx-quote' ? 'TDX' : 'SEV_SNP', digest: measurement }, 'verify-receipt.json'),
