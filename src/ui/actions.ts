@@ -58,7 +58,8 @@ async function fillSha256(id: string): Promise<void> {
   try {
     sha256 = await engine.sha256(id);
   } catch {
-    return; // the file was closed meanwhile, or the engine failed: the header keeps saying it is not known
+    // The file was closed meanwhile, or the engine failed: '' says "not available", and nothing names the file by it.
+    sha256 = '';
   }
   const f = useApp.getState().files.find((x) => x.id === id);
   if (f?.result?.sha256Pending) {

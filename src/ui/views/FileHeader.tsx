@@ -15,7 +15,7 @@ export function FileHeader({ result }: { result: OpenResult }) {
           </span>{' '}
           {bytesLabel(result.size)} ·{' '}
           <span className="mono" title="SHA-256 of the file" data-testid="file-sha256">
-            {result.sha256Pending ? 'sha256 computing…' : `sha256 ${result.sha256.slice(0, 16)}…`}
+            {result.sha256Pending ? 'sha256 computing…' : result.sha256 ? `sha256 ${result.sha256.slice(0, 16)}…` : 'sha256 not available'}
           </span>
         </p>
       </div>

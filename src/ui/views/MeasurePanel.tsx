@@ -237,7 +237,7 @@ function downloadsOf(result: OpenResult, options: MeasureOptions, out: MeasureRe
   const ref = referenceValueOf(out);
   const list: Download[] = [];
   // The receipt names the file by its SHA-256: offered once that has arrived (OpenResult.sha256Pending).
-  if (out.digest && !result.sha256Pending)
+  if (out.digest && !result.sha256Pending && result.sha256)
     list.push({
       testId: 'download-receipt',
       label: 'Download receipt (JSON)',

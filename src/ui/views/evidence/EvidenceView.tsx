@@ -467,7 +467,8 @@ function ReceiptButton({ result, searchKey }: { result: OpenResult; searchKey: s
   };
   const measurement = result.evidence!.fields.find((f) => f.label === (result.evidence!.kind === 'tdx-quote' ? 'mrtd' : 'measurement'))?.value ?? '';
   // The receipt names the compared launch file by its SHA-256: not offered while that is still being computed.
-  const launchPending = files.find((f) => f.id === view.compareWith)?.result?.sha256Pending === true;
+  const launch = view.compareWith === undefined ? undefined : files.find((f) => f.id === view.compareWith)?.result;
+  const launchPending = launch !== undefined && (launch.sha256Pending === true || !launch.sha256);
   return (
     <p>
       <button
