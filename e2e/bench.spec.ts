@@ -91,8 +91,32 @@ async function openHeld(page: Page, name: string, testId: string): Promise<numbe
  * a long frame went: script (our JavaScript: React, the virtualizer), style + layout, or neither (the thread was
  * not running: on a shared 2-core machine a frame can be long with almost no work in it).
  */
-async function scrollFrames(el: Locator) {
+/**
+ * With BENCH_PROFILE_DIR set: a CPU profile of the page (CDP Profiler, 100 µs sampling) around `run`, written as
+ * `<dir>/<name>.cpuprofile` (open it in DevTools, or sum self time per function): where a scroll's frames go.
+ */
+async function profiled<T>(page: Page, name: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return run();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
+  }
+}
+
+async function scrollFrames(el: Locator, name?: string) {
   await expect(el).toBeVisible();
+  return name ? profiled(el.page(), name, () => scrollFramesOf(el)) : scrollFramesOf(el);
+}
+
+function scrollFramesOf(el: Locator) {
   return el.evaluate(async (node) => {
     type Loaf = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; blockingDuration: number; scripts: { duration: number; sourceFunctionName?: string; invoker?: string }[] };
     const loafs: Loaf[] = [];
@@ -495,7 +519,7 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
     results.open = open;
     const afterOpen = await rendererMemory(page);
     await page.getByRole('tab', { name: 'Memory map', exact: true }).click();
-    const pageMap = await scrollFrames(page.getByTestId('page-map'));
+    const pageMap = await scrollFrames(page.getByTestId('page-map'), `page-map-${MIB}mib`);
     await page.getByRole('tab', { name: 'Measurement', exact: true }).click();
     await page.getByRole('combobox', { name: 'Measurement' }).selectOption('SEV_SNP');
     const digest = page.getByTestId('digest');
@@ -505,7 +529,7 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
     const afterMeasure = await rendererMemory(page);
     await page.getByTestId('ledger-expand-all').click();
     await expect(page.getByTestId('ledger-expand-all')).toHaveText(/Collapse all/, { timeout: 120_000 });
-    const ledger = await scrollFrames(page.getByTestId('ledger'));
+    const ledger = await scrollFrames(page.getByTestId('ledger'), `ledger-${MIB}mib`);
     results.scroll = { pageMap, ledgerExpanded: ledger, target: 'frame time < 50 ms while scrolling' };
     sampling = false;
     await sampler;
