@@ -15,6 +15,7 @@ import { CompareDigest, CopyButton } from '../components/Copy';
 import { DiagnosticsList } from '../components/Diagnostics';
 import { FieldTree } from '../components/FieldTable';
 import { useVirtualRows, VirtualGrid, type GridColumn } from '../components/VirtualRows';
+import { ledgerRows } from './ledger-rows';
 import { engine } from '../engine';
 import { u64Error, vcpusError, withheldSentence } from '../form-values';
 import { plural } from '../format';
@@ -36,8 +37,6 @@ const LEDGER_COLUMNS: readonly GridColumn[] = [
   ['c-hash', 'Running value after'],
 ];
 
-type Row = { kind: 'run'; first: number; count: number } | { kind: 'step'; index: number };
-
 function short(h: string): string {
   return h ? h.slice(0, 32) + '…' : '—';
 }
@@ -45,15 +44,7 @@ function short(h: string): string {
 function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
   const patch = useApp((s) => s.patchView);
   const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set());
-  const rows = useMemo(() => {
-    const list: Row[] = [];
-    for (const r of out.runs) {
-      list.push({ kind: 'run', ...r });
-      if (r.count > 1 && open.has(r.first))
-        for (let i = r.first; i < r.first + r.count; i++) list.push({ kind: 'step', index: i });
-    }
-    return list;
-  }, [out.runs, open]);
+  const rows = useMemo(() => ledgerRows(out.runs, open), [out.runs, open]);
   const list = useVirtualRows(rows.length, ROW_PX);
   const toggle = (first: number) =>
     setOpen((s) => {
@@ -110,8 +101,9 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
       </span>
     </>
   );
-  const multi = out.runs.filter((r) => r.count > 1);
-  const allOpen = multi.length > 0 && multi.every((r) => open.has(r.first));
+  // O(runs): once per expand state, not on every scroll frame (the virtualizer re-renders this component).
+  const multi = useMemo(() => out.runs.filter((r) => r.count > 1), [out.runs]);
+  const allOpen = useMemo(() => multi.length > 0 && multi.every((r) => open.has(r.first)), [multi, open]);
   return (
     <>
       {multi.length > 0 && (
@@ -132,7 +124,7 @@ function Ledger({ result, out }: { result: OpenResult; out: MeasureResult }) {
         columns={LEDGER_COLUMNS}
         data-testid="ledger"
         row={(i, style) => {
-          const row = rows[i]!;
+          const row = rows.at(i);
           if (row.kind === 'step') {
             const e = ledgerEntry(out.ledger, row.index);
             return (
