@@ -96,7 +96,10 @@ export function HeaderTable({ result }: { result: OpenResult }) {
   const kinds = headers.kindNames;
   const list = useVirtualRows(shown, ROW_PX);
   const { virt } = list;
-  const selected = view.headerIndex !== undefined ? headerAt(headers, view.headerIndex) : undefined;
+  const selected = useMemo(
+    () => (view.headerIndex !== undefined ? headerAt(headers, view.headerIndex) : undefined),
+    [headers, view.headerIndex],
+  );
   const selPos = !selected ? -1 : filtered ? filtered.indexOf(selected.index) : selected.index;
 
   useEffect(() => {
@@ -111,6 +114,22 @@ export function HeaderTable({ result }: { result: OpenResult }) {
     e.preventDefault();
     select(headerAt(headers, rowAt(Math.min(shown - 1, Math.max(0, (selPos < 0 ? 0 : selPos) + step))))!);
   };
+
+  // The side card (decoded header, hex view) as one element per selection: the virtualizer re-renders this component
+  // on every scroll frame, and React skips an element it gets back unchanged.
+  const side = useMemo(
+    () => (
+      <SelectionCard
+        result={result}
+        label="Selected header"
+        hint="Select a header to decode it and see its bytes."
+        bytesLabel="Header bytes"
+      >
+        {selected && <HeaderDetail result={result} row={selected} />}
+      </SelectionCard>
+    ),
+    [result, selected],
+  );
 
   return (
     <div className="headers-layout">
@@ -183,14 +202,7 @@ export function HeaderTable({ result }: { result: OpenResult }) {
           }}
         />
       </section>
-      <SelectionCard
-        result={result}
-        label="Selected header"
-        hint="Select a header to decode it and see its bytes."
-        bytesLabel="Header bytes"
-      >
-        {selected && <HeaderDetail result={result} row={selected} />}
-      </SelectionCard>
+      {side}
     </div>
   );
 }
