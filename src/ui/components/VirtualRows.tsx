@@ -4,13 +4,27 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { cloneElement, isValidElement, useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
 
+const OVERSCAN = 12;
+
+/**
+ * How many row slots a window of `windowRows` rows is keyed over, in a scroll box `viewportPx` high: the most rows
+ * the window can ever hold there (the rows in view, one more for a partly shown row at each end, the overscan on both
+ * sides), so the count does not change while the box keeps its size. The window's own length varies by a row or two
+ * with the scroll offset (a partly shown row, the ends of the list); a modulus following it re-keys every row on
+ * each such change, and React then removes and recreates them all.
+ */
+export function slotCount(windowRows: number, viewportPx: number, rowPx: number, overscan = OVERSCAN): number {
+  const most = viewportPx > 0 && rowPx > 0 ? Math.ceil(viewportPx / rowPx) + 1 + 2 * overscan : 0;
+  return Math.max(1, windowRows, most);
+}
+
 export function useVirtualRows(count: number, rowPx: number) {
   const parent = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({
     count,
     getScrollElement: () => parent.current,
     estimateSize: () => rowPx,
-    overscan: 12,
+    overscan: OVERSCAN,
   });
   return { parent, virt, rowPx, count };
 }
@@ -30,9 +44,10 @@ export function VirtualRows({ list, row, ...body }: VirtualRowsProps) {
   // Each row is keyed by its slot (index modulo the rows in view), not by its index: a scroll that moves the window
   // by many rows then updates the same DOM rows' text and position in place instead of removing every row and
   // creating new ones (removeChild/createElement and the style and layout they force were most of a long frame).
-  // The window is contiguous, so the slots within one render are distinct.
+  // The window is contiguous and never longer than `slots`, so the slots within one render are distinct; `slots`
+  // stays the same while the box keeps its height (slotCount), so a row keeps its DOM as the window moves.
   const items = list.virt.getVirtualItems();
-  const slots = items.length;
+  const slots = slotCount(items.length, list.virt.scrollRect?.height ?? 0, list.rowPx);
   return (
     <div ref={list.parent} {...body}>
       <div style={{ height: list.virt.getTotalSize(), position: 'relative' }}>
