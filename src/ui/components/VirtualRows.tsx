@@ -2,20 +2,18 @@
 // thousands of headers, events or ledger steps scroll smoothly. `useVirtualRows` owns the scroll element and the
 // virtualizer (its `virt` scrolls a row into view); `VirtualRows` renders the scroll box and places each row.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { cloneElement, isValidElement, useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useRef, useState, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
 
 const OVERSCAN = 12;
 
 /**
- * How many row slots a window of `windowRows` rows is keyed over, in a scroll box `viewportPx` high: the most rows
- * the window can ever hold there (the rows in view, one more for a partly shown row at each end, the overscan on both
- * sides), so the count does not change while the box keeps its size. The window's own length varies by a row or two
- * with the scroll offset (a partly shown row, the ends of the list); a modulus following it re-keys every row on
- * each such change, and React then removes and recreates them all.
+ * The slot count after a render whose window holds `windowRows` rows: the longest window seen so far. The window's
+ * own length varies by a row with the scroll offset (a partly shown row, the ends of the list); a modulus following
+ * it re-keys every row on each such change, and React then removes and recreates them all. A modulus larger than
+ * the window would leave residues unused and shift which ones a moved window uses (deletions and creations again).
  */
-export function slotCount(windowRows: number, viewportPx: number, rowPx: number, overscan = OVERSCAN): number {
-  const most = viewportPx > 0 && rowPx > 0 ? Math.ceil(viewportPx / rowPx) + 1 + 2 * overscan : 0;
-  return Math.max(1, windowRows, most);
+export function slotCount(prev: number, windowRows: number): number {
+  return Math.max(1, prev, windowRows);
 }
 
 export function useVirtualRows(count: number, rowPx: number) {
@@ -45,9 +43,11 @@ export function VirtualRows({ list, row, ...body }: VirtualRowsProps) {
   // by many rows then updates the same DOM rows' text and position in place instead of removing every row and
   // creating new ones (removeChild/createElement and the style and layout they force were most of a long frame).
   // The window is contiguous and never longer than `slots`, so the slots within one render are distinct; `slots`
-  // stays the same while the box keeps its height (slotCount), so a row keeps its DOM as the window moves.
+  // is the longest window seen (slotCount), so it stays put while the window's length wobbles by a row.
   const items = list.virt.getVirtualItems();
-  const slots = slotCount(items.length, list.virt.scrollRect?.height ?? 0, list.rowPx);
+  const [seen, setSeen] = useState(0);
+  const slots = slotCount(seen, items.length);
+  if (slots !== seen) setSeen(slots); // grows only: at most a few times per box size
   return (
     <div ref={list.parent} {...body}>
       <div style={{ height: list.virt.getTotalSize(), position: 'relative' }}>
