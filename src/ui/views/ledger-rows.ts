@@ -26,7 +26,9 @@ export function ledgerRows(runs: readonly { first: number; count: number }[], op
     }
     const run = runs[lo]!;
     const k = i - starts[lo]!;
-    return k === 0 ? { kind: 'run', first: run.first, count: run.count } : { kind: 'step', index: run.first + k - 1 };
+    return k === 0
+      ? { kind: 'run', first: run.first, count: run.count }
+      : { kind: 'step', index: run.first + k - 1 };
   };
   return { length: n, at };
 }
