@@ -1,5 +1,5 @@
 // Main-thread side of the engine worker. Wraps the comlink proxy so that:
-//  - each open() transfers the file's ArrayBuffer (no copy) while the main thread keeps the File/Blob,
+//  - each open() hands the worker the file's Blob (cloned as a handle: the worker reads it, off the main thread) while the main thread keeps it,
 //  - a worker crash (uncaught error, failed load) rejects every pending call with EngineCrashedError
 //    instead of leaving promises hanging, and the next call transparently starts a fresh worker that
 //    re-loads the files it had (from the kept Blobs),
@@ -8,7 +8,7 @@
 //    fresh worker is started with the open files reloaded (issue 11 item 5),
 //  - cancel() of a running job terminates the worker (measurement is synchronous inside it) and restarts it;
 //    the cancelled job rejects with JobCancelledError, every other call in flight is run again on the new worker.
-import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from './engine.worker';
 import type { MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import type { HashAlgorithm } from '../core/hash/hash';
@@ -175,9 +175,9 @@ export class EngineClient {
     this.sources.set(id, { blob: file, name });
     return this.run(
       async (live) => {
-        const buffer = await file.arrayBuffer();
+        // The Blob itself goes to the worker, which reads it off the main thread (a Blob clones as a handle).
         this.loaded.add(id);
-        return live.remote.open(id, name, transfer(buffer, [buffer]), onProgress ? proxy(onProgress) : undefined);
+        return live.remote.open(id, name, file, onProgress ? proxy(onProgress) : undefined);
       },
       { except: id },
     );
