@@ -11,7 +11,7 @@ import {
   PAGE_SIZE,
   SNP_DIGEST_LENGTH,
   SNP_PAGE_TYPE,
-  SNP_PAGE_TYPE_NAME,
+  snpPageTypeName,
   writeSnpPageInfo,
   ZERO_CONTENTS,
   zeroPageContents,
@@ -227,7 +227,7 @@ export class SnpChain {
         header: op.header,
         offset: op.offset,
         gpa: op.gpa,
-        type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`,
+        type: snpPageTypeName(op.pageType),
       };
       if (op.content !== 'none') e.contentHash = this.contents.slice(i * D, i * D + D);
       e.value = this.digests.slice(i * D, i * D + D);

@@ -34,6 +34,11 @@ export const SNP_PAGE_TYPE_NAME: Record<number, string> = {
   6: 'CPUID',
 };
 
+/** A page type's name for a ledger (`TYPE_<n>` for a value the table does not name). */
+export function snpPageTypeName(pageType: number): string {
+  return SNP_PAGE_TYPE_NAME[pageType] ?? `TYPE_${pageType}`;
+}
+
 /**
  * PAGE_INFO (§14.2.1), declared once: the writer below, the incremental chain (snp-chain.ts) and any display take
  * their offsets from this table.

@@ -3,7 +3,7 @@
 import { toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
-import { SNP_PAGE_TYPE_NAME } from '../../core/measure/snp-page-info';
+import { snpPageTypeName } from '../../core/measure/snp-page-info';
 import { ledgerColumns, StringPacker, type LedgerColumns } from '../ledger-columns';
 import {
   IGVM_PLATFORM_TYPE_NAME,
@@ -142,7 +142,7 @@ export function snpLedgerColumns(f: IgvmFile, chain: SnpChain, n: number): Ledge
   for (let i = 0; i < n; i++) {
     const op = chain.ops[i]!;
     gpa.add('0x' + op.gpa.toString(16));
-    pageType.add(SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}`);
+    pageType.add(snpPageTypeName(op.pageType));
     source.add(f.headers[op.header]?.kind ?? '');
     headerIndex[i] = op.header;
     headerOffset[i] = op.offset;
@@ -169,7 +169,7 @@ export function snpLedgerColumns(f: IgvmFile, chain: SnpChain, n: number): Ledge
 function* snpRunKeys(chain: SnpChain, n: number): Generator<CoreLedgerEntry> {
   for (let i = 0; i < n; i++) {
     const op = chain.ops[i]!;
-    yield { step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: SNP_PAGE_TYPE_NAME[op.pageType] ?? `TYPE_${op.pageType}` };
+    yield { step: i, header: op.header, offset: op.offset, gpa: op.gpa, type: snpPageTypeName(op.pageType) };
   }
 }
 
