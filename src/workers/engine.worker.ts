@@ -47,12 +47,11 @@ function withTransfer(r: OpenResult): OpenResult {
 
 const api = {
   /**
-   * Opens a file: a Blob is read here, on this thread (issue 16: read in the page, a 14 MiB File took ~80 ms of the
-   * main thread in mojo chunk handling, between animation frames, before the worker could start), or the bytes of
-   * an ArrayBuffer given (moved) by the caller.
+   * Opens a file from its Blob, read here on this thread as load() does (issue 16: read in the page, a 14 MiB File
+   * took ~80 ms of the main thread in mojo chunk handling, between animation frames, before the worker could start).
    */
-  async open(id: string, name: string, source: Blob | ArrayBuffer, onProgress?: (p: Progress) => void) {
-    const read = source instanceof Blob ? source.arrayBuffer() : Promise.resolve(source);
+  async open(id: string, name: string, blob: Blob, onProgress?: (p: Progress) => void) {
+    const read = blob.arrayBuffer();
     await hashReady;
     const bytes = new Uint8Array(await read);
     // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file.
