@@ -9,7 +9,7 @@ import { parseIgvm, supportedPlatforms } from '../core/igvm';
 import { coalesceLedger, measurePlatform, SNP_PROFILES } from '../core/measure';
 import { IGVM_PLATFORM_TYPE } from '../core/igvm/types';
 import { IgvmSession, snpLedgerColumns } from './inspect/igvm';
-import { hexAt, hexColumn, ledgerBuffers, ledgerColumns, ledgerEntries, ledgerEntry, packedAt, StringPacker } from './ledger-columns';
+import { byteLedgerColumns, bytesColumn, hexAt, hexColumn, ledgerBuffers, ledgerColumns, ledgerEntries, ledgerEntry, packedAt, StringPacker, type ByteLedgerEntry } from './ledger-columns';
 import type { LedgerEntry } from './protocol';
 
 const d = corpusAvailable() ? describe : describe.skip;
@@ -74,6 +74,27 @@ describe('ledger columns', () => {
         expect(ledgerEntries(structuredClone(cols))).toEqual(entries);
       }),
     );
+  });
+
+  it('from digest bytes: the same columns as from their hex strings (absent and empty bytes shown as "")', () => {
+    const digest = fc.oneof(fc.constant(undefined), fc.constant(new Uint8Array(0)), fc.uint8Array({ minLength: 1, maxLength: 64 }));
+    const byteEntry = fc.record(
+      { gpa: fc.string(), pageType: fc.string(), source: fc.string(), headerIndex: fc.nat({ max: 2 ** 31 - 1 }), contentHash: digest, running: digest },
+      { requiredKeys: ['gpa', 'pageType', 'source'] },
+    );
+    fc.assert(
+      fc.property(fc.array(byteEntry, { maxLength: 40 }), (entries: ByteLedgerEntry[]) => {
+        const hex = entries.map(({ contentHash, running, ...e }) => ({ ...e, contentHash: contentHash ? toHex(contentHash) : '', running: running ? toHex(running) : '' }));
+        const cols = byteLedgerColumns(entries);
+        expect(cols).toEqual(ledgerColumns(hex));
+        expect(ledgerEntries(structuredClone(cols, { transfer: ledgerBuffers(cols) }))).toEqual(hex);
+      }),
+    );
+    // The column holds copies: changing the bytes afterwards changes nothing shown.
+    const b = new Uint8Array([1, 2]);
+    const c = bytesColumn([b, undefined]);
+    b[0] = 9;
+    expect([hexAt(c, 0), hexAt(c, 1)]).toEqual(['0102', '']);
   });
 
   it('refuse a step outside the ledger, a packer given the wrong number of strings and a digest not in lowercase hex', () => {

@@ -5,9 +5,11 @@ import { parseFirmware } from '../../core/firmware';
 import { nobleBackend } from '../../core/hash/hash';
 import { toHex } from '../../core/bytes/bytes';
 import { corpusAvailable, readCorpus } from '../../test-support/corpus';
-import { measureFirmware, pageMemoBackend } from './firmware-measure';
-import type { MeasureOptions } from '../protocol';
-import { ledgerEntries } from '../ledger-columns';
+import { measureClassic, type ClassicMode } from '../../core/classic';
+import { parseMeasureSettings } from '../../core/settings/launch-settings';
+import { firmwareChoices, measureFirmware, pageMemoBackend } from './firmware-measure';
+import type { LedgerEntry, MeasureOptions } from '../protocol';
+import { ledgerColumns, ledgerEntries } from '../ledger-columns';
 
 describe.skipIf(!corpusAvailable())('pageMemoBackend', () => {
   it('hashes each firmware page once across re-measures, with the digests of fresh measurements', () => {
@@ -45,3 +47,51 @@ describe.skipIf(!corpusAvailable())('pageMemoBackend', () => {
     expect(memo.hits).toBe(2);
   });
 });
+
+describe.skipIf(!corpusAvailable())(
+  'measureFirmware ledger columns (digests as bytes, no hex round trip)',
+  () => {
+    it('equal the columns of the entries built the old way (toHex of every step) on every corpus OVMF, mode and vCPU count', () => {
+      const none = () => {
+        throw new Error('no other file');
+      };
+      let checked = 0;
+      for (const path of [
+        'inputs/ovmf/sid/OVMF.fd',
+        'inputs/ovmf/sid/OVMF.amdsev.fd',
+        'inputs/ovmf/sid/OVMF.inteltdx.ms.fd',
+      ]) {
+        const bytes = readCorpus(path);
+        const parsed = parseFirmware(bytes);
+        for (const choice of firmwareChoices(parsed)) {
+          if (choice.platform === 'tdx') continue; // TDX builds its entries as strings, through ledgerColumns
+          for (const vcpus of [1, 4]) {
+            const o: MeasureOptions = { platform: choice.platform, vcpus };
+            const r = measureFirmware(bytes, parsed, o, none, new Map(), nobleBackend);
+            // The entries as measureFirmware built them before: hex strings of the same classic steps.
+            const set = parseMeasureSettings({ vcpus }).value!;
+            const mode = choice.platform as ClassicMode;
+            const classic = measureClassic(
+              { mode, firmware: bytes, parsed, vcpus: set.vcpus, vcpuSig: set.vcpuSig, vmm: set.vmm },
+              nobleBackend,
+            );
+            const old: LedgerEntry[] = classic.steps.map((s) => ({
+              gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),
+              pageType: s.pageTypeName ?? s.label,
+              source: s.source + (s.vcpu !== undefined ? ` (vCPU ${s.vcpu})` : ''),
+              contentHash: s.contents ? toHex(s.contents) : '',
+              running: s.digestAfter ? toHex(s.digestAfter) : '',
+            }));
+            expect(r.digest).toBe(classic.digest ? toHex(classic.digest) : '');
+            expect(r.ledger, `${path} ${choice.platform} ${vcpus}`).toEqual(ledgerColumns(old));
+            expect(ledgerEntries(structuredClone(r.ledger)), `${path} ${choice.platform} ${vcpus}`).toEqual(
+              old,
+            );
+            if (old.length > 0) checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(8);
+    });
+  },
+);

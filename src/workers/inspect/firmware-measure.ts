@@ -19,7 +19,7 @@ import { kernelHashes, withCmdline, type KernelHashes } from '../../core/kernel-
 import { coalesceLedger, type LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { vmsaGroups } from './vmsa';
 import type { LedgerEntry, MeasureChoice, MeasureOptions, MeasureResult } from '../protocol';
-import { ledgerColumns } from '../ledger-columns';
+import { byteLedgerColumns, ledgerColumns, type ByteLedgerEntry } from '../ledger-columns';
 
 const CLASSIC = { vcpuTypes: [...VCPU_TYPE_NAMES], vmms: [...VMM_TYPES] };
 
@@ -169,12 +169,13 @@ export function measureFirmware(
         kernel: directBoot(o, fileBytes, cache),
       }, hash)
     : { digest: undefined, algorithm: '', steps: [], vmsas: [], diagnostics: settings.diagnostics };
-  const entries: LedgerEntry[] = r.steps.map((s) => ({
+  // The digests stay bytes (byteLedgerColumns): the page shows toHex of them, as it did of the hex strings.
+  const entries: ByteLedgerEntry[] = r.steps.map((s) => ({
     gpa: s.gpa === undefined ? '' : '0x' + s.gpa.toString(16),
     pageType: s.pageTypeName ?? s.label,
     source: s.source + (s.vcpu !== undefined ? ` (vCPU ${s.vcpu})` : ''),
-    contentHash: s.contents ? toHex(s.contents) : '',
-    running: s.digestAfter ? toHex(s.digestAfter) : '',
+    contentHash: s.contents,
+    running: s.digestAfter,
   }));
   return {
     platform: o.platform,
@@ -188,7 +189,7 @@ export function measureFirmware(
     algorithm: r.algorithm,
     digest: r.digest ? toHex(r.digest) : '',
     ms: performance.now() - t0,
-    ledger: ledgerColumns(entries),
+    ledger: byteLedgerColumns(entries),
     runs: coalesceLedger(r.steps.map(asCoreEntry)).map((run) => ({ first: run.firstStep, count: run.count })),
     // BSP and first AP: every further AP page is the same as the first.
     vmsas: r.vmsas
