@@ -1,6 +1,6 @@
 // End-to-end: the app in Debian chromium, files dropped through a real DataTransfer. Expected numbers come
 // from the corpus manifest (independent tools); screenshots of each main view are saved as artifacts.
-import { corpusFile, dropFiles, expect, manifest, test } from './fixtures';
+import { corpusFile, dropFiles, expect, holdableWorkers, holdWorkers, manifest, test } from './fixtures';
 import type { Page, TestInfo } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 
@@ -22,6 +22,32 @@ test('first visit shows the demo IGVM, built in the browser by our codec', async
   await openTab(page, 'Memory map');
   await expect(page.getByTestId('page-map').locator('[data-kind="vmsa"]')).toHaveCount(1);
   await shot(page, info, 'demo-memory');
+});
+
+test('an IGVM\'s Headers and Memory map tabs say so while its header tables, sent after the Overview, are on their way', async ({
+  page,
+}) => {
+  const rel = 'igvm/igvm-crate/rich-v1.igvm';
+  const entry = (manifest().igvm as { path: string; directive_counts: Record<string, number>; initialization_counts: Record<string, number>; platforms: unknown[] }[]).find((e) => e.path === rel)!;
+  const headers =
+    Object.values(entry.directive_counts).reduce((a, b) => a + b, 0) +
+    Object.values(entry.initialization_counts).reduce((a, b) => a + b, 0) +
+    entry.platforms.length;
+  await holdableWorkers(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  // Every worker message now arrives 2 s late: the open result, then (2 s after it) the header columns and page maps.
+  await holdWorkers(page, 2000);
+  await dropFiles(page, [corpusFile(rel)]);
+  await expect(page.getByTestId('header-counts')).toBeVisible({ timeout: 30_000 });
+  await openTab(page, 'Headers');
+  await expect(page.getByRole('status').filter({ hasText: 'Building the header table…' })).toBeVisible();
+  await openTab(page, 'Memory map');
+  await expect(page.getByRole('status').filter({ hasText: 'Building the page map…' })).toBeVisible();
+  await holdWorkers(page, 0);
+  await expect(page.getByTestId('page-map').locator('[data-kind="vmsa"]')).toHaveCount(1, { timeout: 30_000 });
+  await openTab(page, 'Headers');
+  await expect(page.getByTestId('header-table')).toHaveAttribute('aria-rowcount', String(headers));
 });
 
 test('a dropped corpus IGVM shows the manifest counts, its page map and its decoded VMSA', async ({

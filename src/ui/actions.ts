@@ -12,6 +12,7 @@ import {
 import { useApp } from './store';
 import { HASH_ALGORITHMS } from '../core/authenticode/digest';
 import type { HashAlgorithm } from '../core/hash/hash';
+import type { IgvmView } from '../workers/protocol';
 
 let counter = 0;
 function newId(): string {
@@ -44,11 +45,32 @@ async function openBlob(id: string, name: string, blob: Blob, activate: boolean)
       useApp.getState().progressJob(job, p.done, p.total),
     );
     useApp.getState().updateFile(id, { status: 'ready', result });
+    if (result.igvm?.tablesPending) void fillIgvmTables(id);
     if (result.sha256Pending) void fillSha256(id);
   } catch (e) {
     useApp.getState().updateFile(id, { status: 'error', error: errorText(e) });
   } finally {
     useApp.getState().endJob(job);
+  }
+}
+
+/**
+ * Puts the header columns and page maps the engine left pending (IgvmView `tablesPending`) into IGVM `id`'s open
+ * result, if that file is still open; or, if they cannot be had, the reason, which the Headers and Memory map tabs
+ * show instead of waiting for ever.
+ */
+async function fillIgvmTables(id: string): Promise<void> {
+  let patch: Partial<IgvmView>;
+  try {
+    patch = await engine.igvmTables(id);
+  } catch (e) {
+    patch = { tablesError: errorText(e) };
+  }
+  const f = useApp.getState().files.find((x) => x.id === id);
+  const igvm = f?.result?.igvm;
+  if (f?.result && igvm?.tablesPending) {
+    const { tablesPending: _, ...rest } = igvm;
+    useApp.getState().updateFile(id, { result: { ...f.result, igvm: { ...rest, ...patch } } });
   }
 }
 

@@ -10,7 +10,7 @@
 //    the cancelled job rejects with JobCancelledError, every other call in flight is run again on the new worker.
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from './engine.worker';
-import type { MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
+import type { IgvmTables, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import type { HashAlgorithm } from '../core/hash/hash';
 
 export class EngineCrashedError extends Error {
@@ -186,6 +186,11 @@ export class EngineClient {
   /** The SHA-256 (hex) of open file `id`; an IGVM's open result leaves it pending (OpenResult.sha256Pending). */
   async sha256(id: string): Promise<string> {
     return this.run((live) => live.remote.fileSha256(id));
+  }
+
+  /** The header columns and page maps of open IGVM `id`, which its open result left pending (IgvmView `tablesPending`). */
+  async igvmTables(id: string): Promise<IgvmTables> {
+    return this.run((live) => live.remote.igvmTables(id));
   }
 
   async openDemo(id: string): Promise<OpenResult> {

@@ -96,8 +96,36 @@ d('engine on firmware images', () => {
     expect(await engine.sha256Of('later')).toBe(e.sha256);
     expect(await engine.sha256Of('now')).toBe(e.sha256);
     // Apart from the SHA-256 the two results are the same (diagnostics, rows, summary).
-    const strip = (r: typeof now) => ({ ...r, id: '', sha256: '', sha256Pending: undefined, igvm: { ...r.igvm!, headers: headerRowList(r.igvm!.headers) } });
+    const strip = (r: typeof now) => ({ ...r, id: '', sha256: '', sha256Pending: undefined, igvm: { ...r.igvm!, headers: headerRowList(r.igvm!.headers!) } });
     expect(strip(later)).toEqual(strip(now));
+  });
+
+  it('leaves an IGVM\'s header columns and page maps for igvmTables when asked to (deferIgvmTables), with the same view otherwise', async () => {
+    for (const part of ['snp-x64-vtl0', 'rich-v1', 'lib-multi']) {
+      const e = (manifest().igvm as { path: string }[]).find((x) => x.path.includes(part))!;
+      const bytes = readCorpus(e.path);
+      const engine = new Engine();
+      const full = await engine.open('full', e.path, bytes);
+      const first = await engine.open('first', e.path, bytes, undefined, { deferIgvmTables: true });
+      expect(first.igvm!.tablesPending, e.path).toBe(true);
+      expect(first.igvm!.headers).toBeUndefined();
+      expect(first.igvm!.pageMaps).toBeUndefined();
+      expect(full.igvm!.tablesPending).toBeUndefined();
+      // The tables asked for afterwards are those a full open returns, row for row and run for run.
+      const tables = engine.igvmTables('first');
+      expect(tables.headers.count, e.path).toBeGreaterThan(0);
+      expect(headerRowList(tables.headers)).toEqual(headerRowList(full.igvm!.headers!));
+      expect(tables.pageMaps).toEqual(full.igvm!.pageMaps);
+      // Everything else in the first result is the full result's.
+      const { headers: _h, pageMaps: _p, ...rest } = full.igvm!;
+      expect({ ...first, id: '' }).toEqual({ ...full, id: '', igvm: { ...rest, tablesPending: true } });
+    }
+  });
+
+  it('refuses igvmTables for a file that is not a parsed IGVM', async () => {
+    const engine = new Engine();
+    await engine.open('t', 'notes.txt', new TextEncoder().encode('hello'));
+    expect(() => engine.igvmTables('t')).toThrow(/not a parsed IGVM/);
     // Other kinds hash in open() whatever the option says.
     const fw = m8();
     const r = await engine.open('fw', fw.path, readCorpus(fw.path), undefined, { deferSha256: true });
@@ -270,7 +298,7 @@ d('engine on IGVM files', () => {
       expect(r.igvm!.platforms.map((p) => [p.type, p.mask])).toEqual(
         e.platforms.map((p) => [p.platform_type, p.compatibility_mask]),
       );
-      expect(r.igvm!.headers.count).toBe(
+      expect(r.igvm!.headers!.count).toBe(
         r.igvm!.directiveTotal +
           r.igvm!.platforms.length +
           Object.values(e.initialization_counts).reduce((a, b) => a + b, 0),
@@ -311,12 +339,12 @@ d('engine on IGVM files', () => {
     const e = (manifest().igvm as IgvmEntry[]).find((x) => x.path.includes('rich-v2'))!;
     const engine = new Engine();
     const r = await engine.open('r', e.path, readCorpus(e.path));
-    for (const h of headerRowList(r.igvm!.headers)) {
+    for (const h of headerRowList(r.igvm!.headers!)) {
       const g = engine.headerDetail('r', h.index)!;
       expect(g.offset).toBe(h.offset);
       expect(g.title).toContain(h.kind);
     }
-    const page = headerRowList(r.igvm!.headers).find((h) => h.kind === 'PageData' && h.dataOffset !== undefined)!;
+    const page = headerRowList(r.igvm!.headers!).find((h) => h.kind === 'PageData' && h.dataOffset !== undefined)!;
     const g = engine.headerDetail('r', page.index)!;
     expect(g.fields.find((f) => f.label === 'data')?.offset).toBe(page.dataOffset);
   });
@@ -348,10 +376,10 @@ d('engine page maps', () => {
   it('gives every platform of rich-v1 a page map whose page runs cover each PageData header once', async () => {
     const e = (manifest().igvm as IgvmEntry[]).find((x) => x.path.includes('rich-v1'))!;
     const r = await new Engine().open('p', e.path, readCorpus(e.path));
-    const maps = r.igvm!.pageMaps;
+    const maps = r.igvm!.pageMaps!;
     expect(maps.map((m) => m.mask)).toEqual(e.platforms.map((p) => p.compatibility_mask));
     for (const m of maps) {
-      const pageHeaders = headerRowList(r.igvm!.headers).filter(
+      const pageHeaders = headerRowList(r.igvm!.headers!).filter(
         (h) => h.kind === 'PageData' && ((h.mask ?? 0) & m.mask) !== 0,
       ).length;
       const inRuns = m.runs
@@ -370,7 +398,7 @@ d('what-if edits', () => {
     const engine = new Engine();
     const r = await engine.open('w', e.path, bytes);
     const before = engine.measure('w', { platform: 'SEV_SNP' });
-    const page = headerRowList(r.igvm!.headers).filter((h) => h.kind === 'PageData' && h.dataOffset !== undefined)[10]!;
+    const page = headerRowList(r.igvm!.headers!).filter((h) => h.kind === 'PageData' && h.dataOffset !== undefined)[10]!;
     const w = engine.whatIf('w', page.index, 5);
     expect(w.originalDigest).toBe(before.digest);
     expect(w.digest).not.toBe(before.digest);

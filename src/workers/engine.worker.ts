@@ -42,7 +42,7 @@ function composedIgvm(request: ComposeRequest): { name: string; bytes: Uint8Arra
 
 /** An open result with its IGVM header columns marked for transfer (moved to the page, not cloned: issue 16). */
 function withTransfer(r: OpenResult): OpenResult {
-  return r.igvm ? transfer(r, headerColumnBuffers(r.igvm.headers)) : r;
+  return r.igvm?.headers ? transfer(r, headerColumnBuffers(r.igvm.headers)) : r;
 }
 
 const api = {
@@ -54,8 +54,14 @@ const api = {
     const read = blob.arrayBuffer();
     await hashReady;
     const bytes = new Uint8Array(await read);
-    // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file.
-    return withTransfer(await engine.open(id, name, bytes, onProgress, { deferSha256: true }));
+    // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file; so do its
+    // header columns and page maps (igvmTables), which the first screen does not show.
+    return withTransfer(await engine.open(id, name, bytes, onProgress, { deferSha256: true, deferIgvmTables: true }));
+  },
+  /** The header columns (transferred) and page maps an IGVM's open result left pending. */
+  igvmTables(id: string) {
+    const t = engine.igvmTables(id);
+    return transfer(t, headerColumnBuffers(t.headers));
   },
   /** The SHA-256 of an open file (the one open() left pending, or the one it returned). */
   fileSha256(id: string) {

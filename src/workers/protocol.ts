@@ -112,15 +112,32 @@ export interface VpContextView {
   unavailable?: string;
 }
 
+/** What an IGVM open result may leave for later (IgvmView `tablesPending`): the Headers and Memory map tabs' data. */
+export interface IgvmTables {
+  headers: HeaderColumns;
+  pageMaps: PageMapView[];
+}
+
 export interface IgvmView {
   version: number;
   architecture: string;
   platforms: PlatformRow[];
   counts: { label: string; value: number }[];
   directiveTotal: number;
-  /** Every header, as columns (transferred, not cloned; `headerAt` in header-columns.ts gives one row). */
-  headers: HeaderColumns;
-  pageMaps: PageMapView[];
+  /**
+   * Every header, as columns (transferred, not cloned; `headerAt` in header-columns.ts gives one row). Absent, with
+   * the page maps, while `tablesPending` is set: see IgvmTables.
+   */
+  headers?: HeaderColumns;
+  pageMaps?: PageMapView[];
+  /**
+   * The open result was sent without its header columns and page maps (Engine.open `deferIgvmTables`): the page asks
+   * for them next (Engine.igvmTables) and merges them in. Building them was about 40 % of the view's time in the
+   * worker for a 14 MiB IGVM, and the first screen (the Overview) needs neither (issue 16).
+   */
+  tablesPending?: true;
+  /** Why the deferred tables could not be had (the file was closed, the engine failed): shown instead of them. */
+  tablesError?: string;
   parameterAreas: ParameterAreaRow[];
   vpContexts: VpContextView[];
   tree: FieldGroup[];

@@ -64,7 +64,7 @@ d('digest gate in the engine', () => {
           expectWithheld(engine.measure(how, { platform: c.platform }), `${f.path} ${how} ${c.platform}`);
         }
         if (r.measurable.some((c) => c.platform === 'SEV_SNP')) {
-          const header = headerRowList(r.igvm!.headers).find((h) => h.kind === 'PageData' && h.dataLength)?.index ?? 0;
+          const header = headerRowList(r.igvm!.headers!).find((h) => h.kind === 'PageData' && h.dataLength)?.index ?? 0;
           expect(() => engine.whatIf(how, header, 0)).toThrow(/no digest/);
         }
       }

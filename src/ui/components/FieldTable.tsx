@@ -1,3 +1,4 @@
+import { useState, type ReactNode } from 'react';
 import type { Field, FieldGroup } from '../../workers/protocol';
 import { hex } from '../format';
 
@@ -38,6 +39,28 @@ export function FieldTable({
   );
 }
 
+/**
+ * A native <details> whose body is rendered once it is first opened (then kept): a closed group costs one <summary>,
+ * not its whole subtree. The IGVM Overview's closed header tree was a third of its elements at mount (issue 16).
+ */
+function Disclosure({
+  open,
+  summary,
+  children,
+}: {
+  open: boolean;
+  summary: ReactNode;
+  children: () => ReactNode;
+}) {
+  const [shown, setShown] = useState(open);
+  return (
+    <details open={open} onToggle={(e) => e.currentTarget.open && setShown(true)}>
+      <summary>{summary}</summary>
+      {shown && children()}
+    </details>
+  );
+}
+
 /** A tree of field groups as nested disclosure sections (native <details>: keyboard and screen-reader friendly). */
 export function FieldTree({
   groups,
@@ -51,22 +74,31 @@ export function FieldTree({
   return (
     <div className="field-tree">
       {groups.map((g, i) => (
-        <details key={`${g.title}-${i}`} open={open}>
-          <summary>
-            {g.title}
-            {g.offset !== undefined && (
-              <span className="muted mono small">
-                {' '}
-                @{hex(g.offset)}
-                {g.length !== undefined ? ` +${hex(g.length)}` : ''}
-              </span>
-            )}
-          </summary>
-          {g.fields.length > 0 && <FieldTable fields={g.fields} onOffset={onOffset} />}
-          {g.children && g.children.length > 0 && (
-            <FieldTree groups={g.children} onOffset={onOffset} open={false} />
+        <Disclosure
+          key={`${g.title}-${i}`}
+          open={open}
+          summary={
+            <>
+              {g.title}
+              {g.offset !== undefined && (
+                <span className="muted mono small">
+                  {' '}
+                  @{hex(g.offset)}
+                  {g.length !== undefined ? ` +${hex(g.length)}` : ''}
+                </span>
+              )}
+            </>
+          }
+        >
+          {() => (
+            <>
+              {g.fields.length > 0 && <FieldTable fields={g.fields} onOffset={onOffset} />}
+              {g.children && g.children.length > 0 && (
+                <FieldTree groups={g.children} onOffset={onOffset} open={false} />
+              )}
+            </>
           )}
-        </details>
+        </Disclosure>
       ))}
     </div>
   );

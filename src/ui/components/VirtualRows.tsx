@@ -2,7 +2,7 @@
 // thousands of headers, events or ledger steps scroll smoothly. `useVirtualRows` owns the scroll element and the
 // virtualizer (its `virt` scrolls a row into view); `VirtualRows` renders the scroll box and places each row.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { cloneElement, isValidElement, useRef, useState, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useRef, type CSSProperties, type HTMLAttributes, type ReactNode } from 'react';
 
 const OVERSCAN = 12;
 
@@ -43,11 +43,13 @@ export function VirtualRows({ list, row, ...body }: VirtualRowsProps) {
   // by many rows then updates the same DOM rows' text and position in place instead of removing every row and
   // creating new ones (removeChild/createElement and the style and layout they force were most of a long frame).
   // The window is contiguous and never longer than `slots`, so the slots within one render are distinct; `slots`
-  // is the longest window seen (slotCount), so it stays put while the window's length wobbles by a row.
+  // is the longest window seen (slotCount), so it stays put while the window's length wobbles by a row. A ref, not
+  // state: a state update during render made React render the list a second time whenever the count grew. Writing it
+  // during render is safe: it only grows (a render React discards leaves a count that is still the longest seen).
   const items = list.virt.getVirtualItems();
-  const [seen, setSeen] = useState(0);
-  const slots = slotCount(seen, items.length);
-  if (slots !== seen) setSeen(slots); // grows only: at most a few times per box size
+  const seen = useRef(0);
+  const slots = slotCount(seen.current, items.length);
+  seen.current = slots;
   return (
     <div ref={list.parent} {...body}>
       <div style={{ height: list.virt.getTotalSize(), position: 'relative' }}>

@@ -26,6 +26,7 @@ import {
 import type {
   WhatIfResult,
   FieldGroup,
+  IgvmTables,
   IgvmView,
   PageMapView,
   MeasureChoice,
@@ -187,7 +188,11 @@ export class IgvmSession {
     this.parseDiagnostics = r.diagnostics;
   }
 
-  view(): Pick<OpenResult, 'summary' | 'diagnostics' | 'igvm' | 'measurable'> {
+  /**
+   * The inspector's view data. With `tables: false` the header columns and page maps are left out (`tablesPending`:
+   * the page asks `tables()` next), so that the first screen does not wait for them.
+   */
+  view(o: { tables?: boolean } = {}): Pick<OpenResult, 'summary' | 'diagnostics' | 'igvm' | 'measurable'> {
     const f = this.file;
     if (!f) return { summary: [], diagnostics: this.parseDiagnostics, measurable: [] };
     const platforms = platformRows(f);
@@ -198,8 +203,7 @@ export class IgvmSession {
       platforms,
       counts: counts(f),
       directiveTotal: f.directives.length,
-      headers: headerColumns(f),
-      pageMaps: pageMaps(f, platforms),
+      ...(o.tables === false ? { tablesPending: true as const } : this.tables(platforms)),
       parameterAreas: parameterAreaRows(f),
       vpContexts: vps.views,
       tree: headerTree(f),
@@ -238,6 +242,13 @@ export class IgvmSession {
       { label: 'File data', value: `from 0x${f.fileDataOffset.toString(16)}` },
     ];
     return { summary, diagnostics: [...this.parseDiagnostics, ...vps.diagnostics], igvm, measurable };
+  }
+
+  /** The header columns and page maps (what view({ tables: false }) left out); undefined when the file did not parse. */
+  tables(platforms?: readonly PlatformRow[]): IgvmTables | undefined {
+    const f = this.file;
+    if (!f) return undefined;
+    return { headers: headerColumns(f), pageMaps: pageMaps(f, platforms ?? platformRows(f)) };
   }
 
   headerDetail(index: number): FieldGroup | null {

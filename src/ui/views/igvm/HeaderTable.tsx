@@ -9,6 +9,7 @@ import { engine } from '../../engine';
 import { hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
 import { SelectionCard } from './SelectionCard';
+import { TablesPending, tablesOf } from './TablesPending';
 import { WhatIf } from './WhatIf';
 
 const ROW_PX = 28;
@@ -82,7 +83,13 @@ function HeaderDetail({ result, row }: { result: OpenResult; row: HeaderRow }) {
 }
 
 export function HeaderTable({ result }: { result: OpenResult }) {
-  const headers = result.igvm!.headers;
+  const igvm = result.igvm!;
+  const tables = tablesOf(igvm);
+  if (!tables) return <TablesPending igvm={igvm} what="header table" />;
+  return <HeaderTableOf result={result} headers={tables.headers} />;
+}
+
+function HeaderTableOf({ result, headers }: { result: OpenResult; headers: HeaderColumns }) {
   const count = headers.count;
   const view = useFileView(result.id);
   const patch = useApp((s) => s.patchView);

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { IgvmView, OpenResult } from '../../../workers/protocol';
 import { DiagnosticsList } from '../../components/Diagnostics';
 import { FieldTable, FieldTree } from '../../components/FieldTable';
@@ -6,10 +7,33 @@ import { useApp } from '../../store';
 import { ColumnHeads } from '../../components/ColumnHeads';
 import { headerAt } from '../../../workers/header-columns';
 
-export function Overview({ result, igvm }: { result: OpenResult; igvm: IgvmView }) {
+/** Parts of an open result the Overview does not show: a change to them alone does not re-render it. */
+const RESULT_NOT_SHOWN = new Set<string>(['sha256', 'sha256Pending', 'igvm']);
+const IGVM_NOT_SHOWN = new Set<string>(['headers', 'pageMaps', 'tablesPending', 'tablesError']);
+
+function sameExcept<T extends object>(a: T, b: T, skip: ReadonlySet<string>): boolean {
+  const ka = Object.keys(a).filter((k) => !skip.has(k));
+  const kb = Object.keys(b).filter((k) => !skip.has(k));
+  return ka.length === kb.length && ka.every((k) => Object.is(a[k as keyof T], b[k as keyof T]));
+}
+
+/**
+ * The Overview re-renders only when what it shows changes: the SHA-256 and the header tables an IGVM's open result
+ * leaves pending arrive in two more store updates right after it mounts (issue 16), and each re-rendered the whole
+ * Overview for nothing.
+ */
+export const Overview = memo(
+  OverviewOf,
+  (a, b) => sameExcept(a.result, b.result, RESULT_NOT_SHOWN) && sameExcept(a.igvm, b.igvm, IGVM_NOT_SHOWN),
+);
+
+function OverviewOf({ result, igvm }: { result: OpenResult; igvm: IgvmView }) {
   const patch = useApp((s) => s.patchView);
   const toHeader = (index: number) => {
-    const h = headerAt(igvm.headers, index);
+    // The header columns as they are now (this component does not re-render when they arrive); they may still be on
+    // their way (tablesPending): the Headers tab then selects the row without its bytes.
+    const headers = useApp.getState().files.find((f) => f.id === result.id)?.result?.igvm?.headers;
+    const h = headers && headerAt(headers, index);
     patch(result.id, {
       tab: 'headers',
       headerIndex: index,

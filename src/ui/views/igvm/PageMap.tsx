@@ -2,7 +2,8 @@
 // a bar of coloured runs (one colour per page kind), with a legend. Hover shows a run, click selects it
 // (its headers, its bytes in the hex view).
 import { useMemo } from 'react';
-import type { OpenResult, PageKind, PageRun } from '../../../workers/protocol';
+import type { IgvmTables, OpenResult, PageKind, PageRun } from '../../../workers/protocol';
+import { TablesPending, tablesOf } from './TablesPending';
 import { SelectionCard } from './SelectionCard';
 import { bytesLabel, gpaEnd, hex, plural } from '../../format';
 import { useApp, useFileView } from '../../store';
@@ -47,9 +48,15 @@ const runKey = (r: PageRun) => `${r.start}:${r.pages}:${r.kind}`;
 
 export function PageMap({ result }: { result: OpenResult }) {
   const igvm = result.igvm!;
+  const tables = tablesOf(igvm);
+  if (!tables) return <TablesPending igvm={igvm} what="page map" />;
+  return <PageMapOf result={result} tables={tables} />;
+}
+
+function PageMapOf({ result, tables }: { result: OpenResult; tables: IgvmTables }) {
   const view = useFileView(result.id);
   const patch = useApp((s) => s.patchView);
-  const map = igvm.pageMaps.find((m) => m.mask === view.mask) ?? igvm.pageMaps[0];
+  const map = tables.pageMaps.find((m) => m.mask === view.mask) ?? tables.pageMaps[0];
   const regs = useMemo(() => (map ? regions(map.runs) : []), [map]);
   const totals = useMemo(() => {
     const t = new Map<PageKind, number>();
@@ -64,7 +71,7 @@ export function PageMap({ result }: { result: OpenResult }) {
       ? map.runs.find((r) => view.headerIndex! >= r.firstHeader && view.headerIndex! <= r.lastHeader)
       : undefined);
   const pick = (r: PageRun) => {
-    const h = headerAt(igvm.headers, r.firstHeader);
+    const h = headerAt(tables.headers, r.firstHeader);
     const data =
       h?.dataOffset !== undefined && h.dataLength
         ? { offset: h.dataOffset, length: h.dataLength }
@@ -78,14 +85,14 @@ export function PageMap({ result }: { result: OpenResult }) {
     <div className="memory-layout">
       <section className="card" aria-label="Guest-physical page map">
         <div className="filters">
-          {igvm.pageMaps.length > 1 && (
+          {tables.pageMaps.length > 1 && (
             <label>
               Platform{' '}
               <select
                 value={map.mask}
                 onChange={(e) => patch(result.id, { mask: Number(e.currentTarget.value), run: undefined })}
               >
-                {igvm.pageMaps.map((m) => (
+                {tables.pageMaps.map((m) => (
                   <option key={m.mask} value={m.mask}>
                     {m.label}
                   </option>
