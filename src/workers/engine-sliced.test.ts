@@ -2,6 +2,8 @@
 // whole-file path, on every corpus IGVM and the builder's odd and large files: the same open result, measurements
 // for every platform and profile (digest, ledger, runs, diagnostics), what-if edits, hex reads, header details and
 // SHA-256 — while the engine holds none of the file's bytes. A failed read is an error and no digest.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
 import { largeBuilderIgvm, oddBuilderIgvm } from '../test-support/igvm-layouts';
@@ -87,7 +89,7 @@ describe('engine: sliced IGVM path equals the whole-file path', () => {
         expect(again.digest).toBe((await whole.measureAsync('f', { platform: 'SEV_SNP' })).digest);
       }
       // holdWhole() gives the whole-file operations their bytes back.
-      await sliced.holdWhole();
+      await sliced.holdWhole(sliced.openIdsIn({ source: { ukiId: 'f' }, other: ['nope'] }));
       expect(norm(sliced.bytesOf('f'))).toEqual(norm(bytes));
     }, 300_000);
   }
@@ -140,5 +142,27 @@ describe('engine: sliced IGVM read failures', () => {
     await e.open('f', 'x.igvm', bytes, undefined, { source: memorySlices(bytes, () => true) });
     expect(e.bytesOf('f')).toBe(bytes);
     expect((await e.measureAsync('f', { platform: 'SEV_SNP' })).digest).toMatch(/^[0-9a-f]{96}$/);
+  });
+});
+
+describe('engine: a detached IGVM keeps nothing of its bytes', () => {
+  it('the buffer open() was given is collectable once open() returned', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const e = new Engine();
+    // The bytes only in this function's scope: once it returned, the engine is the only thing that could keep them.
+    const openIt = async (): Promise<WeakRef<ArrayBufferLike>> => {
+      const bytes = largeBuilderIgvm(2);
+      await e.open('f', 'x.igvm', bytes, undefined, { source: memorySlices(bytes.slice()), slicedFrom: 0, deferSha256: true });
+      return new WeakRef(bytes.buffer);
+    };
+    const ref = await openIt();
+    await e.measureAsync('f', { platform: 'SEV_SNP' });
+    for (let i = 0; i < 4 && ref.deref(); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gc();
+    }
+    // (A closure made next to detachPageData's `move` kept the input alive through its shared context.)
+    expect(ref.deref()).toBeUndefined();
   });
 });

@@ -524,11 +524,28 @@ export class Engine {
   }
 
   /**
-   * Holds every detached IGVM whole again (diff, compose and evidence read open files synchronously through bytesOf):
-   * from then on that file is held as before the sliced path, until it is closed. Rejects when a read fails.
+   * Holds the detached IGVMs among `ids` whole again (diff, compose and evidence read open files synchronously through
+   * bytesOf): from then on such a file is held as before the sliced path, until it is closed. Ids that are not open
+   * are ignored. Rejects when a read fails (the operation then fails; nothing partial is held).
    */
-  async holdWhole(): Promise<void> {
-    for (const e of this.files.values()) if (!e.bytes && e.source) e.bytes = await e.source.read(0, e.source.size);
+  async holdWhole(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      const e = this.files.get(id);
+      if (e && !e.bytes && e.source) e.bytes = await e.source.read(0, e.source.size);
+    }
+  }
+
+  /** The open files a request names: every string in it that is an open file's id (compose requests name many). */
+  openIdsIn(request: unknown): string[] {
+    const out = new Set<string>();
+    const walk = (x: unknown): void => {
+      if (typeof x === 'string') {
+        if (this.files.has(x)) out.add(x);
+      } else if (Array.isArray(x)) x.forEach(walk);
+      else if (typeof x === 'object' && x !== null) Object.values(x).forEach(walk);
+    };
+    walk(request);
+    return [...out];
   }
 
   /** The name an open file was opened with (receipts, download names). */

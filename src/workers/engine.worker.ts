@@ -133,11 +133,11 @@ const api = {
   // Comparing evidence with an IGVM, composing and diffing read whole files: a detached IGVM is held whole again
   // first (Engine.holdWhole; the memory is theirs).
   async verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
-    await engine.holdWhole();
+    await engine.holdWhole([...(options.compareWith ? [options.compareWith] : []), ...engine.openIdsIn(composed)]);
     return engine.verifyEvidence(id, options, composed && composedIgvm(composed));
   },
   async searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
-    await engine.holdWhole();
+    await engine.holdWhole([compareWith, ...engine.openIdsIn(composed)]);
     return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
   },
   async eventLog(id: string, tableId?: string) {
@@ -157,13 +157,13 @@ const api = {
   },
   async compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
     await hashReady;
-    await engine.holdWhole();
+    await engine.holdWhole(engine.openIdsIn(request));
     // The large input digests with WebCrypto first (a 14 MiB UKI: ~1 s in noble), then the synchronous compose.
     await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);
   },
   async composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
-    await engine.holdWhole();
+    await engine.holdWhole(engine.openIdsIn([request, fuki]));
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
   },
@@ -172,7 +172,7 @@ const api = {
     return transfer(p, [p.bytes.buffer]);
   },
   async diff(idA: string, idB: string) {
-    await engine.holdWhole();
+    await engine.holdWhole([idA, idB]);
     return diffFiles(engine.bytesOf(idA), engine.bytesOf(idB), defaultHash());
   },
   close(id: string) {
