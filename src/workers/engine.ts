@@ -386,7 +386,7 @@ export class Engine {
       const refused = this.refuse(id, options);
       if (refused) return refused;
       let r: MeasureResult;
-      if (options.platform === 'SEV_SNP') r = await s.measureSliced(options, onProgress);
+      if (options.platform === 'SEV_SNP') r = await s.measureSliced(options, this.hasher(), onProgress);
       else {
         // TDX, VBS, SEV read every page in file order through the core engines: the file is read whole for this
         // measurement and parsed again (its memory is this call's; nothing of it is kept).
@@ -398,11 +398,15 @@ export class Engine {
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     const refused = this.refuse(id, options);
     if (refused) return refused;
+    const r = await s.measureFast(options, this.hasher(), onProgress);
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+  }
+
+  /** The SNP page hasher of both IGVM paths (whole and sliced). */
+  private hasher(): PageHasher {
     // The WebAssembly SHA-384 in this thread where it loaded (no page copies); else WebCrypto over the worker pool.
     const hash = defaultHash();
-    this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
-    const r = await s.measureFast(options, this.pageHasher, onProgress);
-    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+    return (this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool());
   }
 
   /** More Authenticode digests and PCR 11 banks of an open PE (computed on demand, see OPEN_ALGORITHMS). */
@@ -428,7 +432,7 @@ export class Engine {
     if (!s?.detached) return this.whatIf(id, headerIndex, byteOffset);
     const blocked = digestBlocker(e.diagnostics);
     if (blocked) throw new Error(blocked.reason);
-    return s.whatIfAsync(headerIndex, byteOffset);
+    return s.whatIfAsync(headerIndex, byteOffset, this.hasher());
   }
 
   /**

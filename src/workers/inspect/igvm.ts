@@ -344,7 +344,7 @@ export class IgvmSession {
    * The SEV-SNP measurement of a detached session: its pages hashed from the file in slices (measure-sliced.ts). A
    * failed read (the file changed on disk since the drop, a short read) is a FILE_READ_FAILED error and no digest.
    */
-  async measureSliced(o: MeasureOptions, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
+  async measureSliced(o: MeasureOptions, hasher: PageHasher, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
     const f = this.file;
     const src = this.source;
     const p = f && supportedPlatforms(f).find((x) => IGVM_PLATFORM_TYPE_NAME[x.platformType] === o.platform);
@@ -352,7 +352,7 @@ export class IgvmSession {
     onProgress?.({ done: 0, total: 1, label: 'Measuring' });
     const t0 = performance.now();
     try {
-      const m = await measureSnpFromFile(f, p, { ...coreOptions(o), hash: defaultHash() }, src.file, src.sliceBytes, (done, total) =>
+      const m = await measureSnpFromFile(f, p, { ...coreOptions(o), hash: defaultHash() }, src.file, hasher, src.sliceBytes, (done, total) =>
         onProgress?.({ done, total, label: 'Measuring' }),
       );
       return this.measure(o, onProgress, { m, ms: performance.now() - t0 });
@@ -402,11 +402,11 @@ export class IgvmSession {
    * The page read must hash to the CONTENTS the chain has for it: otherwise the file changed since it was measured,
    * and the edit (and the restore after it) would mix two files.
    */
-  async whatIfAsync(headerIndex: number, byteOffset: number): Promise<WhatIfResult> {
+  async whatIfAsync(headerIndex: number, byteOffset: number, hasher: PageHasher): Promise<WhatIfResult> {
     const src = this.source;
     if (!src) return this.whatIf(headerIndex, byteOffset);
     if (!this.snp) {
-      const r = await this.measureSliced({ platform: 'SEV_SNP' });
+      const r = await this.measureSliced({ platform: 'SEV_SNP' }, hasher);
       if (!this.snp) throw new Error(r.diagnostics[0]?.message ?? 'the SNP measurement failed');
     }
     const chain = this.snp.chain;
