@@ -25,6 +25,7 @@ import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol
 import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
 import { readCertificates } from '../core/x509/cert';
 import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
+import { SLICE_BYTES, type FileSlices } from './slice-reader';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -44,7 +45,10 @@ const KIND_LABEL: Record<FileKind, string> = {
 
 interface OpenEntry {
   name: string;
-  bytes: Uint8Array;
+  /** The file's bytes, unless it is a large IGVM read in slices from `source` (SLICED_FROM). */
+  bytes?: Uint8Array;
+  /** The file itself (the dropped File), when the engine reads it again instead of holding it. */
+  source?: FileSlices;
   igvm?: IgvmSession;
   firmware?: ParsedFirmware;
   /** The firmware's page SHA-384s, kept across re-measures (what-if settings change only the VMSA steps). */
@@ -56,6 +60,8 @@ interface OpenEntry {
   measurable: MeasureChoice[];
   /** The file's SHA-256 (hex): set by open(), or on first ask when open() deferred it (`sha256Of`). */
   sha256?: Promise<string>;
+  /** Slice size of the reads from `source`. */
+  sliceBytes?: number;
 }
 
 /** What open() may leave for later. */
@@ -72,7 +78,24 @@ export interface OpenOptions {
    * view together for a 14 MiB IGVM (issue 16).
    */
   deferIgvmTables?: boolean;
+  /**
+   * The file the bytes came from (the dropped File, `blobSlices`): an IGVM of `slicedFrom` bytes or more is then not
+   * held once open() has built its view; its pages are read from here in slices of `sliceBytes` (tests force both
+   * low to run the sliced path on small files).
+   */
+  source?: FileSlices;
+  slicedFrom?: number;
+  sliceBytes?: number;
 }
+
+/**
+ * IGVMs from this size on are not held by the engine after open() (issue 16: a 512 MiB IGVM was 512 MiB of the
+ * worker's memory for as long as it was open): the view is built from the whole parse, then the model is detached
+ * (core/igvm/detach.ts) and the SNP measurement, what-if edits, hex reads and header details read the File in
+ * slices. 64 MiB, the size from which the SHA-256 is streamed too: below it a file costs less than the slices' reads
+ * and a large corpus-sized IGVM (14 MiB) keeps the simpler whole-file path.
+ */
+export const SLICED_FROM = 64 << 20;
 
 /** Files from this size on are hashed in slices by the default backend instead of one WebCrypto call. */
 export const STREAM_HASH_BYTES = 64 << 20;
@@ -96,6 +119,13 @@ export async function fileSha256Hex(
     onDone?.(Math.min(bytes.length, at + slice));
     await new Promise((r) => setTimeout(r, 0)); // let the progress message go out
   }
+  return toHex(h.digest());
+}
+
+/** fileSha256Hex of a file the engine does not hold: streamed through the default backend, one slice at a time. */
+export async function sha256OfSlices(file: FileSlices, slice = SLICE_BYTES): Promise<string> {
+  const h = defaultHash().create('sha256');
+  for (let at = 0; at < file.size; at += slice) h.update(await file.read(at, Math.min(slice, file.size - at)));
   return toHex(h.digest());
 }
 
@@ -143,8 +173,8 @@ export class Engine {
   private pageHasher?: PageHasher;
 
   /** Re-loads a file after a worker restart: the same parse as open(), without returning the view. */
-  async load(id: string, bytes: Uint8Array, name = id): Promise<void> {
-    await this.open(id, name, bytes, undefined, { deferSha256: true, deferIgvmTables: true });
+  async load(id: string, bytes: Uint8Array, name = id, source?: FileSlices): Promise<void> {
+    await this.open(id, name, bytes, undefined, { deferSha256: true, deferIgvmTables: true, source });
   }
 
   async open(
@@ -188,8 +218,16 @@ export class Engine {
       }
       case 'igvm': {
         entry.igvm = new IgvmSession(bytes);
-        const v = entry.igvm.view({ tables: options.deferIgvmTables !== true });
+        const sliced = options.source !== undefined && options.source.size === bytes.length && bytes.length >= (options.slicedFrom ?? SLICED_FROM);
+        // A file read in slices from here on gets its tables now: they are built from the whole model (data offsets of
+        // every page), which detach() drops.
+        const v = entry.igvm.view({ tables: sliced || options.deferIgvmTables !== true });
         result = { ...base, ...v, summary: [...base.summary, ...v.summary] };
+        if (sliced && options.source) {
+          // The view above came from the whole model; from here on the pages are read from the file (SLICED_FROM).
+          entry.igvm.detach(options.source, options.sliceBytes ?? SLICE_BYTES);
+          entry.source = options.source;
+        }
         break;
       }
       case 'pe': {
@@ -262,6 +300,11 @@ export class Engine {
     result = entry.sha256 ? { ...result, sha256: await entry.sha256 } : { ...result, sha256: '', sha256Pending: true };
     entry.diagnostics = result.diagnostics;
     entry.measurable = result.measurable;
+    // A detached IGVM: the engine keeps no reference to the bytes (the caller's goes when open() returns).
+    if (entry.source) {
+      entry.bytes = undefined;
+      entry.sliceBytes = options.sliceBytes ?? SLICE_BYTES;
+    }
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
     return result;
   }
@@ -269,7 +312,7 @@ export class Engine {
   /** The SHA-256 (hex) of open file `id`: the one open() returned, or computed now when open() deferred it. */
   sha256Of(id: string): Promise<string> {
     const e = this.need(id);
-    return (e.sha256 ??= fileSha256Hex(e.bytes));
+    return (e.sha256 ??= e.bytes ? fileSha256Hex(e.bytes) : sha256OfSlices(e.source!, e.sliceBytes));
   }
 
   async openDemo(id: string): Promise<OpenResult> {
@@ -277,10 +320,20 @@ export class Engine {
   }
 
   read(id: string, offset: number, length: number): Uint8Array<ArrayBuffer> {
+    const bytes = this.held(id);
+    const start = Math.max(0, Math.min(offset, bytes.length));
+    const end = Math.min(bytes.length, start + Math.max(0, Math.min(length, MAX_READ)));
+    return bytes.slice(start, end);
+  }
+
+  /** read(), from the file for one the engine does not hold (the hex view asks for at most MAX_READ at a time). */
+  async readAsync(id: string, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>> {
     const e = this.need(id);
-    const start = Math.max(0, Math.min(offset, e.bytes.length));
-    const end = Math.min(e.bytes.length, start + Math.max(0, Math.min(length, MAX_READ)));
-    return e.bytes.slice(start, end);
+    if (e.bytes || !e.source) return this.read(id, offset, length);
+    const size = e.source.size;
+    const start = Math.max(0, Math.min(offset, size));
+    const end = Math.min(size, start + Math.max(0, Math.min(length, MAX_READ)));
+    return new Uint8Array(await e.source.read(start, end - start));
   }
 
   /** The header columns and page maps of open IGVM `id` (what open() with `deferIgvmTables` left out). */
@@ -292,6 +345,11 @@ export class Engine {
 
   headerDetail(id: string, index: number): FieldGroup | null {
     return this.need(id).igvm?.headerDetail(index) ?? null;
+  }
+
+  /** headerDetail(), a detached IGVM's page read from the file for its data row. */
+  async headerDetailAsync(id: string, index: number): Promise<FieldGroup | null> {
+    return (await this.need(id).igvm?.headerDetailAsync(index)) ?? null;
   }
 
   /**
@@ -316,8 +374,9 @@ export class Engine {
     let r: MeasureResult;
     if (e.igvm) r = e.igvm.measure(options, onProgress);
     else if (e.firmware) {
-      e.firmwarePages ??= pageMemoBackend(e.bytes);
-      r = measureFirmware(e.bytes, e.firmware, options, (other) => this.need(other).bytes, this.blobHashes, e.firmwarePages);
+      const bytes = this.held(id);
+      e.firmwarePages ??= pageMemoBackend(bytes);
+      r = measureFirmware(bytes, e.firmware, options, (other) => this.held(other), this.blobHashes, e.firmwarePages);
     }
     else throw new Error('This kind of file has no launch measurement.');
     return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
@@ -339,20 +398,37 @@ export class Engine {
   /** measure(), with an IGVM's SNP page hashes from the WebCrypto worker pool (in this thread where no Worker exists). */
   async measureAsync(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
     const s = this.need(id).igvm;
+    if (s?.detached) {
+      const refused = this.refuse(id, options);
+      if (refused) return refused;
+      let r: MeasureResult;
+      if (options.platform === 'SEV_SNP') r = await s.measureSliced(options, this.hasher(), onProgress);
+      else {
+        // TDX, VBS, SEV read every page in file order through the core engines: the file is read whole for this
+        // measurement and parsed again (its memory is this call's; nothing of it is kept).
+        const whole = await this.readWhole(id);
+        r = whole instanceof Uint8Array ? new IgvmSession(whole).measure(options, onProgress) : whole;
+      }
+      return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+    }
     if (!s || options.platform !== 'SEV_SNP') return this.measure(id, options, onProgress);
     const refused = this.refuse(id, options);
     if (refused) return refused;
+    const r = await s.measureFast(options, this.hasher(), onProgress);
+    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+  }
+
+  /** The SNP page hasher of both IGVM paths (whole and sliced). */
+  private hasher(): PageHasher {
     // The WebAssembly SHA-384 in this thread where it loaded (no page copies); else WebCrypto over the worker pool.
     const hash = defaultHash();
-    this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool();
-    const r = await s.measureFast(options, this.pageHasher, onProgress);
-    return withholdIfDamaged(r, this.inputDiagnostics(id, options), options.force);
+    return (this.pageHasher ??= hash.name === 'wasm' ? syncHasher(hash) : typeof Worker === 'undefined' ? inThreadHasher : new PageHashPool());
   }
 
   /** More Authenticode digests and PCR 11 banks of an open PE (computed on demand, see OPEN_ALGORITHMS). */
   peDigests(id: string, algorithms: readonly HashAlgorithm[]): Promise<PeMoreDigests> {
     const algs = algorithms.filter((a) => (HASH_ALGORITHMS as readonly string[]).includes(a));
-    return peMoreDigests(this.need(id).bytes, algs);
+    return peMoreDigests(this.held(id), algs);
   }
 
   whatIf(id: string, headerIndex: number, byteOffset: number) {
@@ -365,13 +441,23 @@ export class Engine {
     return s.whatIf(headerIndex, byteOffset);
   }
 
+  /** whatIf(), for a detached IGVM with the page read from the file (IgvmSession.whatIfAsync). */
+  async whatIfAsync(id: string, headerIndex: number, byteOffset: number) {
+    const e = this.need(id);
+    const s = e.igvm;
+    if (!s?.detached) return this.whatIf(id, headerIndex, byteOffset);
+    const blocked = digestBlocker(e.diagnostics);
+    if (blocked) throw new Error(blocked.reason);
+    return s.whatIfAsync(headerIndex, byteOffset, this.hasher());
+  }
+
   /**
    * A copy of the payload of `.efifw` entry `index` of an open FUKI (section order, as UkiView.efifw), with a file name
    * for it: the UI opens it as its own tab.
    */
   efifwPayload(id: string, index: number): { name: string; bytes: Uint8Array<ArrayBuffer> } {
     const e = this.need(id);
-    const entry = efifwPayloads(e.bytes)[index];
+    const entry = efifwPayloads(this.held(id))[index];
     if (!entry) throw new Error(`${e.name} has no .efifw entry ${index}`);
     const ext = entry.kind === 'igvm' ? '.igvm' : entry.kind === 'firmware' ? '.fd' : '.bin';
     const safe = entry.fwid.replace(/[^A-Za-z0-9._-]/g, '_') || 'payload';
@@ -386,8 +472,11 @@ export class Engine {
   async verifyEvidence(id: string, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceVerifyResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
-    const others = [...this.files.entries()].filter(([k]) => k !== id && k !== options.compareWith).map(([, f]) => ({ name: f.name, bytes: f.bytes }));
-    const cmp = compareBytes ?? (options.compareWith ? this.need(options.compareWith) : undefined);
+    // Certificates and collateral among the other files (a detached IGVM is neither: it is not held, not offered).
+    const others = [...this.files.entries()]
+      .filter(([k, f]) => k !== id && k !== options.compareWith && f.bytes)
+      .map(([, f]) => ({ name: f.name, bytes: f.bytes! }));
+    const cmp = compareBytes ?? (options.compareWith ? { name: this.need(options.compareWith).name, bytes: this.held(options.compareWith) } : undefined);
     return verifyEvidenceInWorker(e.evidence, others, cmp && { name: cmp.name, bytes: cmp.bytes }, options);
   }
 
@@ -395,23 +484,21 @@ export class Engine {
   searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options: EvidenceVerifyOptions = {}, compareBytes?: { name: string; bytes: Uint8Array }): Promise<EvidenceSearchResult> {
     const e = this.need(id);
     if (!e.evidence?.kind) throw new Error('This file is not an attestation report or quote.');
-    const f = compareBytes ?? this.need(compareWith);
+    const f = compareBytes ?? { name: this.need(compareWith).name, bytes: this.held(compareWith) };
     return searchEvidenceInWorker(e.evidence, { name: f.name, bytes: f.bytes }, (done, total) => onProgress?.({ done, total, label: 'Searching' }), options);
   }
 
   /** An open event log read again, with an open ACPI CCEL table when one is given (a CCEL area then). */
   eventLog(id: string, tableId?: string): EventLogView {
-    const e = this.need(id);
     const t = tableId ? this.need(tableId) : undefined;
-    return eventLogView(e.bytes, t && { name: t.name, bytes: t.bytes });
+    return eventLogView(this.held(id), t && { name: t.name, bytes: this.held(tableId!) });
   }
 
   /** The log ↔ prediction diff of an open log against an open UKI and add-ons. */
   eventLogDiff(req: EventLogDiffRequest): EventLogDiff {
-    const log = this.need(req.logId);
     const uki = this.need(req.ukiId);
-    const addons = req.addons.map((a) => ({ file: this.need(a.id).bytes, fileName: a.fileName, scope: a.scope }));
-    const d = eventLogDiff(log.bytes, uki.bytes, addons, req.tableId ? this.need(req.tableId).bytes : undefined);
+    const addons = req.addons.map((a) => ({ file: this.held(a.id), fileName: a.fileName, scope: a.scope }));
+    const d = eventLogDiff(this.held(req.logId), this.held(req.ukiId), addons, req.tableId ? this.held(req.tableId) : undefined);
     // A damaged UKI, add-on or log gives predicted values that look right: no predicted digest is shown (issue 10).
     // A damaged log too: PCR 4's firmware events and the match come from it.
     const inputs = [...uki.diagnostics, ...req.addons.flatMap((a) => this.need(a.id).diagnostics), ...d.diagnostics];
@@ -426,9 +513,59 @@ export class Engine {
     };
   }
 
-  /** The bytes of an open file (composer and diff read them in the worker, no copy). */
+  /** The bytes of an open file (composer and diff read them in the worker, no copy); see holdWhole for a detached IGVM. */
   bytesOf(id: string): Uint8Array {
-    return this.need(id).bytes;
+    return this.held(id);
+  }
+
+  /**
+   * The whole file of a detached IGVM, read again in one read, for the operations that need every byte at once
+   * (diff, compose, evidence comparison and search, TDX/VBS/SEV measurements): the memory is theirs. A failed read is
+   * the FILE_READ_FAILED result, never a partial buffer.
+   */
+  private async readWhole(id: string): Promise<Uint8Array | MeasureResult> {
+    const e = this.need(id);
+    if (e.bytes) return e.bytes;
+    try {
+      return await e.source!.read(0, e.source!.size);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return {
+        platform: '',
+        label: '',
+        algorithm: '',
+        digest: '',
+        ms: 0,
+        ledger: ledgerColumns([]),
+        runs: [],
+        diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
+      };
+    }
+  }
+
+  /**
+   * Holds the detached IGVMs among `ids` whole again (diff, compose and evidence read open files synchronously through
+   * bytesOf): from then on such a file is held as before the sliced path, until it is closed. Ids that are not open
+   * are ignored. Rejects when a read fails (the operation then fails; nothing partial is held).
+   */
+  async holdWhole(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      const e = this.files.get(id);
+      if (e && !e.bytes && e.source) e.bytes = await e.source.read(0, e.source.size);
+    }
+  }
+
+  /** The open files a request names: every string in it that is an open file's id (compose requests name many). */
+  openIdsIn(request: unknown): string[] {
+    const out = new Set<string>();
+    const walk = (x: unknown): void => {
+      if (typeof x === 'string') {
+        if (this.files.has(x)) out.add(x);
+      } else if (Array.isArray(x)) x.forEach(walk);
+      else if (typeof x === 'object' && x !== null) Object.values(x).forEach(walk);
+    };
+    walk(request);
+    return [...out];
   }
 
   /** The name an open file was opened with (receipts, download names). */
@@ -439,6 +576,13 @@ export class Engine {
   close(id: string): void {
     this.files.delete(id);
     forgetBlobHashes(this.blobHashes, id);
+  }
+
+  /** The bytes of an open file the engine holds (every file but a detached IGVM before holdWhole()). */
+  private held(id: string): Uint8Array {
+    const e = this.need(id);
+    if (!e.bytes) throw new Error(`${e.name} is read from the file in slices, not held: this needs holdWhole() first`);
+    return e.bytes;
   }
 
   private need(id: string): OpenEntry {

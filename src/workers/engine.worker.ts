@@ -10,6 +10,7 @@ import { loadWasmHash } from '../core/hash/wasm';
 import type { EventLogDiffRequest, EvidenceVerifyOptions, MeasureOptions, OpenResult, Progress } from './protocol';
 import { headerColumnBuffers } from './header-columns';
 import { warmUpSnpChain } from './warm-up';
+import { blobSlices } from './slice-reader';
 
 const engine = new Engine();
 /**
@@ -55,8 +56,11 @@ const api = {
     await hashReady;
     const bytes = new Uint8Array(await read);
     // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file; so do its
-    // header columns and page maps (igvmTables), which the first screen does not show.
-    return withTransfer(await engine.open(id, name, bytes, onProgress, { deferSha256: true, deferIgvmTables: true }));
+    // header columns and page maps (igvmTables), which the first screen does not show. A large IGVM is not held
+    // after this (SLICED_FROM): its pages are read from the File again, in slices, when needed.
+    return withTransfer(
+      await engine.open(id, name, bytes, onProgress, { deferSha256: true, deferIgvmTables: true, source: blobSlices(blob) }),
+    );
   },
   /** The header columns (transferred) and page maps an IGVM's open result left pending. */
   igvmTables(id: string) {
@@ -70,18 +74,18 @@ const api = {
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob, name?: string) {
     await hashReady;
-    await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name);
+    await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name, blobSlices(blob));
   },
   async openDemo(id: string) {
     await hashReady;
     return withTransfer(await engine.openDemo(id));
   },
-  read(id: string, offset: number, length: number) {
-    const bytes = engine.read(id, offset, length);
+  async read(id: string, offset: number, length: number) {
+    const bytes = await engine.readAsync(id, offset, length);
     return transfer(bytes, [bytes.buffer]);
   },
   headerDetail(id: string, index: number) {
-    return engine.headerDetail(id, index);
+    return engine.headerDetailAsync(id, index);
   },
   async measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void) {
     await hashReady;
@@ -134,10 +138,14 @@ const api = {
     return { outcome, violation };
   },
   /** `composed`: compare with the composer's result (its IGVM is built here, from the open files). */
-  verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
+  // Comparing evidence with an IGVM, composing and diffing read whole files: a detached IGVM is held whole again
+  // first (Engine.holdWhole; the memory is theirs).
+  async verifyEvidence(id: string, options: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    await engine.holdWhole([...(options.compareWith ? [options.compareWith] : []), ...engine.openIdsIn(composed)]);
     return engine.verifyEvidence(id, options, composed && composedIgvm(composed));
   },
-  searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
+  async searchEvidence(id: string, compareWith: string, onProgress?: (p: Progress) => void, options?: EvidenceVerifyOptions, composed?: ComposeRequest) {
+    await engine.holdWhole([compareWith, ...engine.openIdsIn(composed)]);
     return engine.searchEvidence(id, compareWith, onProgress, options, composed && composedIgvm(composed));
   },
   async eventLog(id: string, tableId?: string) {
@@ -153,15 +161,17 @@ const api = {
     return engine.peDigests(id, algorithms);
   },
   whatIf(id: string, headerIndex: number, byteOffset: number) {
-    return engine.whatIf(id, headerIndex, byteOffset);
+    return engine.whatIfAsync(id, headerIndex, byteOffset);
   },
   async compose(request: ComposeRequest, onProgress?: (done: number, total: number) => void) {
     await hashReady;
+    await engine.holdWhole(engine.openIdsIn(request));
     // The large input digests with WebCrypto first (a 14 MiB UKI: ~1 s in noble), then the synchronous compose.
     await composer.primeInputDigests(request);
     return composer.compose(request, onProgress);
   },
-  composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
+  async composeOutputs(request: ComposeRequest, fuki?: { fwid: string; chids?: string[]; stubId?: string }) {
+    await engine.holdWhole(engine.openIdsIn([request, fuki]));
     const out = composer.outputs(request, fuki);
     return transfer(out, [out.igvm.buffer, ...(out.fuki ? [out.fuki.buffer] : [])]);
   },
@@ -169,7 +179,8 @@ const api = {
     const p = engine.efifwPayload(id, index);
     return transfer(p, [p.bytes.buffer]);
   },
-  diff(idA: string, idB: string) {
+  async diff(idA: string, idB: string) {
+    await engine.holdWhole([idA, idB]);
     return diffFiles(engine.bytesOf(idA), engine.bytesOf(idB), defaultHash());
   },
   close(id: string) {

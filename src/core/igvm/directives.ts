@@ -20,6 +20,12 @@ import { VP_CONTEXT_FIELDS, VP_CONTEXT_KINDS, decodeVpContext, vpContextComputed
 export const PAGE_DATA = igvmHeader<{
   /** The page's data (view, up to 4096 bytes), undefined for file_offset 0 or unreadable data. */
   data?: Uint8Array;
+  /**
+   * True when the page has data in the file (file_offset ≠ 0, in range: `data` was a 4096-byte view) but this model
+   * no longer holds it (`detachPageData`, detach.ts): the bytes are read from the file at `fileOffset` when needed.
+   * Only the SEV-SNP plan reads such a model (its op carries the offset); every other engine refuses it.
+   */
+  deferred?: true;
 }>()({
   kind: 'PageData',
   type: IGVM_VHT.PAGE_DATA,

@@ -9,3 +9,4 @@ export { summarizeIgvm, summarizePlatforms, type IgvmSummary, type IgvmPlatformS
 export { IgvmBuilder, type PageOptions } from './builder';
 export { workedExample } from './examples';
 export { igvmPageMap, pageKind, type IgvmPageKind, type IgvmPageRun } from './page-map';
+export { detachPageData, hasDeferredPages, type DetachedIgvm } from './detach';

@@ -27,7 +27,7 @@ export function pageKind(h: IgvmPageData): IgvmPageKind {
   if (h.flags & IGVM_PAGE_FLAG.UNMEASURED) return 'unmeasured';
   if (h.dataType === IGVM_PAGE_DATA_TYPE.SECRETS) return 'secrets';
   if (h.dataType === IGVM_PAGE_DATA_TYPE.CPUID_DATA || h.dataType === IGVM_PAGE_DATA_TYPE.CPUID_XF) return 'cpuid';
-  return h.data === undefined ? 'zero' : 'normal';
+  return h.data === undefined && !h.deferred ? 'zero' : 'normal';
 }
 
 const PAGE = 4096n;

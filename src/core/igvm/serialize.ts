@@ -78,6 +78,9 @@ export function serializeIgvm(file: IgvmFileInput, options: SerializeIgvmOptions
   let pos = 0;
   // Blobs are produced in header order; platforms have none, so this walk equals RS's init-then-directives walk.
   for (const h of headers) {
+    // A detached model's page (detach.ts) would be written as file_offset 0, a zero page: refuse it.
+    if (h.kind === 'PageData' && 'deferred' in h && h.deferred)
+      throw new Error(`page data of header ${h.index ?? '?'} was not read (a detached model cannot be serialized)`);
     const size = bodySizeOf(h);
     put32(vh, pos, headerTypeOf(h));
     put32(vh, pos + 4, size);

@@ -14,6 +14,7 @@ import { snpOptions, type SnpOptions, type SnpProfile, type TdxOrder } from './o
 import { sevDigestOfOps, sevLedger, sevOps } from './sev';
 import { snpOps, type SnpTranslation } from './snp';
 import { SnpChain } from './snp-chain';
+import { hasDeferredPages } from '../igvm/detach';
 import type { MeasureSource } from './source';
 import { tdxLedger, tdxMrtdOfOps, tdxOps } from './tdx';
 import { vbsDigestOfOps, vbsOps } from './vbs';
@@ -93,6 +94,11 @@ export function measurePlatform(
   const hash = o.hash ?? defaultHash();
   const platform = IGVM_PLATFORM_TYPE_NAME[p.platformType]!;
   const base = { platform, compatibilityMask: p.compatibilityMask, algorithm: ALGORITHM[p.platformType]! };
+  // A detached model (igvm/detach.ts) holds no page bytes: TDX, VBS and SEV would read its pages as absent (zero
+  // pages) and give a digest that looks right. Only the SNP plan carries a deferred page's file offset, for a caller
+  // that hashes it from the file; everything else must measure the model parsed from the whole file.
+  if (p.platformType !== IGVM_PLATFORM_TYPE.SEV_SNP && hasDeferredPages(src))
+    throw new Error(`a ${platform} measurement needs the page data: this model's pages were not read (detachPageData)`);
   switch (p.platformType) {
     case IGVM_PLATFORM_TYPE.SEV_SNP: {
       const plan = snpPlan(src, p, o);

@@ -32,6 +32,11 @@ export interface SnpOp {
   content: 'data' | 'zero-page' | 'none';
   /** The page bytes (a view, up to 4096) when content is 'data'. */
   data?: Uint8Array;
+  /**
+   * Where the page's 4096 bytes are in the file when the model does not hold them (a deferred PAGE_DATA, detach.ts;
+   * `data` is then undefined): the caller hashes them from the file and passes the hash in (`setContentHash`).
+   */
+  fileOffset?: number;
 }
 
 const D = SNP_DIGEST_LENGTH;
@@ -48,12 +53,19 @@ export function collectPagesToHash(ops: readonly SnpOp[]): { steps: number[]; pa
     const op = ops[i]!;
     if (op.content !== 'data') continue;
     steps.push(i);
-    pages.push(pageOf(op.data));
+    pages.push(pageOf(op));
   }
   return { steps, pages };
 }
 
-function pageOf(data: Uint8Array | undefined): Uint8Array {
+/**
+ * The 4096 bytes a 'data' step hashes. A step whose bytes are not in the model (`fileOffset`, a deferred page) has
+ * none to give: an error, never a page of zeros (its hash comes from the file through `setContentHash`).
+ */
+function pageOf(op: Pick<SnpOp, 'data' | 'fileOffset'>): Uint8Array {
+  const data = op.data;
+  if (!data && op.fileOffset !== undefined)
+    throw new RangeError(`the page at file offset ${op.fileOffset} was not read: its hash must be supplied`);
   if (data && data.length === PAGE_SIZE) return data;
   const p = new Uint8Array(PAGE_SIZE);
   if (data) p.set(data.subarray(0, PAGE_SIZE));
@@ -96,7 +108,7 @@ export class SnpChain {
       const end = Math.min(ops.length, start + MEASURE_BLOCK);
       for (let i = start; i < end; i++) {
         const op = ops[i]!;
-        if (op.content === 'data') digestInto(hash, 'sha384', pageOf(op.data), chain.contents, i * D);
+        if (op.content === 'data') digestInto(hash, 'sha384', pageOf(op), chain.contents, i * D);
       }
       chain.chainFrom(start, end);
     }
@@ -199,11 +211,11 @@ export class SnpChain {
     if (op.pageType !== SNP_PAGE_TYPE.NORMAL && op.pageType !== SNP_PAGE_TYPE.VMSA) {
       return { digest: this.digest, firstChangedStep: this.ops.length };
     }
-    const h = this.hash.digest('sha384', pageOf(data));
+    const h = this.hash.digest('sha384', pageOf({ data }));
     const old = this.contents.subarray(step * D, step * D + D);
     if (equal48(old, h)) return { digest: this.digest, firstChangedStep: this.ops.length };
     old.set(h);
-    (this.ops as SnpOp[])[step] = { ...op, content: 'data', data };
+    (this.ops as SnpOp[])[step] = { ...op, content: 'data', data, fileOffset: undefined };
     this.chainFrom(step);
     return { digest: this.digest, firstChangedStep: step };
   }

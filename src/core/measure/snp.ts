@@ -86,7 +86,7 @@ export function snpOps(
 
   for (const h of src.directives) {
     // A page with contents costs a 4 KiB SHA-384; VMSAs are pages with contents too (§14.2.3).
-    if ((h.kind === 'PageData' && h.data) || h.kind === 'SnpVpContext')
+    if ((h.kind === 'PageData' && (h.data || h.deferred)) || h.kind === 'SnpVpContext')
       if (!budget.take(4096, h, diags)) break;
     if (ops.length >= MAX_MEASURE_OPS) {
       diags.error(
@@ -190,7 +190,7 @@ function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics, out: SnpOp[
       break;
     case IGVM_PAGE_DATA_TYPE.NORMAL:
       if ((h.flags & IGVM_PAGE_FLAG.UNMEASURED) !== 0) pageType = SNP_PAGE_TYPE.UNMEASURED;
-      else if (h.data) {
+      else if (h.data || h.deferred) {
         pageType = SNP_PAGE_TYPE.NORMAL;
         content = 'data';
       } else if (o.zeroPages === 'native') pageType = SNP_PAGE_TYPE.ZERO;
@@ -208,9 +208,11 @@ function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics, out: SnpOp[
       return;
   }
   const data = content === 'data' ? h.data : undefined;
+  // A detached model's page (detach.ts): its bytes are read from the file at this offset by the caller's hasher.
+  const fileOffset = content === 'data' && h.deferred ? h.fileOffset : undefined;
   let count = 1;
   if ((h.flags & IGVM_PAGE_FLAG.IS_2MB_PAGE) !== 0 && o.twoMbPages === 'expand') {
-    if (h.data)
+    if (h.data || h.deferred)
       diags.error(
         'SNP_2MB_PAGE_WITH_DATA',
         'igvmmeasure panics on a 2MB page with file data (it expects 2MB of data); measured as one 4K page',
@@ -230,5 +232,6 @@ function pageOps(h: IgvmPageData, o: SnpOptions, diags: Diagnostics, out: SnpOp[
       pageType,
       content,
       data,
+      ...(fileOffset !== undefined && { fileOffset }),
     });
 }

@@ -12,7 +12,14 @@ import type { Field, FieldGroup } from '../protocol';
 const SKIP = new Set(['kind', 'raw', 'index', 'offset', 'length']);
 const MAX_BYTES_SHOWN = 48;
 
-function fileOffsetOf(view: Uint8Array, file: Uint8Array): number | undefined {
+/**
+ * The file a header's views are related to: the whole input, or (a detached model, core/igvm/detach.ts) a function
+ * that knows the file offset of each view the model holds.
+ */
+export type ViewFile = Uint8Array | ((view: Uint8Array) => number | undefined);
+
+function fileOffsetOf(view: Uint8Array, file: ViewFile): number | undefined {
+  if (typeof file === 'function') return file(view);
   if (view.buffer !== file.buffer) return undefined;
   const o = view.byteOffset - file.byteOffset;
   return o >= 0 && o + view.length <= file.length ? o : undefined;
@@ -27,7 +34,7 @@ function scalar(v: unknown): string {
 export function objectGroup(
   title: string,
   obj: object,
-  file: Uint8Array,
+  file: ViewFile,
   extra: { offset?: number; length?: number } = {},
 ): FieldGroup {
   const fields: Field[] = [];
@@ -74,7 +81,7 @@ function fieldText(f: HeaderFieldValue): string {
  * A header as field rows: the body fields of its declaration (core/igvm/registry.ts) with their spec names and
  * byte offsets, then what the parser derived (data views, platform names, decoded VP context data) as further rows.
  */
-export function headerGroup(h: IgvmHeader, file: Uint8Array): FieldGroup {
+export function headerGroup(h: IgvmHeader, file: ViewFile): FieldGroup {
   const declared = headerFields(h);
   const spec = headerSpec(h);
   const title = `#${h.index} ${h.kind} (type 0x${h.type.toString(16)}${spec ? `, ${spec.struct}` : ''})`;

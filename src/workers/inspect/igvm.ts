@@ -37,6 +37,10 @@ import type {
   Progress,
 } from '../protocol';
 import { measurePlatformFast } from '../measure-fast';
+import { measureSnpFromFile } from '../measure-sliced';
+import { SLICE_BYTES, type FileSlices } from '../slice-reader';
+import { detachPageData } from '../../core/igvm/detach';
+import { defaultHash } from '../../core/hash/hash';
 import type { PageHasher } from '../page-hash-pool';
 import { headerGroup, objectGroup } from './igvm-fields';
 import { headerColumns, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
@@ -175,10 +179,15 @@ function* snpRunKeys(chain: SnpChain, n: number): Generator<CoreLedgerEntry> {
 }
 
 export class IgvmSession {
-  readonly file: IgvmFile | undefined;
+  file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
   /** The last SNP measurement's chain, reused by what-if edits (incremental recompute). */
   private snp?: { profile: string; chain: SnpChain };
+  /**
+   * Set by detach(): the model holds no page bytes (core/igvm/detach.ts); they are read from this file in slices
+   * (`sliceBytes` each) when the SNP measurement, a what-if edit or a header's detail needs them.
+   */
+  private source?: { file: FileSlices; offsetOf: (v: Uint8Array) => number | undefined; sliceBytes: number };
 
   constructor(bytes: Uint8Array) {
     // No `raw` record views: they serve a re-serializer, and this file is only shown and measured (the field groups
@@ -251,9 +260,37 @@ export class IgvmSession {
     return { headers: headerColumns(f), pageMaps: pageMaps(f, platforms ?? platformRows(f)) };
   }
 
+  /**
+   * Drops the model's hold on the input buffer (call after view(): its rows were made from the whole model): the
+   * pages are read from `file` from now on. Every other result stays the same (measure-sliced.test.ts, engine-sliced).
+   */
+  detach(file: FileSlices, sliceBytes = SLICE_BYTES): void {
+    if (!this.file) return;
+    const d = detachPageData(this.file);
+    this.file = d.file;
+    this.source = { file, offsetOf: d.offsetOf, sliceBytes };
+  }
+
+  /** True when the pages are read from the file (detach()), not held. */
+  get detached(): boolean {
+    return this.source !== undefined;
+  }
+
   headerDetail(index: number): FieldGroup | null {
     const h = this.file?.headers[index];
-    return h && this.file ? headerGroup(h, this.file.bytes) : null;
+    if (!h || !this.file) return null;
+    return headerGroup(h, this.source?.offsetOf ?? this.file.bytes);
+  }
+
+  /** headerDetail(), a detached PAGE_DATA's data read from the file first (the row shows it as the whole path does). */
+  async headerDetailAsync(index: number): Promise<FieldGroup | null> {
+    const h = this.file?.headers[index];
+    const src = this.source;
+    if (!h || !this.file || !src || h.kind !== 'PageData' || !h.deferred) return this.headerDetail(index);
+    const data = await src.file.read(h.fileOffset, 4096);
+    const { deferred: _, ...rest } = h;
+    const at = (v: Uint8Array) => (v === data ? h.fileOffset : src.offsetOf(v));
+    return headerGroup({ ...rest, data }, at);
   }
 
   measure(
@@ -314,6 +351,37 @@ export class IgvmSession {
     };
   }
 
+  /**
+   * The SEV-SNP measurement of a detached session: its pages hashed from the file in slices (measure-sliced.ts). A
+   * failed read (the file changed on disk since the drop, a short read) is a FILE_READ_FAILED error and no digest.
+   */
+  async measureSliced(o: MeasureOptions, hasher: PageHasher, onProgress?: (p: Progress) => void): Promise<MeasureResult> {
+    const f = this.file;
+    const src = this.source;
+    const p = f && supportedPlatforms(f).find((x) => IGVM_PLATFORM_TYPE_NAME[x.platformType] === o.platform);
+    if (!f || !p || !src || o.platform !== 'SEV_SNP') throw new Error(`no ${o.platform} platform to measure from the file in this session`);
+    onProgress?.({ done: 0, total: 1, label: 'Measuring' });
+    const t0 = performance.now();
+    try {
+      const m = await measureSnpFromFile(f, p, { ...coreOptions(o), hash: defaultHash() }, src.file, hasher, src.sliceBytes, (done, total) =>
+        onProgress?.({ done, total, label: 'Measuring' }),
+      );
+      return this.measure(o, onProgress, { m, ms: performance.now() - t0 });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        platform: o.platform,
+        label: MEASURE_LABEL[o.platform] ?? o.platform,
+        algorithm: '',
+        digest: '',
+        ms: performance.now() - t0,
+        ledger: ledgerColumns([]),
+        runs: [],
+        diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
+      };
+    }
+  }
+
   /** measure() with the SNP page hashes from `hasher` (WebCrypto over the page-hash worker pool): same result. */
   async measureFast(
     o: MeasureOptions,
@@ -336,12 +404,47 @@ export class IgvmSession {
   whatIf(headerIndex: number, byteOffset: number): WhatIfResult {
     if (!this.snp) this.measure({ platform: 'SEV_SNP' });
     const chain = this.snp!.chain;
+    const step = this.whatIfStep(chain, headerIndex);
+    return this.whatIfAt(chain, step, chain.ops[step]!.data!, headerIndex, byteOffset);
+  }
+
+  /**
+   * whatIf() of a detached session: measured from the file first if need be, and the one page read from the file.
+   * The page read must hash to the CONTENTS the chain has for it: otherwise the file changed since it was measured,
+   * and the edit (and the restore after it) would mix two files.
+   */
+  async whatIfAsync(headerIndex: number, byteOffset: number, hasher: PageHasher): Promise<WhatIfResult> {
+    const src = this.source;
+    if (!src) return this.whatIf(headerIndex, byteOffset);
+    if (!this.snp) {
+      const r = await this.measureSliced({ platform: 'SEV_SNP' }, hasher);
+      if (!this.snp) throw new Error(r.diagnostics[0]?.message ?? 'the SNP measurement failed');
+    }
+    const chain = this.snp.chain;
+    const step = this.whatIfStep(chain, headerIndex);
+    const op = chain.ops[step]!;
+    let original = op.data;
+    if (!original && op.fileOffset !== undefined) {
+      original = await src.file.read(op.fileOffset, 4096);
+      const h = defaultHash().digest('sha384', original);
+      const want = chain.contents.subarray(step * 48, step * 48 + 48);
+      if (toHex(h) !== toHex(want)) throw new Error('the file changed on disk since it was measured: open it again');
+    }
+    if (!original) throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
+    return this.whatIfAt(chain, step, original, headerIndex, byteOffset);
+  }
+
+  /** The first SNP step of header `headerIndex` that measures a page's contents. */
+  private whatIfStep(chain: SnpChain, headerIndex: number): number {
     let step = -1;
     for (let i = chain.ops.length - 1; i >= 0; i--) if (chain.ops[i]!.header === headerIndex) step = i;
     const op = chain.ops[step];
-    const original = op?.content === 'data' ? op.data : undefined;
-    if (!original)
+    if (op?.content !== 'data' || !(op.data || op.fileOffset !== undefined))
       throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
+    return step;
+  }
+
+  private whatIfAt(chain: SnpChain, step: number, original: Uint8Array, headerIndex: number, byteOffset: number): WhatIfResult {
     const edited = new Uint8Array(4096);
     edited.set(original.subarray(0, 4096));
     edited[byteOffset % 4096] ^= 0xff;
