@@ -72,12 +72,7 @@ export function hexColumn(hex: readonly string[]): HexColumn {
     if (toHex(b) !== h) throw new RangeError(`not lowercase hex of whole bytes: ${h.slice(0, 40)}`);
     return b;
   });
-  const ends = new Uint32Array(parts.length);
-  let at = 0;
-  parts.forEach((b, i) => (ends[i] = at += b.length));
-  const bytes = new Uint8Array(at);
-  parts.forEach((b, i) => bytes.set(b, ends[i]! - b.length));
-  return { bytes, ends };
+  return bytesColumn(parts);
 }
 
 /**
