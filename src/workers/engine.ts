@@ -16,7 +16,7 @@ import { inThreadHasher, PageHashPool, syncHasher, type PageHasher } from './pag
 import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, IgvmTables, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
-import { withholdIfDamaged } from './withhold';
+import { readFailedResult, withholdIfDamaged } from './withhold';
 import { ledgerColumns } from './ledger-columns';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
@@ -529,17 +529,7 @@ export class Engine {
     try {
       return await e.source!.read(0, e.source!.size);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return {
-        platform: '',
-        label: '',
-        algorithm: '',
-        digest: '',
-        ms: 0,
-        ledger: ledgerColumns([]),
-        runs: [],
-        diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
-      };
+      return readFailedResult(err, 0);
     }
   }
 

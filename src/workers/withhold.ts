@@ -39,3 +39,21 @@ export function withholdIfDamaged(
   if (force) return { ...r, digest: '', withheld, idBlock: undefined };
   return { ...r, digest: '', withheld, ledger: ledgerColumns([]), runs: [], idBlock: undefined, vmsas: undefined };
 }
+
+/**
+ * The result of a measurement whose file could not be read again (a detached IGVM, engine-sliced: the file changed on
+ * disk since the drop, a short read): a FILE_READ_FAILED error and no digest, never one of part of the file.
+ */
+export function readFailedResult(error: unknown, ms: number, platform = '', label = ''): MeasureResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    platform,
+    label,
+    algorithm: '',
+    digest: '',
+    ms,
+    ledger: ledgerColumns([]),
+    runs: [],
+    diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
+  };
+}

@@ -43,6 +43,7 @@ import { detachPageData } from '../../core/igvm/detach';
 import { defaultHash } from '../../core/hash/hash';
 import type { PageHasher } from '../page-hash-pool';
 import { headerGroup, objectGroup } from './igvm-fields';
+import { readFailedResult } from '../withhold';
 import { headerColumns, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
 const MEASURE_LABEL: Record<string, string> = {
@@ -368,17 +369,7 @@ export class IgvmSession {
       );
       return this.measure(o, onProgress, { m, ms: performance.now() - t0 });
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return {
-        platform: o.platform,
-        label: MEASURE_LABEL[o.platform] ?? o.platform,
-        algorithm: '',
-        digest: '',
-        ms: performance.now() - t0,
-        ledger: ledgerColumns([]),
-        runs: [],
-        diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
-      };
+      return readFailedResult(e, performance.now() - t0, o.platform, MEASURE_LABEL[o.platform] ?? o.platform);
     }
   }
 
