@@ -1,6 +1,6 @@
 // One open IGVM file in the engine: parsed once (src/core/igvm), turned into the inspector's view data, and
 // measured per platform on request (src/core/measure) with the ledger as plain rows.
-import { toHex } from '../../core/bytes/bytes';
+import { equalBytes, toHex } from '../../core/bytes/bytes';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { LedgerEntry as CoreLedgerEntry } from '../../core/measure/ledger';
 import { snpPageTypeName } from '../../core/measure/snp-page-info';
@@ -419,7 +419,7 @@ export class IgvmSession {
       original = await src.file.read(op.fileOffset, 4096);
       const h = defaultHash().digest('sha384', original);
       const want = chain.contents.subarray(step * 48, step * 48 + 48);
-      if (toHex(h) !== toHex(want)) throw new Error('the file changed on disk since it was measured: open it again');
+      if (!equalBytes(h, want)) throw new Error('the file changed on disk since it was measured: open it again');
     }
     if (!original) throw new Error(`header #${headerIndex} is not a measured page with data in the SNP ledger`);
     return this.whatIfAt(chain, step, original, headerIndex, byteOffset);
