@@ -218,15 +218,16 @@ export class Engine {
       }
       case 'igvm': {
         entry.igvm = new IgvmSession(bytes);
-        const sliced = options.source !== undefined && options.source.size === bytes.length && bytes.length >= (options.slicedFrom ?? SLICED_FROM);
+        // The file this IGVM is read from in slices after open (SLICED_FROM), if it is.
+        const source = options.source?.size === bytes.length && bytes.length >= (options.slicedFrom ?? SLICED_FROM) ? options.source : undefined;
         // A file read in slices from here on gets its tables now: they are built from the whole model (data offsets of
         // every page), which detach() drops.
-        const v = entry.igvm.view({ tables: sliced || options.deferIgvmTables !== true });
+        const v = entry.igvm.view({ tables: source !== undefined || options.deferIgvmTables !== true });
         result = { ...base, ...v, summary: [...base.summary, ...v.summary] };
-        if (sliced && options.source) {
+        if (source) {
           // The view above came from the whole model; from here on the pages are read from the file (SLICED_FROM).
-          entry.igvm.detach(options.source, options.sliceBytes ?? SLICE_BYTES);
-          entry.source = options.source;
+          entry.igvm.detach(source, options.sliceBytes ?? SLICE_BYTES);
+          entry.source = source;
         }
         break;
       }
