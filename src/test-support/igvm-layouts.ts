@@ -1,6 +1,7 @@
 // Builder IGVMs for the sliced-path equality tests (core/igvm/detach.test.ts, workers/measure-sliced.test.ts, the
 // engine's): an odd layout and a large one, built at test time.
 import { IgvmBuilder } from '../core/igvm';
+import { corpusAvailable, manifest, readCorpus } from './corpus';
 
 export function pattern(n: number, seed: number): Uint8Array {
   const p = new Uint8Array(n);
@@ -46,3 +47,17 @@ export function largeBuilderIgvm(mib: number): Uint8Array {
   return b.build();
 }
 
+
+/**
+ * The files the sliced-path equality tests run on (detach, measure-sliced, engine-sliced): the two builder layouts,
+ * then every corpus IGVM when the corpus is there. Bytes are made or read when a test asks for them.
+ */
+export function slicedPathFiles(): [string, () => Uint8Array][] {
+  const files: [string, () => Uint8Array][] = [
+    ['builder: odd layout', oddBuilderIgvm],
+    ['builder: 3 MiB of pages', () => largeBuilderIgvm(3)],
+  ];
+  if (corpusAvailable())
+    for (const e of manifest().igvm as { path: string }[]) files.push([e.path, () => readCorpus(e.path)]);
+  return files;
+}

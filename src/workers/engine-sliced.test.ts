@@ -5,8 +5,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
-import { largeBuilderIgvm, oddBuilderIgvm } from '../test-support/igvm-layouts';
+import { corpusAvailable } from '../test-support/corpus';
+import { largeBuilderIgvm, slicedPathFiles } from '../test-support/igvm-layouts';
 import { Engine, SLICED_FROM } from './engine';
 import { headerRowList } from './header-columns';
 import type { MeasureResult } from './protocol';
@@ -36,12 +36,7 @@ function norm(x: unknown): unknown {
 
 const noMs = (r: MeasureResult) => norm({ ...r, ms: 0 });
 
-const files: [string, () => Uint8Array][] = [
-  ['builder: odd layout', oddBuilderIgvm],
-  ['builder: 3 MiB of pages', () => largeBuilderIgvm(3)],
-];
-if (corpusAvailable())
-  for (const e of manifest().igvm as { path: string }[]) files.push([e.path, () => readCorpus(e.path)]);
+const files = slicedPathFiles();
 
 describe('engine: sliced IGVM path equals the whole-file path', () => {
   it('defaults to 64 MiB and has the corpus to compare', () => {

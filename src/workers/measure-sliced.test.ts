@@ -7,9 +7,9 @@ import { toHex } from '../core/bytes/bytes';
 import { nobleBackend, type HashBackend } from '../core/hash/hash';
 import { loadWasmHash } from '../core/hash/wasm';
 import { detachPageData, parseIgvm, supportedPlatforms, IGVM_PLATFORM_TYPE } from '../core/igvm';
-import { largeBuilderIgvm, oddBuilderIgvm } from '../test-support/igvm-layouts';
+import { oddBuilderIgvm, slicedPathFiles } from '../test-support/igvm-layouts';
 import { measurePlatform } from '../core/measure';
-import { corpusAvailable, manifest, readCorpus } from '../test-support/corpus';
+import { corpusAvailable } from '../test-support/corpus';
 import { measureSnpFromFile } from './measure-sliced';
 import { answerPageHashRequest, inThreadHasher, PageHashPool, syncHasher, type HashWorker, type PageHasher, type PageHashReply, type PageHashRequest } from './page-hash-pool';
 import { blobSlices, sha384PagesFromFile, SliceReadError, type FileSlices } from './slice-reader';
@@ -66,12 +66,7 @@ function memorySlicesFailingFrom(bytes: Uint8Array, from: number): FileSlices {
   };
 }
 
-const files: [string, () => Uint8Array][] = [
-  ['builder: odd layout', oddBuilderIgvm],
-  ['builder: 3 MiB of pages', () => largeBuilderIgvm(3)],
-];
-if (corpusAvailable())
-  for (const e of manifest().igvm as { path: string }[]) files.push([e.path, () => readCorpus(e.path)]);
+const files = slicedPathFiles();
 
 let wasm: HashBackend;
 beforeAll(async () => {

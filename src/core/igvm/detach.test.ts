@@ -4,10 +4,10 @@
 // engines that cannot read a deferred page refuse it instead of measuring zeros.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../bytes/bytes';
-import { corpusAvailable, manifest, readCorpus } from '../../test-support/corpus';
+import { corpusAvailable } from '../../test-support/corpus';
 import { measurePlatform, snpPlan, SnpChain } from '../measure';
 import { detachPageData, hasDeferredPages } from './detach';
-import { largeBuilderIgvm, oddBuilderIgvm } from '../../test-support/igvm-layouts';
+import { slicedPathFiles } from '../../test-support/igvm-layouts';
 import { igvmPageMap } from './page-map';
 import { parseIgvm } from './parse';
 import { serializeIgvm } from './serialize';
@@ -28,12 +28,7 @@ function viewsOf(x: unknown, out: Uint8Array[] = []): Uint8Array[] {
   return out;
 }
 
-const files: [string, () => Uint8Array][] = [
-  ['builder: odd layout', oddBuilderIgvm],
-  ['builder: 3 MiB of pages', () => largeBuilderIgvm(3)],
-];
-if (corpusAvailable())
-  for (const e of manifest().igvm as { path: string }[]) files.push([e.path, () => readCorpus(e.path)]);
+const files = slicedPathFiles();
 
 describe('detachPageData', () => {
   it('has the corpus IGVMs to compare', () => {
