@@ -86,6 +86,9 @@ describe.runIf(corpusAvailable() && existsSync(BUNDLE))(
       const text = readFileSync(BUNDLE, 'utf8');
       expect(text).toMatch(/^\/\/ src\/cli\/commands\/measure-ovmf\.ts$/m);
       expect(text.match(/^\/\/ src\/core\/igvm\/.*$/gm) ?? []).toEqual([]);
+      // Nor @noble/hashes (src/cli/no-noble.ts stands in): this bundle hashes through node:crypto.
+      expect(text.match(/^\/\/ node_modules\/@noble\/.*$/gm) ?? []).toEqual([]);
+      expect(text).toMatch(/^\/\/ src\/cli\/no-noble\.ts$/m);
       for (const c of cases()) {
         const cwd = mkdtempSync(join(tmpdir(), 'fukiscope-ovmf-bundle-'));
         try {
