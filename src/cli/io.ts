@@ -53,41 +53,8 @@ export function fileDigest(io: CliIo, path: string, alg: HashAlgorithm): Bytes {
   return io.hashFile ? io.hashFile(path, alg) : defaultHash().digest(alg, io.readFile(path));
 }
 
-type WriteFd = (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
-
-/**
- * Standard output written with write(2) on fd 1, not through `process.stdout`: that stream is created on first use,
- * and for a pipe it is a net socket stream whose set-up cost more than the line `fukiscope measure-ovmf` prints
- * (~4-15 ms per run on the bench's pipe, issue 16; a write(2) is ~0.3 ms). Should fd 1 refuse (EAGAIN from a
- * non-blocking pipe, EPIPE, …), the rest and every later write go through `process.stdout`, as before this existed,
- * so its errors are reported as they were and no output is reordered.
- */
-export function stdoutWriter(
-  write: WriteFd = writeSync,
-  stream: (rest: Uint8Array) => void = (rest) => process.stdout.write(rest),
-): (text: string) => void {
-  let streaming = false;
-  return (text) => {
-    const bytes = Buffer.from(text, 'utf8');
-    if (streaming) return stream(bytes);
-    let off = 0;
-    try {
-      while (off < bytes.length) {
-        const n = write(1, bytes, off, bytes.length - off);
-        if (!(n > 0)) throw new Error('short write');
-        off += n;
-      }
-    } catch {
-      streaming = true;
-      stream(bytes.subarray(off));
-    }
-  };
-}
-
-const writeStdout = stdoutWriter();
-
 export const processIo: CliIo = {
-  out: (t) => writeStdout(t),
+  out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   readFile: (p) => {
     const b = readFileSync(p);
