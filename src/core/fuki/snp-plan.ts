@@ -12,13 +12,7 @@ import { IGVM_PAGE_DATA_TYPE, IGVM_PAGE_FLAG, type IgvmHeaderInput } from '../ig
 import { PAGE_SIZE, SNP_PAGE_TYPE } from '../measure/snp-page-info';
 import type { VmmType } from '../vmsa/build';
 
-/**
- * `qemu-igvm`: what QEMU's IGVM loader accepts (SEV_FEATURES exactly 0x1; zero pages are measured as normal zero
- * pages, §5.3). `classic-equivalent`: SEC_MEM/CAA as native ZERO pages, so the file measured with zero pages as
- * SNP ZERO type (igvmmeasure `--native-zero`) equals the classic `-bios` digest of the same inputs (§6 item 9).
- */
-export type FukiProfile = 'qemu-igvm' | 'classic-equivalent';
-export const FUKI_PROFILES: readonly FukiProfile[] = ['qemu-igvm', 'classic-equivalent'];
+export { FUKI_PROFILES, type FukiProfile } from './profiles';
 
 export interface SnpPlanInput {
   firmware: Uint8Array;

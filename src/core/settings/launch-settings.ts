@@ -4,7 +4,7 @@
 import { MAX_VCPUS } from '../classic/constants';
 import type { Diagnostic } from '../diagnostics';
 import type { FukiPlatform, ComposeSettings } from '../fuki/compose';
-import { FUKI_PROFILES, type FukiProfile } from '../fuki/snp-plan';
+import { FUKI_PROFILES, type FukiProfile } from '../fuki/profiles';
 import { VMM_TYPES, type VmmType } from '../vmsa/build';
 import { VCPU_TYPES, VCPU_TYPE_NAMES } from '../vmsa/vcpu-types';
 import { parseIntLiteral } from './int-literal';
