@@ -6,7 +6,15 @@ import type { IgvmArchitecture } from './constants';
 export const SPEC = 'igvm-format';
 
 export interface ParseContext {
+  /** The file, or (a sliced parse, sliced.ts) its header section only: every header record is read from here. */
   bytes: Uint8Array;
+  /** The file's size: `bytes.length`, unless `bytes` is the header section only (`fileData` set). */
+  fileSize: number;
+  /**
+   * Where file data (§4) comes from when `bytes` is the header section only (parseIgvmSliced, sliced.ts); PAGE_DATA
+   * data is then not read but marked `deferred` (as detachPageData leaves it).
+   */
+  fileData?: FileDataSource;
   diags: Diagnostics;
   formatVersion: 1 | 2;
   architecture: IgvmArchitecture;
@@ -26,6 +34,11 @@ export interface ParseContext {
    * map, so a flood of records on one page still shares one view (at most one more per offset).
    */
   pageViewTop?: number;
+}
+
+/** File data of a sliced parse (sliced.ts): bytes [fileOffset, fileOffset + length), in range; undefined if not at hand. */
+export interface FileDataSource {
+  read(fileOffset: number, length: number): Uint8Array | undefined;
 }
 
 export interface Where {
@@ -48,6 +61,30 @@ export function readFileData(
   w: Where,
   what: string,
 ): Uint8Array | undefined {
+  const len = fileDataLength(ctx, fileOffset, length, w, what);
+  if (len === undefined) return undefined;
+  if (ctx.fileData) return ctx.fileData.read(fileOffset, len);
+  if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  if (fileOffset > (ctx.pageViewTop ?? -1)) {
+    ctx.pageViewTop = fileOffset;
+    return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  }
+  let view = ctx.pageViews.get(fileOffset);
+  if (!view) ctx.pageViews.set(fileOffset, (view = ctx.bytes.subarray(fileOffset, fileOffset + len)));
+  return view;
+}
+
+/**
+ * readFileData's checks (§4) without the read: the length as a number when [fileOffset, fileOffset + length) is file
+ * data inside the file, undefined (with the same diagnostics) otherwise and for offset 0.
+ */
+export function fileDataLength(
+  ctx: ParseContext,
+  fileOffset: number,
+  length: bigint | number,
+  w: Where,
+  what: string,
+): number | undefined {
   if (fileOffset === 0) return undefined;
   if (fileOffset < ctx.fileDataOffset) {
     ctx.diags.error(
@@ -59,23 +96,16 @@ export function readFileData(
   }
   // Page-sized reads (one per PAGE_DATA) stay in plain numbers; only 64-bit sizes need BigInt arithmetic.
   const n = length;
-  if (typeof n === 'number' ? fileOffset + n > ctx.bytes.length : BigInt(fileOffset) + n > BigInt(ctx.bytes.length)) {
+  const size = ctx.fileSize;
+  if (typeof n === 'number' ? fileOffset + n > size : BigInt(fileOffset) + n > BigInt(size)) {
     ctx.diags.error(
       'IGVM_DATA_OUT_OF_RANGE',
-      `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${ctx.bytes.length} bytes)`,
+      `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${size} bytes)`,
       at(w, '4'),
     );
     return undefined;
   }
-  const len = typeof n === 'number' ? n : safeNumber(n);
-  if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
-  if (fileOffset > (ctx.pageViewTop ?? -1)) {
-    ctx.pageViewTop = fileOffset;
-    return ctx.bytes.subarray(fileOffset, fileOffset + len);
-  }
-  let view = ctx.pageViews.get(fileOffset);
-  if (!view) ctx.pageViews.set(fileOffset, (view = ctx.bytes.subarray(fileOffset, fileOffset + len)));
-  return view;
+  return typeof n === 'number' ? n : safeNumber(n);
 }
 
 export const pageAligned = (v: bigint | number): boolean => BigInt(v) % 4096n === 0n;
