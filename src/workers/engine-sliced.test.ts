@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { corpusAvailable } from '../test-support/corpus';
 import { largeBuilderIgvm, slicedPathFiles } from '../test-support/igvm-layouts';
 import { Engine, SLICED_FROM } from './engine';
+import { IgvmBuilder } from '../core/igvm/builder';
+import { MAX_SLICED_DATA_BYTES } from '../core/igvm/sliced';
 import { headerRowList } from './header-columns';
 import type { MeasureResult } from './protocol';
 import { blobSlices, SliceReadError, type FileSlices } from './slice-reader';
@@ -154,6 +156,36 @@ describe('engine: sliced IGVM read failures', () => {
     await e.open('f', 'x.igvm', bytes, undefined, { source: blobSlices(new Blob([bytes as Uint8Array<ArrayBuffer>])), slicedFrom: 0, sliceBytes: 300_001 });
     await w.open('f', 'x.igvm', bytes);
     expect(noMs(await e.measureAsync('f', { platform: 'SEV_SNP' }))).toEqual(noMs(await w.measureAsync('f', { platform: 'SEV_SNP' })));
+  });
+  it('a read failing during the sliced open is FILE_READ_FAILED: no view of part of the file, no digest', async () => {
+    // The first read, a slice of the SHA-256, the non-page data (the VMSA's page, read after the headers).
+    const fails: ((offset: number, length: number) => boolean)[] = [() => true, (o) => o > 200_000, (o, l) => o > 0 && l === 4096];
+    for (const fail of fails) {
+      const e = new Engine();
+      const r = await e.openFromFile('f', 'x.igvm', memorySlices(bytes, fail), undefined, { slicedFrom: 0, sliceBytes: 65537 });
+      expect(r?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'FILE_READ_FAILED']]);
+      expect(r?.igvm).toBeUndefined();
+      expect(r?.measurable).toEqual([]);
+      const m = await e.measureAsync('f', { platform: 'SEV_SNP' });
+      expect(m.digest).toBe('');
+      expect(m.withheld).toBeDefined();
+    }
+  });
+  it('leaves smaller files, other kinds and IGVMs past the sliced parse limits to open() (undefined, nothing read whole)', async () => {
+    const pe = new Uint8Array(1 << 20);
+    pe.set([0x4d, 0x5a]);
+    const e = new Engine();
+    expect(await e.openFromFile('f', 'x.igvm', memorySlices(bytes))).toBeUndefined(); // below SLICED_FROM
+    expect(await e.openFromFile('f', 'x.efi', memorySlices(pe), undefined, { slicedFrom: 0 })).toBeUndefined();
+    // Non-page data over MAX_SLICED_DATA_BYTES: parsed whole by open() (and detached after it, as before).
+    const b = new IgvmBuilder();
+    b.platform({ type: 'SEV_SNP' });
+    b.parameterArea({ size: MAX_SLICED_DATA_BYTES + 4096, data: new Uint8Array(MAX_SLICED_DATA_BYTES + 4096).fill(1) });
+    const big = b.build();
+    const reads: number[] = [];
+    expect(await e.openFromFile('g', 'big.igvm', memorySlices(big, (_, l) => (reads.push(l), false)), undefined, { slicedFrom: 0 })).toBeUndefined();
+    expect(Math.max(...reads)).toBeLessThan(big.length);
+    expect(() => e.bytesOf('g')).toThrow(/not open/);
   });
   it('keeps the whole-file path below the threshold', async () => {
     const e = new Engine();
