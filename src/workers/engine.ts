@@ -132,12 +132,18 @@ export async function fileSha256Hex(
  * fileSha256Hex of a file the engine does not hold: streamed through the default backend, one slice at a time (the
  * next slice's read in flight while one is hashed), with the bytes done so far after each.
  */
-export async function sha256OfSlices(file: FileSlices, slice = SLICE_BYTES, onDone?: (done: number) => void): Promise<string> {
+export async function sha256OfSlices(
+  file: FileSlices,
+  slice = SLICE_BYTES,
+  onDone?: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<string> {
   const h = defaultHash().create('sha256');
   const readAt = (at: number) => file.read(at, Math.min(slice, file.size - at));
   let next = file.size > 0 ? readAt(0) : undefined;
   for (let at = 0; next; at += slice) {
     const bytes = await next;
+    signal?.throwIfAborted();
     next = at + slice < file.size ? readAt(at + slice) : undefined;
     h.update(bytes);
     onDone?.(Math.min(file.size, at + slice));
@@ -358,24 +364,35 @@ export class Engine {
     });
     let step: SlicedIgvmStep;
     let sha256: string;
+    const stop = new AbortController();
     try {
       let head = await file.read(0, Math.min(size, SLICED_FIRST_READ));
       if (detectFileKind(head.subarray(0, 4)) !== 'igvm') return undefined;
       onProgress?.({ done: 0, total: size, label: 'Hashing' });
-      sha256 = await sha256OfSlices(file, sliceBytes, (done) => onProgress?.({ done: done / 2, total: size, label: 'Hashing' }));
-      onProgress?.({ done: size / 2, total: size, label: 'Parsing' });
+      // The SHA-256's slices are read and hashed while the headers are read and parsed (both on this thread: the parse
+      // runs while a slice's read is in flight); its rejection is the one awaited below, if the parse got that far.
+      const hashing = sha256OfSlices(file, sliceBytes, (done) => onProgress?.({ done: done / 2, total: size, label: 'Hashing' }), stop.signal);
+      hashing.catch(() => undefined);
       const data: FileRange[] = [];
       // Each round reads what the last parse asked for; the data of a VBS context takes two (its register count
       // first, §8.3), so more than SLICED_ROUNDS means something else is wrong: the whole-file path then.
       for (let round = 0; ; round++) {
         step = parseIgvmSliced({ size, head, data }, IGVM_SESSION_PARSE);
         if (step.kind === 'done') break;
-        if (step.kind === 'too-large' || round >= SLICED_ROUNDS) return undefined;
+        if (step.kind === 'too-large' || round >= SLICED_ROUNDS) {
+          // Left to the whole-file path (which hashes the bytes it reads): the slices' hashing stops.
+          stop.abort();
+          await hashing.catch(() => undefined);
+          return undefined;
+        }
         if (step.kind === 'head') head = await file.read(0, step.length);
         else for (const r of step.ranges) data.push({ offset: r.offset, bytes: await file.read(r.offset, r.length) });
       }
+      sha256 = await hashing;
+      onProgress?.({ done: size / 2, total: size, label: 'Parsing' });
     } catch (err) {
       // The file changed on disk since the drop (NotReadableError), or a short read: no view of part of a file.
+      stop.abort();
       if (!(err instanceof SliceReadError)) throw err;
       const failed = readFailedResult(err, 0).diagnostics;
       this.files.set(id, { name, source: file, diagnostics: failed, measurable: [] });
