@@ -50,9 +50,14 @@ export function at(w: Where, section: string): { index: number; offset: number; 
   return { index: w.index, offset: w.offset, spec: `${SPEC} §${section}` };
 }
 
+/** What readFileData returns for a page a sliced parse leaves in the file (PAGE_DATA `deferred`, sliced.ts). */
+export const DEFERRED_PAGE: Uint8Array = new Uint8Array(0);
+
 /**
  * Reads `length` bytes of file data at absolute `fileOffset` (§4). 0 means "no data" (undefined, no diagnostic).
- * Offsets into the header area and ranges past the end are errors (RS `InvalidDataSize`); nothing is copied.
+ * Offsets into the header area and ranges past the end are errors (RS `InvalidDataSize`); nothing is copied. In a
+ * sliced parse (`ctx.fileData`) the bytes come from there, and a PAGE_DATA read (`page`) that passes the checks
+ * returns DEFERRED_PAGE instead of reading.
  */
 export function readFileData(
   ctx: ParseContext,
@@ -60,31 +65,8 @@ export function readFileData(
   length: bigint | number,
   w: Where,
   what: string,
+  page = false,
 ): Uint8Array | undefined {
-  const len = fileDataLength(ctx, fileOffset, length, w, what);
-  if (len === undefined) return undefined;
-  if (ctx.fileData) return ctx.fileData.read(fileOffset, len);
-  if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
-  if (fileOffset > (ctx.pageViewTop ?? -1)) {
-    ctx.pageViewTop = fileOffset;
-    return ctx.bytes.subarray(fileOffset, fileOffset + len);
-  }
-  let view = ctx.pageViews.get(fileOffset);
-  if (!view) ctx.pageViews.set(fileOffset, (view = ctx.bytes.subarray(fileOffset, fileOffset + len)));
-  return view;
-}
-
-/**
- * readFileData's checks (§4) without the read: the length as a number when [fileOffset, fileOffset + length) is file
- * data inside the file, undefined (with the same diagnostics) otherwise and for offset 0.
- */
-export function fileDataLength(
-  ctx: ParseContext,
-  fileOffset: number,
-  length: bigint | number,
-  w: Where,
-  what: string,
-): number | undefined {
   if (fileOffset === 0) return undefined;
   if (fileOffset < ctx.fileDataOffset) {
     ctx.diags.error(
@@ -105,7 +87,16 @@ export function fileDataLength(
     );
     return undefined;
   }
-  return typeof n === 'number' ? n : safeNumber(n);
+  const len = typeof n === 'number' ? n : safeNumber(n);
+  if (ctx.fileData) return page ? DEFERRED_PAGE : ctx.fileData.read(fileOffset, len);
+  if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  if (fileOffset > (ctx.pageViewTop ?? -1)) {
+    ctx.pageViewTop = fileOffset;
+    return ctx.bytes.subarray(fileOffset, fileOffset + len);
+  }
+  let view = ctx.pageViews.get(fileOffset);
+  if (!view) ctx.pageViews.set(fileOffset, (view = ctx.bytes.subarray(fileOffset, fileOffset + len)));
+  return view;
 }
 
 export const pageAligned = (v: bigint | number): boolean => BigInt(v) % 4096n === 0n;
