@@ -549,6 +549,7 @@ test('browser benchmark: a 512 MiB IGVM (open, measure, scroll, memory)', async 
     results.memory = {
       rendererRssBeforeOpen: before.rss,
       rendererRssAfterOpen: afterOpen.rss,
+      rendererPssAfterOpen: afterOpen.pss,
       rendererRssAfterMeasure: afterMeasure.rss,
       rendererPeakSampled: sampledPeak,
       rendererPeakHwm: after.peak,

@@ -6,7 +6,8 @@ import { buildDemoIgvm } from './demo';
 import { digestBlocker, type Diagnostic } from '../core/diagnostics';
 import type { ParsedFirmware } from '../core/firmware';
 import { inspectFirmware } from './inspect/firmware';
-import { IgvmSession } from './inspect/igvm';
+import { IGVM_SESSION_PARSE, IgvmSession } from './inspect/igvm';
+import { parseIgvmSliced, type FileRange, type SlicedIgvmStep } from '../core/igvm/sliced';
 import { webCryptoSha256Hex } from './webcrypto-replay';
 import { defaultHash, type HashAlgorithm, type HashBackend } from '../core/hash/hash';
 import { toHex } from '../core/bytes/bytes';
@@ -25,7 +26,7 @@ import type { EventLogDiff, EventLogDiffRequest, EventLogView } from './protocol
 import { ccelTableView, eventLogDiff, eventLogView } from './inspect/eventlog';
 import { readCertificates } from '../core/x509/cert';
 import { collateralTime, parseCollateral } from '../core/attest/tdx-collateral';
-import { SLICE_BYTES, type FileSlices } from './slice-reader';
+import { SLICE_BYTES, SliceReadError, type FileSlices } from './slice-reader';
 
 /** The hex view reads at most this much per call. */
 export const MAX_READ = 1 << 20;
@@ -97,6 +98,11 @@ export interface OpenOptions {
  */
 export const SLICED_FROM = 64 << 20;
 
+/** The sliced open's first read: the fixed header and, for most files, the whole header section (64 KiB). */
+const SLICED_FIRST_READ = 64 << 10;
+/** Most parse rounds of a sliced open (each reads what the last one asked for: the head, data, a VBS context's rest). */
+const SLICED_ROUNDS = 6;
+
 /** Files from this size on are hashed in slices by the default backend instead of one WebCrypto call. */
 export const STREAM_HASH_BYTES = 64 << 20;
 const SLICE = 16 << 20;
@@ -122,10 +128,26 @@ export async function fileSha256Hex(
   return toHex(h.digest());
 }
 
-/** fileSha256Hex of a file the engine does not hold: streamed through the default backend, one slice at a time. */
-export async function sha256OfSlices(file: FileSlices, slice = SLICE_BYTES): Promise<string> {
+/**
+ * fileSha256Hex of a file the engine does not hold: streamed through the default backend, one slice at a time (the
+ * next slice's read in flight while one is hashed), with the bytes done so far after each.
+ */
+export async function sha256OfSlices(
+  file: FileSlices,
+  slice = SLICE_BYTES,
+  onDone?: (done: number) => void,
+  signal?: AbortSignal,
+): Promise<string> {
   const h = defaultHash().create('sha256');
-  for (let at = 0; at < file.size; at += slice) h.update(await file.read(at, Math.min(slice, file.size - at)));
+  const readAt = (at: number) => file.read(at, Math.min(slice, file.size - at));
+  let next = file.size > 0 ? readAt(0) : undefined;
+  for (let at = 0; next; at += slice) {
+    const bytes = await next;
+    signal?.throwIfAborted();
+    next = at + slice < file.size ? readAt(at + slice) : undefined;
+    h.update(bytes);
+    onDone?.(Math.min(file.size, at + slice));
+  }
   return toHex(h.digest());
 }
 
@@ -307,6 +329,84 @@ export class Engine {
       entry.sliceBytes = options.sliceBytes ?? SLICE_BYTES;
     }
     onProgress?.({ done: bytes.length, total: bytes.length, label: 'Done' });
+    return result;
+  }
+
+  /**
+   * Opens a large IGVM (`slicedFrom`, SLICED_FROM by default) from `file` without ever holding it whole (issue 16: the
+   * open of a 512 MiB IGVM peaked at 1.67× its size): its SHA-256 streamed over slices, then the header section and
+   * the non-page data its headers point at read and parsed (core/igvm/sliced.ts: the model detachPageData would give,
+   * with the same diagnostics), the view built from that model; the pages stay in the file (measure-sliced.ts).
+   * Undefined when the file is not on this path: smaller, not an IGVM by its magic, or with a header section or
+   * non-page data past the sliced parse's limits; the caller then opens its bytes whole (open()). A failed read is a
+   * FILE_READ_FAILED error in the result (no digest).
+   */
+  async openFromFile(
+    id: string,
+    name: string,
+    file: FileSlices,
+    onProgress?: (p: Progress) => void,
+    options: Pick<OpenOptions, 'deferIgvmTables' | 'slicedFrom' | 'sliceBytes'> = {},
+  ): Promise<OpenResult | undefined> {
+    const size = file.size;
+    if (size < (options.slicedFrom ?? SLICED_FROM) || size < 4) return undefined;
+    const sliceBytes = options.sliceBytes ?? SLICE_BYTES;
+    const base = (): OpenResult => ({
+      id,
+      name,
+      size,
+      kind: 'igvm',
+      kindLabel: KIND_LABEL.igvm,
+      sha256: '',
+      summary: [{ label: 'Size', value: `${size.toLocaleString('en')} bytes` }],
+      diagnostics: [],
+      measurable: [],
+    });
+    let step: SlicedIgvmStep;
+    let sha256: string;
+    const stop = new AbortController();
+    try {
+      let head = await file.read(0, Math.min(size, SLICED_FIRST_READ));
+      if (detectFileKind(head.subarray(0, 4)) !== 'igvm') return undefined;
+      onProgress?.({ done: 0, total: size, label: 'Hashing' });
+      // The SHA-256's slices are read and hashed while the headers are read and parsed (both on this thread: the parse
+      // runs while a slice's read is in flight); its rejection is the one awaited below, if the parse got that far.
+      const hashing = sha256OfSlices(file, sliceBytes, (done) => onProgress?.({ done: done / 2, total: size, label: 'Hashing' }), stop.signal);
+      hashing.catch(() => undefined);
+      const data: FileRange[] = [];
+      // Each round reads what the last parse asked for; the data of a VBS context takes two (its register count
+      // first, §8.3), so more than SLICED_ROUNDS means something else is wrong: the whole-file path then.
+      for (let round = 0; ; round++) {
+        step = parseIgvmSliced({ size, head, data }, IGVM_SESSION_PARSE);
+        if (step.kind === 'done') break;
+        if (step.kind === 'too-large' || round >= SLICED_ROUNDS) {
+          // Left to the whole-file path (which hashes the bytes it reads): the slices' hashing stops.
+          stop.abort();
+          await hashing.catch(() => undefined);
+          return undefined;
+        }
+        if (step.kind === 'head') head = await file.read(0, step.length);
+        else for (const r of step.ranges) data.push({ offset: r.offset, bytes: await file.read(r.offset, r.length) });
+      }
+      sha256 = await hashing;
+      onProgress?.({ done: size / 2, total: size, label: 'Parsing' });
+    } catch (err) {
+      // The file changed on disk since the drop (NotReadableError), or a short read: no view of part of a file.
+      stop.abort();
+      if (!(err instanceof SliceReadError)) throw err;
+      const failed = readFailedResult(err, 0).diagnostics;
+      this.files.set(id, { name, source: file, diagnostics: failed, measurable: [] });
+      return { ...base(), diagnostics: failed };
+    }
+    const entry: OpenEntry = { name, source: file, diagnostics: [], measurable: [], sliceBytes, sha256: Promise.resolve(sha256) };
+    entry.igvm = new IgvmSession({ detached: step.detached, diagnostics: step.diagnostics, file, sliceBytes });
+    const b = base();
+    const v = entry.igvm.view({ tables: options.deferIgvmTables !== true });
+    const result: OpenResult = { ...b, ...v, summary: [...b.summary, ...v.summary], sha256 };
+    entry.diagnostics = result.diagnostics;
+    entry.measurable = result.measurable;
+    this.files.set(id, entry);
+    onProgress?.({ done: size, total: size, label: 'Done' });
     return result;
   }
 

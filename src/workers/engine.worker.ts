@@ -2,7 +2,7 @@
 // It exposes one typed object through comlink; every result is plain structured-clone data (protocol.ts).
 import { expose, transfer } from 'comlink';
 import { ledgerBuffers } from './ledger-columns';
-import { Engine } from './engine';
+import { Engine, SLICED_FROM } from './engine';
 import { ComposeService, type ComposeRequest } from './compose';
 import { diffFiles } from '../core/diff';
 import { defaultHash, setDefaultHash, type HashAlgorithm } from '../core/hash/hash';
@@ -52,15 +52,18 @@ const api = {
    * took ~80 ms of the main thread in mojo chunk handling, between animation frames, before the worker could start).
    */
   async open(id: string, name: string, blob: Blob, onProgress?: (p: Progress) => void) {
-    const read = blob.arrayBuffer();
+    // A large IGVM is opened from the File in slices, never read whole (engine.openFromFile, SLICED_FROM); any other
+    // file's read starts at once, before the hash backend is ready.
+    const read = blob.size < SLICED_FROM ? blob.arrayBuffer() : undefined;
     await hashReady;
-    const bytes = new Uint8Array(await read);
+    const options = { deferSha256: true, deferIgvmTables: true, source: blobSlices(blob) };
+    const sliced = read ? undefined : await engine.openFromFile(id, name, options.source, onProgress, options);
+    if (sliced) return withTransfer(sliced);
+    const bytes = new Uint8Array(await (read ?? blob.arrayBuffer()));
     // An IGVM's SHA-256 follows (fileSha256): its view is not held up by one more pass over the file; so do its
-    // header columns and page maps (igvmTables), which the first screen does not show. A large IGVM is not held
-    // after this (SLICED_FROM): its pages are read from the File again, in slices, when needed.
-    return withTransfer(
-      await engine.open(id, name, bytes, onProgress, { deferSha256: true, deferIgvmTables: true, source: blobSlices(blob) }),
-    );
+    // header columns and page maps (igvmTables), which the first screen does not show. A large IGVM the sliced open
+    // left to this path (past its limits) is not held after this either: its pages are read from the File again.
+    return withTransfer(await engine.open(id, name, bytes, onProgress, options));
   },
   /** The header columns (transferred) and page maps an IGVM's open result left pending. */
   igvmTables(id: string) {
@@ -74,7 +77,9 @@ const api = {
   /** Re-load a file's bytes after a worker restart (the Blob is passed by reference, no copy). */
   async load(id: string, blob: Blob, name?: string) {
     await hashReady;
-    await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name, blobSlices(blob));
+    const source = blobSlices(blob);
+    if (await engine.openFromFile(id, name ?? id, source, undefined, { deferIgvmTables: true })) return;
+    await engine.load(id, new Uint8Array(await blob.arrayBuffer()), name, source);
   },
   async openDemo(id: string) {
     await hashReady;

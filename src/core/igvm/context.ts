@@ -6,7 +6,15 @@ import type { IgvmArchitecture } from './constants';
 export const SPEC = 'igvm-format';
 
 export interface ParseContext {
+  /** The file, or (a sliced parse, sliced.ts) its header section only: every header record is read from here. */
   bytes: Uint8Array;
+  /** The file's size: `bytes.length`, unless `bytes` is the header section only (`fileData` set). */
+  fileSize: number;
+  /**
+   * Where file data (§4) comes from when `bytes` is the header section only (parseIgvmSliced, sliced.ts); PAGE_DATA
+   * data is then not read but marked `deferred` (as detachPageData leaves it).
+   */
+  fileData?: FileDataSource;
   diags: Diagnostics;
   formatVersion: 1 | 2;
   architecture: IgvmArchitecture;
@@ -28,6 +36,11 @@ export interface ParseContext {
   pageViewTop?: number;
 }
 
+/** File data of a sliced parse (sliced.ts): bytes [fileOffset, fileOffset + length), in range; undefined if not at hand. */
+export interface FileDataSource {
+  read(fileOffset: number, length: number): Uint8Array | undefined;
+}
+
 export interface Where {
   index: number;
   offset: number;
@@ -37,9 +50,14 @@ export function at(w: Where, section: string): { index: number; offset: number; 
   return { index: w.index, offset: w.offset, spec: `${SPEC} §${section}` };
 }
 
+/** What readFileData returns for a page a sliced parse leaves in the file (PAGE_DATA `deferred`, sliced.ts). */
+export const DEFERRED_PAGE: Uint8Array = new Uint8Array(0);
+
 /**
  * Reads `length` bytes of file data at absolute `fileOffset` (§4). 0 means "no data" (undefined, no diagnostic).
- * Offsets into the header area and ranges past the end are errors (RS `InvalidDataSize`); nothing is copied.
+ * Offsets into the header area and ranges past the end are errors (RS `InvalidDataSize`); nothing is copied. In a
+ * sliced parse (`ctx.fileData`) the bytes come from there, and a PAGE_DATA read (`page`) that passes the checks
+ * returns DEFERRED_PAGE instead of reading.
  */
 export function readFileData(
   ctx: ParseContext,
@@ -47,6 +65,7 @@ export function readFileData(
   length: bigint | number,
   w: Where,
   what: string,
+  page = false,
 ): Uint8Array | undefined {
   if (fileOffset === 0) return undefined;
   if (fileOffset < ctx.fileDataOffset) {
@@ -59,15 +78,17 @@ export function readFileData(
   }
   // Page-sized reads (one per PAGE_DATA) stay in plain numbers; only 64-bit sizes need BigInt arithmetic.
   const n = length;
-  if (typeof n === 'number' ? fileOffset + n > ctx.bytes.length : BigInt(fileOffset) + n > BigInt(ctx.bytes.length)) {
+  const size = ctx.fileSize;
+  if (typeof n === 'number' ? fileOffset + n > size : BigInt(fileOffset) + n > BigInt(size)) {
     ctx.diags.error(
       'IGVM_DATA_OUT_OF_RANGE',
-      `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${ctx.bytes.length} bytes)`,
+      `${what}: ${n} bytes at file_offset 0x${fileOffset.toString(16)} run past the end of the file (${size} bytes)`,
       at(w, '4'),
     );
     return undefined;
   }
   const len = typeof n === 'number' ? n : safeNumber(n);
+  if (ctx.fileData) return page ? DEFERRED_PAGE : ctx.fileData.read(fileOffset, len);
   if (len !== 4096 || !ctx.pageViews) return ctx.bytes.subarray(fileOffset, fileOffset + len);
   if (fileOffset > (ctx.pageViewTop ?? -1)) {
     ctx.pageViewTop = fileOffset;

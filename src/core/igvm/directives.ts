@@ -1,7 +1,7 @@
 // Directive headers (igvm-format §7), one declaration each. VP contexts (§7.7) are declared here and decoded by
 // vp-context.ts: their data's format follows the platform of the mask.
 import { isAllZero } from '../bytes/bytes';
-import { at, hex, pageAligned, readFileData } from './context';
+import { at, DEFERRED_PAGE, hex, pageAligned, readFileData } from './context';
 import { IGVM_PAGE_FLAG, IGVM_PAGE_SIZE, IGVM_VHT } from './constants';
 import { pageDataFlagsText, pageDataTypeText } from './flags';
 import {
@@ -60,7 +60,13 @@ export const PAGE_DATA = igvmHeader<{
         '2 MiB page: readers disagree on how to load and measure it (only 4 KiB of data is read)',
         at(h, '7.2'),
       );
-    h.data = readFileData(ctx, h.fileOffset, IGVM_PAGE_SIZE, h, 'page data');
+    const data = readFileData(ctx, h.fileOffset, IGVM_PAGE_SIZE, h, 'page data', true);
+    // A sliced parse (sliced.ts) leaves the page in the file, as detachPageData does.
+    if (data !== DEFERRED_PAGE) h.data = data;
+    else {
+      h.data = undefined;
+      h.deferred = true;
+    }
   },
   encode: (h, data) => ({ fileOffset: optionalBlob(data, h.data, IGVM_PAGE_SIZE, 'page data') }),
 });

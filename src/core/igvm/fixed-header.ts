@@ -33,10 +33,14 @@ export function igvmChecksum(fixed: Uint8Array, variableHeaders: Uint8Array): nu
   return crc32Update(crc32Update(0, copy), variableHeaders);
 }
 
-/** Undefined when the bytes are not an IGVM file we can frame at all (too short, bad magic, unknown version). */
-export function parseFixedHeader(b: Uint8Array, diags: Diagnostics): FixedHeaderResult | undefined {
-  if (b.length < IGVM_FIXED_HEADER_V1_SIZE) {
-    diags.error('IGVM_TRUNCATED', `file is ${b.length} bytes, shorter than the 24-byte fixed header`, spec('2.4'));
+/**
+ * Undefined when the bytes are not an IGVM file we can frame at all (too short, bad magic, unknown version). `b` is
+ * the file, or its start (a sliced parse, sliced.ts: `fileSize` is then the file's size and `b` reaches at least to
+ * the end of the variable header section, or to the end of the file).
+ */
+export function parseFixedHeader(b: Uint8Array, diags: Diagnostics, fileSize = b.length): FixedHeaderResult | undefined {
+  if (fileSize < IGVM_FIXED_HEADER_V1_SIZE) {
+    diags.error('IGVM_TRUNCATED', `file is ${fileSize} bytes, shorter than the 24-byte fixed header`, spec('2.4'));
     return undefined;
   }
   const magic = u32(b, 0);
@@ -49,8 +53,8 @@ export function parseFixedHeader(b: Uint8Array, diags: Diagnostics): FixedHeader
     diags.error('IGVM_BAD_VERSION', `format_version ${version} is neither 1 nor 2`, spec('2.4'));
     return undefined;
   }
-  if (version === 2 && b.length < IGVM_FIXED_HEADER_V2_SIZE) {
-    diags.error('IGVM_TRUNCATED', `a v2 file needs a 32-byte fixed header, file is ${b.length} bytes`, spec('2.4'));
+  if (version === 2 && fileSize < IGVM_FIXED_HEADER_V2_SIZE) {
+    diags.error('IGVM_TRUNCATED', `a v2 file needs a 32-byte fixed header, file is ${fileSize} bytes`, spec('2.4'));
     return undefined;
   }
   const size = version === 1 ? IGVM_FIXED_HEADER_V1_SIZE : IGVM_FIXED_HEADER_V2_SIZE;
@@ -76,8 +80,8 @@ export function parseFixedHeader(b: Uint8Array, diags: Diagnostics): FixedHeader
     if (pageSize !== IGVM_PAGE_SIZE)
       diags.error('IGVM_UNSUPPORTED_PAGE_SIZE', `page_size ${pageSize}: only 4096 is supported`, spec('2.2'));
   }
-  if (header.totalFileSize !== b.length)
-    diags.error('IGVM_BAD_TOTAL_SIZE', `total_file_size ${header.totalFileSize} differs from the file length ${b.length}`, spec('2.4'));
+  if (header.totalFileSize !== fileSize)
+    diags.error('IGVM_BAD_TOTAL_SIZE', `total_file_size ${header.totalFileSize} differs from the file length ${fileSize}`, spec('2.4'));
 
   const vho = header.variableHeaderOffset;
   if (vho < size || vho % 8 !== 0)
@@ -87,17 +91,17 @@ export function parseFixedHeader(b: Uint8Array, diags: Diagnostics): FixedHeader
       spec('2.1'),
     );
   const end = vho + header.variableHeaderSize; // both u32: exact in a double
-  if (vho >= b.length) diags.error('IGVM_VH_OFFSET_OUT_OF_RANGE', `variable_header_offset ${vho} is not inside the file`, spec('2.4'));
-  else if (end > b.length)
-    diags.error('IGVM_VH_SECTION_OUT_OF_RANGE', `the variable header section ends at ${end}, past the end of the file (${b.length})`, spec('2.4'));
-  else if (end === b.length)
+  if (vho >= fileSize) diags.error('IGVM_VH_OFFSET_OUT_OF_RANGE', `variable_header_offset ${vho} is not inside the file`, spec('2.4'));
+  else if (end > fileSize)
+    diags.error('IGVM_VH_SECTION_OUT_OF_RANGE', `the variable header section ends at ${end}, past the end of the file (${fileSize})`, spec('2.4'));
+  else if (end === fileSize)
     diags.warning(
       'IGVM_EMPTY_FILE_DATA',
       'the file data section is empty; well-formed per the spec, but the igvm crate parser rejects it (file_data_start must be < file size)',
       spec('2.4'),
     );
-  const vhStart = Math.min(Math.max(vho, 0), b.length);
-  const vhEnd = Math.min(end, b.length);
+  const vhStart = Math.min(Math.max(vho, 0), fileSize);
+  const vhEnd = Math.min(end, fileSize);
   const computedChecksum = igvmChecksum(b.subarray(0, size), b.subarray(vhStart, Math.max(vhStart, vhEnd)));
   if (computedChecksum !== header.checksum)
     diags.error(

@@ -10,3 +10,4 @@ export { IgvmBuilder, type PageOptions } from './builder';
 export { workedExample } from './examples';
 export { igvmPageMap, pageKind, type IgvmPageKind, type IgvmPageRun } from './page-map';
 export { detachPageData, hasDeferredPages, type DetachedIgvm } from './detach';
+export { parseIgvmSliced, MAX_SLICED_HEAD_BYTES, MAX_SLICED_DATA_BYTES, type SlicedIgvmInput, type SlicedIgvmStep, type FileRange, type ByteRange } from './sliced';

@@ -2,7 +2,7 @@
 // (§2–§11). Never throws on bad input: returns what it could decode plus diagnostics.
 import { alignUp, u32 } from '../bytes/bytes';
 import { Diagnostics } from '../diagnostics';
-import { at, hex, type ParseContext } from './context';
+import { at, hex, type FileDataSource, type ParseContext } from './context';
 import { parseFixedHeader } from './fixed-header';
 import { IGVM_VARIABLE_HEADER_SIZE, IGVM_VHT, IGVM_VHT_OPTIONAL_BIT, type IgvmSection } from './constants';
 import type { IgvmHeaderBase } from './header-fields';
@@ -41,11 +41,26 @@ export interface ParseIgvmOptions {
 export const MAX_IGVM_HEADERS = (1 << 18) + (1 << 14);
 
 export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): IgvmParseResult {
+  return parseIgvmFrom(bytes, bytes.length, undefined, options);
+}
+
+/**
+ * parseIgvm of a file of `fileSize` bytes of which `bytes` holds the start, with its file data from `fileData` when
+ * given (the sliced parse, sliced.ts: `bytes` is then at least the header section, PAGE_DATA is deferred).
+ */
+export function parseIgvmFrom(
+  bytes: Uint8Array,
+  fileSize: number,
+  fileData: FileDataSource | undefined,
+  options: ParseIgvmOptions,
+): IgvmParseResult {
   const diags = new Diagnostics();
-  const fixed = parseFixedHeader(bytes, diags);
+  const fixed = parseFixedHeader(bytes, diags, fileSize);
   if (!fixed) return { diagnostics: diags.done() };
   const ctx: ParseContext = {
     bytes,
+    fileSize,
+    fileData,
     diags,
     formatVersion: fixed.formatVersion,
     architecture: fixed.architecture,
@@ -57,7 +72,7 @@ export function parseIgvm(bytes: Uint8Array, options: ParseIgvmOptions = {}): Ig
     formatVersion: fixed.formatVersion,
     architecture: fixed.architecture,
     pageSize: fixed.pageSize,
-    size: bytes.length,
+    size: fileSize,
     fixedHeader: fixed.header,
     platforms: [],
     initialization: [],

@@ -119,6 +119,7 @@ describe('a header type is one declaration', () => {
     const diags = new Diagnostics();
     const ctx: ParseContext = {
       bytes,
+      fileSize: bytes.length,
       diags,
       formatVersion: 1,
       architecture: 'X64',

@@ -173,7 +173,7 @@ export function decodeVpContext(ctx: ParseContext, base: IgvmHeaderBase, body: n
   const fields = { ...base } as unknown as Omit<IgvmVpContextFields, 'kind'>;
   decodeFields(fields as unknown as Record<string, unknown>, b, body, VP_CONTEXT_FIELDS);
   const padEnd = base.offset + base.length;
-  if (padEnd <= b.length) fields.padding = b.subarray(body + 20, padEnd);
+  if (padEnd <= ctx.fileSize) fields.padding = b.subarray(body + 20, padEnd);
   const platform = ctx.maskToPlatform.get(fields.compatibilityMask);
   const name = platform === undefined ? undefined : IGVM_PLATFORM_TYPE_NAME[platform];
   if (platform === undefined || platform === IGVM_PLATFORM_TYPE.TDX || name === undefined) {
@@ -191,7 +191,7 @@ export function decodeVpContext(ctx: ParseContext, base: IgvmHeaderBase, body: n
       data: readFileData(
         ctx,
         fields.fileOffset,
-        Math.min(SNP_VMSA_SIZE, Math.max(0, b.length - fields.fileOffset)),
+        Math.min(SNP_VMSA_SIZE, Math.max(0, ctx.fileSize - fields.fileOffset)),
         base,
         'VP context',
       ),
@@ -268,7 +268,6 @@ function decodeVbsContext(
   base: IgvmHeaderBase,
   fields: Omit<IgvmVpContextFields, 'kind'>,
 ): IgvmVpContext {
-  const b = ctx.bytes;
   const d = ctx.diags;
   const w = at(base, '8.3');
   const x64 = ctx.architecture === 'X64';
@@ -278,7 +277,7 @@ function decodeVbsContext(
   if (fields.fileOffset === 0) d.error('IGVM_VBS_NO_REGISTERS', 'VBS VP context has no data', w);
   const count = head ? u32(head, 0) : 0;
   const maxFit = Math.floor(
-    Math.max(0, b.length - fields.fileOffset - VBS_VP_CONTEXT_HEADER_SIZE) / VBS_VP_CONTEXT_REGISTER_SIZE,
+    Math.max(0, ctx.fileSize - fields.fileOffset - VBS_VP_CONTEXT_HEADER_SIZE) / VBS_VP_CONTEXT_REGISTER_SIZE,
   );
   const registers: VbsVpRegister[] = [];
   let context: Uint8Array = head ?? new Uint8Array(0);
@@ -287,10 +286,9 @@ function decodeVbsContext(
     if (count > maxFit || count > MAX_VBS_REGISTERS) {
       d.error('IGVM_DATA_OUT_OF_RANGE', `VBS register_count ${count} does not fit in the file`, w);
     } else {
-      context = b.subarray(
-        fields.fileOffset,
-        fields.fileOffset + VBS_VP_CONTEXT_HEADER_SIZE + count * VBS_VP_CONTEXT_REGISTER_SIZE,
-      );
+      // In range (count ≤ maxFit, after the header's read): no diagnostic; zeros only in a sliced parse's first pass.
+      const n = VBS_VP_CONTEXT_HEADER_SIZE + count * VBS_VP_CONTEXT_REGISTER_SIZE;
+      context = readFileData(ctx, fields.fileOffset, n, base, 'VBS VP context') ?? new Uint8Array(n);
       for (let i = 0; i < count; i++) {
         const o = VBS_VP_CONTEXT_HEADER_SIZE + i * VBS_VP_CONTEXT_REGISTER_SIZE;
         const name = u32(context, o + 1);

@@ -18,7 +18,8 @@ const MAX_BYTES_SHOWN = 48;
  */
 export type ViewFile = Uint8Array | ((view: Uint8Array) => number | undefined);
 
-function fileOffsetOf(view: Uint8Array, file: ViewFile): number | undefined {
+/** The file offset of `view`: where it lies in the whole input, or what a detached model's offsetOf says. */
+export function fileOffsetOf(view: Uint8Array, file: ViewFile): number | undefined {
   if (typeof file === 'function') return file(view);
   if (view.buffer !== file.buffer) return undefined;
   const o = view.byteOffset - file.byteOffset;

@@ -11,7 +11,7 @@ import {
 } from '../../core/igvm/types';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { HeaderRow, ParameterAreaRow, PlatformRow, VpContextView } from '../protocol';
-import { objectGroup } from './igvm-fields';
+import { fileOffsetOf, objectGroup, type ViewFile } from './igvm-fields';
 import { vmsaGroups } from './vmsa';
 import { appendAll } from '../../core/append';
 import { encodeHeaderColumns, type HeaderColumns, type HeaderFields } from '../header-columns';
@@ -77,10 +77,15 @@ function detail(h: IgvmHeader): string {
   }
 }
 
-function dataSpan(h: IgvmHeader, file: Uint8Array): { dataOffset: number; dataLength: number } | undefined {
+/**
+ * Where a header's data is in the file: its view's file offset (`at`: the whole input, or a detached model's offsetOf),
+ * or for a page the detached model left in the file (`deferred`) its file_offset, 4 KiB (what the view was).
+ */
+function dataSpan(h: IgvmHeader, at: ViewFile): { dataOffset: number; dataLength: number } | undefined {
+  if (h.kind === 'PageData' && h.deferred) return { dataOffset: h.fileOffset, dataLength: 4096 };
   const view = dataView(h);
-  if (!view || view.buffer !== file.buffer) return undefined;
-  return { dataOffset: view.byteOffset - file.byteOffset, dataLength: view.length };
+  const o = view && fileOffsetOf(view, at);
+  return o === undefined ? undefined : { dataOffset: o, dataLength: view!.length };
 }
 
 /** The view of the file a header's data is (page, VMSA, context…), if it has one. */
@@ -103,7 +108,7 @@ function dataView(h: IgvmHeader): Uint8Array | undefined {
  * columns before asking for the next, and 131k headers made one object each per open). Optional fields are
  * undefined when absent.
  */
-function headerFields(h: IgvmHeader, file: IgvmFile, r: HeaderFields): HeaderFields {
+function headerFields(h: IgvmHeader, at: ViewFile, r: HeaderFields): HeaderFields {
   r.index = h.index;
   r.section = h.kind === 'Unknown' ? h.section : (sectionOfType(h.type) ?? 'directive');
   r.kind = h.kind;
@@ -113,21 +118,23 @@ function headerFields(h: IgvmHeader, file: IgvmFile, r: HeaderFields): HeaderFie
   r.detail = detail(h);
   r.mask = 'compatibilityMask' in h ? h.compatibilityMask : undefined;
   r.gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? h.gpa : undefined;
-  const view = dataView(h);
-  const inFile = view !== undefined && view.buffer === file.bytes.buffer;
-  r.dataOffset = inFile ? view.byteOffset - file.bytes.byteOffset : undefined;
-  r.dataLength = inFile ? view.length : undefined;
+  const span = dataSpan(h, at);
+  r.dataOffset = span?.dataOffset;
+  r.dataLength = span?.dataLength;
   return r;
 }
 
-/** The header table the worker sends (columns, transferred: header-columns.ts). */
-export function headerColumns(file: IgvmFile): HeaderColumns {
+/**
+ * The header table the worker sends (columns, transferred: header-columns.ts). `at` gives the file offset of a view
+ * (a detached model's offsetOf; by default where it lies in `file.bytes`, the whole input).
+ */
+export function headerColumns(file: IgvmFile, at: ViewFile = file.bytes): HeaderColumns {
   const r: HeaderFields = { index: 0, section: '', kind: '', type: 0, offset: 0, length: 0, detail: '' };
-  return encodeHeaderColumns(file.headers.length, (i) => headerFields(file.headers[i]!, file, r));
+  return encodeHeaderColumns(file.headers.length, (i) => headerFields(file.headers[i]!, at, r));
 }
 
 /** The header table as one object per header (the reference the columns are tested against). */
-export function headerRows(file: IgvmFile): HeaderRow[] {
+export function headerRows(file: IgvmFile, at: ViewFile = file.bytes): HeaderRow[] {
   return file.headers.map((h) => {
     const gpa = 'gpa' in h && typeof h.gpa === 'bigint' ? hex(h.gpa) : undefined;
     const mask = 'compatibilityMask' in h ? h.compatibilityMask : undefined;
@@ -140,7 +147,7 @@ export function headerRows(file: IgvmFile): HeaderRow[] {
       length: h.length,
       ...(mask !== undefined && { mask }),
       ...(gpa !== undefined && { gpa }),
-      ...dataSpan(h, file.bytes),
+      ...dataSpan(h, at),
       detail: detail(h),
     };
   });
@@ -156,16 +163,17 @@ export function platformRows(file: IgvmFile): PlatformRow[] {
   }));
 }
 
-export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
+export function parameterAreaRows(file: IgvmFile, at: ViewFile = file.bytes): ParameterAreaRow[] {
   const areas = new Map<number, ParameterAreaRow>();
   for (const h of file.directives) {
     if (h.kind === 'PageData') continue; // most directives; none of the three below
     if (h.kind === 'ParameterArea') {
+      const dataOffset = h.data && fileOffsetOf(h.data, at);
       areas.set(h.parameterAreaIndex, {
         index: h.parameterAreaIndex,
         headerIndex: h.index,
         bytes: Number(h.numberOfBytes),
-        ...(h.data && { dataOffset: h.data.byteOffset - file.bytes.byteOffset }),
+        ...(dataOffset !== undefined && { dataOffset }),
         parameters: [],
         inserts: [],
       });
@@ -188,10 +196,10 @@ export function parameterAreaRows(file: IgvmFile): ParameterAreaRow[] {
  * is not a view of the file (missing data is read as zeros so parsing goes on). Decoding either would show
  * registers the file does not hold (issue 10: "VP 0 registers" read from the file header).
  */
-function vpUnavailable(file: IgvmFile, h: IgvmHeader, parseDiagnostics: readonly Diagnostic[]): string | undefined {
+function vpUnavailable(at: ViewFile, h: IgvmHeader, parseDiagnostics: readonly Diagnostic[]): string | undefined {
   const errors = parseDiagnostics.filter((d) => d.severity === 'error' && d.index === h.index);
   if (errors.length > 0) return `Registers not decoded: ${errors.map((d) => `${d.code}: ${d.message}`).join('; ')}`;
-  if (h.kind === 'SnpVpContext' && (h.vmsa.buffer !== file.bytes.buffer || h.fileOffset === 0))
+  if (h.kind === 'SnpVpContext' && (fileOffsetOf(h.vmsa, at) === undefined || h.fileOffset === 0))
     return 'Registers not decoded: the VMSA data is not in the file.';
   return undefined;
 }
@@ -200,6 +208,7 @@ export function vpContextViews(
   file: IgvmFile,
   parseDiagnostics: readonly Diagnostic[] = [],
   platforms: readonly PlatformRow[] = platformRows(file),
+  at: ViewFile = file.bytes,
 ): { views: VpContextView[]; diagnostics: Diagnostic[] } {
   const views: VpContextView[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -214,17 +223,17 @@ export function vpContextViews(
       gpa: hex(h.gpa),
       ...(h.fileOffset && { dataOffset: h.fileOffset }),
     };
-    const unavailable = vpUnavailable(file, h, parseDiagnostics);
+    const unavailable = vpUnavailable(at, h, parseDiagnostics);
     if (unavailable) {
       views.push({ ...base, groups: [], unavailable });
     } else if (h.kind === 'SnpVpContext') {
-      const v = vmsaGroups(file.bytes, h.vmsa.byteOffset - file.bytes.byteOffset);
+      const v = vmsaGroups(h.vmsa, fileOffsetOf(h.vmsa, at)!);
       views.push({ ...base, groups: v.groups });
       appendAll(diagnostics, v.diagnostics.map((d) => ({ ...d, index: h.index })));
     } else if (h.kind === 'X64NativeVpContext') {
       views.push({
         ...base,
-        groups: [objectGroup('Registers', h.context, file.bytes, { offset: h.fileOffset, length: 232 })],
+        groups: [objectGroup('Registers', h.context, at, { offset: h.fileOffset, length: 232 })],
       });
     } else if (h.kind === 'X64VbsVpContext' || h.kind === 'AArch64VbsVpContext') {
       views.push({
@@ -248,7 +257,7 @@ export function vpContextViews(
         ],
       });
     } else {
-      views.push({ ...base, groups: [objectGroup('Context', h, file.bytes)] });
+      views.push({ ...base, groups: [objectGroup('Context', h, at)] });
     }
   }
   return { views, diagnostics };

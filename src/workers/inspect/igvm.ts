@@ -39,10 +39,10 @@ import type {
 import { measurePlatformFast } from '../measure-fast';
 import { measureSnpFromFile } from '../measure-sliced';
 import { SLICE_BYTES, type FileSlices } from '../slice-reader';
-import { detachPageData } from '../../core/igvm/detach';
+import { detachPageData, type DetachedIgvm } from '../../core/igvm/detach';
 import { defaultHash } from '../../core/hash/hash';
 import type { PageHasher } from '../page-hash-pool';
-import { headerGroup, objectGroup } from './igvm-fields';
+import { headerGroup, objectGroup, type ViewFile } from './igvm-fields';
 import { readFailedResult } from '../withhold';
 import { headerColumns, parameterAreaRows, platformRows, vpContextViews } from './igvm-rows';
 
@@ -81,7 +81,7 @@ function pageMaps(file: IgvmFile, platforms: readonly PlatformRow[]): PageMapVie
 
 /** The header tree: fixed header, every platform and initialization header decoded, directives grouped by kind
  * (each group lists its headers' indices; the directive table shows them one by one). */
-function headerTree(file: IgvmFile): FieldGroup[] {
+function headerTree(file: IgvmFile, at: ViewFile): FieldGroup[] {
   const MAX_LISTED = 12;
   // Per kind: its count and its first MAX_LISTED indices (one header per page: no list of them all).
   const byKind = new Map<string, { count: number; first: number[] }>();
@@ -91,19 +91,19 @@ function headerTree(file: IgvmFile): FieldGroup[] {
     if (k.count++ < MAX_LISTED) k.first.push(h.index);
   }
   return [
-    objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, file.bytes, {
+    objectGroup(`Fixed header (v${file.formatVersion})`, file.fixedHeader, at, {
       offset: file.fixedHeader.offset,
       length: file.fixedHeader.length,
     }),
     {
       title: `Platform headers (${file.platforms.length})`,
       fields: [],
-      children: file.platforms.map((h) => headerGroup(h, file.bytes)),
+      children: file.platforms.map((h) => headerGroup(h, at)),
     },
     {
       title: `Initialization headers (${file.initialization.length})`,
       fields: [],
-      children: file.initialization.map((h) => headerGroup(h, file.bytes)),
+      children: file.initialization.map((h) => headerGroup(h, at)),
     },
     {
       title: `Directive headers (${file.directives.length})`,
@@ -179,6 +179,9 @@ function* snpRunKeys(chain: SnpChain, n: number): Generator<CoreLedgerEntry> {
   }
 }
 
+/** How a session parses: no `raw` record views (see the constructor); the sliced open asks for the same. */
+export const IGVM_SESSION_PARSE = { keepRaw: false } as const;
+
 export class IgvmSession {
   file: IgvmFile | undefined;
   private readonly parseDiagnostics: Diagnostic[];
@@ -190,12 +193,31 @@ export class IgvmSession {
    */
   private source?: { file: FileSlices; offsetOf: (v: Uint8Array) => number | undefined; sliceBytes: number };
 
-  constructor(bytes: Uint8Array) {
-    // No `raw` record views: they serve a re-serializer, and this file is only shown and measured (the field groups
-    // skip `raw`). igvmgen pads every header with ASCII "0", so each of its headers had one (13.7k views per open).
-    const r = parseIgvm(bytes, { keepRaw: false });
-    this.file = r.file;
-    this.parseDiagnostics = r.diagnostics;
+  /**
+   * Parses `bytes` (the whole file), or takes a sliced parse's result (core/igvm/sliced.ts, `file`: its pages read from
+   * there in slices of `sliceBytes`, as after detach()).
+   */
+  constructor(
+    bytes: Uint8Array | { detached: DetachedIgvm | undefined; diagnostics: Diagnostic[]; file: FileSlices; sliceBytes?: number },
+  ) {
+    if (bytes instanceof Uint8Array) {
+      // No `raw` record views: they serve a re-serializer, and this file is only shown and measured (the field groups
+      // skip `raw`). igvmgen pads every header with ASCII "0", so each of its headers had one (13.7k views per open).
+      // The sliced open (engine.ts) parses with the same options.
+      const r = parseIgvm(bytes, IGVM_SESSION_PARSE);
+      this.file = r.file;
+      this.parseDiagnostics = r.diagnostics;
+    } else {
+      this.file = bytes.detached?.file;
+      this.parseDiagnostics = bytes.diagnostics;
+      if (bytes.detached)
+        this.source = { file: bytes.file, offsetOf: bytes.detached.offsetOf, sliceBytes: bytes.sliceBytes ?? SLICE_BYTES };
+    }
+  }
+
+  /** Where the model's views are in the file: the whole input, or (detached) the offsetOf of the detached model. */
+  private get at(): ViewFile {
+    return this.source?.offsetOf ?? this.file!.bytes;
   }
 
   /**
@@ -206,7 +228,7 @@ export class IgvmSession {
     const f = this.file;
     if (!f) return { summary: [], diagnostics: this.parseDiagnostics, measurable: [] };
     const platforms = platformRows(f);
-    const vps = vpContextViews(f, this.parseDiagnostics, platforms);
+    const vps = vpContextViews(f, this.parseDiagnostics, platforms, this.at);
     const igvm: IgvmView = {
       version: f.formatVersion,
       architecture: f.architecture,
@@ -214,9 +236,9 @@ export class IgvmSession {
       counts: counts(f),
       directiveTotal: f.directives.length,
       ...(o.tables === false ? { tablesPending: true as const } : this.tables(platforms)),
-      parameterAreas: parameterAreaRows(f),
+      parameterAreas: parameterAreaRows(f, this.at),
       vpContexts: vps.views,
-      tree: headerTree(f),
+      tree: headerTree(f, this.at),
     };
     const measurable: MeasureChoice[] = supportedPlatforms(f)
       .map((p) => IGVM_PLATFORM_TYPE_NAME[p.platformType])
@@ -258,7 +280,7 @@ export class IgvmSession {
   tables(platforms?: readonly PlatformRow[]): IgvmTables | undefined {
     const f = this.file;
     if (!f) return undefined;
-    return { headers: headerColumns(f), pageMaps: pageMaps(f, platforms ?? platformRows(f)) };
+    return { headers: headerColumns(f, this.at), pageMaps: pageMaps(f, platforms ?? platformRows(f)) };
   }
 
   /**
@@ -280,7 +302,7 @@ export class IgvmSession {
   headerDetail(index: number): FieldGroup | null {
     const h = this.file?.headers[index];
     if (!h || !this.file) return null;
-    return headerGroup(h, this.source?.offsetOf ?? this.file.bytes);
+    return headerGroup(h, this.at);
   }
 
   /** headerDetail(), a detached PAGE_DATA's data read from the file first (the row shows it as the whole path does). */

@@ -9,12 +9,19 @@ function fieldValue(f: VmsaField): string {
   return `sel 0x${v.selector.toString(16)} attr 0x${v.attrib.toString(16)} limit 0x${v.limit.toString(16)} base 0x${v.base.toString(16)}`;
 }
 
-/** Named registers of the VMSA page at `fileOffset` in `file`; only set registers are listed. */
+/**
+ * Named registers of VMSA page `page` (its bytes from 0), which is at `fileOffset` in the file: fields and diagnostics
+ * carry file offsets. Only set registers are listed.
+ */
 export function vmsaGroups(
-  file: Uint8Array,
+  page: Uint8Array,
   fileOffset: number,
 ): { groups: FieldGroup[]; diagnostics: ReturnType<typeof decodeVmsa>['diagnostics'] } {
-  const d = decodeVmsa(file, fileOffset);
+  const decoded = decodeVmsa(page, 0);
+  const d = {
+    ...decoded,
+    diagnostics: decoded.diagnostics.map((x) => (x.offset === undefined ? x : { ...x, offset: x.offset + fileOffset })),
+  };
   const toField = (f: VmsaField): Field => ({
     label: f.name,
     value: fieldValue(f),
