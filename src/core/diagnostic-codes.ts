@@ -86,7 +86,7 @@ export const DIAGNOSTIC_CODES = {
   EVIDENCE_BAD_COLLATERAL: { severity: 'error', message: '{v.collateral}: not PCS collateral JSON (tcb_info, qe_identity, their signatures and issuer chains)' },
   EVIDENCE_NO_CERT: { severity: 'warning', message: '{f.name}: no certificate (DER or PEM) found' },
   EVIDENCE_UNKNOWN: { severity: 'error', message: 'not an SNP attestation report (1184 bytes, or hex/base64/Azure HCL/extended report) nor a TDX quote (v4/v5, TEE type 0x81): {bytes.length} bytes' },
-  FILE_READ_FAILED: { severity: 'error', message: 'reading the file again failed ({e.message}): no digest from part of the file; open it again' },
+  FILE_READ_FAILED: { severity: 'error', message: 'reading the file (again) failed ({e.message}): no digest from part of the file; open it again' },
   FUKI_BAD_FWID: { severity: 'error', spec: 'fuki §1.5', message: '{e instanceof Error ? e.message : String(e)}' },
   FUKI_BAD_HWIDS: { severity: 'error', spec: 'fuki §1.5', message: '{e instanceof Error ? e.message : String(e)}' },
   FUKI_EFIFW_MISMATCH: { severity: 'error', message: 'the .efifw payload read back differs from the IGVM' },

@@ -164,6 +164,8 @@ describe('engine: sliced IGVM read failures', () => {
       const e = new Engine();
       const r = await e.openFromFile('f', 'x.igvm', memorySlices(bytes, fail), undefined, { slicedFrom: 0, sliceBytes: 65537 });
       expect(r?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'FILE_READ_FAILED']]);
+      // Said as a failed read of the file itself (not a re-read: nothing of it was shown).
+      expect(r?.diagnostics[0]?.message).toMatch(/^reading the file failed \(.+\): nothing of it is shown or measured/);
       expect(r?.igvm).toBeUndefined();
       expect(r?.measurable).toEqual([]);
       const m = await e.measureAsync('f', { platform: 'SEV_SNP' });

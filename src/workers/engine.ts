@@ -17,7 +17,7 @@ import { inThreadHasher, PageHashPool, syncHasher, type PageHasher } from './pag
 import { forgetBlobHashes, measureFirmware, pageMemoBackend, type BlobHashCache } from './inspect/firmware-measure';
 import type { FieldGroup, FileKind, IgvmTables, MeasureChoice, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import { efifwPayloads } from '../core/uki/efifw-payload';
-import { readFailedResult, withholdIfDamaged } from './withhold';
+import { fileReadFailed, readFailedResult, withholdIfDamaged } from './withhold';
 import { ledgerColumns } from './ledger-columns';
 import type { Evidence } from '../core/attest/evidence';
 import { evidenceView, searchEvidenceInWorker, verifyEvidenceInWorker } from './inspect/evidence';
@@ -394,7 +394,7 @@ export class Engine {
       // The file changed on disk since the drop (NotReadableError), or a short read: no view of part of a file.
       stop.abort();
       if (!(err instanceof SliceReadError)) throw err;
-      const failed = readFailedResult(err, 0).diagnostics;
+      const failed = [fileReadFailed(err, true)];
       this.files.set(id, { name, source: file, diagnostics: failed, measurable: [] });
       return { ...base(), diagnostics: failed };
     }

@@ -45,7 +45,6 @@ export function withholdIfDamaged(
  * disk since the drop, a short read): a FILE_READ_FAILED error and no digest, never one of part of the file.
  */
 export function readFailedResult(error: unknown, ms: number, platform = '', label = ''): MeasureResult {
-  const message = error instanceof Error ? error.message : String(error);
   return {
     platform,
     label,
@@ -54,6 +53,21 @@ export function readFailedResult(error: unknown, ms: number, platform = '', labe
     ms,
     ledger: ledgerColumns([]),
     runs: [],
-    diagnostics: [{ severity: 'error', code: 'FILE_READ_FAILED', message: `reading the file again failed (${message}): no digest from part of the file; open it again` }],
+    diagnostics: [fileReadFailed(error)],
+  };
+}
+
+/**
+ * The FILE_READ_FAILED error of a read that failed: a re-read of a file open in slices (`first` false), or the sliced
+ * open's own reads (`first`: nothing of the file is shown then).
+ */
+export function fileReadFailed(error: unknown, first = false): Diagnostic {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    severity: 'error',
+    code: 'FILE_READ_FAILED',
+    message: first
+      ? `reading the file failed (${message}): nothing of it is shown or measured; open it again`
+      : `reading the file again failed (${message}): no digest from part of the file; open it again`,
   };
 }
