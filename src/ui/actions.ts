@@ -90,36 +90,18 @@ async function fillSha256(id: string): Promise<void> {
   }
 }
 
-/**
- * How long the engine must have been idle before an opened file is copied into IndexedDB, and the longest wait for
- * that. The copy is the browser's work on the same cores as the engine: a 512 MiB IGVM's took ~2 s of its open and
- * ~0.9 s of its first measurement when it ran beside them (issue 16). The page starts its follow-up calls (tables,
- * SHA-256, the first measurement) within a frame or two of the open, well inside the quiet time.
- */
-const REMEMBER_QUIET_MS = 300;
-const REMEMBER_MAX_WAIT_MS = 30_000;
-
-/**
- * Remembers open file `id` (its bytes, for the next visit) once the engine is idle, unless it was closed or
- * persistence was switched off meanwhile.
- */
-async function rememberWhenIdle(id: string, blob: Blob, name: string): Promise<void> {
-  await engine.whenIdle(REMEMBER_QUIET_MS, REMEMBER_MAX_WAIT_MS);
-  const s = useApp.getState();
-  if (!s.settings.persist || !s.files.some((f) => f.id === id)) return;
-  await saveFileBlob(id, blob).catch((e: unknown) => notRemembered(`${name} was not remembered`, e));
-}
-
 /** Opens dropped or picked files, each in its own tab; the last one becomes active. */
 export async function openFiles(files: readonly File[]): Promise<void> {
+  const persist = useApp.getState().settings.persist;
   await Promise.all(
     files.map(async (file, i) => {
       const id = newId();
-      // Remembered once opened and the engine is idle, not before: the IndexedDB write of the File took the main
-      // thread ~7 ms at the drop (its first transaction) and its copy of the bytes competed with the engine's read
-      // (issue 16). A file closed while it opened is not written.
+      // Remembered once opened, not before: the IndexedDB write of the File took the main thread ~7 ms at the drop
+      // (its first transaction) and its copy of the bytes competed with the engine's read (issue 16). A file closed
+      // while it opened is not written.
       await openBlob(id, file.name, file, i === files.length - 1);
-      void rememberWhenIdle(id, file, file.name);
+      if (persist && useApp.getState().files.some((f) => f.id === id))
+        void saveFileBlob(id, file).catch((e: unknown) => notRemembered(`${file.name} was not remembered`, e));
     }),
   );
 }
@@ -132,8 +114,8 @@ export async function openEfifwPayload(fileId: string, index: number): Promise<v
   const p = await engine.call((remote) => remote.efifwPayload(fileId, index));
   const id = newId();
   const blob = new Blob([p.bytes], { type: 'application/octet-stream' });
+  if (useApp.getState().settings.persist) void saveFileBlob(id, new File([blob], p.name)).catch(() => undefined);
   await openBlob(id, p.name, blob, true);
-  void rememberWhenIdle(id, new File([blob], p.name), p.name);
 }
 
 /** Opens the embedded demo IGVM, built at run time by our own codec inside the worker. `quiet` (first visit):

@@ -12,7 +12,6 @@ import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from './engine.worker';
 import type { IgvmTables, MeasureOptions, MeasureResult, OpenResult, Progress } from './protocol';
 import type { HashAlgorithm } from '../core/hash/hash';
-import { IdleGate } from './idle-gate';
 
 export class EngineCrashedError extends Error {
   override name = 'EngineCrashedError';
@@ -60,8 +59,6 @@ export class EngineClient {
   private readonly cancelledEarly = new Set<number>();
   private nextJob = 1;
   private readonly onCrash: CrashListener;
-  /** The calls in flight (run()): whenIdle() waits on them. */
-  private readonly idle = new IdleGate();
 
   constructor(onCrash: CrashListener) {
     this.onCrash = onCrash;
@@ -155,10 +152,6 @@ export class EngineClient {
    * a fresh one (with the files reloaded); only the cancelled job itself (`job`) rejects.
    */
   private async run<T>(fn: (live: Live) => Promise<T>, opts: { job?: number; except?: string } = {}): Promise<T> {
-    return this.idle.track(() => this.attempts(fn, opts));
-  }
-
-  private async attempts<T>(fn: (live: Live) => Promise<T>, opts: { job?: number; except?: string }): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const live = await this.ready(opts.except);
       if (opts.job !== undefined) {
@@ -226,15 +219,6 @@ export class EngineClient {
   /** Starts a measurement; returns its job id at once (for cancel) and the result promise. */
   measure(id: string, options: MeasureOptions, onProgress?: (p: Progress) => void): { job: number; result: Promise<MeasureResult> } {
     return this.job((remote) => remote.measure(id, options, onProgress ? proxy(onProgress) : undefined));
-  }
-
-  /**
-   * Resolves once no engine call has been in flight for `quietMs` (an open, its follow-up table and hash calls, the
-   * measurement the page starts after it), or after `maxMs` whatever the engine does. Work that competes with the
-   * engine for the machine's cores without being needed by it (the IndexedDB copy of an opened file) waits on it.
-   */
-  whenIdle(quietMs: number, maxMs: number): Promise<void> {
-    return this.idle.whenIdle(quietMs, maxMs);
   }
 
   /** Stops a running job by terminating its worker; the next call starts a fresh one. */
