@@ -14,7 +14,7 @@ async function openTab(page: Page, name: string) {
 
 test('first visit shows the demo IGVM, built in the browser by our codec', async ({ page }, info) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('file-kind')).toHaveText('IGVM');
   await expect(page.getByTestId('verdict')).toHaveText('Valid');
   await expect(page.getByTestId('platforms')).toContainText('SEV_SNP');
@@ -35,7 +35,7 @@ test('an IGVM\'s Headers and Memory map tabs say so while its header tables, sen
     entry.platforms.length;
   await holdableWorkers(page);
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   // Every worker message now arrives 2 s late: the open result, then (2 s after it) the header columns and page maps.
   await holdWorkers(page, 2000);
   await dropFiles(page, [corpusFile(rel)]);
@@ -64,7 +64,7 @@ test('a dropped corpus IGVM shows the manifest counts, its page map and its deco
     }[]
   ).find((e) => e.path === rel)!;
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, [corpusFile(rel)]);
   await expect(page.getByRole('heading', { name: 'rich-v1.igvm' })).toBeVisible();
   const counts = page.getByTestId('header-counts');
@@ -159,7 +159,7 @@ test('corrupted and unknown files get a clear error, and the rest of the app kee
   bad[20] ^= 0xff; // checksum byte
   bad.fill(0xee, 40, 56); // smash the first variable header
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, [
     { name: 'corrupted.igvm', bytes: bad },
     { name: 'noise.bin', bytes: new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff) },

@@ -68,7 +68,7 @@ test('compose the corpus FUKI inputs: digests equal the CLI, add-on toggle, matr
   expect(first.receipt.measurements[0]!.digest).not.toBe(both.receipt.measurements[0]!.digest);
 
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await expect(page.getByTestId('compose-reason')).toContainText('firmware');
   await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
@@ -171,7 +171,7 @@ test('direct boot: kernel + initrd + an edited command line give the CLI digests
   expect(one.measurements[0]!.digest).not.toBe(two.measurements[0]!.digest);
 
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await page.getByRole('radio', { name: /kernel \+ initrd/ }).check();
   await page.getByRole('combobox', { name: 'Platform' }).selectOption('SEV_SNP');
@@ -242,7 +242,7 @@ test('launch settings: zzz withdraws the digest until valid, Enter and input app
   expect(two.receipt.measurements[0]!.digest).not.toBe(one.receipt.measurements[0]!.digest);
   await holdableWorkers(page);
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await page.getByTestId('slot-firmware-input').setInputFiles(FIRMWARE);
   await page.getByTestId('slot-uki-input').setInputFiles(UKI);

@@ -17,7 +17,7 @@ test('diff lib-snp.igvm against rich-v1.igvm: header differences, manifest diges
   page,
 }, info) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, [corpusFile(A), corpusFile(B)]);
   await expect(page.getByRole('tab', { name: /rich-v1\.igvm/ })).toBeVisible();
   await expect(page.getByRole('tab', { name: /lib-snp\.igvm/ })).toBeVisible();

@@ -55,7 +55,7 @@ export function corpusFile(rel: string): { name: string; bytes: Uint8Array } {
 /** Opens the corpus TDX IGVM (igvm-crate lib-tdx) in teaching mode, at step 1 (teaching and polish specs). */
 export async function teachCorpusTdx(page: Page): Promise<void> {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await dropFiles(page, [corpusFile('igvm/igvm-crate/lib-tdx.igvm')]);
   await expect(page.getByRole('heading', { name: 'lib-tdx.igvm' })).toBeVisible();
   await page.getByRole('button', { name: 'Teach', exact: true }).click();

@@ -144,7 +144,7 @@ test('teaching: opens on the demo, timeline and jump to step / GPA / page type, 
 }) => {
   test.setTimeout(120_000);
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('first-run-hint')).toContainText('demo IGVM');
   // The demo's launch digest from the inspector: the teaching walk must end on it.
   await page.getByRole('tab', { name: 'Measurement', exact: true }).click();
@@ -220,7 +220,7 @@ test('teaching TDX: every record of a page, MEM.PAGE.ADD and all 16 MR.EXTEND', 
 
 test('the page lives in the URL: reload keeps it, Back returns to the previous page', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await expect(page).toHaveURL(/#\/inspect$/);
   await page.getByRole('button', { name: 'Teach', exact: true }).click();
   await expect(page).toHaveURL(/#\/teach$/);
@@ -242,7 +242,7 @@ test.describe('phone width 390×844', () => {
   test('no page scrolls sideways, with content in it', async ({ page }) => {
     test.setTimeout(180_000);
     await page.goto('/');
-    await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
     const check = async (what: string) => {
       const w = await scrollWidth(page);
       expect(w.doc, `${what}: page wider than the screen (${w.wide.join(', ')})`).toBeLessThanOrEqual(w.view);
@@ -288,7 +288,7 @@ test('copy buttons put the whole digest on the clipboard: launch digest, Authent
     return clipboard();
   };
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('tab', { name: 'Measurement', exact: true }).click();
   const digest = page.getByTestId('digest');
   await expect(digest).toHaveText(/^[0-9a-f]{96}$/, { timeout: 30_000 });

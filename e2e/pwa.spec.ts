@@ -6,7 +6,7 @@ import { corpusFile, dropFiles, expect, manifest, test } from './fixtures';
 
 test('after one online visit the app opens offline and measures a dropped IGVM; it is installable', async ({ page, context }) => {
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
 
   // Installability criteria: a linked manifest with name, start_url, display and 192/512 px PNG icons.
   const href = await page.locator('link[rel="manifest"]').getAttribute('href');
@@ -41,7 +41,7 @@ test('after one online visit the app opens offline and measures a dropped IGVM; 
 
   await context.setOffline(true);
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
   // Really offline: anything not precached fails.
   expect(

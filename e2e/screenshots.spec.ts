@@ -33,7 +33,7 @@ for (const size of SIZES) {
       };
 
       await page.goto('/');
-      await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
       await expect(page.getByTestId('verdict')).toBeVisible();
       await shot('inspect-demo');
       await dropFiles(page, [

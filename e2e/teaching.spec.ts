@@ -9,7 +9,7 @@ test('teaching mode: step, keyboard, first/last; PAGE_INFO hashes to the running
 }, info) => {
   test.setTimeout(120_000);
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'demo.igvm' })).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await page
     .getByTestId('slot-firmware-input')
