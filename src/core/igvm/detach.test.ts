@@ -8,25 +8,11 @@ import { corpusAvailable } from '../../test-support/corpus';
 import { measurePlatform, snpPlan, SnpChain } from '../measure';
 import { detachPageData, hasDeferredPages } from './detach';
 import { slicedPathFiles } from '../../test-support/igvm-layouts';
+import { plain, viewsOf } from '../../test-support/byte-views';
 import { igvmPageMap } from './page-map';
 import { parseIgvm } from './parse';
 import { serializeIgvm } from './serialize';
 import { supportedPlatforms, IGVM_PLATFORM_TYPE, type IgvmFile } from './types';
-
-/** A copy of `x` with every byte view as a hex string (toEqual on views of different buffers, quickly). */
-function plain(x: unknown): unknown {
-  if (x instanceof Uint8Array) return `bytes:${toHex(x)}`;
-  if (Array.isArray(x)) return x.map(plain);
-  if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]));
-  return x;
-}
-
-function viewsOf(x: unknown, out: Uint8Array[] = []): Uint8Array[] {
-  if (x instanceof Uint8Array) out.push(x);
-  else if (Array.isArray(x)) for (const v of x) viewsOf(v, out);
-  else if (typeof x === 'object' && x !== null) for (const v of Object.values(x)) viewsOf(v, out);
-  return out;
-}
 
 const files = slicedPathFiles();
 

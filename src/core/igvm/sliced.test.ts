@@ -3,9 +3,10 @@
 // offsets past the end or into the headers, pages aliasing one offset, random header bytes): the same model, the same
 // diagnostics, the same file offset for every view, while reading only the header section and the non-page data.
 import { describe, expect, it } from 'vitest';
-import { put32, toHex } from '../bytes/bytes';
+import { put32 } from '../bytes/bytes';
 import { corpusAvailable } from '../../test-support/corpus';
 import { oddBuilderIgvm, slicedPathFiles } from '../../test-support/igvm-layouts';
+import { plain, viewsOf } from '../../test-support/byte-views';
 import { IgvmBuilder } from './builder';
 import { detachPageData, type DetachedIgvm } from './detach';
 import { igvmChecksum } from './fixed-header';
@@ -18,21 +19,6 @@ import {
   type SlicedIgvmStep,
 } from './sliced';
 import type { Diagnostic } from '../diagnostics';
-
-/** A copy of `x` with every byte view as a hex string (toEqual on views of different buffers, quickly). */
-function plain(x: unknown): unknown {
-  if (x instanceof Uint8Array) return `bytes:${toHex(x)}`;
-  if (Array.isArray(x)) return x.map(plain);
-  if (typeof x === 'object' && x !== null) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]));
-  return x;
-}
-
-function viewsOf(x: unknown, out: Uint8Array[] = []): Uint8Array[] {
-  if (x instanceof Uint8Array) out.push(x);
-  else if (Array.isArray(x)) for (const v of x) viewsOf(v, out);
-  else if (typeof x === 'object' && x !== null) for (const v of Object.values(x)) viewsOf(v, out);
-  return out;
-}
 
 interface Sliced {
   step: Extract<SlicedIgvmStep, { kind: 'done' | 'too-large' }>;
