@@ -11,7 +11,7 @@ import { Engine, SLICED_FROM } from './engine';
 import { IgvmBuilder } from '../core/igvm/builder';
 import { MAX_SLICED_DATA_BYTES } from '../core/igvm/sliced';
 import { headerRowList } from './header-columns';
-import type { MeasureResult } from './protocol';
+import type { MeasureResult, OpenResult } from './protocol';
 import { blobSlices, SliceReadError, type FileSlices } from './slice-reader';
 
 function memorySlices(bytes: Uint8Array, fail?: (offset: number, length: number) => boolean): FileSlices {
@@ -55,17 +55,18 @@ describe('engine: sliced IGVM path equals the whole-file path', () => {
         const reads: number[] = [];
         const source = memorySlices(bytes, (_, length) => (reads.push(length), false));
         let b;
-        if (how === 'detached after a whole open') {
-          // deferIgvmTables as the worker asks: a file read in slices still gets its tables with the open (built from the
-          // whole model, before detach), so the result equals a full open's.
-          b = await sliced.open('f', name, bytes.slice(), undefined, { source, slicedFrom: 0, sliceBytes: 5003, deferIgvmTables: true });
-        } else {
-          // The worker's path for a large IGVM (engine.worker open): never the whole file; the tables come after
-          // (igvmTables), built from the detached model, with the same data offsets.
-          const r = await sliced.openFromFile('f', name, source, undefined, { slicedFrom: 0, sliceBytes: 5003, deferIgvmTables: true });
+        // deferIgvmTables as the worker asks: the tables come after (igvmTables), built from the detached model, with
+        // the same data offsets as the whole open's.
+        const withTables = (r: OpenResult | undefined) => {
           expect(r?.igvm?.tablesPending).toBe(true);
           const { tablesPending: _, ...view } = r!.igvm!;
-          b = { ...r!, igvm: { ...view, ...sliced.igvmTables('f') } };
+          return { ...r!, igvm: { ...view, ...sliced.igvmTables('f') } };
+        };
+        if (how === 'detached after a whole open') {
+          b = withTables(await sliced.open('f', name, bytes.slice(), undefined, { source, slicedFrom: 0, sliceBytes: 5003, deferIgvmTables: true }));
+        } else {
+          // The worker's path for a large IGVM (engine.worker open): never the whole file.
+          b = withTables(await sliced.openFromFile('f', name, source, undefined, { slicedFrom: 0, sliceBytes: 5003, deferIgvmTables: true }));
           // No read of the whole file: the SHA-256's slices, the header section (variable_header_offset +
           // variable_header_size, + 7) and the non-page data; about one pass over the file in all.
           const dv = new DataView(bytes.buffer, bytes.byteOffset);

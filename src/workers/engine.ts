@@ -242,12 +242,12 @@ export class Engine {
         entry.igvm = new IgvmSession(bytes);
         // The file this IGVM is read from in slices after open (SLICED_FROM), if it is.
         const source = options.source?.size === bytes.length && bytes.length >= (options.slicedFrom ?? SLICED_FROM) ? options.source : undefined;
-        // A file read in slices from here on gets its tables now: they are built from the whole model (data offsets of
-        // every page), which detach() drops.
-        const v = entry.igvm.view({ tables: source !== undefined || options.deferIgvmTables !== true });
+        // Tables deferred or not as asked: after detach() they are built from the detached model, whose offsetOf gives
+        // the same data offsets (engine-sliced.test.ts).
+        const v = entry.igvm.view({ tables: options.deferIgvmTables !== true });
         result = { ...base, ...v, summary: [...base.summary, ...v.summary] };
         if (source) {
-          // The view above came from the whole model; from here on the pages are read from the file (SLICED_FROM).
+          // From here on the pages are read from the file (SLICED_FROM).
           entry.igvm.detach(source, options.sliceBytes ?? SLICE_BYTES);
           entry.source = source;
         }
